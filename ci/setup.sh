@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what shmlab needs from Debian's archive, only what is missing. Idempotent.
+# Runs as root, or through sudo; on a system without apt it names the packages and stops.
+set -euo pipefail
+
+# package:command-or-file that proves it is installed
+needs=(
+  "bazel-bootstrap:/usr/bin/bazel"
+  "bazel-platforms:/usr/share/bazel/tools/platforms/WORKSPACE"
+  "g++:/usr/bin/g++"
+  "libgtest-dev:/usr/include/gtest/gtest.h"
+  "libgmock-dev:/usr/include/gmock/gmock.h"
+  "gnuplot-nox:/usr/bin/gnuplot"
+  "hyperfine:/usr/bin/hyperfine"
+  "musl-tools:/usr/bin/musl-gcc"
+  "libcjson-dev:/usr/include/cjson/cJSON.h"
+  "jq:/usr/bin/jq"
+)
+
+missing=()
+for entry in "${needs[@]}"; do
+  pkg=${entry%%:*}
+  probe=${entry#*:}
+  [ -e "$probe" ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: everything shmlab needs is installed"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup: no apt-get here; install these (Debian 12 names) and run again: ${missing[*]}" >&2
+  exit 1
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "setup: not root and no sudo; as root run: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
