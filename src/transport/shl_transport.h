@@ -1,0 +1,77 @@
+/* One interface for every way two processes can exchange messages, so that the benchmark
+ * times them all with the same loop: a pipe, a socket or a shared-memory ring is created
+ * once, shared across fork(), and then each process sends and receives whole messages.
+ *
+ * Life of a channel:
+ *   parent: shl_channel_create()            -- fds, FIFOs, listening socket, segment...
+ *   fork()
+ *   parent: shl_channel_join(SHL_SIDE_A)     child: shl_channel_join(SHL_SIDE_B)
+ *   both:   shl_channel_send() / shl_channel_recv() as the benchmark pleases
+ *   both:   shl_channel_close()              -- side A also removes named objects
+ */
+#ifndef SHMLAB_SHL_TRANSPORT_H
+#define SHMLAB_SHL_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "src/core/shl_error.h"
+
+enum shl_side {
+    SHL_SIDE_A, /* the process that created the channel */
+    SHL_SIDE_B, /* its peer, usually a forked child */
+};
+
+struct shl_channel_spec {
+    size_t max_msg;  /* the largest message either side will send, in bytes */
+    size_t depth;    /* messages that may be in flight one way before send waits (>= 1);
+                      * kernel transports may buffer more, shared-memory rings exactly this */
+    const char *notify; /* shared-memory transports: how a receiver learns of a message
+                         * ("spin", "futex", ...); NULL means the transport's default */
+    int timeout_ms;  /* a send or recv that cannot proceed for this long fails with
+                      * ETIMEDOUT; a vanished peer fails it with EPIPE, within that time */
+};
+
+struct shl_channel;
+
+struct shl_transport {
+    const char *name;          /* "pipe", "fifo", "unix-stream", "unix-dgram", "tcp",
+                                * "mmap", "sysv", "posix" */
+    const char *const *notify; /* NULL-terminated notification strategies this transport
+                                * offers (shared memory), or NULL for kernel transports */
+    int (*create)(struct shl_channel *ch, struct shl_error *err);
+    int (*join)(struct shl_channel *ch, struct shl_error *err);
+    int (*send)(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
+    int (*recv)(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
+    void (*close)(struct shl_channel *ch);
+};
+
+struct shl_channel {
+    const struct shl_transport *transport;
+    struct shl_channel_spec spec;
+    enum shl_side side; /* valid after join */
+    void *impl;         /* the transport's own state, allocated by create */
+};
+
+/* Every transport shmlab has, NULL-terminated, and a look-up by name (NULL if unknown). */
+extern const struct shl_transport *const shl_transports[];
+const struct shl_transport *shl_transport_find(const char *name);
+
+/* Before fork: makes everything both sides need. On failure nothing is left behind. */
+int shl_channel_create(struct shl_channel *ch, const struct shl_transport *t,
+                       const struct shl_channel_spec *spec, struct shl_error *err);
+
+/* After fork, in each process: keeps this side's end and releases the other's. */
+int shl_channel_join(struct shl_channel *ch, enum shl_side side, struct shl_error *err);
+
+/* Sends exactly len (<= spec.max_msg) bytes as one message. */
+int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len,
+                     struct shl_error *err);
+
+/* Receives one message of exactly len bytes into buf. */
+int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
+
+/* Releases this process's end; side A (or a never-joined channel) also unlinks FIFOs,
+ * socket paths, shm names and segments. Safe to call twice. */
+void shl_channel_close(struct shl_channel *ch);
+
+#endif
