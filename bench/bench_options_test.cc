@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <list>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,16 @@ struct Parsed {
     std::string msg;
 };
 
+// The options point into argv (like --out's value), so the strings outlive each parse.
+std::list<std::string> arg_storage;
+
 Parsed parse(std::vector<std::string> args) {
     args.insert(args.begin(), "bench");
     std::vector<char *> argv;
-    for (auto &a : args)
-        argv.push_back(&a[0]);
+    for (auto &a : args) {
+        arg_storage.push_back(a);
+        argv.push_back(&arg_storage.back()[0]);
+    }
     argv.push_back(nullptr);
     Parsed p;
     char msg[256] = "";
