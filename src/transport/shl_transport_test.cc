@@ -402,7 +402,7 @@ INSTANTIATE_TEST_SUITE_P(All, TransportTest, ::testing::ValuesIn(AllConfigs()), 
 
 TEST(Registry, FindsEveryTransportByName)
 {
-    const char *names[] = {"pipe", "fifo", "unix-stream", "unix-dgram", "tcp"};
+    const char *names[] = {"pipe", "fifo", "unix-stream", "unix-dgram", "tcp", "mmap", "sysv", "posix"};
     for (const char *name : names) {
         const struct shl_transport *t = shl_transport_find(name);
         ASSERT_NE(nullptr, t) << name;
