@@ -68,19 +68,24 @@ static void resolve_out_dir(const char *given, char *buf, size_t len) {
         snprintf(buf, len, "%s", given);
 }
 
-/* A file that `bazel run` put in our runfiles (a data dependency), or NULL. */
+static int is_executable_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* A program that `bazel run` put in our runfiles (a data dependency), or NULL. */
 static const char *runfile(const char *argv0, const char *rel, char *buf, size_t len) {
     const char *dir = getenv("RUNFILES_DIR");
     if (dir != NULL) {
         snprintf(buf, len, "%s/shmlab/%s", dir, rel);
-        if (access(buf, X_OK) == 0)
+        if (is_executable_file(buf))
             return buf;
     }
     snprintf(buf, len, "%s.runfiles/shmlab/%s", argv0, rel);
-    if (access(buf, X_OK) == 0)
+    if (is_executable_file(buf))
         return buf;
     snprintf(buf, len, "%s", rel);
-    return access(buf, X_OK) == 0 ? buf : NULL;
+    return is_executable_file(buf) ? buf : NULL;
 }
 
 static void format_duration(double s, char *buf, size_t len) {
@@ -138,19 +143,18 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
 /* The charts: plots/ owns them; its entry point gets the output directory. */
 static void draw_charts(const char *argv0, const char *out_dir, struct bench_context *ctx) {
     char path[4096];
-    const char *render = runfile(argv0, "plots/render.sh", path, sizeof path);
+    const char *render = runfile(argv0, "plots/render", path, sizeof path);
     if (render == NULL) {
-        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render.sh is not in this "
-                                                  "build");
+        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render is not in this build");
         return;
     }
     char command[8300];
     snprintf(command, sizeof command, "'%s' '%s' >&2", render, out_dir);
     int status = system(command);
     if (status == 0)
-        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render.sh");
+        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render");
     else
-        snprintf(ctx->charts, sizeof ctx->charts, "plots/render.sh failed (status %d)",
+        snprintf(ctx->charts, sizeof ctx->charts, "plots/render failed (status %d)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
