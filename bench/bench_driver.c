@@ -36,6 +36,13 @@ void bench_jobs_free(struct bench_jobs *jobs) {
     jobs->n = jobs->cap = 0;
 }
 
+double bench_jobs_expected_s(const struct bench_jobs *jobs) {
+    double total = 0;
+    for (size_t i = 0; i < jobs->n; i++)
+        total += jobs->jobs[i].expected_s;
+    return total;
+}
+
 static int wanted(const struct bench_options *opts, const char *name) {
     if (opts->n_transports == 0)
         return 1;
