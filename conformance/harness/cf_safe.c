@@ -1,0 +1,192 @@
+#include "conformance/harness/cf_safe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
+#include "conformance/harness/cf_report.h"
+#include "src/core/shl_name.h"
+
+#define BROKEN_ERRNO(file, line, what) \
+    cf_broken_at(file, line, "%s: %s", what, cf_errno_name(errno))
+
+void cf_track_posix(const char *name)
+{
+    cf_record(CF_REC_POSIX, "%s", name);
+}
+
+void cf_track_file(const char *path)
+{
+    cf_record(CF_REC_FILE, "%s", path);
+}
+
+void cf_track_sysv(int shmid)
+{
+    cf_record(CF_REC_SYSV, "%d %ld", shmid, (long)getpid());
+}
+
+void cf_unique_name(char name[CF_NAME_MAX])
+{
+    struct shl_error err;
+    if (shl_name_posix(name, CF_NAME_MAX, &err) != 0)
+        cf_broken_at(__FILE__, __LINE__, "unique name: %s", cf_errno_name(err.errnum));
+}
+
+key_t cf_unique_key(void)
+{
+    struct shl_error err;
+    key_t key;
+    if (shl_name_key(&key, &err) != 0)
+        cf_broken_at(__FILE__, __LINE__, "unique key: %s", cf_errno_name(err.errnum));
+    return key;
+}
+
+static const char *tmpdir(void)
+{
+    /* Bazel gives each test a private folder; elsewhere use the usual one. */
+    const char *dir = getenv("TEST_TMPDIR");
+    if (dir == NULL || dir[0] == '\0')
+        dir = getenv("TMPDIR");
+    return dir != NULL && dir[0] != '\0' ? dir : "/tmp";
+}
+
+void cf_unique_path(char path[CF_PATH_MAX])
+{
+    char name[CF_NAME_MAX];
+    cf_unique_name(name);
+    snprintf(path, CF_PATH_MAX, "%s%s", tmpdir(), name);
+    cf_track_file(path);
+}
+
+long cf_page_size(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        cf_broken_at(__FILE__, __LINE__, "sysconf(_SC_PAGESIZE) failed");
+    return page;
+}
+
+int cf_safe_tmpfile(size_t size, char *path_out, const char *file, int line)
+{
+    char path[CF_PATH_MAX];
+    cf_unique_path(path);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "open(new temporary file)");
+    if (ftruncate(fd, (off_t)size) != 0)
+        BROKEN_ERRNO(file, line, "ftruncate(temporary file)");
+    if (path_out != NULL)
+        memcpy(path_out, path, strlen(path) + 1);
+    return fd;
+}
+
+int cf_safe_open(const char *path, int flags, mode_t mode, const char *file, int line)
+{
+    int fd = open(path, flags, mode);
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "open");
+    return fd;
+}
+
+void cf_safe_close(int fd, const char *file, int line)
+{
+    if (close(fd) != 0)
+        BROKEN_ERRNO(file, line, "close");
+}
+
+void cf_safe_ftruncate(int fd, off_t len, const char *file, int line)
+{
+    if (ftruncate(fd, len) != 0)
+        BROKEN_ERRNO(file, line, "ftruncate");
+}
+
+void cf_safe_pwrite(int fd, const void *buf, size_t len, off_t off, const char *file,
+                    int line)
+{
+    ssize_t n = pwrite(fd, buf, len, off);
+    if (n < 0)
+        BROKEN_ERRNO(file, line, "pwrite");
+    if ((size_t)n != len)
+        cf_broken_at(file, line, "pwrite wrote %zd of %zu bytes", n, len);
+}
+
+void cf_safe_pread(int fd, void *buf, size_t len, off_t off, const char *file, int line)
+{
+    ssize_t n = pread(fd, buf, len, off);
+    if (n < 0)
+        BROKEN_ERRNO(file, line, "pread");
+    if ((size_t)n != len)
+        cf_broken_at(file, line, "pread read %zd of %zu bytes", n, len);
+}
+
+void cf_safe_fstat(int fd, struct stat *st, const char *file, int line)
+{
+    if (fstat(fd, st) != 0)
+        BROKEN_ERRNO(file, line, "fstat");
+}
+
+void *cf_safe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+                   const char *file, int line)
+{
+    void *p = mmap(addr, len, prot, flags, fd, off);
+    if (p == MAP_FAILED)
+        BROKEN_ERRNO(file, line, "mmap");
+    return p;
+}
+
+void cf_safe_munmap(void *addr, size_t len, const char *file, int line)
+{
+    if (munmap(addr, len) != 0)
+        BROKEN_ERRNO(file, line, "munmap");
+}
+
+int cf_safe_shm_new(size_t size, char *name_out, const char *file, int line)
+{
+    char name[CF_NAME_MAX];
+    cf_unique_name(name);
+    cf_track_posix(name);
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "shm_open(new object)");
+    if (ftruncate(fd, (off_t)size) != 0)
+        BROKEN_ERRNO(file, line, "ftruncate(shm object)");
+    if (name_out != NULL)
+        memcpy(name_out, name, strlen(name) + 1);
+    return fd;
+}
+
+int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line)
+{
+    int id = shmget(key, size, flags);
+    if (id < 0)
+        BROKEN_ERRNO(file, line, "shmget");
+    if (flags & IPC_CREAT)
+        cf_track_sysv(id);
+    return id;
+}
+
+void *cf_safe_shmat(int shmid, const void *addr, int flags, const char *file, int line)
+{
+    void *p = shmat(shmid, addr, flags);
+    if (p == (void *)-1)
+        BROKEN_ERRNO(file, line, "shmat");
+    return p;
+}
+
+void cf_safe_shmdt(const void *addr, const char *file, int line)
+{
+    if (shmdt(addr) != 0)
+        BROKEN_ERRNO(file, line, "shmdt");
+}
+
+void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, int line)
+{
+    if (shmctl(shmid, cmd, buf) < 0)
+        BROKEN_ERRNO(file, line, "shmctl");
+}

@@ -1,0 +1,65 @@
+/* Set-up steps for case bodies, after LTP's SAFE_* macros: each either succeeds or ends the
+ * case as BROKEN (set-up failed), so that a failing set-up is never mistaken for a rule
+ * violation. Every object they create is registered for cleanup the moment it exists. */
+#ifndef SHMLAB_CF_SAFE_H
+#define SHMLAB_CF_SAFE_H
+
+#include <stddef.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define CF_NAME_MAX 64
+#define CF_PATH_MAX 4096
+
+/* Register objects that a body creates with the call under test itself. Register a name
+ * or path before the call that may create it, a System V id right after. */
+void cf_track_posix(const char *name);
+void cf_track_file(const char *path);
+void cf_track_sysv(int shmid);
+
+/* Unique names and keys for this case (shmlab-prefixed, unpredictable). */
+void cf_unique_name(char name[CF_NAME_MAX]);
+key_t cf_unique_key(void);
+/* A path for a file that does not exist yet, in the test's temporary folder; registered. */
+void cf_unique_path(char path[CF_PATH_MAX]);
+
+long cf_page_size(void);
+
+int cf_safe_tmpfile(size_t size, char *path_out, const char *file, int line);
+int cf_safe_open(const char *path, int flags, mode_t mode, const char *file, int line);
+void cf_safe_close(int fd, const char *file, int line);
+void cf_safe_ftruncate(int fd, off_t len, const char *file, int line);
+void cf_safe_pwrite(int fd, const void *buf, size_t len, off_t off, const char *file,
+                    int line);
+void cf_safe_pread(int fd, void *buf, size_t len, off_t off, const char *file, int line);
+void cf_safe_fstat(int fd, struct stat *st, const char *file, int line);
+void *cf_safe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
+                   const char *file, int line);
+void cf_safe_munmap(void *addr, size_t len, const char *file, int line);
+int cf_safe_shm_new(size_t size, char *name_out, const char *file, int line);
+int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line);
+void *cf_safe_shmat(int shmid, const void *addr, int flags, const char *file, int line);
+void cf_safe_shmdt(const void *addr, const char *file, int line);
+void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, int line);
+
+/* A new file of `size` bytes (zeros), opened O_RDWR; path_out may be NULL. */
+#define SAFE_TMPFILE(size, path_out) cf_safe_tmpfile(size, path_out, __FILE__, __LINE__)
+#define SAFE_OPEN(path, flags, mode) cf_safe_open(path, flags, mode, __FILE__, __LINE__)
+#define SAFE_CLOSE(fd) cf_safe_close(fd, __FILE__, __LINE__)
+#define SAFE_FTRUNCATE(fd, len) cf_safe_ftruncate(fd, len, __FILE__, __LINE__)
+#define SAFE_PWRITE(fd, buf, len, off) cf_safe_pwrite(fd, buf, len, off, __FILE__, __LINE__)
+#define SAFE_PREAD(fd, buf, len, off) cf_safe_pread(fd, buf, len, off, __FILE__, __LINE__)
+#define SAFE_FSTAT(fd, st) cf_safe_fstat(fd, st, __FILE__, __LINE__)
+#define SAFE_MMAP(addr, len, prot, flags, fd, off)                                      \
+    cf_safe_mmap(addr, len, prot, flags, fd, off, __FILE__, __LINE__)
+#define SAFE_MUNMAP(addr, len) cf_safe_munmap(addr, len, __FILE__, __LINE__)
+/* A new POSIX shm object of `size` bytes, O_RDWR, 0600; name_out (CF_NAME_MAX) may be NULL. */
+#define SAFE_SHM_NEW(size, name_out) cf_safe_shm_new(size, name_out, __FILE__, __LINE__)
+#define SAFE_SHMGET(key, size, flags) cf_safe_shmget(key, size, flags, __FILE__, __LINE__)
+#define SAFE_SHMAT(id, addr, flags) cf_safe_shmat(id, addr, flags, __FILE__, __LINE__)
+#define SAFE_SHMDT(addr) cf_safe_shmdt(addr, __FILE__, __LINE__)
+#define SAFE_SHMCTL(id, cmd, buf) cf_safe_shmctl(id, cmd, buf, __FILE__, __LINE__)
+
+#endif
