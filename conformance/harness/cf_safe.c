@@ -227,3 +227,11 @@ struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line)
     cf_safe_shmctl(shmid, IPC_STAT, &ds, file, line);
     return ds;
 }
+
+int cf_safe_shm_open(const char *name, int flags, const char *file, int line)
+{
+    int fd = shm_open(name, flags, 0);
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "shm_open(existing object)");
+    return fd;
+}
