@@ -210,6 +210,14 @@ long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t of
     return -1;
 }
 
+long cf_first_nonzero(const volatile unsigned char *p, long from, long to)
+{
+    for (long i = from; i < to; i++)
+        if (p[i] != 0)
+            return i;
+    return -1;
+}
+
 int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line)
 {
     int fd = cf_safe_tmpfile(0, path_out, file, line);

@@ -69,6 +69,8 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 unsigned char cf_pattern_byte(off_t off);
 /* The first offset in [off, off + len) whose byte in buf differs from the pattern, or -1. */
 long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t off);
+/* The first offset i in [from, to) with p[i] != 0, or -1. */
+long cf_first_nonzero(const volatile unsigned char *p, long from, long to);
 int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line);
 /* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type. */
 long cf_info_filesystem(int fd);
