@@ -1,7 +1,6 @@
 /* What a MAP_SHARED store means for the file and for everyone else who maps it. */
 #include <fcntl.h>
 #include <string.h>
-#include <time.h>
 #include <sys/mman.h>
 
 #include "conformance/harness/cf_case.h"
@@ -88,22 +87,6 @@ CF_CASE(mmap, two_shared_mappings_alias,
     CF_EXPECT(b[1] == 'a' && a[2] == 'b', "b[1]=%d a[2]=%d", b[1], a[2]);
 }
 
-/* Waits, without a system call, until *at == want; 0 if it did within 10 s. */
-static int spin_until(volatile char *at, char want)
-{
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (unsigned long i = 1;; i++) {
-        if (*at == want)
-            return 0;
-        if (i % 4096 == 0) {
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            if (now.tv_sec - start.tv_sec > 10)
-                return -1;
-        }
-    }
-}
-
 CF_CASE(mmap, shared_store_visible_to_other_process,
         "a store through MAP_SHARED is seen by another process's own mapping of the file, with "
         "no system call by either side",
@@ -119,14 +102,14 @@ CF_CASE(mmap, shared_store_visible_to_other_process,
         int own = SAFE_OPEN(path, O_RDWR, 0);
         volatile char *q = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, own, 0);
         q[1] = 'r';
-        if (spin_until(&q[0], 'g') != 0)
+        if (cf_spin_until(&q[0], 'g', 10) != 0)
             CF_FAIL("the reader never saw the writer's store");
         q[2] = 'a';
         _exit(0);
     }
-    CF_ASSERT(spin_until(&p[1], 'r') == 0, "the reader's ready store never arrived");
+    CF_ASSERT(cf_spin_until(&p[1], 'r', 10) == 0, "the reader's ready store never arrived");
     p[0] = 'g';
-    CF_EXPECT(spin_until(&p[2], 'a') == 0, "the reader's answer never arrived");
+    CF_EXPECT(cf_spin_until(&p[2], 'a', 10) == 0, "the reader's answer never arrived");
     CF_REAP(pid);
 }
 

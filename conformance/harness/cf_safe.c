@@ -196,6 +196,7 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 #include <signal.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <time.h>
 
 unsigned char cf_pattern_byte(off_t off)
 {
@@ -272,6 +273,21 @@ char *cf_free_range(size_t len)
                            __FILE__, __LINE__);
     cf_safe_munmap(p, len, __FILE__, __LINE__);
     return p;
+}
+
+int cf_spin_until(volatile char *at, char want, int seconds)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (unsigned long i = 1;; i++) {
+        if (*at == want)
+            return 0;
+        if (i % 4096 == 0) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (now.tv_sec - start.tv_sec > seconds)
+                return -1;
+        }
+    }
 }
 
 static int fault_report_fd = -1;

@@ -79,6 +79,10 @@ void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line
 /* `len` bytes of address space that nothing occupies (reserved, then released). */
 char *cf_free_range(size_t len);
 
+/* Waits without a system call (the clock is read through the vDSO where there is one)
+ * until *at == want; 0 if it did within `seconds`, -1 otherwise. */
+int cf_spin_until(volatile char *at, char want, int seconds);
+
 /* How a function run by cf_catch_fault ended: signo 0 if it returned, else the fault's
  * signal number, si_code and si_addr. */
 struct cf_fault {
