@@ -122,7 +122,9 @@ CF_CASE(mmap, exec_drops_mappings,
         SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
         /* The pipe closes at exec, which tells the parent the new image is in place. */
         fcntl(ready[1], F_SETFD, FD_CLOEXEC);
-        if (write(ready[1], "m", 1) != 1 || dup2(hold[0], STDIN_FILENO) < 0)
+        char go;
+        if (write(ready[1], "m", 1) != 1 || read(hold[0], &go, 1) != 1 ||
+            dup2(hold[0], STDIN_FILENO) < 0)
             _exit(126);
         execl(shell, "sh", "-c", "read line; exit 0", (char *)NULL);
         _exit(127);
@@ -132,6 +134,7 @@ CF_CASE(mmap, exec_drops_mappings,
     char c;
     CF_ASSERT(read(ready[0], &c, 1) == 1, "the child did not map the file");
     int before = maps_inode(pid, st.st_ino);
+    CF_ASSERT(write(hold[1], "g", 1) == 1, "write to the child: errno %d", errno);
     CF_ASSERT(read(ready[0], &c, 1) == 0, "unexpected data from the child");
     int after = maps_inode(pid, st.st_ino);
     close(hold[1]);
