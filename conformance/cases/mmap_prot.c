@@ -217,7 +217,9 @@ CF_CASE(mmap, prot_exec_on_noexec_mount_eperm,
                 "(errno %d)", errno);
     char name[CF_NAME_MAX], path[CF_PATH_MAX];
     cf_unique_name(name);
-    snprintf(path, sizeof path, "%s%s", dir, name);
+    int n = snprintf(path, sizeof path, "%s%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        CF_BROKEN("path too long in %s", dir);
     cf_track_file(path);
     int fd = SAFE_OPEN(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     SAFE_FTRUNCATE(fd, cf_page_size());
