@@ -19,16 +19,6 @@ CF_CASE(mmap, shared_store_visible_to_read,
     CF_EXPECT(memcmp(got, "shmlab", 6) == 0, "read() returned other bytes");
 }
 
-CF_CASE_SIGNAL(mmap, whole_page_past_eof_sigbus, SIGBUS,
-               "touching a whole page of the mapping that lies past end of file raises SIGBUS",
-               "POSIX.1-2017 mmap(), DESCRIPTION (references beyond the object); mmap(2)")
-{
-    long page = cf_page_size();
-    int fd = SAFE_TMPFILE(page, NULL);
-    volatile char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
-    (void)p[page];
-}
-
 CF_CASE(mmap, mapping_shows_file_contents,
         "a MAP_SHARED mapping shows the file's bytes at the same offsets",
         "POSIX.1-2017 mmap(), DESCRIPTION (pa..pa+len maps off..off+len of the object)")
