@@ -20,14 +20,18 @@ CF_CASE(mmap, shared_store_visible_to_read,
 }
 
 CF_CASE(mmap, mapping_shows_file_contents,
-        "a MAP_SHARED mapping shows the file's bytes at the same offsets",
+        "a MAP_SHARED or MAP_PRIVATE mapping shows the file's bytes at the same offsets",
         "POSIX.1-2017 mmap(), DESCRIPTION (pa..pa+len maps off..off+len of the object)")
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(3 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-    long bad = cf_pattern_mismatch(p, 3 * page, 0);
-    CF_EXPECT(bad == -1, "offset %ld differs from the file", bad);
+    static const int types[] = {MAP_SHARED, MAP_PRIVATE};
+    for (int i = 0; i < 2; i++) {
+        volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ, types[i], fd, 0);
+        long bad = cf_pattern_mismatch(p, 3 * page, 0);
+        CF_EXPECT(bad == -1, "%s: offset %ld differs from the file",
+                  types[i] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE", bad);
+    }
 }
 
 CF_CASE(mmap, offset_maps_file_at_offset,

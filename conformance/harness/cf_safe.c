@@ -255,6 +255,12 @@ long cf_info_filesystem(int fd)
     return (long)sfs.f_type;
 }
 
+int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line)
+{
+    cf_safe_close(fd, file, line);
+    return cf_safe_open(path, flags, 0, file, line);
+}
+
 void cf_safe_pipe(int fds[2], const char *file, int line)
 {
     if (pipe(fds) != 0)
