@@ -1,7 +1,6 @@
 /* mmap() argument rules: what the call itself must refuse. */
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -137,10 +136,8 @@ CF_CASE(mmap, directory_enodev,
         "mmap() of a directory fails with ENODEV",
         "POSIX.1-2017 mmap(), ERRORS (ENODEV: file type not supported); mmap(2)")
 {
-    char path[CF_PATH_MAX];
-    SAFE_CLOSE(SAFE_TMPFILE(0, path));
     char dir[CF_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
+    cf_unique_path(dir);
     *strrchr(dir, '/') = '\0';
     int fd = SAFE_OPEN(dir[0] != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
     cf_info_filesystem(fd);
