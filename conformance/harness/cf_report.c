@@ -54,6 +54,16 @@ void cf_fail_at(const char *file, int line, const char *fmt, ...)
     va_end(ap);
 }
 
+void cf_expect_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+    char where[512];
+    snprintf(where, sizeof where, "%s:%d: expected %s: ", file, line, cond);
+    va_list ap;
+    va_start(ap, fmt);
+    vrecord(CF_REC_FAIL, where, fmt, ap);
+    va_end(ap);
+}
+
 void cf_end_failed(void)
 {
     _exit(1);
