@@ -133,6 +133,12 @@ int shl_fdio_socketpair(int type, int timeout_ms, int ends[2], struct shl_error 
     return 0;
 }
 
+int shl_fdio_keep_end(int ends[2], int side_b)
+{
+    shl_fdio_close(&ends[side_b ? 0 : 1]);
+    return ends[side_b ? 1 : 0];
+}
+
 int shl_fdio_block_sigpipe(struct shl_error *err)
 {
     sigset_t pipe_only;

@@ -153,8 +153,7 @@ Leftovers CountLeftovers()
 
 // Runs body(ch) as side B in a child; the child's exit status is 0 when body returned 0.
 // A failure in the child is printed to stderr, which the test log keeps.
-template <typename Body>
-pid_t ForkPeer(struct shl_channel *ch, Body body)
+pid_t ForkPeer(struct shl_channel *ch, int (*body)(struct shl_channel *))
 {
     fflush(nullptr);
     pid_t pid = fork();
@@ -195,7 +194,31 @@ protected:
     }
 
     void SetUp() override { before_ = CountLeftovers(); }
+    void TearDown() override { shl_channel_close(&ch_); }
 
+    // Creates ch_, forks side B running body, and joins as side A: B's pid, or -1.
+    pid_t StartPeer(const struct shl_channel_spec &spec, int (*body)(struct shl_channel *))
+    {
+        struct shl_error err = {};
+        if (shl_channel_create(&ch_, GetParam().transport, &spec, &err) != 0) {
+            ADD_FAILURE() << "create: " << ErrorText(err);
+            return -1;
+        }
+        pid_t pid = ForkPeer(&ch_, body);
+        if (pid < 0) {
+            ADD_FAILURE() << "fork: " << strerror(errno);
+            return -1;
+        }
+        if (shl_channel_join(&ch_, SHL_SIDE_A, &err) != 0) {
+            ADD_FAILURE() << "join: " << ErrorText(err);
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+            return -1;
+        }
+        return pid;
+    }
+
+    struct shl_channel ch_ = {};
     Leftovers before_;
 };
 
@@ -227,13 +250,10 @@ int EchoEverySize(struct shl_channel *ch)
 
 TEST_P(TransportTest, EverySizeArrivesIntactBothWays)
 {
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(kMaxMsg, 1, 10000);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, EchoEverySize);
+    pid_t pid = StartPeer(Spec(kMaxMsg, 1, 10000), EchoEverySize);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     std::vector<unsigned char> buf(kMaxMsg);
     uint32_t seq = 0;
     for (size_t len : kSizes) {
@@ -276,13 +296,10 @@ int ConsumeStream(struct shl_channel *ch)
 
 TEST_P(TransportTest, StreamsManyMessagesInOrder)
 {
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(kStreamSize, kStreamDepth, 10000);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, ConsumeStream);
+    pid_t pid = StartPeer(Spec(kStreamSize, kStreamDepth, 10000), ConsumeStream);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     std::vector<unsigned char> buf(kStreamSize);
     for (uint32_t seq = 0; seq < kStreamCount; seq++) {
         size_t len = kStreamSize - seq % 64;
@@ -312,13 +329,10 @@ int SayReadyThenHang(struct shl_channel *ch)
 TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
 {
     const int timeout_ms = 1500;
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(4096, 2, timeout_ms);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, SayReadyThenHang);
+    pid_t pid = StartPeer(Spec(4096, 2, timeout_ms), SayReadyThenHang);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     unsigned char buf[64] = {0};
     ASSERT_EQ(0, shl_channel_recv(&ch, buf, 1, &err)) << ErrorText(err);
     ASSERT_EQ('R', buf[0]);
@@ -357,13 +371,10 @@ int JoinThenStaySilent(struct shl_channel *ch)
 TEST_P(TransportTest, SilentPeerTimesOut)
 {
     const int timeout_ms = 300;
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(64, 1, timeout_ms);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, JoinThenStaySilent);
+    pid_t pid = StartPeer(Spec(64, 1, timeout_ms), JoinThenStaySilent);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     unsigned char buf[64];
     double start = NowMs();
     EXPECT_EQ(-1, shl_channel_recv(&ch, buf, sizeof buf, &err));
@@ -407,13 +418,10 @@ TEST_P(TransportTest, RejectsBadMessagesAndSpecs)
 // names and files are gone and a System V segment is already marked for removal.
 TEST_P(TransportTest, NamesAreGoneOnceJoined)
 {
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(4096, 4, 5000);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, SayReadyThenHang);
+    pid_t pid = StartPeer(Spec(4096, 4, 5000), SayReadyThenHang);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     unsigned char ready = 0;
     ASSERT_EQ(0, shl_channel_recv(&ch, &ready, 1, &err)) << ErrorText(err);
     Leftovers now = CountLeftovers();

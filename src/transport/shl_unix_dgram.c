@@ -104,9 +104,7 @@ static int unix_dgram_join(struct shl_channel *ch, struct shl_error *err)
 {
     (void)err;
     struct shl_unix_dgram *u = ch->impl;
-    int mine = ch->side == SHL_SIDE_A ? 0 : 1;
-    shl_fdio_close(&u->ends[1 - mine]);
-    u->io.fd = u->ends[mine];
+    u->io.fd = shl_fdio_keep_end(u->ends, ch->side == SHL_SIDE_B);
     return 0;
 }
 
