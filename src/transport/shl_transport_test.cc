@@ -270,16 +270,21 @@ TEST_P(TransportTest, EverySizeArrivesIntactBothWays)
     EXPECT_TRUE(NothingLeft(before_));
 }
 
-const size_t kStreamDepth = 8;
-const uint32_t kStreamCount = 2000;
-const size_t kStreamSize = 4096 + 17;
+// What a streaming test sends: set before fork, so the child streams the same plan.
+struct StreamPlan {
+    size_t max_msg;
+    size_t depth;
+    uint32_t count;
+    size_t Length(uint32_t seq) const { return max_msg - seq % 64; }
+};
+StreamPlan g_plan;
 
 int ConsumeStream(struct shl_channel *ch)
 {
-    std::vector<unsigned char> buf(kStreamSize);
-    for (uint32_t seq = 0; seq < kStreamCount; seq++) {
+    std::vector<unsigned char> buf(g_plan.max_msg);
+    for (uint32_t seq = 0; seq < g_plan.count; seq++) {
         struct shl_error err = {};
-        size_t len = kStreamSize - seq % 64;
+        size_t len = g_plan.Length(seq);
         if (shl_channel_recv(ch, buf.data(), len, &err) != 0) {
             fprintf(stderr, "child recv %u: %s\n", seq, ErrorText(err).c_str());
             return 1;
@@ -294,24 +299,39 @@ int ConsumeStream(struct shl_channel *ch)
     return shl_channel_send(ch, &done, 1, &err);
 }
 
-TEST_P(TransportTest, StreamsManyMessagesInOrder)
-{
-    struct shl_channel &ch = ch_;
-    struct shl_error err = {};
-    pid_t pid = StartPeer(Spec(kStreamSize, kStreamDepth, 10000), ConsumeStream);
-    ASSERT_GT(pid, 0);
-    std::vector<unsigned char> buf(kStreamSize);
-    for (uint32_t seq = 0; seq < kStreamCount; seq++) {
-        size_t len = kStreamSize - seq % 64;
-        Fill(buf, len, seq, 0);
-        ASSERT_EQ(0, shl_channel_send(&ch, buf.data(), len, &err)) << seq << ": " << ErrorText(err);
+class StreamTest : public TransportTest {
+protected:
+    void Stream(const StreamPlan &plan)
+    {
+        g_plan = plan;
+        struct shl_error err = {};
+        pid_t pid = StartPeer(Spec(plan.max_msg, plan.depth, 10000), ConsumeStream);
+        ASSERT_GT(pid, 0);
+        std::vector<unsigned char> buf(plan.max_msg);
+        for (uint32_t seq = 0; seq < plan.count; seq++) {
+            size_t len = plan.Length(seq);
+            Fill(buf, len, seq, 0);
+            ASSERT_EQ(0, shl_channel_send(&ch_, buf.data(), len, &err))
+                << seq << ": " << ErrorText(err);
+        }
+        unsigned char done = 0;
+        ASSERT_EQ(0, shl_channel_recv(&ch_, &done, 1, &err)) << ErrorText(err);
+        EXPECT_EQ('D', done);
+        EXPECT_TRUE(PeerSucceeded(pid));
+        shl_channel_close(&ch_);
+        EXPECT_TRUE(NothingLeft(before_));
     }
-    unsigned char done = 0;
-    ASSERT_EQ(0, shl_channel_recv(&ch, &done, 1, &err)) << ErrorText(err);
-    EXPECT_EQ('D', done);
-    EXPECT_TRUE(PeerSucceeded(pid));
-    shl_channel_close(&ch);
-    EXPECT_TRUE(NothingLeft(before_));
+};
+
+TEST_P(StreamTest, ManySmallMessagesArriveInOrder)
+{
+    Stream({4096 + 17, 8, 2000});
+}
+
+// Large messages fill rings, pipes and socket buffers: the sender keeps waiting for room.
+TEST_P(StreamTest, LargeMessagesArriveInOrder)
+{
+    Stream({1u << 20, 3, 24});
 }
 
 int SayReadyThenHang(struct shl_channel *ch)
@@ -442,6 +462,7 @@ TEST_P(TransportTest, NamesAreGoneOnceJoined)
 }
 
 INSTANTIATE_TEST_SUITE_P(All, TransportTest, ::testing::ValuesIn(AllConfigs()), ConfigName);
+INSTANTIATE_TEST_SUITE_P(All, StreamTest, ::testing::ValuesIn(AllConfigs()), ConfigName);
 
 TEST(Registry, FindsEveryTransportByName)
 {
