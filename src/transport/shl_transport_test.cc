@@ -153,14 +153,14 @@ Leftovers CountLeftovers()
 
 // Runs body(ch) as side B in a child; the child's exit status is 0 when body returned 0.
 // A failure in the child is printed to stderr, which the test log keeps.
-pid_t ForkPeer(struct shl_channel *ch, int (*body)(struct shl_channel *))
+pid_t ForkPeer(struct shl_channel *ch, enum shl_side side, int (*body)(struct shl_channel *))
 {
     fflush(nullptr);
     pid_t pid = fork();
     if (pid != 0)
         return pid;
     struct shl_error err = {};
-    int rc = shl_channel_join(ch, SHL_SIDE_B, &err);
+    int rc = shl_channel_join(ch, side, &err);
     if (rc != 0)
         fprintf(stderr, "child join: %s\n", ErrorText(err).c_str());
     else
@@ -196,20 +196,23 @@ protected:
     void SetUp() override { before_ = CountLeftovers(); }
     void TearDown() override { shl_channel_close(&ch_); }
 
-    // Creates ch_, forks side B running body, and joins as side A: B's pid, or -1.
-    pid_t StartPeer(const struct shl_channel_spec &spec, int (*body)(struct shl_channel *))
+    // Creates ch_, forks a child that joins as peer_side and runs body, and joins the other
+    // side: the child's pid, or -1.
+    pid_t StartPeer(const struct shl_channel_spec &spec, int (*body)(struct shl_channel *),
+                    enum shl_side peer_side = SHL_SIDE_B)
     {
         struct shl_error err = {};
         if (shl_channel_create(&ch_, GetParam().transport, &spec, &err) != 0) {
             ADD_FAILURE() << "create: " << ErrorText(err);
             return -1;
         }
-        pid_t pid = ForkPeer(&ch_, body);
+        pid_t pid = ForkPeer(&ch_, peer_side, body);
         if (pid < 0) {
             ADD_FAILURE() << "fork: " << strerror(errno);
             return -1;
         }
-        if (shl_channel_join(&ch_, SHL_SIDE_A, &err) != 0) {
+        enum shl_side mine = peer_side == SHL_SIDE_A ? SHL_SIDE_B : SHL_SIDE_A;
+        if (shl_channel_join(&ch_, mine, &err) != 0) {
             ADD_FAILURE() << "join: " << ErrorText(err);
             kill(pid, SIGKILL);
             waitpid(pid, nullptr, 0);
@@ -217,6 +220,8 @@ protected:
         }
         return pid;
     }
+
+    void KillPeerAndExpectFailure(enum shl_side peer_side);
 
     struct shl_channel ch_ = {};
     Leftovers before_;
@@ -346,12 +351,12 @@ int SayReadyThenHang(struct shl_channel *ch)
 
 // The peer is SIGKILLed and not yet reaped (a zombie, as a crashed benchmark worker would
 // be): the survivor's recv must fail with EPIPE or ETIMEDOUT, within the timeout.
-TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
+void TransportTest::KillPeerAndExpectFailure(enum shl_side peer_side)
 {
     const int timeout_ms = 1500;
     struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    pid_t pid = StartPeer(Spec(4096, 2, timeout_ms), SayReadyThenHang);
+    pid_t pid = StartPeer(Spec(4096, 2, timeout_ms), SayReadyThenHang, peer_side);
     ASSERT_GT(pid, 0);
     unsigned char buf[64] = {0};
     ASSERT_EQ(0, shl_channel_recv(&ch, buf, 1, &err)) << ErrorText(err);
@@ -379,6 +384,18 @@ TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
     EXPECT_EQ(pid, waitpid(pid, &status, 0));
     shl_channel_close(&ch);
     EXPECT_TRUE(NothingLeft(before_));
+}
+
+TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
+{
+    KillPeerAndExpectFailure(SHL_SIDE_B);
+}
+
+// The same when the process that dies holds side A (the creator's side) and the survivor
+// side B: liveness is symmetric, and side A's early removal of names left nothing to leak.
+TEST_P(TransportTest, KilledSideAFailsRecvWithinTimeout)
+{
+    KillPeerAndExpectFailure(SHL_SIDE_A);
 }
 
 int JoinThenStaySilent(struct shl_channel *ch)
