@@ -94,8 +94,7 @@ static int unix_dgram_create(struct shl_channel *ch, struct shl_error *err)
             return 0;
         }
     }
-    shl_fdio_close(&u->ends[0]);
-    shl_fdio_close(&u->ends[1]);
+    shl_fdio_close_pair(u->ends);
     free(u);
     return -1;
 }
@@ -148,8 +147,7 @@ static int unix_dgram_recv(struct shl_channel *ch, void *buf, size_t len, struct
 static void unix_dgram_close(struct shl_channel *ch)
 {
     struct shl_unix_dgram *u = ch->impl;
-    shl_fdio_close(&u->ends[0]);
-    shl_fdio_close(&u->ends[1]);
+    shl_fdio_close_pair(u->ends);
     free(u);
 }
 

@@ -38,8 +38,7 @@ static int unix_stream_join(struct shl_channel *ch, struct shl_error *err)
 static void unix_stream_close(struct shl_channel *ch)
 {
     struct shl_unix_stream *u = ch->impl;
-    shl_fdio_close(&u->ends[0]);
-    shl_fdio_close(&u->ends[1]);
+    shl_fdio_close_pair(u->ends);
     free(u);
 }
 
