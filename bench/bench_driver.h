@@ -63,7 +63,7 @@ int bench_job_run(const struct bench_job *job, const struct bench_env *env,
 void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
 
 /* Ratios that need the whole run: shared-memory latency to the cache-line floor, shared-
- * memory throughput to memcpy at the same size, crosscheck to its shmlab counterpart. */
+ * memory throughput to memcpy at the same size. (A crosscheck row carries its own.) */
 void bench_results_add_ratios(struct bench_results *r);
 
 #endif

@@ -107,6 +107,9 @@ static void format_figure(const struct bench_row *row, char *buf, size_t len) {
                  row->stats.p99 / 1e3);
     else
         snprintf(buf, len, "p50 %.0f ns, p99 %.0f ns", row->stats.p50, row->stats.p99);
+    size_t used = strlen(buf);
+    if (!isnan(row->ratio) && used < len)
+        snprintf(buf + used, len - used, ", %.2fx %s", row->ratio, row->ratio_to);
 }
 
 static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
