@@ -77,8 +77,19 @@ class Session : public ::testing::Test {
         pp->min_samples = pp->max_samples = 50;
         pp->budget_ns = 0;
         pp->clock_overhead_ns = 25;
-        int rc = bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
-        return rc;
+        return bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
+    }
+
+    // Runs a ping-pong with the peer's fault at its n-th send; it must fail.
+    shl_error pingpong_failure(Fault what, unsigned at, size_t size) {
+        fault = what;
+        fault_at = at;
+        shl_error err = {};
+        bench_pingpong pp;
+        bench_peer_report peer;
+        EXPECT_EQ(pingpong(size, &err, &pp, &peer), -1);
+        free(pp.samples);
+        return err;
     }
 };
 
@@ -97,27 +108,25 @@ TEST_F(Session, HonestTransportPassesAndThePeerSawEveryMessage) {
 }
 
 TEST_F(Session, DamagedStampInATimedEchoFails) {
-    fault = Fault::stamp;
-    fault_at = 30;  // after the warm-up: inside the timed loop
-    shl_error err = {};
-    bench_pingpong pp;
-    bench_peer_report peer;
-    EXPECT_EQ(pingpong(256, &err, &pp, &peer), -1);
+    shl_error err = pingpong_failure(Fault::stamp, 30, 256);  // 30: inside the timed loop
     EXPECT_STREQ(err.call, "verify");
     EXPECT_EQ(err.errnum, EBADMSG);
-    free(pp.samples);
 }
 
 TEST_F(Session, DamageBetweenTheStampsIsCaughtByTheFullCheck) {
-    fault = Fault::pattern;
-    fault_at = 1;
-    shl_error err = {};
-    bench_pingpong pp;
-    bench_peer_report peer;
-    EXPECT_EQ(pingpong(4096, &err, &pp, &peer), -1);
+    shl_error err = pingpong_failure(Fault::pattern, 1, 4096);
     EXPECT_STREQ(err.call, "verify");
     EXPECT_NE(std::string(err.detail).find("byte 9"), std::string::npos) << err.detail;
-    free(pp.samples);
+}
+
+TEST_F(Session, ADeadPeerEndsTheRunWithAnError) {
+    shl_error err = pingpong_failure(Fault::die, 20, 64);
+    EXPECT_NE(std::string(err.detail).find("status 3"), std::string::npos) << err.detail;
+}
+
+TEST_F(Session, AStuckPeerTimesOutAndIsKilled) {
+    shl_error err = pingpong_failure(Fault::stall, 20, 64);
+    EXPECT_EQ(err.errnum, ETIMEDOUT) << err.call << " " << err.detail;
 }
 
 TEST_F(Session, TheSenderDamagingDataIsReportedByThePeerThatSawIt) {
@@ -134,28 +143,6 @@ TEST_F(Session, TheSenderDamagingDataIsReportedByThePeerThatSawIt) {
     EXPECT_STREQ(err.call, "verify");
     EXPECT_EQ(err.errnum, EBADMSG);
     free(st.samples);
-}
-
-TEST_F(Session, ADeadPeerEndsTheRunWithAnError) {
-    fault = Fault::die;
-    fault_at = 20;
-    shl_error err = {};
-    bench_pingpong pp;
-    bench_peer_report peer;
-    EXPECT_EQ(pingpong(64, &err, &pp, &peer), -1);
-    EXPECT_NE(std::string(err.detail).find("status 3"), std::string::npos) << err.detail;
-    free(pp.samples);
-}
-
-TEST_F(Session, AStuckPeerTimesOutAndIsKilled) {
-    fault = Fault::stall;
-    fault_at = 20;
-    shl_error err = {};
-    bench_pingpong pp;
-    bench_peer_report peer;
-    EXPECT_EQ(pingpong(64, &err, &pp, &peer), -1);
-    EXPECT_EQ(err.errnum, ETIMEDOUT) << err.call << " " << err.detail;
-    free(pp.samples);
 }
 
 }  // namespace
