@@ -88,6 +88,20 @@ static const char *runfile(const char *argv0, const char *rel, char *buf, size_t
     return is_executable_file(buf) ? buf : NULL;
 }
 
+/* The program's path in PATH, or NULL: set-up cost needs hyperfine, which may be missing. */
+static const char *in_path(const char *program, char *buf, size_t len) {
+    const char *path = getenv("PATH");
+    while (path != NULL && *path != '\0') {
+        const char *colon = strchr(path, ':');
+        size_t dir_len = colon ? (size_t)(colon - path) : strlen(path);
+        snprintf(buf, len, "%.*s/%s", (int)dir_len, path, program);
+        if (dir_len > 0 && is_executable_file(buf))
+            return buf;
+        path = colon ? colon + 1 : NULL;
+    }
+    return NULL;
+}
+
 static void format_duration(double s, char *buf, size_t len) {
     if (s >= 60)
         snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
@@ -221,9 +235,10 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     what);
             continue;
         }
-        if (job->kind == JOB_SETUP && env->shmlab == NULL) {
-            fprintf(stderr, "[%3zu/%zu] %s: skipped: no shmlab binary in this build\n", i + 1,
-                    jobs->n, what);
+        if (job->kind == JOB_SETUP && (env->shmlab == NULL || env->hyperfine == NULL)) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what,
+                    env->shmlab == NULL ? "no shmlab binary in this build"
+                                        : "hyperfine is not installed");
             continue;
         }
         struct bench_row row;
@@ -284,14 +299,14 @@ int main(int argc, char **argv) {
     ctx.timer_overhead_ns = env.clock_overhead_ns;
     ctx.timeout_ms = opts.timeout_ms;
 
-    char out_dir[4096], shmlab_path[4096];
+    char out_dir[4096], shmlab_path[4096], hyperfine_path[4096];
     resolve_out_dir(opts.out_dir, out_dir, sizeof out_dir);
     if (mkdir_p(out_dir) != 0) {
         fprintf(stderr, "bench: cannot create %s: %s\n", out_dir, strerror(errno));
         return 1;
     }
     env.out_dir = out_dir;
-    env.hyperfine = "hyperfine";
+    env.hyperfine = in_path("hyperfine", hyperfine_path, sizeof hyperfine_path);
     env.shmlab = runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
 
     struct bench_jobs jobs;
@@ -320,6 +335,9 @@ int main(int argc, char **argv) {
     }
     if (env.shmlab == NULL && (opts.benchmarks & BENCH_SETUP))
         bench_context_note(&ctx, "setup: not measured, no shmlab binary in this build");
+    else if (env.hyperfine == NULL && (opts.benchmarks & BENCH_SETUP))
+        bench_context_note(&ctx, "setup: not measured, hyperfine is not installed "
+                                 "(ci/setup.sh installs it)");
     bench_results_add_ratios(&results);
     if (opts.no_plots)
         snprintf(ctx.charts, sizeof ctx.charts, "not drawn: --no-plots");
