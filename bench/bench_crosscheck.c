@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "bench/bench_sampler.h"
@@ -26,6 +27,9 @@ int bench_crosscheck_supports(const char *transport) {
 /* Each side reads from rfd and writes to wfd (the same socket, or two pipes). */
 struct ends {
     int a_read, a_write, b_read, b_write;
+    /* Sockets carry their timeout in the kernel (SO_RCVTIMEO), so a read is one plain
+     * blocking call; a pipe has none, so its reader waits in poll() first. */
+    int kernel_timeout;
 };
 
 static void close_ends(struct ends *e) {
@@ -74,7 +78,7 @@ static int tcp_pair(int fds[2], struct shl_error *err) {
     return 0;
 }
 
-static int open_ends(const char *kind, struct ends *e, struct shl_error *err) {
+static int open_ends(const char *kind, int timeout_ms, struct ends *e, struct shl_error *err) {
     e->a_read = e->a_write = e->b_read = e->b_write = -1;
     int p[2], q[2];
     if (strcmp(kind, "pipe") == 0) {
@@ -95,22 +99,39 @@ static int open_ends(const char *kind, struct ends *e, struct shl_error *err) {
     } else if (tcp_pair(p, err) != 0) {
         return -1;
     }
-    *e = (struct ends){.a_read = p[0], .a_write = p[0], .b_read = p[1], .b_write = p[1]};
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
+    for (int i = 0; i < 2; i++) {
+        if (setsockopt(p[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+            setsockopt(p[i], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
+            int saved = errno;
+            close(p[0]);
+            close(p[1]);
+            return shl_fail(err, "setsockopt", saved, "SO_RCVTIMEO");
+        }
+    }
+    *e = (struct ends){.a_read = p[0], .a_write = p[0], .b_read = p[1], .b_write = p[1],
+                       .kernel_timeout = 1};
     return 0;
 }
 
 /* Reads exactly len bytes, waiting at most timeout_ms for each chunk. 1 on EOF. */
-static int read_exact(int fd, char *buf, size_t len, int timeout_ms, struct shl_error *err) {
+/* Reads exactly len bytes; a silence of timeout_ms is ETIMEDOUT. 1 on EOF. */
+static int read_exact(int fd, int kernel_timeout, char *buf, size_t len, int timeout_ms,
+                      struct shl_error *err) {
     while (len > 0) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int rc = poll(&pfd, 1, timeout_ms);
-        if (rc == 0)
-            return shl_fail(err, "poll", ETIMEDOUT, "crosscheck peer silent");
-        if (rc < 0)
-            return shl_fail(err, "poll", errno, "crosscheck");
+        if (!kernel_timeout) {
+            struct pollfd pfd = {.fd = fd, .events = POLLIN};
+            int rc = poll(&pfd, 1, timeout_ms);
+            if (rc == 0)
+                return shl_fail(err, "poll", ETIMEDOUT, "crosscheck peer silent");
+            if (rc < 0)
+                return shl_fail(err, "poll", errno, "crosscheck");
+        }
         ssize_t n = read(fd, buf, len);
         if (n == 0)
             return 1;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return shl_fail(err, "read", ETIMEDOUT, "crosscheck peer silent");
         if (n < 0)
             return shl_fail(err, "read", errno, "crosscheck");
         buf += n;
@@ -145,7 +166,7 @@ static int echo(void *arg, struct bench_peer_report *report) {
     if (buf == NULL)
         return shl_fail(&report->err, "malloc", ENOMEM, "crosscheck");
     int rc;
-    while ((rc = read_exact(a->e->b_read, buf, a->size, a->timeout_ms, &report->err)) == 0)
+    while ((rc = read_exact(a->e->b_read, a->e->kernel_timeout, buf, a->size, a->timeout_ms, &report->err)) == 0)
         if (write_exact(a->e->b_write, buf, a->size, &report->err) != 0) {
             rc = -1;
             break;
@@ -160,7 +181,7 @@ static int roundtrip(struct ends *e, char *tx, char *rx, size_t size, uint64_t s
     memcpy(tx, &seq, sizeof seq);
     if (write_exact(e->a_write, tx, size, err) != 0)
         return -1;
-    int rc = read_exact(e->a_read, rx, size, timeout_ms, err);
+    int rc = read_exact(e->a_read, e->kernel_timeout, rx, size, timeout_ms, err);
     if (rc != 0)
         return rc < 0 ? -1 : shl_fail(err, "read", EPIPE, "crosscheck peer closed");
     if (memcmp(tx, rx, size) != 0)
@@ -205,7 +226,7 @@ int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc,
     if (!bench_crosscheck_supports(transport))
         return shl_fail(err, "crosscheck", EINVAL, "no plain ping-pong for %s", transport);
     struct ends e;
-    if (open_ends(transport, &e, err) != 0)
+    if (open_ends(transport, cc->timeout_ms, &e, err) != 0)
         return -1;
     struct echo_arg arg = {.e = &e, .size = cc->size, .timeout_ms = cc->timeout_ms};
     struct bench_peer proc;
