@@ -65,3 +65,23 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 #define SAFE_SHMCTL(id, cmd, buf) cf_safe_shmctl(id, cmd, buf, __FILE__, __LINE__)
 
 #endif
+
+/* ---- Shared by the System V and POSIX shm cases ---- */
+
+/* The unprivileged user a permission case runs its refused party as (nobody:nogroup). */
+#define CF_OTHER_UID 65534
+#define CF_OTHER_GID 65534
+
+/* Turns the calling process, a helper made by CF_FORK(), into CF_OTHER_UID:CF_OTHER_GID
+ * with no supplementary groups. Where the system forbids that (not root; a user namespace
+ * that maps a single uid, as Bazel's linux-sandbox does), the case is skipped with the
+ * failing call and its errno: a permission rule cannot be checked without a second user. */
+void cf_become_other_user(void);
+
+/* The System V limits from shmctl(IPC_INFO), also reported with cf_info(). */
+void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line);
+#define SAFE_SHM_LIMITS(limits) cf_safe_shm_limits(limits, __FILE__, __LINE__)
+
+/* shmctl(IPC_STAT) as a set-up step: the segment's current state. */
+struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line);
+#define SAFE_SHM_STAT(id) cf_safe_shm_stat(id, __FILE__, __LINE__)
