@@ -30,5 +30,5 @@ for loader in /lib/ld-musl-*.so.1 "$libc_so"; do
   fi
 done
 
-musl-gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -static -I. \
+musl-gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -static -I. \
   -DCF_MUSL_VERSION="\"$version\"" -o "$out" "$@"

@@ -227,3 +227,130 @@ struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line)
     cf_safe_shmctl(shmid, IPC_STAT, &ds, file, line);
     return ds;
 }
+
+/* ---- File-mapping support (mmap cases) ---- */
+
+#include <signal.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+
+unsigned char cf_pattern_byte(off_t off)
+{
+    return (unsigned char)(1 + (off * 7 + off / 4096 * 13) % 251);
+}
+
+long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t off)
+{
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] != cf_pattern_byte(off + (off_t)i))
+            return (long)(off + (off_t)i);
+    return -1;
+}
+
+long cf_first_nonzero(const volatile unsigned char *p, long from, long to)
+{
+    for (long i = from; i < to; i++)
+        if (p[i] != 0)
+            return i;
+    return -1;
+}
+
+int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line)
+{
+    int fd = cf_safe_tmpfile(0, path_out, file, line);
+    unsigned char chunk[4096];
+    for (size_t done = 0; done < size;) {
+        size_t n = size - done < sizeof chunk ? size - done : sizeof chunk;
+        for (size_t i = 0; i < n; i++)
+            chunk[i] = cf_pattern_byte((off_t)(done + i));
+        cf_safe_pwrite(fd, chunk, n, (off_t)done, file, line);
+        done += n;
+    }
+    return fd;
+}
+
+long cf_info_filesystem(int fd)
+{
+    static const struct {
+        long magic;
+        const char *name;
+    } known[] = {
+        {0xEF53, "ext2/3/4"},       {0x01021994, "tmpfs"},  {0x858458f6, "ramfs"},
+        {0x58465342, "xfs"},        {0x9123683E, "btrfs"},  {0x794c7630, "overlayfs"},
+        {0x6969, "nfs"},            {0x65735546, "fuse"},   {0xF2F52010, "f2fs"},
+        {0x2fc12fc1, "zfs"},
+    };
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) != 0)
+        cf_broken_at(__FILE__, __LINE__, "fstatfs: %s", cf_errno_name(errno));
+    const char *name = "unknown";
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if ((long)sfs.f_type == known[i].magic)
+            name = known[i].name;
+    cf_info("filesystem %s (f_type 0x%lx)", name, (long)sfs.f_type);
+    return (long)sfs.f_type;
+}
+
+void cf_safe_pipe(int fds[2], const char *file, int line)
+{
+    if (pipe(fds) != 0)
+        BROKEN_ERRNO(file, line, "pipe");
+}
+
+void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line)
+{
+    if (msync(addr, len, flags) != 0)
+        BROKEN_ERRNO(file, line, "msync");
+}
+
+char *cf_free_range(size_t len)
+{
+    char *p = cf_safe_mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0,
+                           __FILE__, __LINE__);
+    cf_safe_munmap(p, len, __FILE__, __LINE__);
+    return p;
+}
+
+static int fault_report_fd = -1;
+
+static void report_fault(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    struct cf_fault f = {sig, info->si_code, info->si_addr};
+    ssize_t ignored = write(fault_report_fd, &f, sizeof f);
+    (void)ignored;
+    _exit(0);
+}
+
+struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *file, int line)
+{
+    int fds[2];
+    cf_safe_pipe(fds, file, line);
+    pid_t pid = cf_fork_at(file, line);
+    if (pid == 0) {
+        close(fds[0]);
+        fault_report_fd = fds[1];
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = report_fault;
+        sa.sa_flags = SA_SIGINFO;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGSEGV, &sa, NULL) != 0 || sigaction(SIGBUS, &sa, NULL) != 0)
+            BROKEN_ERRNO(file, line, "sigaction");
+        fn(arg);
+        struct cf_fault none = {0, 0, NULL};
+        ssize_t ignored = write(fds[1], &none, sizeof none);
+        (void)ignored;
+        _exit(0);
+    }
+    close(fds[1]);
+    struct cf_fault f = {-1, 0, NULL};
+    ssize_t n = read(fds[0], &f, sizeof f);
+    close(fds[0]);
+    cf_reap_at(pid, file, line);
+    if (n != (ssize_t)sizeof f) {
+        cf_fail_at(file, line, "the function neither returned nor faulted with a report");
+        f.signo = -1;
+    }
+    return f;
+}

@@ -64,6 +64,40 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 #define SAFE_SHMDT(addr) cf_safe_shmdt(addr, __FILE__, __LINE__)
 #define SAFE_SHMCTL(id, cmd, buf) cf_safe_shmctl(id, cmd, buf, __FILE__, __LINE__)
 
+/* ---- File-mapping support (mmap cases) ---- */
+
+/* The byte a pattern file holds at offset `off`: never 0, so a zero-filled byte shows, and
+ * different on neighbouring pages, so a page mapped from the wrong offset shows. */
+unsigned char cf_pattern_byte(off_t off);
+/* The first offset in [off, off + len) whose byte in buf differs from the pattern, or -1. */
+long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t off);
+/* The first offset i in [from, to) with p[i] != 0, or -1. */
+long cf_first_nonzero(const volatile unsigned char *p, long from, long to);
+int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line);
+/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type. */
+long cf_info_filesystem(int fd);
+void cf_safe_pipe(int fds[2], const char *file, int line);
+void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
+/* `len` bytes of address space that nothing occupies (reserved, then released). */
+char *cf_free_range(size_t len);
+
+/* How a function run by cf_catch_fault ended: signo 0 if it returned, else the fault's
+ * signal number, si_code and si_addr. */
+struct cf_fault {
+    int signo;
+    int code;
+    void *addr;
+};
+/* Runs fn(arg) in a child process that reports a SIGSEGV or SIGBUS with its siginfo. */
+struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *file, int line);
+
+/* A new file of `size` bytes holding cf_pattern_byte(i) at offset i, opened O_RDWR. */
+#define SAFE_PATTERN_FILE(size, path_out)                                                \
+    cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
+#define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
+#define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)
+#define CF_CATCH_FAULT(fn, arg) cf_catch_fault_at(fn, arg, __FILE__, __LINE__)
+
 #endif
 
 /* ---- Shared by the System V and POSIX shm cases ---- */
