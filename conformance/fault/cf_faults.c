@@ -5,7 +5,7 @@
 /* Every fault applies only to shmlab's own objects where other programs could notice it
  * (files and shm names starting with "shmlab-"), so that a preloaded shell or test runner
  * keeps working; see cf_fault_preload.c for how each one is made. */
-const struct cf_fault cf_faults[CF_FAULT_COUNT] = {
+const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
     [CF_FAULT_MMAP_LEN_ZERO_SUCCEEDS] = {
         "mmap_len_zero_succeeds", "mmap",
         "mmap() with a length of 0 fails with EINVAL",

@@ -34,14 +34,14 @@ enum cf_fault_id {
     CF_FAULT_COUNT
 };
 
-struct cf_fault {
+struct cf_fault_spec {
     const char *name;      /* the value of SHMLAB_FAULT that selects it */
     const char *mechanism; /* "mmap", "sysv" or "posix" */
     const char *breaks;    /* the rule the fault violates */
     const char *caught_by; /* checker --filter globs: the cases that must report FAIL */
 };
 
-extern const struct cf_fault cf_faults[CF_FAULT_COUNT];
+extern const struct cf_fault_spec cf_faults[CF_FAULT_COUNT];
 
 /* The fault named by `name` (SHMLAB_FAULT): CF_FAULT_NONE for NULL or "",
  * CF_FAULT_UNKNOWN for a name not in the table. */
