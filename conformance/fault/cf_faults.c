@@ -33,11 +33,11 @@ const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
     [CF_FAULT_MUNMAP_UNALIGNED_SUCCEEDS] = {
         "munmap_unaligned_succeeds", "mmap",
         "munmap() of an address that is not page aligned fails with EINVAL",
-        "mmap.munmap_*unaligned*"},
+        "mmap.munmap_unaligned_einval"},
     [CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED] = {
         "msync_sync_async_accepted", "mmap",
         "msync() with both MS_SYNC and MS_ASYNC fails with EINVAL",
-        "mmap.msync_*"},
+        "mmap.msync_sync_and_async_einval"},
     [CF_FAULT_SHMGET_IGNORES_EXCL] = {
         "shmget_ignores_excl", "sysv",
         "shmget() with IPC_CREAT|IPC_EXCL on an existing key fails with EEXIST",
@@ -85,7 +85,7 @@ const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
     [CF_FAULT_SHM_UNLINK_MISSING_SUCCEEDS] = {
         "shm_unlink_missing_succeeds", "posix",
         "shm_unlink() of a name that does not exist fails with ENOENT",
-        "posix.unlink_*"},
+        "posix.unlink_missing_enoent,posix.unlink_twice_enoent"},
     [CF_FAULT_SHM_FTRUNCATE_IGNORED] = {
         "shm_ftruncate_ignored", "posix",
         "ftruncate() sets the size of a shared memory object (the fault does nothing)",
