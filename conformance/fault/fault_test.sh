@@ -21,9 +21,17 @@ trap 'rm -rf "$work"' EXIT
 "$fault_list" >"$work/faults.tsv" || { echo "fault_test: $fault_list failed" >&2; exit 1; }
 faults=$(wc -l <"$work/faults.tsv")
 
+# A sanitizer build (--config=asan) insists that its runtime comes first in the library
+# list, ahead of any preloaded library; put whatever sanitizer runtime the checker links there.
+preload=$library
+runtime=$(ldd "$checker" 2>/dev/null | awk '$1 ~ /^lib(asan|ubsan)\.so/ {print $3}' | paste -sd: -)
+if [ -n "$runtime" ]; then
+  preload="$runtime:$library"
+fi
+
 # run_checker FAULT FILTER REPORT: the checker's exit status, its JSON report in REPORT.
 run_checker() {
-  env LD_PRELOAD="$library" SHMLAB_FAULT="$1" \
+  env LD_PRELOAD="$preload" SHMLAB_FAULT="$1" \
     "$checker" --filter "$2" --format json --output "$3" >/dev/null 2>"$3.err"
 }
 
