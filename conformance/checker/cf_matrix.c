@@ -158,47 +158,39 @@ static void write_text(FILE *out, const struct cf_platform *p, const struct cf_r
 
 /* ---- JSON ---- */
 
+/* Writes `<separator>"key": "value"`. */
+static void json_member(FILE *out, const char *separator, const char *key, const char *value)
+{
+    fprintf(out, "%s\"%s\": ", separator, key);
+    json_string(out, value);
+}
+
 static void write_json(FILE *out, const struct cf_platform *p, const struct cf_row *rows,
                        size_t n)
 {
-    fputs("{\n  \"schema\": \"shmlab-conformance/1\",\n  \"platform\": {\n    \"libc\": {\"name\": ",
-          out);
-    json_string(out, p->libc_name);
-    fputs(", \"version\": ", out);
-    json_string(out, p->libc_version);
-    fputs("},\n    \"kernel\": {\"sysname\": ", out);
-    json_string(out, p->kernel_sysname);
-    fputs(", \"release\": ", out);
-    json_string(out, p->kernel_release);
-    fputs(", \"version\": ", out);
-    json_string(out, p->kernel_version);
-    fputs(", \"machine\": ", out);
-    json_string(out, p->machine);
-    fprintf(out, "},\n    \"page_size\": %ld,\n    \"shmlba\": %ld,\n    \"tmp_dir\": ",
-            p->page_size, p->shmlba);
-    json_string(out, p->tmp_dir);
-    fputs(",\n    \"tmp_dir_fs\": ", out);
-    json_string(out, p->tmp_dir_fs);
-    fputs(",\n    \"shm_dir_fs\": ", out);
-    json_string(out, p->shm_dir_fs);
+    fputs("{\n  \"schema\": \"shmlab-conformance/1\",\n  \"platform\": {\n    \"libc\": {", out);
+    json_member(out, "", "name", p->libc_name);
+    json_member(out, ", ", "version", p->libc_version);
+    fputs("},\n    \"kernel\": {", out);
+    json_member(out, "", "sysname", p->kernel_sysname);
+    json_member(out, ", ", "release", p->kernel_release);
+    json_member(out, ", ", "version", p->kernel_version);
+    json_member(out, ", ", "machine", p->machine);
+    fprintf(out, "},\n    \"page_size\": %ld,\n    \"shmlba\": %ld", p->page_size, p->shmlba);
+    json_member(out, ",\n    ", "tmp_dir", p->tmp_dir);
+    json_member(out, ",\n    ", "tmp_dir_fs", p->tmp_dir_fs);
+    json_member(out, ",\n    ", "shm_dir_fs", p->shm_dir_fs);
     fputs("\n  },\n  \"cases\": [", out);
     for (size_t i = 0; i < n; i++) {
         const struct cf_row *row = &rows[i];
-        fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
-        json_string(out, row->c->id);
-        fputs(", \"mechanism\": ", out);
-        json_string(out, row->c->mechanism);
-        fputs(", \"rule\": ", out);
-        json_string(out, row->c->rule);
-        fputs(", \"source\": ", out);
-        json_string(out, row->c->source);
+        json_member(out, i ? ",\n    {" : "\n    {", "id", row->c->id);
+        json_member(out, ", ", "mechanism", row->c->mechanism);
+        json_member(out, ", ", "rule", row->c->rule);
+        json_member(out, ", ", "source", row->c->source);
         if (row->result != NULL) {
-            fputs(", \"verdict\": ", out);
-            json_string(out, verdict_of(row));
-            fputs(", \"reason\": ", out);
-            json_string(out, row->result->reason);
-            fputs(", \"info\": ", out);
-            json_string(out, row->result->info);
+            json_member(out, ", ", "verdict", verdict_of(row));
+            json_member(out, ", ", "reason", row->result->reason);
+            json_member(out, ", ", "info", row->result->info);
             fprintf(out, ", \"seconds\": %.6f", row->result->seconds);
         }
         fputc('}', out);
