@@ -138,13 +138,6 @@ int main(int argc, char **argv)
                 o.n_filters ? "" : " (no cases are linked)");
         return 2;
     }
-    struct cf_row *rows = calloc(n, sizeof *rows);
-    struct cf_result *results = calloc(n, sizeof *results);
-    if (rows == NULL || results == NULL) {
-        fprintf(stderr, "checker: out of memory for %zu cases\n", n);
-        return 1;
-    }
-
     /* Opened before the run, so that a bad path is reported at once, not after it. */
     FILE *out = stdout;
     char output[CF_PATH_MAX];
@@ -160,6 +153,17 @@ int main(int argc, char **argv)
             fprintf(stderr, "checker: cannot write %s: %s\n", o.output, strerror(errno));
             return 1;
         }
+    }
+
+    struct cf_row *rows = calloc(n, sizeof *rows);
+    struct cf_result *results = calloc(n, sizeof *results);
+    if (rows == NULL || results == NULL) {
+        fprintf(stderr, "checker: out of memory for %zu cases\n", n);
+        free(rows);
+        free(results);
+        if (out != stdout)
+            fclose(out);
+        return 1;
     }
 
     struct cf_platform platform;
@@ -187,8 +191,10 @@ int main(int argc, char **argv)
     }
 
     int status = failed ? 1 : 0;
-    if (cf_matrix_write(out, o.format, &platform, rows, n) != 0 ||
-        (out != stdout && fclose(out) != 0)) {
+    int written = cf_matrix_write(out, o.format, &platform, rows, n) == 0;
+    if (out != stdout && fclose(out) != 0)
+        written = 0;
+    if (!written) {
         fprintf(stderr, "checker: writing the report to %s failed: %s\n",
                 o.output ? o.output : "stdout", strerror(errno));
         status = 1;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The checker's command line, formats and exit statuses. A FAIL is produced on purpose with
 # the fault library, so the failing paths are exercised too.
-# usage: checker_test.sh CHECKER FAULT_LIBRARY
+# usage: checker_test.sh CHECKER FAULT_LIBRARY WITH_FAULT
 set -uo pipefail
 
 checker=$(realpath "$1")
 library=$(realpath "$2")
+with_fault=$(realpath "$3")
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/checker_test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -85,13 +86,11 @@ jq -e '.cases | length == 1' "$work/cwd/report.json" >/dev/null || fail "--outpu
 expect_status 1 "--output unwritable" "$checker" --output "$work/missing/dir/x" --filter 'posix.*'
 
 # A violated rule: exit 1 in every format, reported as a failure with its reason.
-export SHMLAB_FAULT=mmap_len_zero_succeeds
 for format in text json junit markdown; do
-  expect_status 1 "FAIL in $format" env LD_PRELOAD="$library" \
+  expect_status 1 "FAIL in $format" "$with_fault" "$library" mmap_len_zero_succeeds \
     "$checker" --format "$format" --filter 'mmap.len_zero_einval,mmap.bad_fd_ebadf'
   cp "$work/out" "$work/fail.$format"
 done
-unset SHMLAB_FAULT
 jq -e '.counts.all.fail == 1 and .counts.all.pass == 1' "$work/fail.json" >/dev/null ||
   fail "json: the injected failure is not counted"
 well_formed_xml "$work/fail.junit" && grep -q '<failure message="[^"]*EINVAL' "$work/fail.junit" ||

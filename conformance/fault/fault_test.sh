@@ -3,16 +3,17 @@
 # that is meant to catch a fault passes; with each fault of the table selected in turn, at
 # least one of those cases reports FAIL (BROKEN does not count: that is set-up failing, not
 # a violation caught). Fails unless every fault is caught.
-# usage: fault_test.sh CHECKER FAULT_LIBRARY FAULT_LIST
+# usage: fault_test.sh CHECKER FAULT_LIBRARY FAULT_LIST WITH_FAULT
 set -uo pipefail
 
-if [ $# -ne 3 ]; then
-  echo "usage: fault_test.sh CHECKER FAULT_LIBRARY FAULT_LIST" >&2
+if [ $# -ne 4 ]; then
+  echo "usage: fault_test.sh CHECKER FAULT_LIBRARY FAULT_LIST WITH_FAULT" >&2
   exit 2
 fi
 checker=$(realpath "$1")
 library=$(realpath "$2")
 fault_list=$(realpath "$3")
+with_fault=$(realpath "$4")
 command -v jq >/dev/null || { echo "fault_test: jq is missing (ci/setup.sh installs it)" >&2; exit 1; }
 
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/fault_test.XXXXXX")
@@ -21,18 +22,9 @@ trap 'rm -rf "$work"' EXIT
 "$fault_list" >"$work/faults.tsv" || { echo "fault_test: $fault_list failed" >&2; exit 1; }
 faults=$(wc -l <"$work/faults.tsv")
 
-# A sanitizer build (--config=asan) insists that its runtime comes first in the library
-# list, ahead of any preloaded library; put whatever sanitizer runtime the checker links there.
-preload=$library
-runtime=$(ldd "$checker" 2>/dev/null | awk '$1 ~ /^lib(asan|ubsan)\.so/ {print $3}' | paste -sd: -)
-if [ -n "$runtime" ]; then
-  preload="$runtime:$library"
-fi
-
 # run_checker FAULT FILTER REPORT: the checker's exit status, its JSON report in REPORT.
 run_checker() {
-  env LD_PRELOAD="$preload" SHMLAB_FAULT="$1" \
-    "$checker" --filter "$2" --format json --output "$3" >/dev/null 2>"$3.err"
+  "$with_fault" "$library" "$1" "$checker" --filter "$2" --format json --output "$3" >/dev/null 2>"$3.err"
 }
 
 # 1. No fault: the library passes every call through, so every catching case must pass.
