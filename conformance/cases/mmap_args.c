@@ -1,7 +1,6 @@
 /* mmap() argument rules: what the call itself must refuse. */
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -39,8 +38,7 @@ CF_CASE(mmap, rdonly_fd_shared_write_eacces,
         "POSIX.1-2017 mmap(), ERRORS (EACCES); mmap(2)")
 {
     char path[CF_PATH_MAX];
-    SAFE_CLOSE(SAFE_TMPFILE(cf_page_size(), path));
-    int fd = SAFE_OPEN(path, O_RDONLY, 0);
+    int fd = SAFE_REOPEN(path, SAFE_TMPFILE(cf_page_size(), path), O_RDONLY);
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
                     EACCES);
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
@@ -51,8 +49,7 @@ CF_CASE(mmap, rdonly_fd_private_write_allowed,
         "POSIX.1-2017 mmap(), DESCRIPTION and ERRORS (EACCES names MAP_SHARED only); mmap(2)")
 {
     char path[CF_PATH_MAX];
-    SAFE_CLOSE(SAFE_PATTERN_FILE(cf_page_size(), path));
-    int fd = SAFE_OPEN(path, O_RDONLY, 0);
+    int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(cf_page_size(), path), O_RDONLY);
     volatile unsigned char *p =
         mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
@@ -66,8 +63,7 @@ CF_CASE(mmap, not_readable_fd_eacces,
         "POSIX.1-2017 mmap(), ERRORS (EACCES: fildes not open for read); mmap(2)")
 {
     char path[CF_PATH_MAX];
-    SAFE_CLOSE(SAFE_TMPFILE(cf_page_size(), path));
-    int fd = SAFE_OPEN(path, O_WRONLY, 0);
+    int fd = SAFE_REOPEN(path, SAFE_TMPFILE(cf_page_size(), path), O_WRONLY);
     long page = cf_page_size();
     CF_EXP_MAP_FAIL(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0), EACCES);
     CF_EXP_MAP_FAIL(mmap(NULL, page, PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
@@ -140,10 +136,8 @@ CF_CASE(mmap, directory_enodev,
         "mmap() of a directory fails with ENODEV",
         "POSIX.1-2017 mmap(), ERRORS (ENODEV: file type not supported); mmap(2)")
 {
-    char path[CF_PATH_MAX];
-    SAFE_CLOSE(SAFE_TMPFILE(0, path));
     char dir[CF_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
+    cf_unique_path(dir);
     *strrchr(dir, '/') = '\0';
     int fd = SAFE_OPEN(dir[0] != '\0' ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
     cf_info_filesystem(fd);

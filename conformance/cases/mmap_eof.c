@@ -16,6 +16,7 @@ CF_CASE(mmap, tail_of_last_page_zero_filled,
     long size = page + page / 3 + 1;
     int fd = SAFE_PATTERN_FILE(size, NULL);
     cf_info_filesystem(fd);
+    cf_info("page size %ld, file size %ld", page, size);
     volatile unsigned char *s = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
     volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_PRIVATE, fd, 0);
     CF_EXPECT(cf_pattern_mismatch(s, size, 0) == -1, "the file part differs");
@@ -60,6 +61,17 @@ CF_CASE(mmap, tail_stores_never_reach_file,
     long bad = cf_first_nonzero(got, 0, n);
     CF_EXPECT(bad == -1, "byte %ld past the old end of file holds a tail store (0x%02x)",
               bad + size, bad >= 0 ? got[bad] : 0);
+}
+
+CF_CASE_SIGNAL(mmap, whole_page_past_eof_sigbus, SIGBUS,
+               "touching a whole page of the mapping that lies past end of file raises SIGBUS",
+               "POSIX.1-2017 mmap(), DESCRIPTION (references beyond the object); mmap(2)")
+{
+    long page = cf_page_size();
+    int fd = SAFE_TMPFILE(page, NULL);
+    volatile char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+    cf_info("page size %ld", page);
+    (void)p[page];
 }
 
 CF_CASE(mmap, whole_page_past_eof_store_sigbus,
@@ -108,6 +120,7 @@ CF_CASE(mmap, length_rounded_up_to_page,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
     char *hole = cf_free_range(2 * page);
+    cf_info("page size %ld", page);
     volatile unsigned char *p = mmap(hole, 10, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
     CF_ASSERT(p == (unsigned char *)hole, "could not map at the free range: errno %d", errno);
     CF_EXPECT(p[page - 1] == cf_pattern_byte(page - 1), "the rest of the page is not the file");

@@ -5,17 +5,6 @@
 #include "conformance/harness/cf_case.h"
 #include "conformance/harness/cf_safe.h"
 
-CF_CASE(mmap, private_shows_file_contents,
-        "a MAP_PRIVATE mapping initially shows the file's bytes",
-        "POSIX.1-2017 mmap(), DESCRIPTION")
-{
-    long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_PRIVATE, fd, 0);
-    long bad = cf_pattern_mismatch(p, 2 * page, 0);
-    CF_EXPECT(bad == -1, "offset %ld differs from the file", bad);
-}
-
 CF_CASE(mmap, private_store_not_in_file,
         "a store through MAP_PRIVATE does not change the file, even after munmap",
         "POSIX.1-2017 mmap(), DESCRIPTION (MAP_PRIVATE: shall not change the underlying "

@@ -76,8 +76,7 @@ CF_CASE(mmap, mprotect_shared_write_rdonly_fd_eacces,
 {
     char path[CF_PATH_MAX];
     long page = cf_page_size();
-    SAFE_CLOSE(SAFE_TMPFILE(page, path));
-    int fd = SAFE_OPEN(path, O_RDONLY, 0);
+    int fd = SAFE_REOPEN(path, SAFE_TMPFILE(page, path), O_RDONLY);
     volatile char *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
     CF_EXP_FAIL(mprotect((void *)p, page, PROT_READ | PROT_WRITE), EACCES);
     CF_EXPECT_SIGNAL(SIGSEGV, p[0] = 1);
@@ -91,8 +90,7 @@ CF_CASE(mmap, mprotect_private_write_rdonly_fd_allowed,
 {
     char path[CF_PATH_MAX];
     long page = cf_page_size();
-    SAFE_CLOSE(SAFE_PATTERN_FILE(page, path));
-    int fd = SAFE_OPEN(path, O_RDONLY, 0);
+    int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(page, path), O_RDONLY);
     volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
     CF_ASSERT(mprotect((void *)p, page, PROT_READ | PROT_WRITE) == 0, "mprotect: errno %d",
               errno);
@@ -217,7 +215,9 @@ CF_CASE(mmap, prot_exec_on_noexec_mount_eperm,
                 "(errno %d)", errno);
     char name[CF_NAME_MAX], path[CF_PATH_MAX];
     cf_unique_name(name);
-    snprintf(path, sizeof path, "%s%s", dir, name);
+    int n = snprintf(path, sizeof path, "%s%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        CF_BROKEN("path too long in %s", dir);
     cf_track_file(path);
     int fd = SAFE_OPEN(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     SAFE_FTRUNCATE(fd, cf_page_size());

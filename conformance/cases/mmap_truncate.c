@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
@@ -113,4 +114,58 @@ CF_CASE(mmap, write_past_eof_makes_mapped_page_usable,
     CF_EXPECT(p[2 * page + 5] == 'x', "the written byte does not show");
     long bad = cf_first_nonzero(p, page, 2 * page + 5);
     CF_EXPECT(bad == -1, "hole byte %ld is not zero", bad);
+}
+
+CF_CASE(mmap, shrink_reaches_other_process_mapping,
+        "ftruncate() by one process cuts the pages out of another process's own mapping of "
+        "the file (SIGBUS there)",
+        "POSIX.1-2017 ftruncate(), DESCRIPTION (discarded pages: SIGBUS)")
+{
+    long page = cf_page_size();
+    char path[CF_PATH_MAX];
+    int fd = SAFE_TMPFILE(2 * page, path);
+    int mapped[2], cut[2];
+    SAFE_PIPE(mapped);
+    SAFE_PIPE(cut);
+    pid_t pid = CF_FORK();
+    if (pid == 0) {
+        int own = SAFE_OPEN(path, O_RDONLY, 0);
+        volatile char *q = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, own, 0);
+        (void)q[page];
+        char c;
+        if (write(mapped[1], "m", 1) != 1 || read(cut[0], &c, 1) != 1)
+            CF_BROKEN("pipe to the parent failed");
+        CF_EXPECT_SIGNAL(SIGBUS, (void)q[page]);
+        _exit(0);
+    }
+    char c;
+    CF_ASSERT(read(mapped[0], &c, 1) == 1, "the other process did not map the file");
+    SAFE_FTRUNCATE(fd, page);
+    CF_ASSERT(write(cut[1], "c", 1) == 1, "write to the other process: errno %d", errno);
+    CF_REAP(pid);
+}
+
+CF_CASE(mmap, shrink_under_private_mapping_sigbus,
+        "after ftruncate() shrinks a file, unmodified pages of a MAP_PRIVATE mapping past the "
+        "new end raise SIGBUS too",
+        "POSIX.1-2017 ftruncate(), DESCRIPTION (whole pages beyond the new end previously "
+        "mapped are discarded)")
+{
+    long page = cf_page_size();
+    int fd = SAFE_PATTERN_FILE(3 * page, NULL);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+                                          fd, 0);
+    (void)p[page];
+    p[2 * page] = 0;
+    SAFE_FTRUNCATE(fd, page);
+    CF_EXPECT_SIGNAL(SIGBUS, (void)p[page]);
+    CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the kept page changed");
+    /* Whether a page already copied survives is not specified: reported only. */
+    pid_t pid = CF_FORK();
+    if (pid == 0)
+        _exit(p[2 * page] == 0 ? 0 : 1);
+    int status;
+    CF_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: errno %d", errno);
+    cf_info("a privately modified page past the new end %s",
+            WIFSIGNALED(status) ? "is discarded too (SIGBUS)" : "survives");
 }

@@ -233,6 +233,7 @@ struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line)
 #include <signal.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <time.h>
 
 unsigned char cf_pattern_byte(off_t off)
 {
@@ -291,6 +292,12 @@ long cf_info_filesystem(int fd)
     return (long)sfs.f_type;
 }
 
+int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line)
+{
+    cf_safe_close(fd, file, line);
+    return cf_safe_open(path, flags, 0, file, line);
+}
+
 void cf_safe_pipe(int fds[2], const char *file, int line)
 {
     if (pipe(fds) != 0)
@@ -309,6 +316,21 @@ char *cf_free_range(size_t len)
                            __FILE__, __LINE__);
     cf_safe_munmap(p, len, __FILE__, __LINE__);
     return p;
+}
+
+int cf_spin_until(volatile char *at, char want, int seconds)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (unsigned long i = 1;; i++) {
+        if (*at == want)
+            return 0;
+        if (i % 4096 == 0) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (now.tv_sec - start.tv_sec > seconds)
+                return -1;
+        }
+    }
 }
 
 static int fault_report_fd = -1;

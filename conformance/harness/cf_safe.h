@@ -76,10 +76,15 @@ long cf_first_nonzero(const volatile unsigned char *p, long from, long to);
 int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line);
 /* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type. */
 long cf_info_filesystem(int fd);
+int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line);
 void cf_safe_pipe(int fds[2], const char *file, int line);
 void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
 /* `len` bytes of address space that nothing occupies (reserved, then released). */
 char *cf_free_range(size_t len);
+
+/* Waits without a system call (the clock is read through the vDSO where there is one)
+ * until *at == want; 0 if it did within `seconds`, -1 otherwise. */
+int cf_spin_until(volatile char *at, char want, int seconds);
 
 /* How a function run by cf_catch_fault ended: signo 0 if it returned, else the fault's
  * signal number, si_code and si_addr. */
@@ -94,6 +99,8 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
 /* A new file of `size` bytes holding cf_pattern_byte(i) at offset i, opened O_RDWR. */
 #define SAFE_PATTERN_FILE(size, path_out)                                                \
     cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
+/* Closes fd, the new file at path, and opens it again with `flags` (O_RDONLY, O_WRONLY). */
+#define SAFE_REOPEN(path, fd, flags) cf_safe_reopen(path, fd, flags, __FILE__, __LINE__)
 #define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
 #define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)
 #define CF_CATCH_FAULT(fn, arg) cf_catch_fault_at(fn, arg, __FILE__, __LINE__)
