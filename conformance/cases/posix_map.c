@@ -20,8 +20,7 @@ CF_CASE(posix, map_shared_stores_cross_processes,
     volatile int *flag = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     pid_t pid = CF_FORK();
     if (pid == 0) {
-        int own = shm_open(name, O_RDWR, 0);
-        CF_ASSERT(own >= 0, "shm_open failed (errno %d)", errno);
+        int own = SAFE_SHM_OPEN(name, O_RDWR);
         volatile int *q = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, own, 0);
         q[0] = 1;
         /* Spin on plain loads: only the shared memory can carry the answer. */
@@ -64,8 +63,7 @@ CF_CASE(posix, map_rdonly_private_write_allowed,
     char name[CF_NAME_MAX];
     long page = cf_page_size();
     int rw = SAFE_SHM_NEW(page, name);
-    int ro = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(ro >= 0, "shm_open(O_RDONLY) failed (errno %d)", errno);
+    int ro = SAFE_SHM_OPEN(name, O_RDONLY);
     char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
     CF_ASSERT(p != MAP_FAILED, "mmap failed (errno %d)", errno);
     p[0] = 'p';
@@ -95,8 +93,7 @@ CF_CASE(posix, map_survives_close,
     char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     SAFE_CLOSE(fd);
     memcpy(p, "closed", 7);
-    int again = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(again >= 0, "shm_open failed (errno %d)", errno);
+    int again = SAFE_SHM_OPEN(name, O_RDONLY);
     char got[7];
     SAFE_PREAD(again, got, sizeof got, 0);
     CF_EXPECT(memcmp(got, "closed", 7) == 0, "the store after close did not reach the object");

@@ -143,8 +143,7 @@ CF_CASE(posix, open_rdonly_write_ebadf,
 {
     char name[CF_NAME_MAX];
     int rw = SAFE_SHM_NEW(cf_page_size(), name);
-    int ro = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(ro >= 0, "shm_open(O_RDONLY) failed (errno %d)", errno);
+    int ro = SAFE_SHM_OPEN(name, O_RDONLY);
     CF_EXP_FAIL(write(ro, "x", 1), EBADF);
     char got;
     SAFE_PREAD(rw, &got, 1, 0);
@@ -158,8 +157,7 @@ CF_CASE(posix, open_rdonly_map_shared_write_eacces,
 {
     char name[CF_NAME_MAX];
     SAFE_SHM_NEW(cf_page_size(), name);
-    int ro = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(ro >= 0, "shm_open(O_RDONLY) failed (errno %d)", errno);
+    int ro = SAFE_SHM_OPEN(name, O_RDONLY);
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0),
                     EACCES);
 }
@@ -171,8 +169,7 @@ CF_CASE(posix, open_rdonly_ftruncate_refused,
 {
     char name[CF_NAME_MAX];
     int rw = SAFE_SHM_NEW(cf_page_size(), name);
-    int ro = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(ro >= 0, "shm_open(O_RDONLY) failed (errno %d)", errno);
+    int ro = SAFE_SHM_OPEN(name, O_RDONLY);
     errno = 0;
     int ret = ftruncate(ro, 2 * cf_page_size());
     int err = errno;

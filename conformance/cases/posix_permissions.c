@@ -26,14 +26,10 @@ CF_CASE(posix, perm_open_other_user_eacces,
 {
     char name[CF_NAME_MAX];
     object_with_data(name, 0600);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_FAIL(shm_open(name, O_RDWR, 0), EACCES);
         CF_EXP_FAIL(shm_open(name, O_RDONLY, 0), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(posix, perm_other_read_bit_grants_rdonly_only,
@@ -43,17 +39,13 @@ CF_CASE(posix, perm_other_read_bit_grants_rdonly_only,
 {
     char name[CF_NAME_MAX];
     object_with_data(name, 0604);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         int ro = shm_open(name, O_RDONLY, 0);
         CF_ASSERT(ro >= 0, "O_RDONLY refused (errno %d)", errno);
         const char *p = SAFE_MMAP(NULL, cf_page_size(), PROT_READ, MAP_SHARED, ro, 0);
         CF_EXPECT(memcmp(p, "owner", 6) == 0, "read other bytes");
         CF_EXP_FAIL(shm_open(name, O_RDWR, 0), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(posix, perm_other_bits_grant_read_write,
@@ -62,16 +54,12 @@ CF_CASE(posix, perm_other_bits_grant_read_write,
 {
     char name[CF_NAME_MAX];
     int fd = object_with_data(name, 0606);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         int rw = shm_open(name, O_RDWR, 0);
         CF_ASSERT(rw >= 0, "O_RDWR refused (errno %d)", errno);
         char *p = SAFE_MMAP(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
         memcpy(p + 100, "other", 6);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     char got[6];
     SAFE_PREAD(fd, got, sizeof got, 100);
     CF_EXPECT(memcmp(got, "other", 6) == 0, "the other user's store is not there");
@@ -84,13 +72,9 @@ CF_CASE(posix, perm_trunc_other_user_refused,
 {
     char name[CF_NAME_MAX];
     int fd = object_with_data(name, 0644);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_FAIL(shm_open(name, O_RDWR | O_TRUNC, 0), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     struct stat st;
     SAFE_FSTAT(fd, &st);
     CF_EXPECT(st.st_size == cf_page_size(), "size %lld after the refused O_TRUNC",
@@ -111,13 +95,9 @@ CF_CASE(posix, perm_unlink_non_owner_sticky_eacces,
     cf_info("/dev/shm mode %o", (unsigned)(dir.st_mode & 07777));
     char name[CF_NAME_MAX];
     object_with_data(name, 0666);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_FAIL(shm_unlink(name), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     int again = shm_open(name, O_RDONLY, 0);
     CF_EXPECT(again >= 0, "the name is gone after the refused shm_unlink (errno %d)", errno);
 }
@@ -130,14 +110,10 @@ CF_CASE(posix, perm_owner_may_unlink,
     char name[CF_NAME_MAX];
     cf_unique_name(name);
     cf_track_posix(name);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
         CF_ASSERT(fd >= 0, "shm_open as the other user failed (errno %d)", errno);
         CF_EXP_PASS(shm_unlink(name));
         CF_EXP_FAIL(shm_open(name, O_RDONLY, 0), ENOENT);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }

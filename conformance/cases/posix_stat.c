@@ -64,8 +64,7 @@ CF_CASE(posix, stat_regular_object_identity,
 {
     char name[CF_NAME_MAX];
     int a = SAFE_SHM_NEW(0, name);
-    int b = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(b >= 0, "shm_open failed (errno %d)", errno);
+    int b = SAFE_SHM_OPEN(name, O_RDONLY);
     int other = SAFE_SHM_NEW(0, NULL);
     struct stat sa, sb, so;
     SAFE_FSTAT(a, &sa);

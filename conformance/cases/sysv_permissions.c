@@ -19,20 +19,25 @@ static int segment_with_data(int mode)
     return id;
 }
 
+/* Gives a segment to another owner and group with IPC_SET. */
+static void set_owner(int id, uid_t uid, gid_t gid)
+{
+    struct shmid_ds ds = SAFE_SHM_STAT(id);
+    ds.shm_perm.uid = uid;
+    ds.shm_perm.gid = gid;
+    SAFE_SHMCTL(id, IPC_SET, &ds);
+}
+
 CF_CASE(sysv, perm_shmget_other_user_eacces,
         "shmget() of another user's 0600 segment, asking for read or write, fails with EACCES",
         "POSIX.1-2017 shmget(), ERRORS (EACCES); XBD 4.7 IPC permissions; shmget(2)")
 {
     key_t key = cf_unique_key();
     SAFE_SHMGET(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_FAIL(shmget(key, 0, 0600), EACCES);
         CF_EXP_FAIL(shmget(key, 0, 0400), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, perm_shmat_other_user_eacces,
@@ -40,14 +45,10 @@ CF_CASE(sysv, perm_shmat_other_user_eacces,
         "POSIX.1-2017 shmat(), ERRORS (EACCES); XBD 4.7; shmat(2)")
 {
     int id = segment_with_data(0600);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_MAP_FAIL(shmat(id, NULL, 0), EACCES);
         CF_EXP_MAP_FAIL(shmat(id, NULL, SHM_RDONLY), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, perm_other_read_bit_grants_rdonly_only,
@@ -56,16 +57,12 @@ CF_CASE(sysv, perm_other_read_bit_grants_rdonly_only,
         "POSIX.1-2017 shmat(), DESCRIPTION and ERRORS; XBD 4.7; shmat(2)")
 {
     int id = segment_with_data(0604);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         const char *ro = shmat(id, NULL, SHM_RDONLY);
         CF_ASSERT(ro != (void *)-1, "SHM_RDONLY attach refused (errno %d)", errno);
         CF_EXPECT(memcmp(ro, "owner", 6) == 0, "read other bytes");
         CF_EXP_MAP_FAIL(shmat(id, NULL, 0), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, perm_other_bits_grant_read_write,
@@ -73,15 +70,11 @@ CF_CASE(sysv, perm_other_bits_grant_read_write,
         "POSIX.1-2017 shmat(), DESCRIPTION; XBD 4.7 IPC permissions; shmat(2)")
 {
     int id = segment_with_data(0606);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         char *p = shmat(id, NULL, 0);
         CF_ASSERT(p != (void *)-1, "read-write attach refused (errno %d)", errno);
         memcpy(p + 100, "other", 6);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     const char *p = SAFE_SHMAT(id, NULL, SHM_RDONLY);
     CF_EXPECT(memcmp(p + 100, "other", 6) == 0, "the other user's store is not there");
 }
@@ -92,22 +85,14 @@ CF_CASE(sysv, perm_group_bits_apply_to_group,
         "XBD 4.7 IPC permissions (group class); shmat(2)")
 {
     int id = segment_with_data(0060);
-    struct shmid_ds ds = SAFE_SHM_STAT(id);
-    ds.shm_perm.gid = CF_OTHER_GID;
-    SAFE_SHMCTL(id, IPC_SET, &ds);
+    set_owner(id, geteuid(), CF_OTHER_GID);
     int denied = segment_with_data(0600);
-    struct shmid_ds ds_denied = SAFE_SHM_STAT(denied);
-    ds_denied.shm_perm.gid = CF_OTHER_GID;
-    SAFE_SHMCTL(denied, IPC_SET, &ds_denied);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    set_owner(denied, geteuid(), CF_OTHER_GID);
+    CF_AS_OTHER_USER({
         char *p = shmat(id, NULL, 0);
         CF_EXPECT(p != (void *)-1, "group read-write attach refused (errno %d)", errno);
         CF_EXP_MAP_FAIL(shmat(denied, NULL, 0), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, perm_owner_bits_bind_owner,
@@ -115,16 +100,12 @@ CF_CASE(sysv, perm_owner_bits_bind_owner,
         "SHM_RDONLY (EACCES otherwise)",
         "XBD 4.7 IPC permissions (owner class); shmat(2)")
 {
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0400);
         CF_EXP_MAP_FAIL(shmat(id, NULL, 0), EACCES);
         CF_EXPECT(shmat(id, NULL, SHM_RDONLY) != (void *)-1, "SHM_RDONLY refused (errno %d)",
                   errno);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, perm_stat_without_read_eacces,
@@ -132,14 +113,10 @@ CF_CASE(sysv, perm_stat_without_read_eacces,
         "POSIX.1-2017 shmctl(), ERRORS (EACCES); shmctl(2)")
 {
     int id = segment_with_data(0600);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         struct shmid_ds ds;
         CF_EXP_FAIL(shmctl(id, IPC_STAT, &ds), EACCES);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, perm_set_non_owner_eperm,
@@ -148,16 +125,12 @@ CF_CASE(sysv, perm_set_non_owner_eperm,
         "POSIX.1-2017 shmctl(), ERRORS (EPERM); shmctl(2)")
 {
     int id = segment_with_data(0666);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         struct shmid_ds ds = SAFE_SHM_STAT(id);
         ds.shm_perm.mode = 0777;
         ds.shm_perm.uid = CF_OTHER_UID;
         CF_EXP_FAIL(shmctl(id, IPC_SET, &ds), EPERM);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     struct shmid_ds now = SAFE_SHM_STAT(id);
     CF_EXPECT((now.shm_perm.mode & 0777) == 0666 && now.shm_perm.uid == geteuid(),
               "mode %03o uid %ld after the refused IPC_SET", (unsigned)(now.shm_perm.mode & 0777),
@@ -170,13 +143,9 @@ CF_CASE(sysv, perm_rmid_non_owner_eperm,
         "POSIX.1-2017 shmctl(), ERRORS (EPERM); shmctl(2)")
 {
     int id = segment_with_data(0666);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_FAIL(shmctl(id, IPC_RMID, NULL), EPERM);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     CF_EXPECT((ds.shm_perm.mode & SHM_DEST) == 0, "the segment is marked for removal");
 }
@@ -186,13 +155,9 @@ CF_CASE(sysv, perm_lock_non_owner_eperm,
         "shmctl(2), ERRORS (EPERM: SHM_LOCK without CAP_IPC_LOCK)")
 {
     int id = segment_with_data(0666);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         CF_EXP_FAIL(shmctl(id, SHM_LOCK, NULL), EPERM);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
     CF_EXPECT((SAFE_SHM_STAT(id).shm_perm.mode & SHM_LOCKED) == 0, "the segment got locked");
 }
 
@@ -202,19 +167,14 @@ CF_CASE(sysv, perm_new_owner_may_control,
         "POSIX.1-2017 shmctl(), DESCRIPTION (IPC_SET, IPC_RMID: owner or creator)")
 {
     int id = segment_with_data(0600);
-    struct shmid_ds ds = SAFE_SHM_STAT(id);
-    ds.shm_perm.uid = CF_OTHER_UID;
-    SAFE_SHMCTL(id, IPC_SET, &ds);
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    set_owner(id, CF_OTHER_UID, getegid());
+    CF_AS_OTHER_USER({
         struct shmid_ds mine;
         CF_EXP_PASS(shmctl(id, IPC_STAT, &mine));
         mine.shm_perm.mode = 0640;
         CF_EXP_PASS(shmctl(id, IPC_SET, &mine));
         CF_EXP_PASS(shmctl(id, IPC_RMID, NULL));
-        _exit(0);
-    }
-    CF_REAP(pid);
-    CF_EXP_FAIL(shmctl(id, IPC_STAT, &ds), EINVAL);
+    });
+    struct shmid_ds gone;
+    CF_EXP_FAIL(shmctl(id, IPC_STAT, &gone), EINVAL);
 }

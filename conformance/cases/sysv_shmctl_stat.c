@@ -156,13 +156,8 @@ CF_CASE(sysv, stat_perm_creator_ids_and_mode,
         "mode the low nine bits of shmflg",
         "POSIX.1-2017 shmget(), DESCRIPTION (shm_perm); shmctl(2)")
 {
-    int report[2];
-    if (pipe(report) != 0)
-        CF_BROKEN("pipe failed");
     /* Created under ids other than 0, so that zeroed fields cannot pass. */
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_become_other_user();
+    CF_AS_OTHER_USER({
         int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0640);
         struct shmid_ds ds = SAFE_SHM_STAT(id);
         CF_EXPECT(ds.shm_perm.uid == CF_OTHER_UID && ds.shm_perm.cuid == CF_OTHER_UID,
@@ -174,9 +169,7 @@ CF_CASE(sysv, stat_perm_creator_ids_and_mode,
         CF_EXPECT((ds.shm_perm.mode & 0777) == 0640, "mode %03o",
                   (unsigned)(ds.shm_perm.mode & 0777));
         SAFE_SHMCTL(id, IPC_RMID, NULL);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, stat_bad_buffer_efault,

@@ -376,3 +376,11 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
     }
     return f;
 }
+
+int cf_safe_shm_open(const char *name, int flags, const char *file, int line)
+{
+    int fd = shm_open(name, flags, 0);
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "shm_open(existing object)");
+    return fd;
+}

@@ -126,3 +126,20 @@ void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line);
 /* shmctl(IPC_STAT) as a set-up step: the segment's current state. */
 struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line);
 #define SAFE_SHM_STAT(id) cf_safe_shm_stat(id, __FILE__, __LINE__)
+
+/* Runs the statements in a helper process as the other user (cf_become_other_user) and
+ * waits for it; the helper's failures and skip are the case's. */
+#define CF_AS_OTHER_USER(...)                                                           \
+    do {                                                                                \
+        pid_t cf_other_ = CF_FORK();                                                    \
+        if (cf_other_ == 0) {                                                           \
+            cf_become_other_user();                                                     \
+            __VA_ARGS__;                                                                \
+            _exit(0);                                                                   \
+        }                                                                               \
+        CF_REAP(cf_other_);                                                             \
+    } while (0)
+
+/* shm_open() of an existing object as a set-up step. */
+int cf_safe_shm_open(const char *name, int flags, const char *file, int line);
+#define SAFE_SHM_OPEN(name, flags) cf_safe_shm_open(name, flags, __FILE__, __LINE__)
