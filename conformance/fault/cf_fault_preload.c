@@ -73,6 +73,8 @@ static uintptr_t page_size(void)
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
     REAL(mmap);
+    if (active == CF_FAULT_NONE)
+        return real_mmap(addr, len, prot, flags, fd, off);
     int type = flags & MAP_TYPE;
     int is_file = !(flags & MAP_ANONYMOUS) && kind_of(fd) == FD_SHMLAB_FILE;
     switch (active) {
