@@ -47,7 +47,7 @@ key_t cf_unique_key(void)
     return key;
 }
 
-static const char *tmpdir(void)
+const char *cf_tmp_dir(void)
 {
     /* Bazel gives each test a private folder; elsewhere use the usual one. */
     const char *dir = getenv("TEST_TMPDIR");
@@ -60,7 +60,7 @@ void cf_unique_path(char path[CF_PATH_MAX])
 {
     char name[CF_NAME_MAX];
     cf_unique_name(name);
-    snprintf(path, CF_PATH_MAX, "%s%s", tmpdir(), name);
+    snprintf(path, CF_PATH_MAX, "%s%s", cf_tmp_dir(), name);
     cf_track_file(path);
 }
 

@@ -22,6 +22,8 @@ void cf_track_sysv(int shmid);
 /* Unique names and keys for this case (shmlab-prefixed, unpredictable). */
 void cf_unique_name(char name[CF_NAME_MAX]);
 key_t cf_unique_key(void);
+/* The folder where cases create files: $TEST_TMPDIR, else $TMPDIR, else /tmp. */
+const char *cf_tmp_dir(void);
 /* A path for a file that does not exist yet, in the test's temporary folder; registered. */
 void cf_unique_path(char path[CF_PATH_MAX]);
 
