@@ -384,3 +384,12 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
     }
     return f;
 }
+
+time_t cf_kernel_seconds(void)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0)
+        cf_broken_at(__FILE__, __LINE__, "clock_gettime(CLOCK_REALTIME_COARSE): %s",
+                     cf_errno_name(errno));
+    return now.tv_sec;
+}
