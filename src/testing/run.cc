@@ -1,0 +1,94 @@
+#include "src/testing/run.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace shltest {
+
+std::string Runfile(const std::string &path)
+{
+    const char *dir = getenv("TEST_SRCDIR");
+    return std::string(dir != nullptr ? dir : ".") + "/shmlab/" + path;
+}
+
+static long long NowMs()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+Result Run(const std::vector<std::string> &argv, int timeout_s)
+{
+    Result r;
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+        return r;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        std::vector<char *> args;
+        for (const auto &a : argv)
+            args.push_back(const_cast<char *>(a.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    std::string *bufs[2] = {&r.out, &r.err};
+    long long deadline = NowMs() + timeout_s * 1000LL;
+    int open_fds = 2;
+    while (open_fds > 0) {
+        long long left = deadline - NowMs();
+        if (left <= 0) {
+            r.timed_out = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (poll(fds, 2, (int)left) < 0)
+            continue;
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            char buf[4096];
+            ssize_t n = read(fds[i].fd, buf, sizeof buf);
+            if (n > 0) {
+                bufs[i]->append(buf, (size_t)n);
+            } else {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            }
+        }
+    }
+    for (auto &f : fds)
+        if (f.fd >= 0)
+            close(f.fd);
+    int ws;
+    waitpid(pid, &ws, 0);
+    if (WIFEXITED(ws))
+        r.status = WEXITSTATUS(ws);
+    else if (WIFSIGNALED(ws))
+        r.signal = WTERMSIG(ws);
+    return r;
+}
+
+int Lines(const std::string &s)
+{
+    int n = 0;
+    for (char c : s)
+        n += c == '\n';
+    return n + (!s.empty() && s.back() != '\n');
+}
+
+}  // namespace shltest

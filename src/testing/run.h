@@ -1,0 +1,29 @@
+// Test support: run a program (the real shmlab binary, the tutorial's programs) as a
+// separate process and collect what it printed and how it ended.
+#ifndef SHMLAB_TESTING_RUN_H
+#define SHMLAB_TESTING_RUN_H
+
+#include <string>
+#include <vector>
+
+namespace shltest {
+
+struct Result {
+    int status = -1;  // exit status, or -1 when killed by a signal
+    int signal = 0;   // the signal that ended it, or 0
+    bool timed_out = false;
+    std::string out, err;
+};
+
+// The path of a program built by Bazel and listed in the test's `data`, e.g. "src/shmlab".
+std::string Runfile(const std::string &path);
+
+// Runs argv[0] with argv and no stdin; kills it after `timeout_s` seconds.
+Result Run(const std::vector<std::string> &argv, int timeout_s = 20);
+
+// The number of lines in s (a final line without '\n' counts).
+int Lines(const std::string &s);
+
+}  // namespace shltest
+
+#endif
