@@ -48,8 +48,9 @@ static const struct command commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *out)
+static void usage(void)
 {
+    FILE *out = stdout;
     fprintf(out, "usage: shmlab COMMAND [ARGS] (shmlab COMMAND --help for each)\n\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  shmlab %s\n", commands[i].synopsis);
@@ -61,10 +62,10 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage(stderr), EXIT_USAGE;
+        return cli_say(NULL, EXIT_USAGE, "missing command (see shmlab --help)");
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0)
-        return usage(stdout), 0;
+        return usage(), 0;
     const struct command *cmd = NULL;
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(name, commands[i].name) == 0)

@@ -73,9 +73,13 @@ int worker_write(const struct opts *o)
         return abandon(o, &obj, &map, &err);
     if (shl_shm_unmap(&obj, &map, &err) != 0)
         return abandon(o, &obj, &map, &err);
+    /* What the object really is: a reused one keeps its own mode (and, for sysv, size). */
+    struct shl_shm_stat st;
+    if (shl_shm_stat(&obj, &st, &err) != 0)
+        return abandon(o, &obj, &map, &err);
     char what[128];
-    printf("wrote %s: %zu bytes, mode %04o\n", describe(&obj, what, sizeof what), obj.size,
-           (unsigned)o->mode);
+    printf("wrote %s: %zu bytes, mode %04o\n", describe(&obj, what, sizeof what), st.size,
+           (unsigned)st.mode);
     fflush(stdout);
     if (o->hold)
         hold();

@@ -23,7 +23,8 @@ static long long NowMs()
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-Result Run(const std::vector<std::string> &argv, int timeout_s)
+Result Exec(const std::vector<std::string> &argv, const std::vector<std::string> &env,
+           int timeout_s)
 {
     Result r;
     int out[2], err[2];
@@ -31,6 +32,8 @@ Result Run(const std::vector<std::string> &argv, int timeout_s)
         return r;
     pid_t pid = fork();
     if (pid == 0) {
+        for (const auto &e : env)
+            putenv(const_cast<char *>(e.c_str()));
         int devnull = open("/dev/null", O_RDONLY);
         dup2(devnull, 0);
         dup2(out[1], 1);
@@ -42,6 +45,7 @@ Result Run(const std::vector<std::string> &argv, int timeout_s)
         execv(args[0], args.data());
         _exit(127);
     }
+    r.pid = pid;
     close(out[1]);
     close(err[1]);
     struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};

@@ -12,14 +12,17 @@ struct Result {
     int status = -1;  // exit status, or -1 when killed by a signal
     int signal = 0;   // the signal that ended it, or 0
     bool timed_out = false;
+    int pid = 0;      // the child's process id, to look for objects it left
     std::string out, err;
 };
 
 // The path of a program built by Bazel and listed in the test's `data`, e.g. "src/shmlab".
 std::string Runfile(const std::string &path);
 
-// Runs argv[0] with argv and no stdin; kills it after `timeout_s` seconds.
-Result Run(const std::vector<std::string> &argv, int timeout_s = 20);
+// Runs argv[0] with argv, no stdin, and `env` ("NAME=value") added to the environment;
+// kills it after `timeout_s` seconds.
+Result Exec(const std::vector<std::string> &argv, const std::vector<std::string> &env = {},
+           int timeout_s = 20);
 
 // The number of lines in s (a final line without '\n' counts).
 int Lines(const std::string &s);
