@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/ipc.h>
 
 #include <string>
@@ -46,4 +47,22 @@ TEST(ShlName, RandomFillsTheBuffer)
     for (unsigned char c : buf)
         nonzero += c != 0;
     EXPECT_GT(nonzero, 32);
+}
+
+TEST(ShlName, PidInNames)
+{
+    EXPECT_EQ(123, shl_name_pid("/shmlab-123-abcdef"));
+    EXPECT_EQ(123, shl_name_pid("/tmp/x/shmlab-123-abcdef"));
+    EXPECT_EQ(123, shl_name_pid("shmlab-123-"));
+    EXPECT_EQ(-1, shl_name_pid("/shmlab-0123-a"));
+    EXPECT_EQ(-1, shl_name_pid("/shmlab-123"));
+    EXPECT_EQ(-1, shl_name_pid("/shmlab--1-a"));
+    EXPECT_EQ(-1, shl_name_pid("/shmlab-99999999999-a"));
+    EXPECT_EQ(-1, shl_name_pid("/xyz"));
+    unsetenv("TMPDIR");
+    EXPECT_STREQ("/tmp", shl_tmpdir());
+    setenv("TMPDIR", "", 1);
+    EXPECT_STREQ("/tmp", shl_tmpdir());
+    setenv("TMPDIR", "/var/tmp", 1);
+    EXPECT_STREQ("/var/tmp", shl_tmpdir());
 }

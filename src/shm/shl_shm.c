@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -71,9 +70,7 @@ static int choose_identity(struct shl_shm *obj, const struct shl_shm_spec *spec,
         strcpy(obj->name, name);
         return 0;
     }
-    const char *dir = getenv("TMPDIR");
-    if (dir == NULL || dir[0] == '\0')
-        dir = "/tmp";
+    const char *dir = shl_tmpdir();
     int n = snprintf(obj->name, sizeof obj->name, "%s%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof obj->name)
         return shl_fail(err, "name", ENAMETOOLONG, "TMPDIR %.40s", dir);

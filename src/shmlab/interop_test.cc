@@ -4,13 +4,12 @@
 // identifiers can be touched, and whatever a failed test leaves dies with the namespace.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sched.h>
-#include <sys/mount.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
 #include <string>
 
+#include "src/testing/private_ipc.h"
 #include "src/testing/run.h"
 #include "src/testing/unique.h"
 
@@ -19,30 +18,11 @@ namespace {
 using shltest::Exec;
 using shltest::Runfile;
 
-std::string isolation_failure;
-
-class PrivateIpc : public ::testing::Environment {
-  public:
-    void SetUp() override
-    {
-        if (unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0)
-            isolation_failure = std::string("unshare: ") + strerror(errno);
-        else if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-                 mount("shmlab-test", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
-                       "size=1m,mode=1777") != 0)
-            isolation_failure = std::string("mount: ") + strerror(errno);
-    }
-};
-
-const auto *env = ::testing::AddGlobalTestEnvironment(new PrivateIpc);
-
 class Interop : public ::testing::Test {
   protected:
     void SetUp() override
     {
-        if (!isolation_failure.empty())
-            GTEST_SKIP() << "needs a private IPC and mount namespace (root): "
-                         << isolation_failure;
+        SHLTEST_REQUIRE_PRIVATE_IPC();
         shmlab_ = Runfile("src/shmlab");
         file_ = shltest::TempPath();
     }

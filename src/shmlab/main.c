@@ -44,6 +44,13 @@ static const struct command commands[] = {
      "an unpredictable shmlab name or key, maps it, writes every page, unmaps it and\n"
      "removes it. Prints nothing; leaves nothing behind, even when interrupted.\n",
      worker_lifecycle},
+    {"clean", OPT_DRY, NO_MECH, "clean [--dry-run]",
+     "Removes what shmlab left behind: POSIX objects /dev/shm/shmlab-<pid>-*, files\n"
+     "$TMPDIR/shmlab-<pid>-* and System V segments with a shmlab key (0x53......), owned\n"
+     "by you, whose creating process is gone (and, for sysv, with nothing attached).\n"
+     "Objects of live processes, of other users and with other names are left alone.\n\n"
+     "  --dry-run  only list what would be removed\n",
+     worker_clean},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

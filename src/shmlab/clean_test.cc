@@ -1,0 +1,117 @@
+// `shmlab clean` after a worker was killed with SIGKILL (so it could not clean up): the
+// stale objects go, live ones and everybody else's stay. In a private IPC namespace and
+// /dev/shm, so that no other test's object can be involved.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "src/testing/private_ipc.h"
+#include "src/testing/run.h"
+#include "src/testing/unique.h"
+
+namespace {
+
+using shltest::Exec;
+
+std::string Shmlab() { return shltest::Runfile("src/shmlab"); }
+
+pid_t DeadPid()
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, nullptr, 0);
+    return pid;
+}
+
+std::string KeyArg(key_t key)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "0x%08x", (unsigned)key);
+    return buf;
+}
+
+// A writer that is killed with SIGKILL while it holds its segment.
+void KillWhileHolding(key_t key)
+{
+    int out[2];
+    ASSERT_EQ(0, pipe(out));
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        std::string s = Shmlab(), k = KeyArg(key);
+        execl(s.c_str(), s.c_str(), "write", "sysv", "--key", k.c_str(), "--hold", nullptr);
+        _exit(127);
+    }
+    close(out[1]);
+    char buf[256];
+    ASSERT_GT(read(out[0], buf, sizeof buf), 0);
+    close(out[0]);
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+}
+
+TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
+{
+    SHLTEST_REQUIRE_PRIVATE_IPC();
+    std::string dir = getenv("TEST_TMPDIR");
+    std::vector<std::string> env = {"TMPDIR=" + dir};
+    char suffix[] = "-0123456789abcdef";
+    std::string dead_name = "/shmlab-" + std::to_string(DeadPid()) + suffix;
+    std::string live_name = "/shmlab-" + std::to_string(getpid()) + suffix;
+    std::string dead_file = dir + "/shmlab-" + std::to_string(DeadPid()) + suffix;
+    key_t dead_key = shltest::UniqueKey();
+    key_t foreign_key = 0x11112222;
+
+    ASSERT_EQ(0, Exec({Shmlab(), "write", "posix", "--name", dead_name}).status);
+    ASSERT_EQ(0, Exec({Shmlab(), "write", "posix", "--name", live_name}).status);
+    ASSERT_EQ(0, Exec({Shmlab(), "write", "posix", "--name", "/other"}).status);
+    ASSERT_EQ(0, Exec({Shmlab(), "write", "mmap", dead_file}).status);
+    ASSERT_EQ(0, Exec({Shmlab(), "write", "sysv", "--key", KeyArg(foreign_key)}).status);
+    KillWhileHolding(dead_key);
+    ASSERT_TRUE(shltest::SysvExists(dead_key)); // SIGKILL left it behind
+
+    auto dry = Exec({Shmlab(), "clean", "--dry-run"}, env);
+    ASSERT_EQ(0, dry.status) << dry.err;
+    EXPECT_NE(std::string::npos, dry.out.find("3 stale objects found, 1 in use left alone"))
+        << dry.out;
+    EXPECT_TRUE(shltest::PosixExists(dead_name));
+
+    auto clean = Exec({Shmlab(), "clean"}, env);
+    ASSERT_EQ(0, clean.status) << clean.err;
+    EXPECT_NE(std::string::npos, clean.out.find("removed posix " + dead_name)) << clean.out;
+    EXPECT_NE(std::string::npos, clean.out.find("removed mmap " + dead_file)) << clean.out;
+    EXPECT_NE(std::string::npos, clean.out.find("removed sysv key " + KeyArg(dead_key)))
+        << clean.out;
+    EXPECT_FALSE(shltest::PosixExists(dead_name));
+    EXPECT_FALSE(shltest::FileExists(dead_file));
+    EXPECT_FALSE(shltest::SysvExists(dead_key));
+    EXPECT_TRUE(shltest::PosixExists(live_name));
+    EXPECT_TRUE(shltest::PosixExists("/other"));
+    EXPECT_TRUE(shltest::SysvExists(foreign_key));
+
+    auto again = Exec({Shmlab(), "clean"}, env);
+    EXPECT_NE(std::string::npos, again.out.find("0 stale objects removed")) << again.out;
+    shm_unlink(live_name.c_str());
+    shm_unlink("/other");
+    shmctl(shmget(foreign_key, 0, 0), IPC_RMID, nullptr);
+}
+
+TEST(Clean, RejectsArguments)
+{
+    auto r = Exec({Shmlab(), "clean", "posix"});
+    EXPECT_EQ(2, r.status);
+    r = Exec({Shmlab(), "clean", "--key", "1"});
+    EXPECT_EQ(2, r.status);
+}
+
+}  // namespace
