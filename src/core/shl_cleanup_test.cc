@@ -14,6 +14,7 @@
 #include <string>
 
 #include "src/core/shl_name.h"
+#include "src/testing/run.h"
 
 namespace {
 
@@ -97,23 +98,12 @@ TEST(ShlCleanup, SignalRemovesAndStillKills)
     for (int sig : {SIGINT, SIGTERM}) {
         char name[SHL_NAME_LEN];
         ASSERT_EQ(0, shl_name_posix(name, sizeof name, NULL));
-        int ready[2];
-        ASSERT_EQ(0, pipe(ready));
-        pid_t pid = fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
+        pid_t pid = shltest::ForkReady([&] {
             int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
-            if (fd < 0 || shl_cleanup_add(SHL_CLEANUP_POSIX, name, -1, NULL) < 0 ||
-                shl_cleanup_on_signals(NULL) != 0)
-                _exit(3);
-            (void)!write(ready[1], "x", 1);
-            for (;;)
-                pause();
-        }
-        close(ready[1]);
-        char c;
-        ASSERT_EQ(1, read(ready[0], &c, 1));
-        close(ready[0]);
+            return fd >= 0 && shl_cleanup_add(SHL_CLEANUP_POSIX, name, -1, NULL) >= 0 &&
+                   shl_cleanup_on_signals(NULL) == 0;
+        });
+        ASSERT_GT(pid, 0);
         kill(pid, sig);
         int ws;
         ASSERT_EQ(pid, waitpid(pid, &ws, 0));

@@ -13,6 +13,7 @@
 
 #include "src/core/shl_cleanup.h"
 #include "src/core/shl_name.h"
+#include "src/testing/run.h"
 #include "src/testing/unique.h"
 
 namespace {
@@ -215,22 +216,11 @@ TEST_P(ShlShm, CreateFailuresLeaveNothing)
 TEST_P(ShlShm, SignalRemovesWhatWasCreated)
 {
     Named n(GetParam(), 4096);
-    int ready[2];
-    ASSERT_EQ(0, pipe(ready));
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
+    pid_t pid = shltest::ForkReady([&] {
         struct shl_shm o;
-        if (shl_cleanup_on_signals(NULL) != 0 || shl_shm_create(&o, &n.spec, NULL) != 0)
-            _exit(3);
-        (void)!write(ready[1], "x", 1);
-        for (;;)
-            pause();
-    }
-    close(ready[1]);
-    char c;
-    ASSERT_EQ(1, read(ready[0], &c, 1));
-    close(ready[0]);
+        return shl_cleanup_on_signals(NULL) == 0 && shl_shm_create(&o, &n.spec, NULL) == 0;
+    });
+    ASSERT_GT(pid, 0);
     struct shl_shm probe;
     struct shl_shm_spec open_spec = n.spec;
     ASSERT_EQ(0, shl_shm_open(&probe, &open_spec, NULL));

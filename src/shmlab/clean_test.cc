@@ -42,20 +42,9 @@ std::string KeyArg(key_t key)
 // A writer that is killed with SIGKILL while it holds its segment.
 void KillWhileHolding(key_t key)
 {
-    int out[2];
-    ASSERT_EQ(0, pipe(out));
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        dup2(out[1], 1);
-        std::string s = Shmlab(), k = KeyArg(key);
-        execl(s.c_str(), s.c_str(), "write", "sysv", "--key", k.c_str(), "--hold", nullptr);
-        _exit(127);
-    }
-    close(out[1]);
-    char buf[256];
-    ASSERT_GT(read(out[0], buf, sizeof buf), 0);
-    close(out[0]);
+    pid_t pid = shltest::StartUntilOutput(
+        {Shmlab(), "write", "sysv", "--key", KeyArg(key), "--hold"});
+    ASSERT_GT(pid, 0);
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
 }

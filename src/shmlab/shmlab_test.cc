@@ -163,25 +163,10 @@ TEST_P(Worker, HoldRemovesTheObjectOnSignal)
 {
     for (int sig : {SIGINT, SIGTERM}) {
         Object o = Make(GetParam());
-        int out[2];
-        ASSERT_EQ(0, pipe(out));
-        pid_t pid = fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            dup2(out[1], 1);
-            std::vector<std::string> args = Cmd("write", o, {"--hold"});
-            args.insert(args.begin(), Shmlab());
-            std::vector<char *> argv;
-            for (auto &a : args)
-                argv.push_back(&a[0]);
-            argv.push_back(nullptr);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(out[1]);
-        char buf[256];
-        ASSERT_GT(read(out[0], buf, sizeof buf), 0); // "wrote ..." once the object exists
-        close(out[0]);
+        std::vector<std::string> args = Cmd("write", o, {"--hold"});
+        args.insert(args.begin(), Shmlab());
+        pid_t pid = shltest::StartUntilOutput(args); // "wrote ..." once the object exists
+        ASSERT_GT(pid, 0);
         EXPECT_TRUE(o.exists());
         kill(pid, sig);
         int ws;

@@ -16,6 +16,16 @@ std::string Runfile(const std::string &path)
     return std::string(dir != nullptr ? dir : ".") + "/shmlab/" + path;
 }
 
+[[noreturn]] static void ExecOrDie(const std::vector<std::string> &argv)
+{
+    std::vector<char *> args;
+    for (const auto &a : argv)
+        args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+}
+
 static long long NowMs()
 {
     struct timespec ts;
@@ -38,12 +48,7 @@ Result Exec(const std::vector<std::string> &argv, const std::vector<std::string>
         dup2(devnull, 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        std::vector<char *> args;
-        for (const auto &a : argv)
-            args.push_back(const_cast<char *>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
+        ExecOrDie(argv);
     }
     r.pid = pid;
     close(out[1]);
@@ -85,6 +90,49 @@ Result Exec(const std::vector<std::string> &argv, const std::vector<std::string>
     else if (WIFSIGNALED(ws))
         r.signal = WTERMSIG(ws);
     return r;
+}
+
+// Forks `child` with the write end of a pipe and returns the child's pid once something
+// arrives on the read end, or -1 (after reaping it) if the child closes it first.
+static pid_t ForkAwaiting(const std::function<void(int)> &child)
+{
+    int ready[2];
+    if (pipe(ready) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        child(ready[1]);
+        _exit(127);
+    }
+    close(ready[1]);
+    char c;
+    ssize_t n = pid > 0 ? read(ready[0], &c, 1) : -1;
+    close(ready[0]);
+    if (n == 1)
+        return pid;
+    if (pid > 0)
+        waitpid(pid, nullptr, 0);
+    return -1;
+}
+
+pid_t ForkReady(const std::function<bool()> &setup)
+{
+    return ForkAwaiting([&](int fd) {
+        if (!setup())
+            _exit(3);
+        (void)!write(fd, "x", 1);
+        for (;;)
+            pause();
+    });
+}
+
+pid_t StartUntilOutput(const std::vector<std::string> &argv)
+{
+    return ForkAwaiting([&](int fd) {
+        dup2(fd, 1);
+        ExecOrDie(argv);
+    });
 }
 
 int Lines(const std::string &s)

@@ -3,6 +3,9 @@
 #ifndef SHMLAB_TESTING_RUN_H
 #define SHMLAB_TESTING_RUN_H
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,14 @@ std::string Runfile(const std::string &path);
 // kills it after `timeout_s` seconds.
 Result Exec(const std::vector<std::string> &argv, const std::vector<std::string> &env = {},
            int timeout_s = 20);
+
+// Forks a child that runs `setup` and then waits for signals forever; returns its pid once
+// setup succeeded, or -1 (the child gone) if it failed. For tests of what a signal does.
+pid_t ForkReady(const std::function<bool()> &setup);
+
+// Starts argv and returns its pid once it has printed something on stdout (e.g. shmlab
+// write --hold's "wrote ..." line, printed once the object exists); -1 if it never does.
+pid_t StartUntilOutput(const std::vector<std::string> &argv);
 
 // The number of lines in s (a final line without '\n' counts).
 int Lines(const std::string &s);
