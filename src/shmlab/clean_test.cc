@@ -1,6 +1,6 @@
-// `shmlab clean` after a worker was killed with SIGKILL (so it could not clean up): the
-// stale objects go, live ones and everybody else's stay. In a private IPC namespace and
-// /dev/shm, so that no other test's object can be involved.
+// Tests that need a private IPC namespace and /dev/shm, so that no other test's object can
+// be involved: `shmlab clean` after a worker was killed with SIGKILL (the stale objects go,
+// live ones and everybody else's stay), and a /dev/shm too small for an object.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -93,6 +93,28 @@ TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
     shm_unlink(live_name.c_str());
     shm_unlink("/other");
     shmctl(shmget(foreign_key, 0, 0), IPC_RMID, nullptr);
+}
+
+// The private /dev/shm is a 1 MiB tmpfs: an object that does not fit must be an error
+// at creation (posix_fallocate), not a SIGBUS at the first touch past the quota.
+TEST(SmallDevShm, ObjectsThatDoNotFitAreErrorsNotSignals)
+{
+    SHLTEST_REQUIRE_PRIVATE_IPC();
+    std::string name = shltest::UniqueName();
+    for (auto args : std::vector<std::vector<std::string>>{
+             {Shmlab(), "lifecycle", "posix", "--size", "4M"},
+             {Shmlab(), "write", "posix", "--name", name, "--size", "4M"}}) {
+        auto r = Exec(args);
+        EXPECT_EQ(0, r.signal);
+        EXPECT_EQ(1, r.status);
+        EXPECT_NE(std::string::npos, r.err.find("No space left on device")) << r.err;
+        EXPECT_EQ(1, shltest::Lines(r.err));
+    }
+    EXPECT_FALSE(shltest::PosixExists(name));
+    auto fits = Exec({Shmlab(), "lifecycle", "posix", "--size", "512K"});
+    EXPECT_EQ(0, fits.status) << fits.err;
+    auto clean = Exec({Shmlab(), "clean", "--dry-run"});
+    EXPECT_NE(std::string::npos, clean.out.find("0 stale objects found")) << clean.out;
 }
 
 TEST(Clean, RejectsArguments)
