@@ -186,6 +186,10 @@ int cli_spec(const struct opts *o, const char *default_id, struct shl_shm_spec *
             return 0;
         }
         if (o->has_key) {
+            /* A private segment could never be found again by key: every `write` would
+             * leak one, and `read`/`info`/`remove` would name none. */
+            if (o->key == IPC_PRIVATE)
+                return cli_say(o, EXIT_USAGE, "bad --key: 0 is IPC_PRIVATE, which names no segment");
             spec->key = o->key;
             return 0;
         }

@@ -257,6 +257,8 @@ TEST(BadInput, OneLineAndTheRightStatus)
         {{"write", "sysv", "extra"}, 2},
         {{"write", "sysv", "--key"}, 2},
         {{"write", "sysv", "--key", "abc"}, 2},
+        {{"write", "sysv", "--key", "0"}, 2},
+        {{"read", "sysv", "--key", "0x0"}, 2},
         {{"write", "sysv", "--key", "0x100000000"}, 2},
         {{"write", "sysv", "--key", key, "--ftok", "/"}, 2},
         {{"write", "sysv", "--proj", "3"}, 2},
