@@ -1,15 +1,20 @@
 // Tests that need a private IPC namespace and /dev/shm, so that no other test's object can
 // be involved: `shmlab clean` after a worker was killed with SIGKILL (the stale objects go,
 // live ones and everybody else's stay), and a /dev/shm too small for an object.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -115,6 +120,69 @@ TEST(SmallDevShm, ObjectsThatDoNotFitAreErrorsNotSignals)
     EXPECT_EQ(0, fits.status) << fits.err;
     auto clean = Exec({Shmlab(), "clean", "--dry-run"});
     EXPECT_NE(std::string::npos, clean.out.find("0 stale objects found")) << clean.out;
+}
+
+// What is in the private namespace: /dev/shm entries, files in `dir`, System V segments.
+int Leftovers(const std::string &dir)
+{
+    int n = 0;
+    for (const std::string &d : {std::string("/dev/shm"), dir}) {
+        DIR *dp = opendir(d.c_str());
+        if (dp == nullptr)
+            continue;
+        while (struct dirent *e = readdir(dp))
+            n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        closedir(dp);
+    }
+    struct shm_info info;
+    int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
+    for (int i = 0; i <= max; i++) {
+        struct shmid_ds ds;
+        n += shmctl(i, SHM_STAT, &ds) >= 0;
+    }
+    return n;
+}
+
+// Workers killed at random points, many times: SIGINT and SIGTERM must leave nothing at
+// all; after SIGKILL (no chance to clean up) `shmlab clean` must leave nothing.
+TEST(Kill, AtRandomPointsNothingIsLeft)
+{
+    SHLTEST_REQUIRE_PRIVATE_IPC();
+    std::string dir = std::string(getenv("TEST_TMPDIR")) + "/kill";
+    ASSERT_EQ(0, mkdir(dir.c_str(), 0700));
+    setenv("TMPDIR", dir.c_str(), 1);
+    ASSERT_EQ(0, Leftovers(dir));
+    unsigned seed = (unsigned)time(nullptr);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937 rng(seed);
+    const char *mechs[] = {"mmap", "sysv", "posix"};
+    const int sigs[] = {SIGINT, SIGTERM, SIGKILL};
+    int killed = 0;
+    for (int i = 0; i < 90; i++) {
+        const char *mech = mechs[i % 3];
+        int sig = sigs[rng() % 3];
+        std::string s = Shmlab();
+        const char *argv[] = {s.c_str(), "lifecycle", mech, "--size", "512K", nullptr};
+        pid_t pid;
+        ASSERT_EQ(0, posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char **>(argv),
+                                 environ));
+        usleep(rng() % 1500);
+        kill(pid, sig);
+        int ws;
+        ASSERT_EQ(pid, waitpid(pid, &ws, 0));
+        EXPECT_TRUE(WIFSIGNALED(ws) ? WTERMSIG(ws) == sig : WEXITSTATUS(ws) == 0)
+            << mech << " " << strsignal(sig);
+        killed += WIFSIGNALED(ws);
+        if (sig == SIGKILL) {
+            auto clean = Exec({Shmlab(), "clean"});
+            EXPECT_EQ(0, clean.status) << clean.err;
+        }
+        ASSERT_EQ(0, Leftovers(dir)) << mech << " killed by " << strsignal(sig);
+    }
+    rmdir(dir.c_str());
+    // Most runs must really be interrupted, or the test proves little.
+    EXPECT_GT(killed, 30);
+    printf("%d of 90 workers were killed mid-run\n", killed);
 }
 
 TEST(Clean, RejectsArguments)
