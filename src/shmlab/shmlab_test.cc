@@ -317,6 +317,67 @@ TEST(BadInput, OneLineAndTheRightStatus)
     EXPECT_FALSE(shltest::SysvExists((key_t)strtoul(key.c_str(), nullptr, 0)));
 }
 
+// Another user is refused what shmlab created with its default mode 0600, and let in when
+// the mode says so. The binary is copied where that user can run it (the runfiles tree is
+// under root's home), and dropped to with setpriv.
+class OtherUser : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override
+    {
+        char dir[] = "/tmp/shmlab-test-XXXXXX";
+        ASSERT_NE(nullptr, mkdtemp(dir));
+        dir_ = dir;
+        ASSERT_EQ(0, chmod(dir_.c_str(), 0755));
+        copy_ = dir_ + "/shmlab";
+        std::string cmd = "cp " + Shmlab() + " " + copy_;
+        ASSERT_EQ(0, system(cmd.c_str()));
+        auto probe = Exec({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                           "--clear-groups", copy_, "--help"});
+        if (probe.status != 0)
+            GTEST_SKIP() << "cannot run as uid 65534 here: " << probe.err;
+    }
+    void TearDown() override
+    {
+        unlink(copy_.c_str());
+        rmdir(dir_.c_str());
+    }
+    Result AsNobody(const std::vector<std::string> &args)
+    {
+        std::vector<std::string> v = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                                      "--clear-groups", copy_};
+        v.insert(v.end(), args.begin(), args.end());
+        return Exec(v);
+    }
+    std::string dir_, copy_;
+};
+
+TEST_P(OtherUser, RefusedByDefaultAdmittedByMode)
+{
+    Object o = Make(GetParam());
+    ASSERT_EQ(0, Shm(Cmd("write", o)).status);
+    auto r = AsNobody(Cmd("read", o));
+    EXPECT_EQ(1, r.status);
+    EXPECT_NE(std::string::npos, r.err.find("Permission denied")) << r.err;
+    EXPECT_EQ("", r.out);
+    ASSERT_EQ(0, Shm(Cmd("remove", o)).status);
+
+    ASSERT_EQ(0, Shm(Cmd("write", o, {"--mode", "0644"})).status);
+    r = AsNobody(Cmd("read", o));
+    EXPECT_EQ(0, r.status) << r.err;
+    EXPECT_EQ(1, shltest::Lines(r.out));
+    r = AsNobody(Cmd("remove", o)); // reading is allowed, removing is not
+    EXPECT_EQ(1, r.status);
+    EXPECT_TRUE(o.exists());
+    ASSERT_EQ(0, Shm(Cmd("remove", o)).status);
+}
+
+// Files are left out: whether another user reaches one depends on every directory above
+// it, which the test does not control; the conformance cases cover file permissions.
+INSTANTIATE_TEST_SUITE_P(SharedMemory, OtherUser, ::testing::Values("sysv", "posix"),
+                         [](const ::testing::TestParamInfo<std::string> &info) {
+                             return info.param;
+                         });
+
 TEST(Help, EveryCommandExplainsItself)
 {
     auto top = Shm({"--help"});
