@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Draws the benchmark charts (SVG and PNG) and the report from one results.json.
+# usage: render RESULTS_DIR|results.json [--out DIR] [--conformance FILE]
+set -euo pipefail
+
+prog=render
+usage="render RESULTS_DIR|results.json [--out DIR] [--conformance FILE]"
+# Beside its data files in a runfiles tree; `bazel run` starts the copy in bazel-bin, which
+# links back to the source folder.
+here=$(dirname "$0")
+[ -f "$here/lib.sh" ] || here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=plots/lib.sh
+. "$here/lib.sh"
+
+enter_user_directory
+results_arg="" out="" conformance=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --out) [ $# -ge 2 ] || fail_usage "--out needs a folder"; out=$2; shift 2 ;;
+    --conformance) [ $# -ge 2 ] || fail_usage "--conformance needs a file"; conformance=$2; shift 2 ;;
+    -h|--help) echo "usage: ${usage}"; exit 0 ;;
+    -*) fail_usage "unknown option $1" ;;
+    *) [ -z "$results_arg" ] || fail_usage "more than one results folder given"; results_arg=$1; shift ;;
+  esac
+done
+[ -n "$results_arg" ] || fail_usage "no results folder given"
+require_tools
+json=$(results_file "$results_arg")
+[ -n "$out" ] || out=$(dirname "$json")
+if [ -n "$conformance" ]; then
+  [ -f "$conformance" ] || fail_usage "no conformance file at $conformance"
+fi
+check_results "$json"
+if [ -n "$conformance" ]; then
+  check_json "$conformance"
+  problem=$(rq -r 'include "results"; conformance_problem // empty' "$conformance")
+  [ -z "$problem" ] || fail "$conformance: $problem"
+fi
+mkdir -p "$out" || fail "cannot create $out"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-plots.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+machine=$(rq -r 'include "results"; machine_line' "$json")
+common="machine=$(gp_str "$machine")"
+skipped=()
+
+# series BENCHMARK NAME: writes $work/NAME.series; false (and the chart is skipped) when the
+# results hold no such rows.
+series() {
+  rq -r --arg b "$1" 'include "results"; series_table($b)' "$json" > "$work/$2.series"
+  if [ -s "$work/$2.series" ]; then return 0; fi
+  echo "${prog}: no \"$1\" rows in $json; chart $2 is not drawn" >&2
+  skipped+=("$2")
+  return 1
+}
+
+size_axis() {
+  printf 'size_tics=%s; size_range=%s' \
+    "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_tics($b)' "$json")")" \
+    "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_range($b)' "$json")")"
+}
+
+# A reference drawn from floor rows: a level line labelled with its value if there is one
+# row, a line through them if there are several.
+floor_reference() {
+  local transport=$1 label=$2 unit=$3 file=$work/floor-$1.dat value
+  rq -r --arg t "$transport" 'include "results"; floor_blocks($t)' "$json" > "$file"
+  case $(grep -c . "$file" || true) in
+    0) ;;
+    1) value=$(cut -f 2 "$file")
+       printf ', %s with lines lc rgb "black" dt 3 lw 2 title %s' "$value" \
+         "$(gp_str "$label, $(human "$value" "$unit")")" ;;
+    *) printf ', %s using 1:2 with linespoints lc rgb "black" dt 3 lw 2 pt 2 title %s' \
+         "$(gp_str "$file")" "$(gp_str "$label")" ;;
+  esac
+}
+
+if series latency latency; then
+  rq -r 'include "results"; size_blocks("latency")' "$json" > "$work/latency.dat"
+  plot_chart "$out/latency" "$common; $(series_vars "$work/latency.series");
+    chart_title='Round-trip latency by message size: p50 line, p50 to p99 band';
+    data=$(gp_str "$work/latency.dat"); bands=1;
+    $(size_axis latency);
+    ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs';
+    reference=$(gp_str "$(floor_reference cacheline 'cache-line floor' s)")" by_size.gp
+fi
+
+if series throughput throughput; then
+  rq -r 'include "results"; size_blocks("throughput")' "$json" > "$work/throughput.dat"
+  plot_chart "$out/throughput" "$common; $(series_vars "$work/throughput.series");
+    chart_title='One-way throughput by message size (p50 of the runs)';
+    data=$(gp_str "$work/throughput.dat"); bands=0;
+    $(size_axis throughput);
+    ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s';
+    reference=$(gp_str "$(floor_reference memcpy 'memcpy bandwidth' B/s)")" by_size.gp
+fi
+
+if series latency distribution; then
+  dist_size=$(rq -r 'include "results"; nearest_size("latency"; 64)' "$json")
+  dist_label=$(rq -rn --argjson s "$dist_size" 'include "results"; $s | size_label')
+  rq -r --argjson s "$dist_size" 'include "results"; distribution_blocks($s)' "$json" \
+    > "$work/distribution.dat"
+  plot_chart "$out/distribution" "$common; $(series_vars "$work/distribution.series");
+    chart_title=$(gp_str "Round-trip latency percentiles at $dist_label: where the tails show");
+    data=$(gp_str "$work/distribution.dat")" distribution.gp
+fi
+
+if series setup setup; then
+  rq -r 'include "results"; setup_matrix' "$json" > "$work/setup.dat"
+  plot_chart "$out/setup" "$common; $(series_vars "$work/setup.series");
+    chart_title='Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)';
+    data=$(gp_str "$work/setup.dat")" setup.gp
+fi
+
+if series latency advantage; then
+  rq -r 'include "results"; advantage_blocks' "$json" > "$work/advantage.dat"
+  plot_chart "$out/advantage" "$common; $(series_vars "$work/advantage.series");
+    chart_title='Shared memory advantage: p50 as a multiple of the best shared-memory p50';
+    data=$(gp_str "$work/advantage.dat"); bands=0;
+    $(size_axis latency);
+    ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; ymin=0.8;
+    reference=$(gp_str ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'")" by_size.gp
+fi
+
+echo "${prog}: charts in $out"

@@ -1,0 +1,160 @@
+# How results.json rows (the schema the benchmark driver documents) become chart series.
+# One place decides series names, their order and their look, so that every chart, the
+# report and the comparison show a transport the same way.
+
+def shm_mechanisms: ["mmap", "sysv", "posix"];
+def kernel_transports: ["pipe", "fifo", "unix-stream", "unix-dgram", "tcp"];
+# Strategies the benchmark is known to offer, cheapest-looking first; others sort after.
+def notify_strategies: ["spin", "futex", "sem", "eventfd"];
+
+def is_shm: .transport as $t | shm_mechanisms | index($t) != null;
+def notify_name: (.notify // "") | if . == "none" then "" else . end;
+def series_key: if notify_name == "" then .transport else "\(.transport)/\(notify_name)" end;
+
+def rank_in($list; $item): ($list | index($item)) // ($list | length);
+def series_rank:
+  .transport as $t
+  | [ (if is_shm then 0 elif (kernel_transports | index($t)) != null then 1 else 2 end),
+    rank_in(shm_mechanisms + kernel_transports; .transport), .transport,
+    rank_in(notify_strategies; notify_name), notify_name ];
+
+# Colour names the transport (shared-memory mechanisms in cool colours, kernel transports in
+# warm ones and grey); the notification strategy changes the dash and the point, so a
+# mechanism's strategies read as one family.
+def colour:
+  { "mmap": "#0072B2", "sysv": "#009E73", "posix": "#7B3294",
+    "pipe": "#D55E00", "fifo": "#E69F00", "unix-stream": "#8C564B",
+    "unix-dgram": "#CC79A7", "tcp": "#555555" }[.transport] // "#17BECF";
+def dash:
+  if is_shm and notify_name != "" then rank_in(notify_strategies; notify_name) % 5 + 1 else 1 end;
+# Mechanisms overlap where they cost the same, so each has its own point shape too:
+# filled for the first strategy (spin), open for the second, then filled again with the
+# strategy's dash.
+def point:
+  ({ "mmap": [7, 6], "sysv": [5, 4], "posix": [15, 14],
+     "pipe": [9, 9], "fifo": [8, 8], "unix-stream": [13, 13], "unix-dgram": [12, 12],
+     "tcp": [11, 11] }[.transport] // [1, 1])
+  [if notify_name == "" then 0 else rank_in(notify_strategies; notify_name) % 2 end];
+
+# Every quantity is handed to gnuplot in base units (seconds, bytes per second) so its
+# axis formats can print SI prefixes whatever unit the producer chose.
+def unit_scale:
+  { "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1,
+    "B/s": 1, "kB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9,
+    "KiB/s": 1024, "MiB/s": 1048576, "GiB/s": 1073741824 }[.unit // ""]
+  // error("row \(.benchmark) \(series_key) size \(.size) has unknown unit \(.unit)");
+def base($field): if .[$field] == null then null else .[$field] * unit_scale end;
+
+def size_label:
+  if . >= 1048576 and . % 1048576 == 0 then "\(. / 1048576) MiB"
+  elif . >= 1024 and . % 1024 == 0 then "\(. / 1024) KiB"
+  else "\(.) B" end;
+
+def rows($benchmark): .results[] | select(.benchmark == $benchmark);
+def series_rows($benchmark): [rows($benchmark)] | group_by(series_key) | sort_by(.[0] | series_rank);
+
+# One line per series: key, colour, dash type, point type (what the gnuplot scripts read).
+def series_table($benchmark):
+  series_rows($benchmark)[] | .[0] | [series_key, colour, dash, point] | @tsv;
+
+# gnuplot data: one block per series (in series_table's order), blocks separated by two
+# blank lines so that `index i` selects a series. Columns: size, p50, p99 in base units.
+def size_blocks($benchmark):
+  series_rows($benchmark)[]
+  | (sort_by(.size)[] | [.size, base("p50"), base("p99")] | map(. // "NaN") | @tsv), "", "";
+
+def best_shm_p50_by_size:
+  [rows("latency") | select(is_shm)] | group_by(.size)
+  | map({key: (.[0].size | tostring), value: (map(.p50 * unit_scale) | min)}) | from_entries;
+
+# Chart 5: each series' p50 as a multiple of the best shared-memory p50 at the same size.
+def advantage_blocks:
+  best_shm_p50_by_size as $best
+  | series_rows("latency")[]
+  | (sort_by(.size)[] | select($best[.size | tostring] != null)
+     | [.size, (.p50 * unit_scale / $best[.size | tostring])] | @tsv), "", "";
+
+def nearest_size($benchmark; $wanted):
+  [rows($benchmark) | .size] | unique
+  | min_by((. / $wanted | log) | fabs);
+
+# Chart 3: the percentiles of each series at one size, x = 1..4 for p50, p90, p99, p99.9.
+def distribution_blocks($size):
+  series_rows("latency")[]
+  | (map(select(.size == $size))[]
+     | (["p50", "p90", "p99", "p999"] | to_entries[]) as $q
+     | [$q.key + 1, base($q.value)] | map(. // "NaN") | @tsv), "", "";
+
+# Chart 4: one line per segment size: its label, then mean and stddev per mechanism in table order.
+def setup_matrix:
+  [rows("setup")] as $rows
+  | ($rows | group_by(series_key) | sort_by(.[0] | series_rank) | map(.[0] | series_key)) as $keys
+  | ($rows | map(.size) | unique)[] as $size
+  | [$size | size_label] + ($keys | map(. as $k | ($rows | map(select(series_key == $k and .size == $size))[0])
+                            | if . == null then ["NaN", "NaN"]
+                              else [base("mean"), (base("stddev") // 0)] end) | add)
+  | @tsv;
+
+def floor_value($transport; $field):
+  [rows("floor") | select(.transport == $transport)] | sort_by(.size) | last
+  | if . == null then null else base($field) end;
+
+def floor_blocks($transport):
+  [rows("floor") | select(.transport == $transport)] | sort_by(.size)[]
+  | [.size, base("p50")] | @tsv;
+
+def size_range($benchmark):
+  [rows($benchmark) | .size] | "[\(min / 1.5):\(max * 1.5)]";
+def size_tics($benchmark):
+  "(" + ([rows($benchmark) | .size] | unique | map("\"\(size_label)\" \(.)") | join(", ")) + ")";
+
+def machine_line:
+  .context as $c
+  | "\($c.cpu_model // "unknown CPU"), Linux \($c.kernel // "?"), \($c.mode // "?") run"
+    + (if $c.host then " on \($c.host)" else "" end)
+    + (if $c.date then ", \($c.date)" else "" end);
+
+# Input checking: the first thing wrong with a results document, or null. Each benchmark
+# needs the statistics its chart draws.
+def needed_fields:
+  ["benchmark", "transport", "size", "unit"]
+  + ({ "latency": ["p50", "p90", "p99"], "wakeup": ["p50", "p99", "rate_hz"],
+       "throughput": ["p50"], "setup": ["mean"], "floor": ["p50"] }[.benchmark // ""] // []);
+def row_problem:
+  if type != "object" then "is not an object"
+  else
+    ([needed_fields[] as $f | select(.[$f] == null) | "\"\($f)\""]) as $missing
+    | "(\(.benchmark // "?") \(.transport // "?") \(.size // "?") B)" as $what
+    | if ($missing | length) > 0 then "\($what) lacks \($missing | join(", "))"
+      elif ([(.size, .p50, .p90, .p99, .p999, .mean, .stddev, .min, .max)
+             | select(. != null and type != "number")] | length) > 0
+        then "\($what) has a statistic that is not a number"
+      else .unit as $unit | try (unit_scale | null) catch "\($what) has unknown unit \"\($unit)\""
+      end
+  end;
+def first_problem:
+  if type != "object" then "the top level is not an object"
+  elif (.context | type) != "object" then "no \"context\" object"
+  elif (.results | type) != "array" then "no \"results\" array"
+  elif (.results | length) == 0 then "\"results\" is empty"
+  else [.results | to_entries[] | (.value | row_problem) as $p | select($p != null)
+        | "results[\(.key)] \($p)"] | first
+  end;
+
+# The conformance checker's result, in one of two shapes (plots/README.md):
+#   {"cases": [{"id", "mechanism", "verdict", "reason"}, ...]}   verdict: pass|fail|skip|...
+#   {"passed": N, "failed": N, "skipped": N}
+def conformance_problem:
+  if type != "object" then "the top level is not an object"
+  elif (.cases | type) == "array" then
+    [.cases | to_entries[] | select((.value | type) != "object" or (.value.verdict | type) != "string")
+     | "cases[\(.key)] has no \"verdict\" string"] | first
+  elif ([.passed, .failed] | all(type == "number")) then null
+  else "neither a \"cases\" array nor \"passed\"/\"failed\" counts"
+  end;
+
+# Counts by verdict, the same whichever shape was given.
+def conformance_counts:
+  if .cases then .cases | group_by(.verdict) | map({key: .[0].verdict, value: length}) | from_entries
+  else {pass: .passed, fail: .failed} + (if .skipped then {skip: .skipped} else {} end)
+  end;
