@@ -123,4 +123,7 @@ if series latency advantage; then
     reference=$(gp_str ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'")" by_size.gp
 fi
 
-echo "${prog}: charts in $out"
+# shellcheck source=plots/report.sh
+. "$here/report.sh"
+write_report
+echo "${prog}: charts and report in $out"

@@ -5,6 +5,7 @@ set -euo pipefail
 runfiles=${TEST_SRCDIR:?run me with bazel test}/shmlab
 render=$runfiles/plots/render
 fixture=$runfiles/plots/testdata/results.json
+conformance=$runfiles/plots/testdata/conformance.json
 out=${TEST_TMPDIR:?}/out
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -13,7 +14,7 @@ for tool in jq xmllint; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is needed by this test and missing"; exit 1; }
 done
 
-"$render" "$fixture" --out "$out" >/dev/null
+"$render" "$fixture" --out "$out" --conformance "$conformance" >/dev/null
 
 charts=(latency throughput distribution setup advantage)
 for chart in "${charts[@]}"; do
@@ -71,5 +72,38 @@ check_series advantage latency rows "best shared memory"
 got=$(plotted "$out/setup.svg" | cut -f 1 | sort)
 [ "$got" = "$(expected setup rows | cut -f 1)" ] || fail "setup.svg bars differ from results.json"
 
+# The report: every p50 in its latency table is the JSON's p50 (to the three significant
+# figures shown), and the HTML needs nothing but itself.
+for doc in report.md report.html; do [ -s "$out/$doc" ] || fail "$doc missing"; done
+table_p50s() {
+  awk -F ' [|] ' '
+    function bytes(label,   n, u) { split(label, n, " "); u = n[2]
+      return n[1] * (u == "KiB" ? 1024 : u == "MiB" ? 1048576 : 1) }
+    function ns(q,   n, u) { split(q, n, " "); u = n[2]
+      return n[1] * (u == "ns" ? 1 : u == "µs" ? 1e3 : u == "ms" ? 1e6 : u == "s" ? 1e9 : -1) }
+    /^## / { inside = ($0 ~ /^## Round-trip latency, p50/); header = 1; next }
+    inside && /^\|/ { sub(/^\| /, ""); sub(/ \|$/, "")
+      if (header) { for (i = 2; i <= NF; i++) size[i] = bytes($i); header = 0; next }
+      if ($1 ~ /^---/) next
+      for (i = 2; i <= NF; i++) { split($i, q, " / "); printf "%s\t%d\t%s\n", $1, size[i], ns(q[1]) } }' "$1"
+}
+checked=0
+while IFS=$'\t' read -r key size shown; do
+  want=$(jq -r --arg k "$key" --argjson s "$size" '[.results[] | select(.benchmark == "latency" and .size == $s
+          and (.transport + (if (.notify // "") == "" then "" else "/" + .notify end)) == $k)][0].p50' "$fixture")
+  awk -v a="$shown" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b <= 0.005) }' \
+    || fail "report.md shows p50 $shown ns for $key at $size B, results.json has $want"
+  checked=$((checked + 1))
+done < <(table_p50s "$out/report.md")
+want_cells=$(( $(jq '[.results[] | select(.benchmark == "latency") | .transport + "/" + (.notify // "")] | unique | length' "$fixture") * 4 ))
+[ "$checked" -eq "$want_cells" ] || fail "report.md latency table has $checked p50 cells, expected $want_cells"
+grep -q '^| best shared-memory p50 at 64 B (posix/spin) / cache-line floor p50 | 183 ns | 141 ns | 1.30× |' "$out/report.md" \
+  || fail "report.md efficiency row against the floor is wrong"
+grep -q '^Checker result conformance.json: 5 pass, 1 fail, 1 skip.$' "$out/report.md" \
+  || fail "report.md conformance summary is wrong"
+[ "$(grep -o 'src="data:image/svg+xml;base64,' "$out/report.html" | wc -l)" -eq "${#charts[@]}" ] \
+  || fail "report.html does not inline every chart"
+! grep -Eq '(src|href)="(https?:)?//' "$out/report.html" || fail "report.html refers to the network"
+
 if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
-echo "all charts present, well-formed and plotting the fixture's series"
+echo "all charts present, well-formed and plotting the fixture's series; $checked report cells match"

@@ -158,3 +158,81 @@ def conformance_counts:
   if .cases then .cases | group_by(.verdict) | map({key: .[0].verdict, value: length}) | from_entries
   else {pass: .passed, fail: .failed} + (if .skipped then {skip: .skipped} else {} end)
   end;
+
+# ---- The report's tables: tab-separated, a header line first. A cell "a|b" holds two
+# quantities in base units, shown as "a / b"; report.sh formats them.
+
+# The sizes a reader usually asks about, as far as the run measured them.
+def table_sizes:
+  ([rows("latency") | .size] | unique) as $have
+  | [64, 4096, 65536, 1048576] | map(select(. as $s | $have | index($s) != null))
+  | if length > 0 then . else [$have[0], $have[-1]] | unique end;
+
+def cell($fields): if . == null then "" else [$fields[] as $f | base($f) // "NaN"] | map(tostring) | join("|") end;
+
+def latency_table:
+  table_sizes as $sizes
+  | (["transport"] + ($sizes | map(size_label)) | @tsv),
+    (series_rows("latency")[] as $rows
+     | [$rows[0] | series_key]
+       + ($sizes | map(. as $s | $rows | map(select(.size == $s)) | first | cell(["p50", "p99"])))
+     | @tsv);
+
+def wakeup_table:
+  ([rows("wakeup") | .rate_hz] | unique | reverse) as $rates
+  | if ($rates | length) == 0 then empty else
+    (["transport"] + ($rates | map("\(.) Hz")) | @tsv),
+    (series_rows("wakeup")[] as $rows
+     | [$rows[0] | series_key]
+       + ($rates | map(. as $r | $rows | map(select(.rate_hz == $r)) | first
+                        | if . == null then "" else cell(["p50"]) + "|" + ((.cpu_ns_per_msg // null) | if . == null then "NaN" else . * 1e-9 | tostring end) end))
+     | @tsv)
+    end;
+
+def lowest($rows; f): $rows | map(select(f != null)) | min_by(f);
+def highest($rows; f): $rows | map(select(f != null)) | max_by(f);
+
+# Efficiency against the floor (targets from the benchmark issue): measure, numerator,
+# denominator, unit, ratio, target, verdict.
+def efficiency_table:
+  (["measure", "value", "reference", "unit", "ratio", "target", "verdict"] | @tsv),
+  ( [rows("latency") | select(is_shm and .size == 64)] as $shm64
+    | [rows("latency") | select(.transport == "pipe" and .size == 64)][0] as $pipe64
+    | [rows("throughput") | select(is_shm and .size == 1048576)] as $shm1m
+    | [rows("floor") | select(.transport == "cacheline")][0] as $line
+    | ([rows("floor") | select(.transport == "memcpy")] | (map(select(.size == 1048576))[0] // max_by(.size))) as $memcpy
+    | def verdict($ratio; $ok): if $ratio == null then "" elif $ok then "met" else "not met" end;
+      def row($what; $a; $b; $unit; $target; ok):
+        (if $a == null or $b == null or $b == 0 then null else $a / $b end) as $r
+        | [$what, ($a // "NaN"), ($b // "NaN"), $unit, ($r // "NaN"), $target,
+           verdict($r; $r != null and ($r | ok))] | map(tostring) | @tsv;
+      (lowest($shm64; .p50 * unit_scale)) as $b
+      | row("best shared-memory p50 at 64 B (\($b | if . then series_key else "none" end)) / cache-line floor p50";
+            ($b | if . then base("p50") else null end); ($line | if . then base("p50") else null end);
+            "s"; "at most 1.5×"; . <= 1.5),
+      (lowest($shm64 | map(select(notify_name != "spin")); .p50 * unit_scale)) as $blk
+      | row("best blocking shared-memory p50 at 64 B (\($blk | if . then series_key else "none" end)) / pipe p50";
+            ($blk | if . then base("p50") else null end); ($pipe64 | if . then base("p50") else null end);
+            "s"; "at most 1×"; . <= 1),
+      (highest($shm1m; .p50 * unit_scale)) as $t
+      | row("best shared-memory throughput at 1 MiB (\($t | if . then series_key else "none" end)) / memcpy bandwidth";
+            ($t | if . then base("p50") else null end); ($memcpy | if . then base("p50") else null end);
+            "B/s"; "at least 0.5×"; . >= 0.5) );
+
+def context_table:
+  (["field", "value"] | @tsv),
+  (.context | to_entries[] | [.key, (.value | if type == "string" then . else tojson end)] | @tsv);
+
+def conformance_by_mechanism:
+  (["mechanism", "pass", "fail", "skip", "other"] | @tsv),
+  (.cases | group_by(.mechanism // "?")[]
+   | [(.[0].mechanism // "?"),
+      (map(select(.verdict == "pass")) | length), (map(select(.verdict == "fail")) | length),
+      (map(select(.verdict == "skip")) | length),
+      (map(select(.verdict as $v | ["pass", "fail", "skip"] | index($v) | not)) | length)]
+   | map(tostring) | @tsv);
+
+def conformance_failures:
+  (["case", "mechanism", "verdict", "reason"] | @tsv),
+  (.cases[] | select(.verdict != "pass" and .verdict != "skip")
+   | [.id // "?", .mechanism // "?", .verdict, .reason // ""] | map(tostring | gsub("[\t\n]"; " ")) | @tsv);

@@ -1,0 +1,138 @@
+# The report beside the charts: report.md and a self-contained report.html (charts inlined
+# as data: URIs). Sourced by render.sh, which provides json, out, work, conformance,
+# machine, skipped, and the helpers of lib.sh.
+
+# Formats the quantity cells of a table (all columns after the first; "a|b" -> "a / b").
+format_quantities() {
+  awk -F '\t' -v OFS='\t' -v unit="$1" -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
+NR == 1 { print; next }
+{ for (i = 2; i <= NF; i++) {
+    if ($i == "") { $i = "–"; continue }
+    n = split($i, parts, "|"); cell = ""
+    for (j = 1; j <= n; j++) cell = cell (j > 1 ? " / " : "") human(parts[j], unit)
+    $i = cell }
+  print }
+AWK
+}
+
+format_efficiency() {
+  awk -F '\t' -v OFS='\t' -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
+NR == 1 { print $1, $2, $3, $5, $6, $7; next }
+{ print $1, human($2, $4), human($3, $4), ($5 == "NaN" ? "n/a" : sprintf("%.2f×", $5)), $6,
+        ($7 == "" ? "not measured" : $7) }
+AWK
+}
+
+tsv_to_markdown() {
+  awk -F '\t' '{ gsub(/\|/, "\\|"); line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
+                 if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line " --- |"; print line } }'
+}
+
+tsv_to_html() {
+  awk -F '\t' '
+    function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
+    NR == 1 { print "<table><thead><tr>"; for (i = 1; i <= NF; i++) print "<th>" esc($i) "</th>"
+              print "</tr></thead><tbody>"; next }
+    { printf "<tr>"; for (i = 1; i <= NF; i++) printf "<td>%s</td>", esc($i); print "</tr>" }
+    END { if (NR > 0) print "</tbody></table>" }'
+}
+
+html_escape() { jq -Rr @html <<< "$1"; }
+
+# Each section is written to both documents: md_* and html_* append to them.
+md() { printf '%s\n' "$@" >> "$out/report.md"; }
+html() { printf '%s\n' "$@" >> "$work/report.html"; }
+heading() { md "## $1" ""; html "<h2>$(html_escape "$1")</h2>"; }
+paragraph() { md "$1" ""; html "<p>$(html_escape "$1")</p>"; }
+table() { tsv_to_markdown < "$1" >> "$out/report.md"; md ""; tsv_to_html < "$1" >> "$work/report.html"; }
+
+# rq_table JQ_FILTER NAME FORMATTER...: a results table into $work/NAME.tsv, formatted.
+rq_table() {
+  local filter=$1 name=$2
+  shift 2
+  rq -r "include \"results\"; $filter" "$json" | "$@" > "$work/$name.tsv"
+}
+
+chart_titles=(
+  "latency:Round-trip latency by message size (p50, band to p99) against the cache-line floor"
+  "throughput:One-way throughput by message size against memcpy bandwidth"
+  "distribution:Latency percentiles at a small size"
+  "setup:Set-up cost per mechanism and segment size"
+  "advantage:Each transport's p50 as a multiple of the best shared-memory p50"
+)
+
+write_report() {
+  : > "$out/report.md"
+  : > "$work/report.html"
+  md "# shmlab benchmark report" "" "$machine" ""
+  html "<h1>shmlab benchmark report</h1>" "<p class=\"machine\">$(html_escape "$machine")</p>"
+
+  heading "Efficiency against the floor"
+  rq_table efficiency_table efficiency format_efficiency
+  table "$work/efficiency.tsv"
+
+  heading "Round-trip latency, p50 / p99"
+  rq_table latency_table latency format_quantities s
+  table "$work/latency.tsv"
+
+  local wakeup_rows
+  wakeup_rows=$(rq -r 'include "results"; [rows("wakeup")] | length' "$json")
+  if [ "$wakeup_rows" -gt 0 ]; then
+    heading "Wake-up latency at low rates: p50 / CPU time per message"
+    paragraph "A blocking strategy pays for the wake-up; a spinning one burns the CPU time of a whole core between messages."
+    rq_table wakeup_table wakeup format_quantities s
+    table "$work/wakeup.tsv"
+  fi
+
+  heading "Charts"
+  local entry chart title
+  for entry in "${chart_titles[@]}"; do
+    chart=${entry%%:*} title=${entry#*:}
+    if [ ! -s "$out/$chart.svg" ]; then
+      paragraph "$title: not drawn, the results hold no rows for it."
+      continue
+    fi
+    md "### $title" "" "![$title]($chart.png) ([SVG]($chart.svg))" ""
+    html "<figure><img alt=\"$(html_escape "$title")\" src=\"data:image/svg+xml;base64,$(base64 -w0 "$out/$chart.svg")\">" \
+         "<figcaption>$(html_escape "$title")</figcaption></figure>"
+  done
+
+  if [ -n "$conformance" ]; then
+    heading "Conformance"
+    local counts
+    counts=$(rq -r 'include "results"; conformance_counts | to_entries | sort_by(.key | {"pass": 0, "fail": 1, "skip": 2}[.] // 3) | map("\(.value) \(.key)") | join(", ")' "$conformance")
+    paragraph "Checker result $(basename "$conformance"): $counts."
+    if [ "$(jq -r '.cases | type' "$conformance")" = array ]; then
+      rq -r 'include "results"; conformance_by_mechanism' "$conformance" > "$work/conformance.tsv"
+      table "$work/conformance.tsv"
+      rq -r 'include "results"; conformance_failures' "$conformance" > "$work/failures.tsv"
+      if [ "$(wc -l < "$work/failures.tsv")" -gt 1 ]; then
+        paragraph "Cases that did not pass:"
+        table "$work/failures.tsv"
+      fi
+    fi
+  fi
+
+  heading "Machine and run"
+  rq_table context_table context cat
+  table "$work/context.tsv"
+
+  {
+    cat <<HTML
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>shmlab benchmark report: $(html_escape "$machine")</title>
+<style>
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1240px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; } .machine { color: #555; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
+th:first-child, td:first-child { text-align: left; } th { background: #f2f2f2; }
+figure { margin: 1em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.9em; }
+</style></head><body>
+HTML
+    cat "$work/report.html"
+    echo "</body></html>"
+  } > "$out/report.html"
+}
