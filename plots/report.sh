@@ -2,24 +2,29 @@
 # as data: URIs). Sourced by render.sh, which provides json, out, work, conformance,
 # machine, skipped, and the helpers of lib.sh.
 
-# Formats the quantity cells of a table (all columns after the first; "a|b" -> "a / b").
-format_quantities() {
-  awk -F '\t' -v OFS='\t' -v unit="$1" -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
-NR == 1 { print; next }
-{ for (i = 2; i <= NF; i++) {
-    if ($i == "") { $i = "–"; continue }
-    n = split($i, parts, "|"); cell = ""
-    for (j = 1; j <= n; j++) cell = cell (j > 1 ? " / " : "") human(parts[j], unit)
-    $i = cell }
-  print }
-AWK
-}
-
-format_efficiency() {
-  awk -F '\t' -v OFS='\t' -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
-NR == 1 { print $1, $2, $3, $5, $6, $7; next }
-{ print $1, human($2, $4), human($3, $4), ($5 == "NaN" ? "n/a" : sprintf("%.2f×", $5)), $6,
-        ($7 == "" ? "not measured" : $7) }
+# format_columns KIND...: formats a table's cells by column. A kind is "-" (text as is),
+# "!" (drop the column), "x" (a ratio: 1.30×), "@N" (quantities in the unit named in column
+# N) or a unit ("s", "B/s"). A quantity cell "a|b" holds two and becomes "a / b".
+format_columns() {
+  awk -F '\t' -v OFS='\t' -v kinds="$*" -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
+BEGIN { ncols = split(kinds, kind, " ") }
+{ line = ""; sep = ""
+  for (i = 1; i <= NF; i++) {
+    k = (i <= ncols) ? kind[i] : kind[ncols]
+    if (k == "!") continue
+    cell = $i
+    if (NR > 1 && k != "-") {
+      if (cell == "" || cell == "NaN") cell = "–"
+      else if (k == "x") cell = sprintf("%.2f×", cell)
+      else {
+        unit = (substr(k, 1, 1) == "@") ? $(substr(k, 2) + 0) : k
+        n = split(cell, parts, "|"); cell = ""
+        for (j = 1; j <= n; j++) cell = cell (j > 1 ? " / " : "") human(parts[j], unit)
+      }
+    }
+    line = line sep cell; sep = OFS
+  }
+  print line }
 AWK
 }
 
@@ -68,11 +73,11 @@ write_report() {
   html "<h1>shmlab benchmark report</h1>" "<p class=\"machine\">$(html_escape "$machine")</p>"
 
   heading "Efficiency against the floor"
-  rq_table efficiency_table efficiency format_efficiency
+  rq_table efficiency_table efficiency format_columns - @4 @4 ! x - -
   table "$work/efficiency.tsv"
 
   heading "Round-trip latency, p50 / p99"
-  rq_table latency_table latency format_quantities s
+  rq_table latency_table latency format_columns - s
   table "$work/latency.tsv"
 
   local wakeup_rows
@@ -80,8 +85,15 @@ write_report() {
   if [ "$wakeup_rows" -gt 0 ]; then
     heading "Wake-up latency at low rates: p50 / CPU time per message"
     paragraph "A blocking strategy pays for the wake-up; a spinning one burns the CPU time of a whole core between messages."
-    rq_table wakeup_table wakeup format_quantities s
+    rq_table wakeup_table wakeup format_columns - s
     table "$work/wakeup.tsv"
+  fi
+
+  rq -r 'include "results"; crosscheck_table' "$json" | format_columns - - s s x - > "$work/crosscheck.tsv"
+  if [ -s "$work/crosscheck.tsv" ]; then
+    heading "The measurement checked against a plain ping-pong"
+    paragraph "Each kernel transport's round trip through the harness beside an independent plain ping-pong of the same size run in the same session; the benchmark issue asks that they agree within 25%."
+    table "$work/crosscheck.tsv"
   fi
 
   heading "Charts"

@@ -112,6 +112,9 @@ def machine_line:
   .context as $c
   | "\($c.cpu_model // "unknown CPU"), Linux \($c.kernel // "?"), \($c.mode // "?") run"
     + (if $c.host then " on \($c.host)" else "" end)
+    + (if ($c.pinning | type) == "object" and $c.pinning.pinned then
+         ", pinned to CPUs \($c.pinning.cpu_a) and \($c.pinning.cpu_b)"
+       elif ($c.pinning | type) == "object" then ", unpinned" else "" end)
     + (if $c.date then ", \($c.date)" else "" end);
 
 # Input checking: the first thing wrong with a results document, or null. Each benchmark
@@ -192,36 +195,56 @@ def wakeup_table:
 def lowest($rows; f): $rows | map(select(f != null)) | min_by(f);
 def highest($rows; f): $rows | map(select(f != null)) | max_by(f);
 
-# Efficiency against the floor (targets from the benchmark issue): measure, numerator,
-# denominator, unit, ratio, target, verdict.
+# Efficiency against the floor (targets from the benchmark issue): measure, value,
+# reference, unit, ratio, target, verdict. Ratios to the floor are the ones the driver
+# wrote in the rows (ratio, ratio_to); only the blocking-against-pipe ratio is new here.
 def efficiency_table:
+  def verdict($ratio; $ok): if $ratio == null then "" elif $ok then "met" else "not met" end;
+  def row($what; $a; $b; $unit; $ratio; $target; ok):
+    [$what, ($a // "NaN"), ($b // "NaN"), $unit, ($ratio // "NaN"), $target,
+     verdict($ratio; $ratio != null and ($ratio | ok))] | map(tostring) | @tsv;
+  def name: if . then series_key else "none" end;
+  def p50_of: if . then base("p50") else null end;
   (["measure", "value", "reference", "unit", "ratio", "target", "verdict"] | @tsv),
-  ( [rows("latency") | select(is_shm and .size == 64)] as $shm64
-    | [rows("latency") | select(.transport == "pipe" and .size == 64)][0] as $pipe64
-    | [rows("throughput") | select(is_shm and .size == 1048576)] as $shm1m
-    | [rows("floor") | select(.transport == "cacheline")][0] as $line
-    | ([rows("floor") | select(.transport == "memcpy")] | (map(select(.size == 1048576))[0] // max_by(.size))) as $memcpy
-    | def verdict($ratio; $ok): if $ratio == null then "" elif $ok then "met" else "not met" end;
-      def row($what; $a; $b; $unit; $target; ok):
-        (if $a == null or $b == null or $b == 0 then null else $a / $b end) as $r
-        | [$what, ($a // "NaN"), ($b // "NaN"), $unit, ($r // "NaN"), $target,
-           verdict($r; $r != null and ($r | ok))] | map(tostring) | @tsv;
-      (lowest($shm64; .p50 * unit_scale)) as $b
-      | row("best shared-memory p50 at 64 B (\($b | if . then series_key else "none" end)) / cache-line floor p50";
-            ($b | if . then base("p50") else null end); ($line | if . then base("p50") else null end);
-            "s"; "at most 1.5×"; . <= 1.5),
-      (lowest($shm64 | map(select(notify_name != "spin")); .p50 * unit_scale)) as $blk
-      | row("best blocking shared-memory p50 at 64 B (\($blk | if . then series_key else "none" end)) / pipe p50";
-            ($blk | if . then base("p50") else null end); ($pipe64 | if . then base("p50") else null end);
-            "s"; "at most 1×"; . <= 1),
-      (highest($shm1m; .p50 * unit_scale)) as $t
-      | row("best shared-memory throughput at 1 MiB (\($t | if . then series_key else "none" end)) / memcpy bandwidth";
-            ($t | if . then base("p50") else null end); ($memcpy | if . then base("p50") else null end);
-            "B/s"; "at least 0.5×"; . >= 0.5) );
+  ( . as $doc
+    | [rows("latency") | select(is_shm and .size == 64)] as $shm64
+    | lowest($shm64; .p50 * unit_scale) as $fast
+    | ([rows("floor") | select(.transport == "cacheline")][0]) as $line
+    | row("best shared-memory p50 at 64 B (\($fast | name)) / cache-line floor p50";
+          $fast | p50_of; $line | p50_of; "s"; $fast.ratio; "at most 1.5×"; . <= 1.5),
+    ( lowest($shm64 | map(select(notify_name != "spin")); .p50 * unit_scale) as $blocking
+      | ([$doc | rows("latency") | select(.transport == "pipe" and .size == 64)][0]) as $pipe
+      | ($blocking | p50_of) as $a | ($pipe | p50_of) as $b
+      | row("best blocking shared-memory p50 at 64 B (\($blocking | name)) / pipe p50";
+            $a; $b; "s"; (if $a and $b then $a / $b else null end); "at most 1×"; . <= 1) ),
+    ( highest([$doc | rows("throughput") | select(is_shm and .size == 1048576)]; .p50 * unit_scale) as $top
+      | ([$doc | rows("floor") | select(.transport == "memcpy" and .size == 1048576)][0]) as $memcpy
+      | row("best shared-memory throughput at 1 MiB (\($top | name)) / memcpy bandwidth";
+            $top | p50_of; $memcpy | p50_of; "B/s"; $top.ratio; "at least 0.5×"; . >= 0.5) ) );
+
+# The measurement checked against an independent plain ping-pong (crosscheck rows, whose
+# ratio the driver wrote against the latency row of the same transport and size).
+def crosscheck_table:
+  [rows("latency")] as $latency
+  | [rows("crosscheck")] as $checks
+  | if ($checks | length) == 0 then empty else
+    (["transport", "size", "harness p50", "plain ping-pong p50", "plain / harness", "verdict"] | @tsv),
+    ($checks | sort_by(series_rank, .size)[]
+     | . as $c
+     | ($latency | map(select(series_key == ($c | series_key) and .size == $c.size)) | first) as $harness
+     | [series_key, (.size | size_label), ($harness | if . then base("p50") else "NaN" end), base("p50"),
+        (.ratio // "NaN"),
+        (if .ratio == null then "" elif (1 / .ratio - 1 | fabs) <= 0.25 then "within 25%" else "differs by more than 25%" end)]
+     | map(tostring) | @tsv)
+    end;
 
 def context_table:
-  (["field", "value"] | @tsv),
-  (.context | to_entries[] | [.key, (.value | if type == "string" then . else tojson end)] | @tsv);
+  def flat($prefix):
+    to_entries[] | (if $prefix == "" then .key else "\($prefix).\(.key)" end) as $name
+    | if (.value | type) == "object" then .value | flat($name)
+      elif (.value | type) == "array" then [$name, (.value | map(tostring) | join("; "))]
+      else [$name, (.value | if . == null then "–" else tostring end)] end;
+  (["field", "value"] | @tsv), (.context | flat("") | @tsv);
 
 def conformance_by_mechanism:
   (["mechanism", "pass", "fail", "skip", "other"] | @tsv),
