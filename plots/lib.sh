@@ -71,3 +71,50 @@ plot_chart() {
 
 # human VALUE UNIT: "141 ns" for 1.41e-7 s (format.awk).
 human() { awk -v v="$1" -v u="$2" -f "$here/format.awk" -f /dev/stdin <<< 'BEGIN { print human(v, u) }'; }
+
+# floor_reference JSON TRANSPORT LABEL UNIT COLOUR DATAFILE: a by_size.gp reference drawn
+# from floor rows (kept in DATAFILE): a level line labelled with its value if there is one
+# row, a line through them if there are several.
+floor_reference() {
+  local file=$6
+  rq -r --arg t "$2" 'include "results"; floor_blocks($t)' "$1" > "$file"
+  case $(grep -c . "$file" || true) in
+    0) ;;
+    1) printf ', %s with lines lc rgb "%s" dt 3 lw 2 title %s' "$(cut -f 2 "$file")" "$5" \
+         "$(gp_str "$3, $(human "$(cut -f 2 "$file")" "$4")")" ;;
+    *) printf ', %s using 1:2 with linespoints lc rgb "%s" dt 3 lw 2 pt 2 title %s' \
+         "$(gp_str "$file")" "$5" "$(gp_str "$3")" ;;
+  esac
+}
+
+# format_columns KIND...: formats a table's cells by column. A kind is "-" (text as is),
+# "!" (drop the column), "x" (a ratio: 1.30×), "@N" (quantities in the unit named in column
+# N) or a unit ("s", "B/s"). A quantity cell "a|b" holds two and becomes "a / b".
+format_columns() {
+  awk -F '\t' -v OFS='\t' -v kinds="$*" -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
+BEGIN { ncols = split(kinds, kind, " ") }
+{ line = ""; sep = ""
+  for (i = 1; i <= NF; i++) {
+    k = (i <= ncols) ? kind[i] : kind[ncols]
+    if (k == "!") continue
+    cell = $i
+    if (NR > 1 && k != "-") {
+      if (cell == "" || cell == "NaN") cell = "–"
+      else if (k == "x") cell = sprintf("%.2f×", cell)
+      else {
+        unit = (substr(k, 1, 1) == "@") ? $(substr(k, 2) + 0) : k
+        n = split(cell, parts, "|"); cell = ""
+        for (j = 1; j <= n; j++) cell = cell (j > 1 ? " / " : "") human(parts[j], unit)
+      }
+    }
+    line = line sep cell; sep = OFS
+  }
+  print line }
+AWK
+}
+
+tsv_to_markdown() {
+  awk -F '\t' '{ gsub(/\|/, "\\|"); line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
+                 if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line " --- |"; print line } }'
+}
+

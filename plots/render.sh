@@ -42,7 +42,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-plots.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 machine=$(rq -r 'include "results"; machine_line' "$json")
-common="machine=$(gp_str "$machine")"
+# In a chart the machine takes two lines: one would be clipped at the chart's width.
+common="machine=$(gp_str "$(rq -r 'include "results"; machine_parts | join("\n")' "$json")")"
 skipped=()
 
 # series BENCHMARK NAME: writes $work/NAME.series; false (and the chart is skipped) when the
@@ -61,21 +62,6 @@ size_axis() {
     "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_range($b)' "$json")")"
 }
 
-# A reference drawn from floor rows: a level line labelled with its value if there is one
-# row, a line through them if there are several.
-floor_reference() {
-  local transport=$1 label=$2 unit=$3 file=$work/floor-$1.dat value
-  rq -r --arg t "$transport" 'include "results"; floor_blocks($t)' "$json" > "$file"
-  case $(grep -c . "$file" || true) in
-    0) ;;
-    1) value=$(cut -f 2 "$file")
-       printf ', %s with lines lc rgb "black" dt 3 lw 2 title %s' "$value" \
-         "$(gp_str "$label, $(human "$value" "$unit")")" ;;
-    *) printf ', %s using 1:2 with linespoints lc rgb "black" dt 3 lw 2 pt 2 title %s' \
-         "$(gp_str "$file")" "$(gp_str "$label")" ;;
-  esac
-}
-
 if series latency latency; then
   rq -r 'include "results"; size_blocks("latency")' "$json" > "$work/latency.dat"
   plot_chart "$out/latency" "$common; $(series_vars "$work/latency.series");
@@ -83,7 +69,7 @@ if series latency latency; then
     data=$(gp_str "$work/latency.dat"); bands=1;
     $(size_axis latency);
     ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs';
-    reference=$(gp_str "$(floor_reference cacheline 'cache-line floor' s)")" by_size.gp
+    reference=$(gp_str "$(floor_reference "$json" cacheline 'cache-line floor' s black "$work/cacheline.dat")")" by_size.gp
 fi
 
 if series throughput throughput; then
@@ -93,7 +79,7 @@ if series throughput throughput; then
     data=$(gp_str "$work/throughput.dat"); bands=0;
     $(size_axis throughput);
     ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s';
-    reference=$(gp_str "$(floor_reference memcpy 'memcpy bandwidth' B/s)")" by_size.gp
+    reference=$(gp_str "$(floor_reference "$json" memcpy 'memcpy bandwidth' B/s black "$work/memcpy.dat")")" by_size.gp
 fi
 
 if series latency distribution; then

@@ -2,37 +2,6 @@
 # as data: URIs). Sourced by render.sh, which provides json, out, work, conformance,
 # machine, skipped, and the helpers of lib.sh.
 
-# format_columns KIND...: formats a table's cells by column. A kind is "-" (text as is),
-# "!" (drop the column), "x" (a ratio: 1.30×), "@N" (quantities in the unit named in column
-# N) or a unit ("s", "B/s"). A quantity cell "a|b" holds two and becomes "a / b".
-format_columns() {
-  awk -F '\t' -v OFS='\t' -v kinds="$*" -f "$here/format.awk" -f /dev/fd/3 3<<'AWK'
-BEGIN { ncols = split(kinds, kind, " ") }
-{ line = ""; sep = ""
-  for (i = 1; i <= NF; i++) {
-    k = (i <= ncols) ? kind[i] : kind[ncols]
-    if (k == "!") continue
-    cell = $i
-    if (NR > 1 && k != "-") {
-      if (cell == "" || cell == "NaN") cell = "–"
-      else if (k == "x") cell = sprintf("%.2f×", cell)
-      else {
-        unit = (substr(k, 1, 1) == "@") ? $(substr(k, 2) + 0) : k
-        n = split(cell, parts, "|"); cell = ""
-        for (j = 1; j <= n; j++) cell = cell (j > 1 ? " / " : "") human(parts[j], unit)
-      }
-    }
-    line = line sep cell; sep = OFS
-  }
-  print line }
-AWK
-}
-
-tsv_to_markdown() {
-  awk -F '\t' '{ gsub(/\|/, "\\|"); line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
-                 if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line " --- |"; print line } }'
-}
-
 tsv_to_html() {
   awk -F '\t' '
     function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }

@@ -59,9 +59,13 @@ def series_table($benchmark):
 
 # gnuplot data: one block per series (in series_table's order), blocks separated by two
 # blank lines so that `index i` selects a series. Columns: size, p50, p99 in base units.
-def size_blocks($benchmark):
-  series_rows($benchmark)[]
-  | (sort_by(.size)[] | [.size, base("p50"), base("p99")] | map(. // "NaN") | @tsv), "", "";
+def size_blocks_for($benchmark; $keys):
+  [rows($benchmark)] as $rows
+  | $keys[] as $key
+  | ($rows | map(select(series_key == $key)) | sort_by(.size)[]
+     | [.size, base("p50"), base("p99")] | map(. // "NaN") | @tsv), "", "";
+def series_keys($benchmark): [series_rows($benchmark)[] | .[0] | series_key];
+def size_blocks($benchmark): size_blocks_for($benchmark; series_keys($benchmark));
 
 def best_shm_p50_by_size:
   [rows("latency") | select(is_shm)] | group_by(.size)
@@ -108,14 +112,17 @@ def size_range($benchmark):
 def size_tics($benchmark):
   "(" + ([rows($benchmark) | .size] | unique | map("\"\(size_label)\" \(.)") | join(", ")) + ")";
 
-def machine_line:
+# The machine and the run, in two parts: what (CPU, kernel, mode) and where/when.
+def machine_parts:
   .context as $c
-  | "\($c.cpu_model // "unknown CPU"), Linux \($c.kernel // "?"), \($c.mode // "?") run"
-    + (if $c.host then " on \($c.host)" else "" end)
-    + (if ($c.pinning | type) == "object" and $c.pinning.pinned then
-         ", pinned to CPUs \($c.pinning.cpu_a) and \($c.pinning.cpu_b)"
-       elif ($c.pinning | type) == "object" then ", unpinned" else "" end)
-    + (if $c.date then ", \($c.date)" else "" end);
+  | [ "\($c.cpu_model // "unknown CPU"), Linux \($c.kernel // "?"), \($c.mode // "?") run",
+      ([ (if $c.host then "on \($c.host)" else empty end),
+         (if ($c.pinning | type) == "object" and $c.pinning.pinned then
+            "pinned to CPUs \($c.pinning.cpu_a) and \($c.pinning.cpu_b)"
+          elif ($c.pinning | type) == "object" then "unpinned" else empty end),
+         ($c.date // empty) ] | join(", ")) ]
+  | map(select(. != ""));
+def machine_line: machine_parts | join(" ");
 
 # Input checking: the first thing wrong with a results document, or null. Each benchmark
 # needs the statistics its chart draws.
@@ -259,3 +266,17 @@ def conformance_failures:
   (["case", "mechanism", "verdict", "reason"] | @tsv),
   (.cases[] | select(.verdict != "pass" and .verdict != "skip")
    | [.id // "?", .mechanism // "?", .verdict, .reason // ""] | map(tostring | gsub("[\t\n]"; " ")) | @tsv);
+
+# The comparison of two runs (input: [A, B]): B's p50 over A's per series and size,
+# for every series and size both runs measured.
+def ratio_table($benchmark):
+  (.[0] | [rows($benchmark)]) as $a
+  | (.[1] | [rows($benchmark)]) as $b
+  | ([$a[], $b[]] | map(.size) | unique) as $sizes
+  | (["\($benchmark) p50, B / A"] + ($sizes | map(size_label)) | @tsv),
+    ([$a[], $b[]] | group_by(series_key) | sort_by(.[0] | series_rank)[] | .[0] | series_key) as $key
+    | [$key] + ($sizes | map(. as $s
+        | ($a | map(select(series_key == $key and .size == $s)) | first) as $x
+        | ($b | map(select(series_key == $key and .size == $s)) | first) as $y
+        | if $x and $y and $x.p50 > 0 then ($y | base("p50")) / ($x | base("p50")) else "NaN" end))
+    | map(tostring) | @tsv;

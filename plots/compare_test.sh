@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Compares the fixture with a copy in which the futex strategies got 40% faster and the
+# pipe's throughput 30% higher: the charts hold both runs, the table shows exactly that.
+set -euo pipefail
+
+runfiles=${TEST_SRCDIR:?run me with bazel test}/shmlab
+compare=$runfiles/plots/compare
+a=$runfiles/plots/testdata/results.json
+tmp=${TEST_TMPDIR:?}
+b=$tmp/b.json
+out=$tmp/out
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+jq '.context.kernel = "6.1.0-18-amd64"
+    | .results |= map(if .benchmark == "latency" and .notify == "futex" then .p50 *= 0.6
+                      elif .benchmark == "throughput" and .transport == "pipe" then .p50 *= 1.3
+                      else . end)' "$a" > "$b"
+"$compare" "$a" "$b" --out "$out" > "$tmp/stdout"
+
+for chart in latency throughput; do
+  [ -s "$out/$chart.svg" ] && [ -s "$out/$chart.png" ] || { fail "$chart chart missing"; continue; }
+  grep -q '>dashed B: Intel(R) Xeon(R) Processor, Linux 6.1.0-18-amd64, quick run<' "$out/$chart.svg" \
+    || fail "$chart.svg title does not name run B"
+  # Two runs: every series is drawn twice, A with its legend entry and B without one.
+  series=$(jq -r --arg b "$chart" '[.results[] | select(.benchmark == $b)
+            | .transport + (if (.notify // "") == "" then "" else "/" + .notify end)] | unique[]' "$a")
+  groups=$(awk '/<g id="gnuplot_plot_/ { if (g) print title "\t" uses; g = 1; title = "-"; uses = 0 }
+                g && /<text>/ && title == "-" { t = $0; sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t); title = t }
+                g && /<use / { uses++ }
+                END { if (g) print title "\t" uses }' "$out/$chart.svg")
+  titled=$(awk -F '\t' '$1 != "-" && $2 > 0 { print $1 }' <<< "$groups" | grep -v -e '^memcpy' | sort)
+  untitled=$(awk -F '\t' '$1 == "-" && $2 > 0' <<< "$groups" | wc -l)
+  [ "$titled" = "$(sort <<< "$series")" ] || fail "$chart.svg: run A's series differ from results.json"
+  [ "$untitled" -eq "$(wc -l <<< "$series")" ] || fail "$chart.svg draws $untitled series of run B, expected $(wc -l <<< "$series")"
+  grep -q '>run B (dashed)<' "$out/$chart.svg" || fail "$chart.svg legend does not say which run is dashed"
+done
+
+cmp -s "$tmp/stdout" "$out/compare.md" || fail "stdout and compare.md differ"
+latency_rows=$(awk '/^\| latency p50/ { on = 1 } /^\| throughput p50/ { on = 0 } on' "$out/compare.md")
+grep -q '^| mmap/futex | 0.60× | 0.60× |' <<< "$latency_rows" || fail "mmap/futex latency ratio is not 0.60×"
+grep -q '^| mmap/spin | 1.00× | 1.00× |' <<< "$latency_rows" || fail "mmap/spin latency ratio is not 1.00×"
+throughput_rows=$(awk '/^\| throughput p50/ { on = 1 } on' "$out/compare.md")
+grep -q '^| pipe | 1.30× | 1.30× |' <<< "$throughput_rows" || fail "pipe throughput ratio is not 1.30×"
+grep -q '^| fifo | 1.00× | 1.00× |' <<< "$throughput_rows" || fail "fifo throughput ratio is not 1.00×"
+
+status=0
+"$compare" "$a" > /dev/null 2> "$tmp/stderr" || status=$?
+[ "$status" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] || fail "one results file: exit $status, want 2 and one line"
+
+[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
+echo "both runs drawn, ratios as constructed"
