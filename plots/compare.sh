@@ -62,7 +62,7 @@ compare_chart() {
   awk -F '\t' -v OFS='\t' '{ print "-", $2, 2, $4 }' "$work/$benchmark.series" >> "$work/$benchmark.both"
   plot_chart "$out/$benchmark" "$common; $(series_vars "$work/$benchmark.both");
     chart_title=$(gp_str "$2: run A against run B");
-    data=$(gp_str "$work/$benchmark.dat"); bands=0;
+    data=$(gp_str "$work/$benchmark.dat"); whiskers=0;
     size_tics=$(gp_str "$(rq -r --arg b "$benchmark" 'include "results"; size_tics($b)' "$work/both.json")");
     size_range=$(gp_str "$(rq -r --arg b "$benchmark" 'include "results"; size_range($b)' "$work/both.json")");
     ylabel_text=$(gp_str "$3"); yformat=$(gp_str "$4");

@@ -65,8 +65,8 @@ size_axis() {
 if series latency latency; then
   rq -r 'include "results"; size_blocks("latency")' "$json" > "$work/latency.dat"
   plot_chart "$out/latency" "$common; $(series_vars "$work/latency.series");
-    chart_title='Round-trip latency by message size: p50 line, p50 to p99 band';
-    data=$(gp_str "$work/latency.dat"); bands=1;
+    chart_title='Round-trip latency by message size: p50, whisker up to p99';
+    data=$(gp_str "$work/latency.dat"); whiskers=1;
     $(size_axis latency);
     ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs';
     reference=$(gp_str "$(floor_reference "$json" cacheline 'cache-line floor' s black "$work/cacheline.dat")")" by_size.gp
@@ -76,7 +76,7 @@ if series throughput throughput; then
   rq -r 'include "results"; size_blocks("throughput")' "$json" > "$work/throughput.dat"
   plot_chart "$out/throughput" "$common; $(series_vars "$work/throughput.series");
     chart_title='One-way throughput by message size (p50 of the runs)';
-    data=$(gp_str "$work/throughput.dat"); bands=0;
+    data=$(gp_str "$work/throughput.dat"); whiskers=0;
     $(size_axis throughput);
     ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s';
     reference=$(gp_str "$(floor_reference "$json" memcpy 'memcpy bandwidth' B/s black "$work/memcpy.dat")")" by_size.gp
@@ -103,7 +103,7 @@ if series latency advantage; then
   rq -r 'include "results"; advantage_blocks' "$json" > "$work/advantage.dat"
   plot_chart "$out/advantage" "$common; $(series_vars "$work/advantage.series");
     chart_title='Shared memory advantage: p50 as a multiple of the best shared-memory p50';
-    data=$(gp_str "$work/advantage.dat"); bands=0;
+    data=$(gp_str "$work/advantage.dat"); whiskers=0;
     $(size_axis latency);
     ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; ymin=0.8;
     reference=$(gp_str ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'")" by_size.gp

@@ -28,7 +28,7 @@ for chart in "${charts[@]}"; do
   dims=$(od -An -tu1 -j16 -N8 "$png" | awk '{ print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8 }')
   [ "$dims" = 1200x650 ] || fail "$chart.png is $dims, expected 1200x650"
   [ "$(stat -c %s "$png")" -gt 20000 ] || fail "$chart.png is suspiciously small"
-  grep -q '>Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v595, quick run<' "$svg" \
+  grep -q '>Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v595 x86_64, quick run<' "$svg" \
     && grep -q '>on shmlab-ci, pinned to CPUs 0 and 1, 2026-11-29T19:55:00Z<' "$svg" \
     || fail "$chart.svg title does not name the machine, mode and pinning"
 done

@@ -28,7 +28,7 @@ rq_table() {
 }
 
 chart_titles=(
-  "latency:Round-trip latency by message size (p50, band to p99) against the cache-line floor"
+  "latency:Round-trip latency by message size (p50, whisker up to p99) against the cache-line floor"
   "throughput:One-way throughput by message size against memcpy bandwidth"
   "distribution:Latency percentiles at a small size"
   "setup:Set-up cost per mechanism and segment size"

@@ -115,7 +115,7 @@ def size_tics($benchmark):
 # The machine and the run, in two parts: what (CPU, kernel, mode) and where/when.
 def machine_parts:
   .context as $c
-  | [ "\($c.cpu_model // "unknown CPU"), Linux \($c.kernel // "?"), \($c.mode // "?") run",
+  | [ "\($c.cpu_model // "unknown CPU"), \($c.kernel // "unknown kernel"), \($c.mode // "?") run",
       ([ (if $c.host then "on \($c.host)" else empty end),
          (if ($c.pinning | type) == "object" and $c.pinning.pinned then
             "pinned to CPUs \($c.pinning.cpu_a) and \($c.pinning.cpu_b)"
