@@ -44,15 +44,20 @@ trap 'rm -rf "$work"' EXIT
 machine=$(rq -r 'include "results"; machine_line' "$json")
 # In a chart the machine takes two lines: one would be clipped at the chart's width.
 common="machine=$(gp_str "$(rq -r 'include "results"; machine_parts | join("\n")' "$json")")"
-skipped=()
 
-# series BENCHMARK NAME: writes $work/NAME.series; false (and the chart is skipped) when the
-# results hold no such rows.
+# not_drawn NAME WHY: says so, and removes the chart an earlier run left in the folder so
+# that the report does not show it as this run's.
+not_drawn() {
+  echo "${prog}: $2 in $json; chart $1 is not drawn" >&2
+  rm -f "$out/$1.svg" "$out/$1.png"
+}
+
+# series BENCHMARK NAME: writes $work/NAME.series; false (and the chart is not drawn) when
+# the results hold no such rows.
 series() {
   rq -r --arg b "$1" 'include "results"; series_table($b)' "$json" > "$work/$2.series"
   if [ -s "$work/$2.series" ]; then return 0; fi
-  echo "${prog}: no \"$1\" rows in $json; chart $2 is not drawn" >&2
-  skipped+=("$2")
+  not_drawn "$2" "no \"$1\" rows"
   return 1
 }
 
@@ -99,7 +104,9 @@ if series setup setup; then
     data=$(gp_str "$work/setup.dat")" setup.gp
 fi
 
-if series latency advantage; then
+if [ "$(rq 'include "results"; [rows("latency") | select(is_shm)] | length' "$json")" -eq 0 ]; then
+  not_drawn advantage "no shared-memory latency rows"
+elif series latency advantage; then
   rq -r 'include "results"; advantage_blocks' "$json" > "$work/advantage.dat"
   plot_chart "$out/advantage" "$common; $(series_vars "$work/advantage.series");
     chart_title='Shared memory advantage: p50 as a multiple of the best shared-memory p50';

@@ -106,5 +106,16 @@ grep -q '^Checker result conformance.json: 5 pass, 1 fail, 1 skip.$' "$out/repor
   || fail "report.html does not inline every chart"
 ! grep -Eq '(src|href)="(https?:)?//' "$out/report.html" || fail "report.html refers to the network"
 
+# A run without shared memory (as when only the kernel transports were chosen): the
+# advantage chart is left out, said so, and no stale copy from the earlier render remains.
+jq '.results |= map(select(.transport as $t | ["mmap", "sysv", "posix"] | index($t) | not))' \
+  "$fixture" > "$TEST_TMPDIR/kernel-only.json"
+"$render" "$TEST_TMPDIR/kernel-only.json" --out "$out" >/dev/null 2>"$TEST_TMPDIR/stderr" \
+  || fail "a run without shared memory is not rendered"
+[ ! -e "$out/advantage.svg" ] && [ ! -e "$out/advantage.png" ] || fail "a stale advantage chart remains"
+grep -q 'chart advantage is not drawn' "$TEST_TMPDIR/stderr" || fail "the missing advantage chart is not reported"
+grep -q '^| best shared-memory p50 at 64 B (not measured) / cache-line floor p50 | – | 141 ns | – | at most 1.5× | not measured |$' \
+  "$out/report.md" || fail "report.md does not say the shared-memory efficiency was not measured"
+
 if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 echo "all charts present, well-formed and plotting the fixture's series; $checked report cells match"

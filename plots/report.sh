@@ -1,6 +1,6 @@
 # The report beside the charts: report.md and a self-contained report.html (charts inlined
-# as data: URIs). Sourced by render.sh, which provides json, out, work, conformance,
-# machine, skipped, and the helpers of lib.sh.
+# as data: URIs). Sourced by render.sh, which provides json, out, work, conformance
+# and machine, and the helpers of lib.sh.
 
 tsv_to_html() {
   awk -F '\t' '

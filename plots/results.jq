@@ -206,11 +206,11 @@ def highest($rows; f): $rows | map(select(f != null)) | max_by(f);
 # reference, unit, ratio, target, verdict. Ratios to the floor are the ones the driver
 # wrote in the rows (ratio, ratio_to); only the blocking-against-pipe ratio is new here.
 def efficiency_table:
-  def verdict($ratio; $ok): if $ratio == null then "" elif $ok then "met" else "not met" end;
+  def verdict($ratio; $ok): if $ratio == null then "not measured" elif $ok then "met" else "not met" end;
   def row($what; $a; $b; $unit; $ratio; $target; ok):
     [$what, ($a // "NaN"), ($b // "NaN"), $unit, ($ratio // "NaN"), $target,
      verdict($ratio; $ratio != null and ($ratio | ok))] | map(tostring) | @tsv;
-  def name: if . then series_key else "none" end;
+  def name: if . then series_key else "not measured" end;
   def p50_of: if . then base("p50") else null end;
   (["measure", "value", "reference", "unit", "ratio", "target", "verdict"] | @tsv),
   ( . as $doc
