@@ -6,10 +6,8 @@ set -euo pipefail
 
 prog=compare
 usage="compare A/results.json B/results.json [--out DIR]"
-# Beside its data files in a runfiles tree; `bazel run` starts the copy in bazel-bin, which
-# links back to the source folder.
-here=$(dirname "$0")
-[ -f "$here/lib.sh" ] || here=$(dirname "$(readlink -f "$0")")
+# The scripts' folder, found through the links of a runfiles tree or of bazel-bin.
+here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=plots/lib.sh
 . "$here/lib.sh"
 
@@ -29,7 +27,8 @@ a=$(results_file "${runs[0]}")
 b=$(results_file "${runs[1]}")
 check_results "$a"
 check_results "$b"
-[ -n "$out" ] || out=bench-out/compare
+# Like the benchmark's own output: bench-out/ at the workspace root under `bazel run`.
+[ -n "$out" ] || out=${BUILD_WORKSPACE_DIRECTORY:-.}/bench-out/compare
 mkdir -p "$out" || fail "cannot create $out"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-compare.XXXXXX")

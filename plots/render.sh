@@ -5,10 +5,8 @@ set -euo pipefail
 
 prog=render
 usage="render RESULTS_DIR|results.json [--out DIR] [--conformance FILE]"
-# Beside its data files in a runfiles tree; `bazel run` starts the copy in bazel-bin, which
-# links back to the source folder.
-here=$(dirname "$0")
-[ -f "$here/lib.sh" ] || here=$(dirname "$(readlink -f "$0")")
+# The scripts' folder, found through the links of a runfiles tree or of bazel-bin.
+here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=plots/lib.sh
 . "$here/lib.sh"
 
@@ -67,53 +65,40 @@ size_axis() {
     "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_range($b)' "$json")")"
 }
 
-if series latency latency; then
-  rq -r 'include "results"; size_blocks("latency")' "$json" > "$work/latency.dat"
-  plot_chart "$out/latency" "$common; $(series_vars "$work/latency.series");
-    chart_title='Round-trip latency by message size: p50, whisker up to p99';
-    data=$(gp_str "$work/latency.dat"); whiskers=1;
-    $(size_axis latency);
-    ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs';
-    reference=$(gp_str "$(floor_reference "$json" cacheline 'cache-line floor' s black "$work/cacheline.dat")")" by_size.gp
-fi
+# chart NAME BENCHMARK DATA SCRIPT SETTINGS: draws chart NAME with gnuplot SCRIPT from the
+# series of BENCHMARK and the data the results.jq filter DATA writes, plus the chart's own
+# gnuplot SETTINGS.
+chart() {
+  series "$2" "$1" || return 0
+  rq -r "include \"results\"; $3" "$json" > "$work/$1.dat"
+  plot_chart "$out/$1" "$common; $(series_vars "$work/$1.series"); data=$(gp_str "$work/$1.dat"); $5" "$4"
+}
 
-if series throughput throughput; then
-  rq -r 'include "results"; size_blocks("throughput")' "$json" > "$work/throughput.dat"
-  plot_chart "$out/throughput" "$common; $(series_vars "$work/throughput.series");
-    chart_title='One-way throughput by message size (p50 of the runs)';
-    data=$(gp_str "$work/throughput.dat"); whiskers=0;
-    $(size_axis throughput);
-    ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s';
-    reference=$(gp_str "$(floor_reference "$json" memcpy 'memcpy bandwidth' B/s black "$work/memcpy.dat")")" by_size.gp
-fi
+chart latency latency 'size_blocks("latency")' by_size.gp "
+  chart_title='Round-trip latency by message size: p50, whisker up to p99'; whiskers=1;
+  $(size_axis latency); ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs';
+  reference=$(gp_str "$(floor_reference "$json" cacheline 'cache-line floor' s black "$work/cacheline.dat")")"
 
-if series latency distribution; then
-  dist_size=$(rq -r 'include "results"; nearest_size("latency"; 64)' "$json")
-  dist_label=$(rq -rn --argjson s "$dist_size" 'include "results"; $s | size_label')
-  rq -r --argjson s "$dist_size" 'include "results"; distribution_blocks($s)' "$json" \
-    > "$work/distribution.dat"
-  plot_chart "$out/distribution" "$common; $(series_vars "$work/distribution.series");
-    chart_title=$(gp_str "Round-trip latency percentiles at $dist_label: where the tails show");
-    data=$(gp_str "$work/distribution.dat")" distribution.gp
-fi
+chart throughput throughput 'size_blocks("throughput")' by_size.gp "
+  chart_title='One-way throughput by message size (p50 of the runs)'; whiskers=0;
+  $(size_axis throughput); ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s';
+  reference=$(gp_str "$(floor_reference "$json" memcpy 'memcpy bandwidth' B/s black "$work/memcpy.dat")")"
 
-if series setup setup; then
-  rq -r 'include "results"; setup_matrix' "$json" > "$work/setup.dat"
-  plot_chart "$out/setup" "$common; $(series_vars "$work/setup.series");
-    chart_title='Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)';
-    data=$(gp_str "$work/setup.dat")" setup.gp
-fi
+dist_size=$(rq -r 'include "results"; nearest_size("latency"; 64) // 64' "$json")
+chart distribution latency "distribution_blocks($dist_size)" distribution.gp "
+  chart_title=$(gp_str "Round-trip latency percentiles at $(rq -rn "include \"results\"; $dist_size | size_label"): where the tails show")"
+
+chart setup setup setup_matrix setup.gp "
+  chart_title='Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)'"
 
 if [ "$(rq 'include "results"; [rows("latency") | select(is_shm)] | length' "$json")" -eq 0 ]; then
   not_drawn advantage "no shared-memory latency rows"
-elif series latency advantage; then
-  rq -r 'include "results"; advantage_blocks' "$json" > "$work/advantage.dat"
-  plot_chart "$out/advantage" "$common; $(series_vars "$work/advantage.series");
-    chart_title='Shared memory advantage: p50 as a multiple of the best shared-memory p50';
-    data=$(gp_str "$work/advantage.dat"); whiskers=0;
-    $(size_axis latency);
-    ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; ymin=0.8;
-    reference=$(gp_str ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'")" by_size.gp
+else
+  chart advantage latency advantage_blocks by_size.gp "
+    chart_title='Shared memory advantage: p50 as a multiple of the best shared-memory p50'; whiskers=0;
+    $(size_axis latency); ylabel_text='p50 / best shared-memory p50 at that size (log scale)';
+    yformat='%g×'; ymin=0.8;
+    reference=$(gp_str ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'")"
 fi
 
 # shellcheck source=plots/report.sh
