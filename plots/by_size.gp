@@ -20,8 +20,9 @@ set mxtics default
 # so that series measured at the same size do not hide each other's whiskers.
 dodge(i) = whiskers ? exp(4.0 / 800 * size_span * (i - (n + 1) / 2.0)) : 1
 set errorbars small
-plot for [i=1:(whiskers ? n : 0)] data index (i-1) using ($1 * dodge(i)):2:2:3 with yerrorbars \
-       lc rgb word(colours, i) lw 1.3 pt 7 ps 0 notitle, \
+# A macro rather than an empty iteration: gnuplot autoscales on an empty `for` as well.
+whisker_plot = whiskers ? 'for [i=1:n] data index (i-1) using ($1 * dodge(i)):2:2:3 with yerrorbars lc rgb word(colours, i) lw 1.3 pt 7 ps 0 notitle,' : ''
+plot @whisker_plot \
      for [i=1:n] data index (i-1) using ($1 * dodge(i)):2 with linespoints lw 2 ps 1.1 \
        lc rgb word(colours, i) dt int(word(dashes, i)) pt int(word(points, i)) \
        title (word(keys, i) eq "-" ? "" : word(keys, i)) @reference

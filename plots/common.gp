@@ -1,7 +1,9 @@
 # Look shared by every shmlab chart. The caller sets: chart_title, machine (one line naming
 # the CPU, kernel and mode), and then the terminal and output (svg first, pngcairo replot).
 set encoding utf8
-set title sprintf("%s\n%s", chart_title, machine) font ",14"
+# Centred on the canvas rather than on the plot area (which the legend pushes left), so
+# that long machine lines keep clear of the left edge.
+set title sprintf("%s\n%s", chart_title, machine) font ",14" offset screen 0.08, 0
 set border 3 lw 1
 set tics nomirror out
 set grid xtics ytics mxtics mytics lc rgb "#dddddd" lw 1, lc rgb "#eeeeee" lw 0.5

@@ -38,9 +38,10 @@ trap 'rm -rf "$work"' EXIT
 jq -s '{context: .[0].context, results: (.[0].results + .[1].results)}' "$a" "$b" > "$work/both.json"
 machine_a=$(rq -r 'include "results"; machine_line' "$a")
 machine_b=$(rq -r 'include "results"; machine_line' "$b")
-# Each run's CPU, kernel and mode fit one title line; where and when are in compare.md.
+# Each run's CPU, kernel, mode and date fit one title line; host and pinning are in compare.md.
 common="machine=$(gp_str "$(jq -rn -L "$here" --slurpfile a "$a" --slurpfile b "$b" \
-  'include "results"; "solid A: \($a[0] | machine_parts[0])\ndashed B: \($b[0] | machine_parts[0])"')")"
+  'include "results"; def line: "\(machine_parts[0]), \(.context.date // "undated" | .[0:16] | sub("T"; " "))";
+     "solid A: \($a[0] | line)\ndashed B: \($b[0] | line)"')")"
 
 # compare_chart BENCHMARK TITLE YLABEL YFORMAT FLOOR_TRANSPORT FLOOR_LABEL FLOOR_UNIT
 compare_chart() {
