@@ -20,7 +20,7 @@ jq '.context.kernel = "Linux 6.1.0-18-amd64 x86_64"
 
 for chart in latency throughput; do
   [ -s "$out/$chart.svg" ] && [ -s "$out/$chart.png" ] || { fail "$chart chart missing"; continue; }
-  grep -q '>dashed B: Intel(R) Xeon(R) Processor, Linux 6.1.0-18-amd64 x86_64, quick run<' "$out/$chart.svg" \
+  grep -q '>dashed B: Intel(R) Xeon(R) Processor, Linux 6.1.0-18-amd64 x86_64, quick run, 2026-11-29 19:55<' "$out/$chart.svg" \
     || fail "$chart.svg title does not name run B"
   # Two runs: every series is drawn twice, A with its legend entry and B without one.
   series=$(jq -r --arg b "$chart" '[.results[] | select(.benchmark == $b)
