@@ -47,10 +47,10 @@ check_json() {
 gp_str() { printf "'%s'" "${1//\'/\'\'}"; }
 
 # Reads a series table (key, colour, dash, point per line) and prints the gnuplot
-# assignments by_size.gp and friends expect.
+# assignments by_size.gp and friends expect (keys quoted: a key may hold spaces).
 series_vars() {
   awk -F '\t' '
-    { keys = keys sep $1; colours = colours sep $2; dashes = dashes sep $3; points = points sep $4
+    { keys = keys sep "\\\"" $1 "\\\""; colours = colours sep $2; dashes = dashes sep $3; points = points sep $4
       sep = " "; n++ }
     END { printf "n=%d; keys=\"%s\"; colours=\"%s\"; dashes=\"%s\"; points=\"%s\"\n",
                  n, keys, colours, dashes, points }' "$1"

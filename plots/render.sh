@@ -50,12 +50,12 @@ not_drawn() {
   rm -f "$out/$1.svg" "$out/$1.png"
 }
 
-# series BENCHMARK NAME: writes $work/NAME.series; false (and the chart is not drawn) when
-# the results hold no such rows.
+# series NAME FILTER: writes the series table the results.jq FILTER makes to
+# $work/NAME.series; false (and the chart is not drawn) when there are no such rows.
 series() {
-  rq -r --arg b "$1" 'include "results"; series_table($b)' "$json" > "$work/$2.series"
-  if [ -s "$work/$2.series" ]; then return 0; fi
-  not_drawn "$2" "no \"$1\" rows"
+  rq -r "include \"results\"; $2" "$json" > "$work/$1.series"
+  if [ -s "$work/$1.series" ]; then return 0; fi
+  not_drawn "$1" "no rows for it"
   return 1
 }
 
@@ -65,36 +65,36 @@ size_axis() {
     "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_range($b)' "$json")")"
 }
 
-# chart NAME BENCHMARK DATA SCRIPT SETTINGS: draws chart NAME with gnuplot SCRIPT from the
-# series of BENCHMARK and the data the results.jq filter DATA writes, plus the chart's own
+# chart NAME SERIES DATA SCRIPT SETTINGS: draws chart NAME with gnuplot SCRIPT from the
+# series and the data the results.jq filters SERIES and DATA write, plus the chart's own
 # gnuplot SETTINGS.
 chart() {
-  series "$2" "$1" || return 0
+  series "$1" "$2" || return 0
   rq -r "include \"results\"; $3" "$json" > "$work/$1.dat"
   plot_chart "$out/$1" "$common; $(series_vars "$work/$1.series"); data=$(gp_str "$work/$1.dat"); $5" "$4"
 }
 
-chart latency latency 'size_blocks("latency")' by_size.gp "
+chart latency 'series_table("latency")' 'size_blocks("latency")' by_size.gp "
   chart_title='Round-trip latency by message size: p50, whisker up to p99'; whiskers=1;
   $(size_axis latency); ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs';
   reference=$(gp_str "$(floor_reference "$json" cacheline 'cache-line floor' s black "$work/cacheline.dat")")"
 
-chart throughput throughput 'size_blocks("throughput")' by_size.gp "
+chart throughput 'series_table("throughput")' 'size_blocks("throughput")' by_size.gp "
   chart_title='One-way throughput by message size (p50 of the runs)'; whiskers=0;
   $(size_axis throughput); ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s';
   reference=$(gp_str "$(floor_reference "$json" memcpy 'memcpy bandwidth' B/s black "$work/memcpy.dat")")"
 
 dist_size=$(rq -r 'include "results"; nearest_size("latency"; 64) // 64' "$json")
-chart distribution latency "distribution_blocks($dist_size)" distribution.gp "
+chart distribution "series_table_at(\"latency\"; $dist_size)" "distribution_blocks($dist_size)" distribution.gp "
   chart_title=$(gp_str "Round-trip latency percentiles at $(rq -rn "include \"results\"; $dist_size | size_label"): where the tails show")"
 
-chart setup setup setup_matrix setup.gp "
+chart setup 'series_table("setup")' setup_matrix setup.gp "
   chart_title='Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)'"
 
 if [ "$(rq 'include "results"; [rows("latency") | select(is_shm)] | length' "$json")" -eq 0 ]; then
   not_drawn advantage "no shared-memory latency rows"
 else
-  chart advantage latency advantage_blocks by_size.gp "
+  chart advantage 'series_table("latency")' advantage_blocks by_size.gp "
     chart_title='Shared memory advantage: p50 as a multiple of the best shared-memory p50'; whiskers=0;
     $(size_axis latency); ylabel_text='p50 / best shared-memory p50 at that size (log scale)';
     yformat='%g×'; ymin=0.8;

@@ -48,7 +48,11 @@ expected() {
   jq -r --arg b "$1" --arg per "$2" '
     [.results[] | select(.benchmark == $b)
      | . + {key: (.transport + (if (.notify // "") == "" then "" else "/" + .notify end))}]
-    | group_by(.key)[] | [.[0].key, (if $per == "rows" then length else 4 end) + 1] | @tsv' "$fixture" | sort
+    | group_by(.key)[]
+    | if $per == "rows" then [.[0].key, length + 1]
+      else (map(select(.size == 64))[0]) as $at   # the distribution names batched series
+        | [.[0].key + (if $at.batch > 1 then " (batch \($at.batch))" else "" end), 5] end
+    | @tsv' "$fixture" | sort
 }
 
 # check_series CHART BENCHMARK rows|percentiles [REFERENCE LEGEND ENTRY]

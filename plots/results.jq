@@ -57,6 +57,20 @@ def series_rows($benchmark): [rows($benchmark)] | group_by(series_key) | sort_by
 def series_table($benchmark):
   series_rows($benchmark)[] | .[0] | [series_key, colour, dash, point] | @tsv;
 
+# The same at one size, where a series timed in batches says so: its percentiles are those
+# of batch means, which understate the tail.
+def batch_note: if (.batch // 1) > 1 then " (batch \(.batch))" else "" end;
+def series_table_at($benchmark; $size):
+  series_rows($benchmark)[] | (map(select(.size == $size))[0] // .[0]) as $at
+  | .[0] | [series_key + ($at | batch_note), colour, dash, point] | @tsv;
+
+# Which latency series were timed in batches, and at which sizes (for the report).
+def batched_latency:
+  [series_rows("latency")[] | map(select((.batch // 1) > 1))
+   | select(length > 0)
+   | "\(.[0] | series_key): \(group_by(.batch) | map("batch \(.[0].batch) at \(map(.size | size_label) | join(", "))") | join("; "))"]
+  | join("; ");
+
 # gnuplot data: one block per series (in series_table's order), blocks separated by two
 # blank lines so that `index i` selects a series. Columns: size, p50, p99 in base units.
 def size_blocks_for($benchmark; $keys):
@@ -195,7 +209,7 @@ def wakeup_table:
     (series_rows("wakeup")[] as $rows
      | [$rows[0] | series_key]
        + ($rates | map(. as $r | $rows | map(select(.rate_hz == $r)) | first
-                        | if . == null then "" else cell(["p50"]) + "|" + ((.cpu_ns_per_msg // null) | if . == null then "NaN" else . * 1e-9 | tostring end) end))
+                        | if . == null then "" else cell(["p50"]) + "|" + ((.cpu_ns_per_msg_b // null) | if . == null then "NaN" else . * 1e-9 | tostring end) end))
      | @tsv)
     end;
 
@@ -241,7 +255,8 @@ def crosscheck_table:
      | ($latency | map(select(series_key == ($c | series_key) and .size == $c.size)) | first) as $harness
      | [series_key, (.size | size_label), ($harness | if . then base("p50") else "NaN" end), base("p50"),
         (.ratio // "NaN"),
-        (if .ratio == null then "" elif (1 / .ratio - 1 | fabs) <= 0.25 then "within 25%" else "differs by more than 25%" end)]
+        (if .ratio == null then "not measured" elif .ratio >= 0.8 and .ratio <= 1.25 then "within 0.8–1.25"
+         else "outside 0.8–1.25" end)]
      | map(tostring) | @tsv)
     end;
 
