@@ -15,7 +15,7 @@
 
 #define CACHE_LINE 64
 #define WAKEUP_WARMUP 10
-#define PROCESS_COST_S 0.02 /* create, fork, join, reap: a rough figure for the estimate */
+#define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err) {
     if (jobs->n == jobs->cap) {

@@ -42,10 +42,9 @@ int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn me
     shl_channel_close(&ch);
     struct shl_error peer_err = {0};
     if (bench_peer_finish(&proc, cfg->timeout_ms, peer, &peer_err) != 0) {
-        if (rc == 0) {
+        /* The peer died without a word: how it died says more than our broken pipe. */
+        if (rc == 0 || is_consequence(err->errnum))
             *err = peer_err;
-            return -1;
-        }
         return -1;
     }
     if (peer->failed && (rc == 0 || is_consequence(err->errnum))) {

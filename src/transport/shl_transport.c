@@ -5,6 +5,7 @@
 
 #include "src/transport/shl_fifo.h"
 #include "src/transport/shl_pipe.h"
+#include "src/transport/shl_shm_transports.h"
 #include "src/transport/shl_tcp.h"
 #include "src/transport/shl_unix_dgram.h"
 #include "src/transport/shl_unix_stream.h"
@@ -15,6 +16,9 @@ const struct shl_transport *const shl_transports[] = {
     &shl_transport_unix_stream,
     &shl_transport_unix_dgram,
     &shl_transport_tcp,
+    &shl_transport_mmap,
+    &shl_transport_sysv,
+    &shl_transport_posix,
     NULL,
 };
 
