@@ -64,7 +64,7 @@ compare_chart() {
     chart_title=$(gp_str "$2: run A against run B");
     data=$(gp_str "$work/$benchmark.dat"); whiskers=0;
     size_tics=$(gp_str "$(rq -r --arg b "$benchmark" 'include "results"; size_tics($b)' "$work/both.json")");
-    size_range=$(gp_str "$(rq -r --arg b "$benchmark" 'include "results"; size_range($b)' "$work/both.json")");
+    $(rq -r --arg b "$benchmark" 'include "results"; size_range($b)' "$work/both.json");
     ylabel_text=$(gp_str "$3"); yformat=$(gp_str "$4");
     reference=$(gp_str "$(floor_reference "$a" "$5" "$6 A" "$7" black "$work/$5-a.dat")$(floor_reference "$b" "$5" "$6 B" "$7" '#999999' "$work/$5-b.dat"), NaN with lines lc rgb 'black' dt 1 lw 2 title 'run A (solid)', NaN with lines lc rgb 'black' dt 2 lw 2 title 'run B (dashed)'")" by_size.gp
 }

@@ -60,9 +60,9 @@ series() {
 }
 
 size_axis() {
-  printf 'size_tics=%s; size_range=%s' \
+  printf 'size_tics=%s; %s' \
     "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_tics($b)' "$json")")" \
-    "$(gp_str "$(rq -r --arg b "$1" 'include "results"; size_range($b)' "$json")")"
+    "$(rq -r --arg b "$1" 'include "results"; size_range($b)' "$json")"
 }
 
 # chart NAME SERIES DATA SCRIPT SETTINGS: draws chart NAME with gnuplot SCRIPT from the

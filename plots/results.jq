@@ -122,7 +122,7 @@ def floor_blocks($transport):
   | [.size, base("p50")] | @tsv;
 
 def size_range($benchmark):
-  [rows($benchmark) | .size] | "[\(min / 1.5):\(max * 1.5)]";
+  [rows($benchmark) | .size] | "size_lo=\(min); size_hi=\(max)";
 def size_tics($benchmark):
   "(" + ([rows($benchmark) | .size] | unique | map("\"\(size_label)\" \(.)") | join(", ")) + ")";
 
