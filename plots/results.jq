@@ -264,9 +264,10 @@ def context_table:
   def flat($prefix):
     to_entries[] | (if $prefix == "" then .key else "\($prefix).\(.key)" end) as $name
     | if (.value | type) == "object" then .value | flat($name)
-      elif (.value | type) == "array" then [$name, (.value | map(tostring) | join("; "))]
+      elif (.value | type) == "array" then [$name, (.value | if length == 0 then "none" else map(tostring) | join("; ") end)]
       else [$name, (.value | if . == null then "–" else tostring end)] end;
-  (["field", "value"] | @tsv), (.context | flat("") | @tsv);
+  # "charts" says what became of the charts, which the report is: written after it.
+  (["field", "value"] | @tsv), (.context | del(.charts) | flat("") | @tsv);
 
 def conformance_by_mechanism:
   (["mechanism", "pass", "fail", "skip", "other"] | @tsv),
