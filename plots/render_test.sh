@@ -104,6 +104,8 @@ want_cells=$(( $(jq '[.results[] | select(.benchmark == "latency") | .transport 
 [ "$checked" -eq "$want_cells" ] || fail "report.md latency table has $checked p50 cells, expected $want_cells"
 grep -q '^| best shared-memory p50 at 64 B (posix/spin) / cache-line floor p50 | 183 ns | 141 ns | 1.30× |' "$out/report.md" \
   || fail "report.md efficiency row against the floor is wrong"
+grep -q "^Note from the run: $(jq -r '.context.notes[0]' "$fixture")\$" "$out/report.md" \
+  || fail "report.md does not carry the run's notes"
 grep -q '^Checker result conformance.json: 5 pass, 1 fail, 1 skip.$' "$out/report.md" \
   || fail "report.md conformance summary is wrong"
 [ "$(grep -o 'src="data:image/svg+xml;base64,' "$out/report.html" | wc -l)" -eq "${#charts[@]}" ] \

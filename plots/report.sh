@@ -41,6 +41,12 @@ write_report() {
   md "# shmlab benchmark report" "" "$machine" ""
   html "<h1>shmlab benchmark report</h1>" "<p class=\"machine\">$(html_escape "$machine")</p>"
 
+  # What the run skipped or failed changes what the tables mean: said before them.
+  local note
+  while IFS= read -r note; do
+    paragraph "Note from the run: $note"
+  done < <(jq -r '.context.notes // [] | .[] | tostring' "$json")
+
   heading "Efficiency against the floor"
   rq_table efficiency_table efficiency format_columns - @4 @4 ! x - -
   table "$work/efficiency.tsv"
