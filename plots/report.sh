@@ -7,7 +7,11 @@ tsv_to_html() {
     function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
     NR == 1 { print "<table><thead><tr>"; for (i = 1; i <= NF; i++) print "<th>" esc($i) "</th>"
               print "</tr></thead><tbody>"; next }
-    { printf "<tr>"; for (i = 1; i <= NF; i++) printf "<td>%s</td>", esc($i); print "</tr>" }
+    { printf "<tr>"
+      for (i = 1; i <= NF; i++)
+        printf "<td%s>%s</td>", ($i == "met" || $i ~ /^within /) ? " class=\"met\"" : \
+                                ($i == "not met" || $i ~ /^outside /) ? " class=\"unmet\"" : "", esc($i)
+      print "</tr>" }
     END { if (NR > 0) print "</tbody></table>" }'
 }
 
@@ -122,6 +126,7 @@ th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
 th:first-child, td:first-child { text-align: left; } th { background: #f2f2f2; }
 figure { margin: 1em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.9em; }
+td.met { color: #1a7f37; } td.unmet { color: #b42318; font-weight: bold; }
 </style></head><body>
 HTML
     cat "$work/report.html"
