@@ -47,11 +47,19 @@ mutate '.results[3].unit = "furlongs"' bad-unit
 expect 1 "an unknown unit" "$tmp/bad-unit.json" --out "$tmp/o8"
 mutate '.results' bare-array
 expect 1 "an array instead of an object" "$tmp/bare-array.json" --out "$tmp/o9"
+mutate '.results[5].transport = 5' number-transport
+expect 1 "a transport that is a number" "$tmp/number-transport.json" --out "$tmp/o11"
+mutate '(.results[] | select(.benchmark == "setup")) |= del(.mean)' setup-no-mean
+expect 1 "a setup row without a mean" "$tmp/setup-no-mean.json" --out "$tmp/o12"
+printf '{"context": {}, "results": [1]}\n{}' >"$tmp/two-documents.json"
+expect 1 "two JSON documents" "$tmp/two-documents.json" --out "$tmp/o13"
+: >"$tmp/a-file"
+expect 1 "an output folder that cannot be made" "$fixture" --out "$tmp/a-file/charts"
 printf 'not json' >"$tmp/conformance.json"
 expect 1 "malformed conformance file" "$fixture" --conformance "$tmp/conformance.json" --out "$tmp/o10"
 
 # No output folder is left half-written by rejected input.
-for n in 2 3 4 5 6 7 8 9; do
+for n in 2 3 4 5 6 7 8 9 11 12 13; do
   [ ! -e "$tmp/o$n" ] || { echo "FAIL: rejected input still created $tmp/o$n"; failures=$((failures + 1)); }
 done
 

@@ -29,7 +29,7 @@ check_results "$a"
 check_results "$b"
 # Like the benchmark's own output: bench-out/ at the workspace root under `bazel run`.
 [ -n "$out" ] || out=${BUILD_WORKSPACE_DIRECTORY:-.}/bench-out/compare
-mkdir -p "$out" || fail "cannot create $out"
+mkdir -p "$out" 2>/dev/null || fail "cannot create the output folder $out"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-compare.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -34,7 +34,7 @@ if [ -n "$conformance" ]; then
   problem=$(rq -r 'include "results"; conformance_problem // empty' "$conformance")
   [ -z "$problem" ] || fail "$conformance: $problem"
 fi
-mkdir -p "$out" || fail "cannot create $out"
+mkdir -p "$out" 2>/dev/null || fail "cannot create the output folder $out"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-plots.XXXXXX")
 trap 'rm -rf "$work"' EXIT

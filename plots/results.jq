@@ -150,7 +150,11 @@ def row_problem:
     ([needed_fields[] as $f | select(.[$f] == null) | "\"\($f)\""]) as $missing
     | "(\(.benchmark // "?") \(.transport // "?") \(.size // "?") B)" as $what
     | if ($missing | length) > 0 then "\($what) lacks \($missing | join(", "))"
-      elif ([(.size, .p50, .p90, .p99, .p999, .mean, .stddev, .min, .max)
+      elif ([.benchmark, .transport, .unit] | any(type != "string")) or
+           ((.notify | type) != "string" and .notify != null)
+        then "\($what) has a benchmark, transport, notify or unit that is not text"
+      elif ([(.size, .p50, .p90, .p99, .p999, .mean, .stddev, .min, .max, .batch, .rate_hz,
+              .cpu_ns_per_msg, .cpu_ns_per_msg_b, .ratio)
              | select(. != null and type != "number")] | length) > 0
         then "\($what) has a statistic that is not a number"
       else .unit as $unit | try (unit_scale | null) catch "\($what) has unknown unit \"\($unit)\""
