@@ -56,10 +56,13 @@ compare_chart() {
     rq -r --arg b "$benchmark" --argjson k "$keys" 'include "results"; size_blocks_for($b; $k)' \
       "${!run}" >> "$work/$benchmark.dat"
   done
-  # Run A keeps each series' legend entry and is solid; B repeats the colours and points,
-  # dashed, without legend entries of its own.
-  awk -F '\t' -v OFS='\t' '{ print $1, $2, 1, $4 }' "$work/$benchmark.series" > "$work/$benchmark.both"
-  awk -F '\t' -v OFS='\t' '{ print "-", $2, 2, $4 }' "$work/$benchmark.series" >> "$work/$benchmark.both"
+  # Run A is solid and names each series in the legend; B repeats the colours and points,
+  # dashed, and names only the series A lacks (a series without data has no legend entry).
+  rq -r --arg b "$benchmark" 'include "results"; series_keys($b)[]' "$a" > "$work/$benchmark.a-keys"
+  awk -F '\t' -v OFS='\t' 'NR == FNR { in_a[$1] = 1; next }
+    { print (in_a[$1] ? $1 : "-"), $2, 1, $4; b[FNR] = (in_a[$1] ? "-" : $1) OFS $2 OFS 2 OFS $4 }
+    END { for (i = 1; i <= FNR; i++) print b[i] }' \
+    "$work/$benchmark.a-keys" "$work/$benchmark.series" > "$work/$benchmark.both"
   plot_chart "$out/$benchmark" "$common; $(series_vars "$work/$benchmark.both");
     chart_title=$(gp_str "$2: run A against run B");
     data=$(gp_str "$work/$benchmark.dat"); whiskers=0;

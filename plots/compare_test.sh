@@ -44,6 +44,27 @@ throughput_rows=$(awk '/^\| throughput p50/ { on = 1 } on' "$out/compare.md")
 grep -q '^| pipe | 1.30× | 1.30× |' <<< "$throughput_rows" || fail "pipe throughput ratio is not 1.30×"
 grep -q '^| fifo | 1.00× | 1.00× |' <<< "$throughput_rows" || fail "fifo throughput ratio is not 1.00×"
 
+# A series only B measured (B gains mmap/sem at three sizes): named in the legend once, in
+# mmap's colour, with its three points; every other series keeps its own data and colour
+# (A has no mmap/sem data at all, which must not shift A's later series onto other data).
+jq '.results += [.results[] | select(.transport == "mmap" and .notify == "futex"
+                                    and (.size == 64 or .size == 4096 or .size == 1048576))
+                 | .notify = "sem" | .p50 *= 2]' "$b" > "$tmp/b-sem.json"
+"$compare" "$a" "$tmp/b-sem.json" --out "$tmp/sem" > /dev/null
+for chart in latency throughput; do
+  # legend entry, colour, points drawn (with the legend sample)
+  entries=$(awk '/<g id="gnuplot_plot_/ { if (g && title != "-") print title "\t" colour "\t" uses
+                                         g = 1; title = "-"; colour = ""; uses = 0 }
+                 g && /<text>/ && title == "-" { t = $0; sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t); title = t }
+                 g && colour == "" && /stroke=.rgb\(/ { c = $0; sub(/.*stroke=.rgb\( */, "", c); sub(/\).*/, "", c); gsub(/ /, "", c); colour = c }
+                 g && /<use / { uses++ }
+                 END { if (g && title != "-") print title "\t" colour "\t" uses }' "$tmp/sem/$chart.svg")
+  [ "$(grep -c '^mmap/sem' <<< "$entries")" -eq 1 ] || fail "$chart.svg: B's own series is not named once"
+  grep -q $'^mmap/sem\t0,114,178\t4$' <<< "$entries" || fail "$chart.svg: B's mmap/sem is not drawn in mmap's colour with 3 points"
+  grep -q $'^tcp\t85,85,85\t10$' <<< "$entries" || fail "$chart.svg: A's tcp lost its colour or its 9 points"
+done
+grep -q '^| mmap/sem | – | – | – | – | – | – | – | – | – |$' "$tmp/sem/compare.md" || fail "compare.md shows a ratio for mmap/sem, which A lacks"
+
 status=0
 "$compare" "$a" > /dev/null 2> "$tmp/stderr" || status=$?
 [ "$status" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] || fail "one results file: exit $status, want 2 and one line"

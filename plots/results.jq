@@ -72,12 +72,17 @@ def batched_latency:
   | join("; ");
 
 # gnuplot data: one block per series (in series_table's order), blocks separated by two
-# blank lines so that `index i` selects a series. Columns: size, p50, p99 in base units.
+# blank lines so that `index i` selects a series. gnuplot merges the blank lines of an
+# empty block into one separator, which would hand the next series' data to this one, so
+# a series without data gets a line of NaN (missing) instead.
+def block(lines): [lines] | (if length == 0 then ["NaN\tNaN\tNaN"] else . end)[], "", "";
+
+# Columns: size, p50, p99 in base units.
 def size_blocks_for($benchmark; $keys):
   [rows($benchmark)] as $rows
   | $keys[] as $key
-  | ($rows | map(select(series_key == $key)) | sort_by(.size)[]
-     | [.size, base("p50"), base("p99")] | map(. // "NaN") | @tsv), "", "";
+  | block($rows | map(select(series_key == $key)) | sort_by(.size)[]
+          | [.size, base("p50"), base("p99")] | map(. // "NaN") | @tsv);
 def series_keys($benchmark): [series_rows($benchmark)[] | .[0] | series_key];
 def size_blocks($benchmark): size_blocks_for($benchmark; series_keys($benchmark));
 
@@ -89,8 +94,8 @@ def best_shm_p50_by_size:
 def advantage_blocks:
   best_shm_p50_by_size as $best
   | series_rows("latency")[]
-  | (sort_by(.size)[] | select($best[.size | tostring] != null)
-     | [.size, (.p50 * unit_scale / $best[.size | tostring])] | @tsv), "", "";
+  | block(sort_by(.size)[] | select($best[.size | tostring] != null)
+          | [.size, (.p50 * unit_scale / $best[.size | tostring])] | @tsv);
 
 def nearest_size($benchmark; $wanted):
   [rows($benchmark) | .size] | unique
@@ -99,9 +104,9 @@ def nearest_size($benchmark; $wanted):
 # Chart 3: the percentiles of each series at one size, x = 1..4 for p50, p90, p99, p99.9.
 def distribution_blocks($size):
   series_rows("latency")[]
-  | (map(select(.size == $size))[]
-     | (["p50", "p90", "p99", "p999"] | to_entries[]) as $q
-     | [$q.key + 1, base($q.value)] | map(. // "NaN") | @tsv), "", "";
+  | block(map(select(.size == $size))[]
+          | (["p50", "p90", "p99", "p999"] | to_entries[]) as $q
+          | [$q.key + 1, base($q.value)] | map(. // "NaN") | @tsv);
 
 # Chart 4: one line per segment size: its label, then mean and stddev per mechanism in table order.
 def setup_matrix:
