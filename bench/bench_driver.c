@@ -15,6 +15,7 @@
 
 #define CACHE_LINE 64
 #define WAKEUP_WARMUP 10
+#define CROSSCHECK_SLICES 3
 #define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err) {
@@ -34,6 +35,13 @@ void bench_jobs_free(struct bench_jobs *jobs) {
     free(jobs->jobs);
     jobs->jobs = NULL;
     jobs->n = jobs->cap = 0;
+}
+
+double bench_jobs_expected_s(const struct bench_jobs *jobs) {
+    double total = 0;
+    for (size_t i = 0; i < jobs->n; i++)
+        total += jobs->jobs[i].expected_s;
+    return total;
 }
 
 static int wanted(const struct bench_options *opts, const char *name) {
@@ -94,6 +102,7 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                     bench_crosscheck_supports(t->name) && crosscheck_size(plan, sizes[k])) {
                     struct bench_job cc = job;
                     cc.kind = JOB_CROSSCHECK;
+                    cc.expected_s = 2 * budget_s + 2 * CROSSCHECK_SLICES * PROCESS_COST_S;
                     if (add_job(jobs, &cc, err) != 0)
                         return -1;
                 }
@@ -194,33 +203,43 @@ static int set_cpu(struct bench_row *row, int64_t cpu_a, uint64_t messages,
     return 0;
 }
 
-static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
-                        struct bench_row *row, struct shl_error *err) {
+/* One ping-pong session of the job's transport, strategy and size (at the job's rate for
+ * wake-up jobs); pp->samples must be freed by the caller, also on failure. */
+static int measure_pingpong(const struct bench_job *job, const struct bench_env *env,
+                            int64_t budget_ns, struct bench_pingpong *pp,
+                            struct bench_peer_report *peer, struct shl_error *err) {
     const struct bench_plan *plan = &env->plan;
     struct bench_session_config cfg = {
         .transport = job->transport, .notify = job->notify, .size = job->size, .depth = 1,
         .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_ECHO};
-    struct bench_pingpong pp = {
+    *pp = (struct bench_pingpong){
         .warmup = plan->warmup,
         .min_samples = plan->min_samples,
         .max_samples = plan->max_samples,
-        .budget_ns = plan->budget_ns,
+        .budget_ns = budget_ns,
         .clock_overhead_ns = env->clock_overhead_ns,
     };
     if (job->kind == JOB_WAKEUP) {
-        pp.warmup = WAKEUP_WARMUP;
-        pp.min_samples = pp.max_samples = job->samples;
-        pp.budget_ns = 0;
-        pp.rate_hz = job->rate_hz;
-        row->rate_hz = job->rate_hz;
+        pp->warmup = WAKEUP_WARMUP;
+        pp->min_samples = pp->max_samples = job->samples;
+        pp->budget_ns = 0;
+        pp->rate_hz = job->rate_hz;
     }
+    return bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
+}
+
+static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
+                        struct bench_row *row, struct shl_error *err) {
+    struct bench_pingpong pp;
     struct bench_peer_report peer;
-    int rc = bench_session_run(&cfg, bench_pingpong_measure, &pp, &peer, err);
+    int rc = measure_pingpong(job, env, env->plan.budget_ns, &pp, &peer, err);
     if (rc == 0)
         rc = set_cpu(row, pp.cpu_ns, pp.messages, &peer, err);
     if (rc == 0) {
         shl_stats_compute(pp.samples, pp.n, &row->stats);
         row->batch = pp.batch;
+        if (job->kind == JOB_WAKEUP)
+            row->rate_hz = job->rate_hz;
     }
     free(pp.samples);
     return rc;
@@ -283,23 +302,60 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
     return rc;
 }
 
+/* Appends n samples to a growing array. */
+static int append(double **all, size_t *n_all, const double *more, size_t n,
+                  struct shl_error *err) {
+    double *grown = realloc(*all, (*n_all + n + 1) * sizeof *grown);
+    if (grown == NULL)
+        return shl_fail(err, "realloc", ENOMEM, "%zu samples", *n_all + n);
+    memcpy(grown + *n_all, more, n * sizeof *more);
+    *all = grown;
+    *n_all += n;
+    return 0;
+}
+
+/* The plain ping-pong and shmlab's own, in alternating slices of the budget, so that both see
+ * the same state of a shared machine; the row holds the plain one's statistics and their
+ * ratio. */
 static int run_crosscheck(const struct bench_job *job, const struct bench_env *env,
                           struct bench_row *row, struct shl_error *err) {
-    struct bench_crosscheck cc = {
-        .size = job->size,
-        .warmup = env->plan.warmup,
-        .min_samples = env->plan.min_samples,
-        .max_samples = env->plan.max_samples,
-        .budget_ns = env->plan.budget_ns,
-        .peer_cpu = env->cpu_b,
-        .timeout_ms = env->timeout_ms,
-    };
-    int rc = bench_crosscheck_run(job->name, &cc, err);
-    if (rc == 0) {
-        shl_stats_compute(cc.samples, cc.n, &row->stats);
-        row->messages = cc.n;
+    const struct bench_plan *plan = &env->plan;
+    double *plain = NULL, *shmlab = NULL;
+    size_t n_plain = 0, n_shmlab = 0;
+    int rc = 0;
+    for (int slice = 0; slice < CROSSCHECK_SLICES && rc == 0; slice++) {
+        struct bench_crosscheck cc = {
+            .size = job->size,
+            .warmup = plan->warmup,
+            .min_samples = plan->min_samples,
+            .max_samples = plan->max_samples / CROSSCHECK_SLICES,
+            .budget_ns = plan->budget_ns / CROSSCHECK_SLICES,
+            .peer_cpu = env->cpu_b,
+            .timeout_ms = env->timeout_ms,
+        };
+        rc = bench_crosscheck_run(job->name, &cc, err);
+        if (rc == 0)
+            rc = append(&plain, &n_plain, cc.samples, cc.n, err);
+        free(cc.samples);
+        struct bench_pingpong pp = {.samples = NULL};
+        struct bench_peer_report peer;
+        if (rc == 0)
+            rc = measure_pingpong(job, env, plan->budget_ns / CROSSCHECK_SLICES, &pp, &peer,
+                                  err);
+        if (rc == 0)
+            rc = append(&shmlab, &n_shmlab, pp.samples, pp.n, err);
+        free(pp.samples);
     }
-    free(cc.samples);
+    if (rc == 0) {
+        struct shl_stats theirs;
+        shl_stats_compute(shmlab, n_shmlab, &theirs);
+        shl_stats_compute(plain, n_plain, &row->stats);
+        row->messages = n_plain;
+        row->ratio = row->stats.p50 / theirs.p50;
+        snprintf(row->ratio_to, sizeof row->ratio_to, "latency");
+    }
+    free(plain);
+    free(shmlab);
     return rc;
 }
 
@@ -361,9 +417,6 @@ void bench_results_add_ratios(struct bench_results *r) {
         } else if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
             ref = bench_results_find(r, "floor", "memcpy", NULL, row->size);
             ref_name = "memcpy";
-        } else if (strcmp(row->benchmark, "crosscheck") == 0) {
-            ref = bench_results_find(r, "latency", row->transport, NULL, row->size);
-            ref_name = "latency";
         }
         if (ref == NULL || ref->stats.n == 0 || row->stats.n == 0)
             continue;

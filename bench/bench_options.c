@@ -7,8 +7,9 @@
 #include <string.h>
 
 const char bench_options_usage[] =
-    "usage: bench [--quick | --full] [--sizes LIST] [--cpus A,B] [--out DIR]\n"
-    "             [--transports LIST] [--benchmarks LIST] [--timeout-ms MS] [--no-plots]\n"
+    "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
+    "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
+    "           [--no-plots]\n"
     "\n"
     "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
     "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"

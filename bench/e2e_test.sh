@@ -56,4 +56,20 @@ for bad in "--sizes 12" "--bogus" "--cpus 0,0" "--transports nosuch" "--quick --
   [ "$status" -eq 2 ] || fail "'$bad' exited $status, not 2"
   [ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] || fail "'$bad' printed more than one line"
 done
+# SIGINT in the middle of a configuration: the peer is killed, nothing is written, status
+# 128 + 2, and no process is left behind.
+"$driver" --full --no-plots --transports pipe --benchmarks latency --out "$out/interrupted" \
+  2>"$out/interrupted.log" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+set +e
+wait "$pid"
+status=$?
+set -e
+[ "$status" -eq 130 ] || { cat "$out/interrupted.log" >&2; fail "SIGINT: exit status $status, not 130"; }
+[ ! -e "$out/interrupted/results.json" ] || fail "SIGINT: results written anyway"
+sleep 0.2
+! pgrep -f -- "--out $out/interrupted" >/dev/null || fail "SIGINT: a process survived"
+
 echo "e2e: ok ($(jq '.results | length' "$json") rows)"
