@@ -55,11 +55,13 @@ printf '{"context": {}, "results": [1]}\n{}' >"$tmp/two-documents.json"
 expect 1 "two JSON documents" "$tmp/two-documents.json" --out "$tmp/o13"
 : >"$tmp/a-file"
 expect 1 "an output folder that cannot be made" "$fixture" --out "$tmp/a-file/charts"
+printf '{"counts": {}}' >"$tmp/no-cases.json"
+expect 1 "a conformance result without cases" "$fixture" --conformance "$tmp/no-cases.json" --out "$tmp/o14"
 printf 'not json' >"$tmp/conformance.json"
 expect 1 "malformed conformance file" "$fixture" --conformance "$tmp/conformance.json" --out "$tmp/o10"
 
 # No output folder is left half-written by rejected input.
-for n in 2 3 4 5 6 7 8 9 11 12 13; do
+for n in 2 3 4 5 6 7 8 9 11 12 13 14; do
   [ ! -e "$tmp/o$n" ] || { echo "FAIL: rejected input still created $tmp/o$n"; failures=$((failures + 1)); }
 done
 

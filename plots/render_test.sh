@@ -142,8 +142,11 @@ grep -q '^| best shared-memory p50 at 64 B (posix/spin) / cache-line floor p50 |
   || fail "report.md efficiency row against the floor is wrong"
 grep -q "^Note from the run: $(jq -r '.context.notes[0]' "$fixture")\$" "$out/report.md" \
   || fail "report.md does not carry the run's notes"
-grep -q '^Checker result conformance.json: 5 pass, 1 fail, 1 skip.$' "$out/report.md" \
+grep -q '^Checker result conformance.json (musl 1.2.3, Linux 6.18.44-fc-v595 x86_64, /dev/shm on tmpfs): 4 pass, 1 fail, 1 skip, 1 broken.$' "$out/report.md" \
   || fail "report.md conformance summary is wrong"
+grep -q '^| all | 7 | 4 | 1 | 1 | 1 |$' "$out/report.md" || fail "report.md conformance counts are not the checker's"
+grep -q '^| sysv.shm_lock_resident | sysv | BROKEN | set-up: shmget: ENOSPC |$' "$out/report.md" \
+  || fail "report.md does not list the broken case with its reason"
 
 # A run without shared memory (as when only the kernel transports were chosen): the
 # advantage chart is left out, said so, and no stale copy from the earlier render remains.

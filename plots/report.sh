@@ -10,7 +10,7 @@ tsv_to_html() {
     { printf "<tr>"
       for (i = 1; i <= NF; i++)
         printf "<td%s>%s</td>", ($i == "met" || $i ~ /^within /) ? " class=\"met\"" : \
-                                ($i == "not met" || $i ~ /^outside /) ? " class=\"unmet\"" : "", esc($i)
+                                ($i == "not met" || $i ~ /^outside / || $i == "FAIL" || $i == "BROKEN") ? " class=\"unmet\"" : "", esc($i)
       print "</tr>" }
     END { if (NR > 0) print "</tbody></table>" }'
 }
@@ -95,17 +95,15 @@ write_report() {
 
   if [ -n "$conformance" ]; then
     heading "Conformance"
-    local counts
-    counts=$(rq -r 'include "results"; conformance_counts | to_entries | sort_by(.key | {"pass": 0, "fail": 1, "skip": 2}[.] // 3) | map("\(.value) \(.key)") | join(", ")' "$conformance")
-    paragraph "Checker result $(basename "$conformance"): $counts."
-    if [ "$(jq -r '.cases | type' "$conformance")" = array ]; then
-      rq -r 'include "results"; conformance_by_mechanism' "$conformance" > "$work/conformance.tsv"
-      table "$work/conformance.tsv"
-      rq -r 'include "results"; conformance_failures' "$conformance" > "$work/failures.tsv"
-      if [ "$(wc -l < "$work/failures.tsv")" -gt 1 ]; then
-        paragraph "Cases that did not pass:"
-        table "$work/failures.tsv"
-      fi
+    local platform
+    platform=$(rq -r 'include "results"; conformance_platform' "$conformance")
+    paragraph "Checker result $(basename "$conformance")${platform:+ ($platform)}: $(rq -r 'include "results"; conformance_summary' "$conformance")."
+    rq -r 'include "results"; conformance_by_mechanism' "$conformance" > "$work/conformance.tsv"
+    table "$work/conformance.tsv"
+    rq -r 'include "results"; conformance_failures' "$conformance" > "$work/failures.tsv"
+    if [ "$(wc -l < "$work/failures.tsv")" -gt 1 ]; then
+      paragraph "Cases that failed or could not be set up:"
+      table "$work/failures.tsv"
     fi
   fi
 

@@ -174,23 +174,6 @@ def first_problem:
         | "results[\(.key)] \($p)"] | first
   end;
 
-# The conformance checker's result, in one of two shapes (plots/README.md):
-#   {"cases": [{"id", "mechanism", "verdict", "reason"}, ...]}   verdict: pass|fail|skip|...
-#   {"passed": N, "failed": N, "skipped": N}
-def conformance_problem:
-  if type != "object" then "the top level is not an object"
-  elif (.cases | type) == "array" then
-    [.cases | to_entries[] | select((.value | type) != "object" or (.value.verdict | type) != "string")
-     | "cases[\(.key)] has no \"verdict\" string"] | first
-  elif ([.passed, .failed] | all(type == "number")) then null
-  else "neither a \"cases\" array nor \"passed\"/\"failed\" counts"
-  end;
-
-# Counts by verdict, the same whichever shape was given.
-def conformance_counts:
-  if .cases then .cases | group_by(.verdict) | map({key: .[0].verdict, value: length}) | from_entries
-  else {pass: .passed, fail: .failed} + (if .skipped then {skip: .skipped} else {} end)
-  end;
 
 # ---- The report's tables: tab-separated, a header line first. A cell "a|b" holds two
 # quantities in base units, shown as "a / b"; report.sh formats them.
@@ -278,19 +261,7 @@ def context_table:
   # "charts" says what became of the charts, which the report is: written after it.
   (["field", "value"] | @tsv), (.context | del(.charts) | flat("") | @tsv);
 
-def conformance_by_mechanism:
-  (["mechanism", "pass", "fail", "skip", "other"] | @tsv),
-  (.cases | group_by(.mechanism // "?")[]
-   | [(.[0].mechanism // "?"),
-      (map(select(.verdict == "pass")) | length), (map(select(.verdict == "fail")) | length),
-      (map(select(.verdict == "skip")) | length),
-      (map(select(.verdict as $v | ["pass", "fail", "skip"] | index($v) | not)) | length)]
-   | map(tostring) | @tsv);
 
-def conformance_failures:
-  (["case", "mechanism", "verdict", "reason"] | @tsv),
-  (.cases[] | select(.verdict != "pass" and .verdict != "skip")
-   | [.id // "?", .mechanism // "?", .verdict, .reason // ""] | map(tostring | gsub("[\t\n]"; " ")) | @tsv);
 
 # The comparison of two runs (input: [A, B]): B's p50 over A's per series and size,
 # for every series and size both runs measured.
@@ -305,3 +276,49 @@ def ratio_table($benchmark):
         | ($b | map(select(series_key == $key and .size == $s)) | first) as $y
         | if $x and $y and $x.p50 > 0 then ($y | base("p50")) / ($x | base("p50")) else "NaN" end))
     | map(tostring) | @tsv;
+
+# ---- The conformance checker's JSON report (`checker --format json`, schema
+# "shmlab-conformance/1", documented in conformance/checker/cf_matrix.h): "platform",
+# "cases" [{id, mechanism, rule, source, verdict PASS|FAIL|SKIP|BROKEN, reason, info}] and
+# "counts" per mechanism and "all". The counts are the checker's; they are computed from
+# the cases only when a report has none.
+def verdicts: ["pass", "fail", "skip", "broken"];
+def conformance_problem:
+  if type != "object" then "the top level is not an object"
+  elif (.cases | type) != "array" then "no \"cases\" array"
+  else [.cases | to_entries[] | select((.value | type) != "object" or (.value.verdict | type) != "string")
+        | "cases[\(.key)] has no \"verdict\" text"] | first
+  end;
+
+def tally: reduce (.[] | .verdict | ascii_downcase) as $v
+  ({cases: length} + (verdicts | map({key: ., value: 0}) | from_entries); .[$v] += 1);
+def conformance_counts:
+  if (.counts | type) == "object" then .counts
+  else (.cases | group_by(.mechanism // "?") | map({key: (.[0].mechanism // "?"), value: tally}) | from_entries)
+       + {all: (.cases | tally)}
+  end;
+
+def conformance_platform:
+  .platform as $p
+  | if ($p | type) != "object" then empty
+    else [ ($p.libc | if . then "\(.name // "?") \(.version // "")" else empty end),
+           ($p.kernel | if . then "\(.sysname // "") \(.release // "") \(.machine // "")" else empty end),
+           (if $p.shm_dir_fs then "/dev/shm on \($p.shm_dir_fs)" else empty end) ]
+         | map(gsub("^ +| +$"; "")) | join(", ")
+    end;
+
+def conformance_summary:
+  conformance_counts.all as $all
+  | [verdicts[] as $v | select(($all[$v] // 0) > 0 or $v == "pass" or $v == "fail") | "\($all[$v] // 0) \($v)"]
+  | join(", ");
+
+def conformance_by_mechanism:
+  (["mechanism", "cases"] + verdicts | @tsv),
+  (conformance_counts | to_entries | map(select(.key != "all")) + map(select(.key == "all"))
+   | .[] | [.key, .value.cases] + [verdicts[] as $v | .value[$v] // 0] | map(tostring) | @tsv);
+
+# Cases that neither passed nor were skipped (FAIL, BROKEN), with the checker's reason.
+def conformance_failures:
+  (["case", "mechanism", "verdict", "reason"] | @tsv),
+  (.cases[] | select(.verdict | ascii_downcase | . != "pass" and . != "skip")
+   | [.id // "?", .mechanism // "?", .verdict, .reason // ""] | map(tostring | gsub("[\t\n]"; " ")) | @tsv);
