@@ -1,9 +1,10 @@
-# Look shared by every shmlab chart. The caller sets: chart_title, machine (one line naming
+# Look shared by every shmlab chart. The caller sets: chart_title, machine (the lines naming
 # the CPU, kernel and mode), and then the terminal and output (svg first, pngcairo replot).
 set encoding utf8
-# Centred on the canvas rather than on the plot area (which the legend pushes left), so
-# that long machine lines keep clear of the left edge.
-set title sprintf("%s\n%s", chart_title, machine) font ",14" offset screen 0.08, 0
+# A label centred on the canvas rather than a title centred on the plot area (which the
+# legend pushes left), so that long machine lines keep clear of both edges.
+set label 1 sprintf("%s\n%s", chart_title, machine) at screen 0.5, screen 0.975 center front font ",14"
+set tmargin 5.5
 set border 3 lw 1
 set tics nomirror out
 set grid xtics ytics mxtics mytics lc rgb "#dddddd" lw 1, lc rgb "#eeeeee" lw 0.5
