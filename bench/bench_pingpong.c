@@ -1,0 +1,63 @@
+#include "bench/bench_pingpong.h"
+
+#include "bench/bench_sampler.h"
+#include "src/timing/shl_clock.h"
+
+enum { full_checks_after = 4 };
+
+int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
+    struct bench_pingpong *pp = ctx;
+    pp->samples = NULL;
+    pp->n = 0;
+    /* The first half of the warm-up checks every byte both ways; the second half also
+     * estimates the round trip, to size the batches. */
+    unsigned half = pp->warmup / 2;
+    for (unsigned i = 0; i < half; i++)
+        if (bench_sender_roundtrip(s, BENCH_WORD_FULL_CHECK, err) != 0)
+            return -1;
+    int64_t start = shl_now_ns();
+    for (unsigned i = half; i < pp->warmup; i++)
+        if (bench_sender_roundtrip(s, 0, err) != 0)
+            return -1;
+    unsigned timed = pp->warmup - half > 0 ? pp->warmup - half : 1;
+    double estimate = (double)(shl_now_ns() - start) / timed;
+    pp->batch = pp->rate_hz > 0 ? 1 : bench_batch_for(estimate, pp->clock_overhead_ns);
+
+    int64_t cpu_before, cpu_after;
+    if (shl_process_cpu_ns(&cpu_before, err) != 0)
+        return -1;
+    struct bench_sampler sampler;
+    if (bench_sampler_init(&sampler, pp->min_samples, pp->max_samples, pp->budget_ns, err) != 0)
+        return -1;
+    pp->samples = sampler.samples;
+    uint64_t flags = BENCH_WORD_MARK;
+    int64_t period = pp->rate_hz > 0 ? (int64_t)(1e9 / pp->rate_hz) : 0;
+    int64_t next = shl_now_ns() + period;
+    while (bench_sampler_more(&sampler)) {
+        if (period > 0) {
+            if (shl_sleep_until_ns(next, err) != 0)
+                return -1;
+            /* A period overrun (a slow round trip) is not made up with a burst. */
+            next += period;
+            if (next < shl_now_ns())
+                next = shl_now_ns() + period;
+        }
+        int64_t t0 = shl_now_ns();
+        for (unsigned b = 0; b < pp->batch; b++) {
+            if (bench_sender_roundtrip(s, flags, err) != 0)
+                return -1;
+            flags = 0;
+        }
+        bench_sampler_add(&sampler, (double)(shl_now_ns() - t0) / pp->batch);
+        pp->n = sampler.n;
+    }
+    if (shl_process_cpu_ns(&cpu_after, err) != 0)
+        return -1;
+    pp->cpu_ns = cpu_after - cpu_before;
+    pp->messages = (uint64_t)pp->n * pp->batch;
+    for (int i = 0; i < full_checks_after; i++)
+        if (bench_sender_roundtrip(s, BENCH_WORD_FULL_CHECK | (i == 0 ? BENCH_WORD_MARK : 0),
+                                   err) != 0)
+            return -1;
+    return 0;
+}
