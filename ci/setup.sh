@@ -15,6 +15,7 @@ needs=(
   "musl-tools:/usr/bin/musl-gcc"
   "libcjson-dev:/usr/include/cjson/cJSON.h"
   "jq:/usr/bin/jq"
+  "libxml2-utils:/usr/bin/xmllint"
 )
 
 missing=()

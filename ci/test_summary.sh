@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Counts the test cases in Bazel's JUnit XML files and prints the closing line
 # "N passed, N failed, N skipped". A skipped case is counted apart, never as passed.
+# Extra arguments are find(1) tests, e.g. `-newer MARK` for the last invocation only.
 set -euo pipefail
 logs=${1:-bazel-testlogs}
 shift || true
@@ -15,5 +16,5 @@ while IFS= read -r -d '' xml; do
       count[verdict]++; open = 0 }
     END { printf "%d %d %d\n", count["pass"], count["fail"], count["skip"] }' "$xml")
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-done < <(find -L "$logs" -name test.xml -print0 "$@")
+done < <(find -L "$logs" -name test.xml "$@" -print0)
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

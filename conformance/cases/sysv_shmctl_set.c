@@ -9,12 +9,12 @@
 /* Waits for the next second, so that a time stamp of "now" differs from one taken before. */
 static time_t next_second(void)
 {
-    time_t start = time(NULL);
-    while (time(NULL) == start) {
+    time_t start = cf_kernel_seconds();
+    while (cf_kernel_seconds() == start) {
         struct timespec pause = {0, 10 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
-    return time(NULL);
+    return cf_kernel_seconds();
 }
 
 CF_CASE(sysv, set_mode_changes_mode_and_ctime,
@@ -26,7 +26,7 @@ CF_CASE(sysv, set_mode_changes_mode_and_ctime,
     time_t before = next_second();
     ds.shm_perm.mode = 0640;
     SAFE_SHMCTL(id, IPC_SET, &ds);
-    time_t after = time(NULL);
+    time_t after = cf_kernel_seconds();
     struct shmid_ds now = SAFE_SHM_STAT(id);
     CF_EXPECT((now.shm_perm.mode & 0777) == 0640, "mode %03o after IPC_SET 0640",
               (unsigned)(now.shm_perm.mode & 0777));

@@ -120,9 +120,9 @@ CF_CASE(sysv, stat_atime_set_by_attach,
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
     time_t initial = SAFE_SHM_STAT(id).shm_atime;
-    time_t before = time(NULL);
+    time_t before = cf_kernel_seconds();
     SAFE_SHMAT(id, NULL, 0);
-    time_t after = time(NULL);
+    time_t after = cf_kernel_seconds();
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     CF_EXPECT(initial == 0, "shm_atime %lld before any attach", (long long)initial);
     EXPECT_TIME_WITHIN(ds.shm_atime, before, after, "shm_atime");
@@ -135,9 +135,9 @@ CF_CASE(sysv, stat_dtime_set_by_detach,
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
     void *p = SAFE_SHMAT(id, NULL, 0);
-    time_t before = time(NULL);
+    time_t before = cf_kernel_seconds();
     SAFE_SHMDT(p);
-    time_t after = time(NULL);
+    time_t after = cf_kernel_seconds();
     EXPECT_TIME_WITHIN(SAFE_SHM_STAT(id).shm_dtime, before, after, "shm_dtime");
 }
 
@@ -145,9 +145,9 @@ CF_CASE(sysv, stat_ctime_set_by_create,
         "shm_ctime is the creation time of the segment",
         "POSIX.1-2017 shmget(), DESCRIPTION (shm_ctime); shmctl(2)")
 {
-    time_t before = time(NULL);
+    time_t before = cf_kernel_seconds();
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
-    time_t after = time(NULL);
+    time_t after = cf_kernel_seconds();
     EXPECT_TIME_WITHIN(SAFE_SHM_STAT(id).shm_ctime, before, after, "shm_ctime");
 }
 

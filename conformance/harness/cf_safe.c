@@ -47,7 +47,7 @@ key_t cf_unique_key(void)
     return key;
 }
 
-static const char *tmpdir(void)
+const char *cf_tmp_dir(void)
 {
     /* Bazel gives each test a private folder; elsewhere use the usual one. */
     const char *dir = getenv("TEST_TMPDIR");
@@ -60,7 +60,7 @@ void cf_unique_path(char path[CF_PATH_MAX])
 {
     char name[CF_NAME_MAX];
     cf_unique_name(name);
-    snprintf(path, CF_PATH_MAX, "%s%s", tmpdir(), name);
+    snprintf(path, CF_PATH_MAX, "%s%s", cf_tmp_dir(), name);
     cf_track_file(path);
 }
 
@@ -383,4 +383,13 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
         f.signo = -1;
     }
     return f;
+}
+
+time_t cf_kernel_seconds(void)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0)
+        cf_broken_at(__FILE__, __LINE__, "clock_gettime(CLOCK_REALTIME_COARSE): %s",
+                     cf_errno_name(errno));
+    return now.tv_sec;
 }

@@ -9,6 +9,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define CF_NAME_MAX 64
 #define CF_PATH_MAX 4096
@@ -22,6 +23,8 @@ void cf_track_sysv(int shmid);
 /* Unique names and keys for this case (shmlab-prefixed, unpredictable). */
 void cf_unique_name(char name[CF_NAME_MAX]);
 key_t cf_unique_key(void);
+/* The folder where cases create files: $TEST_TMPDIR, else $TMPDIR, else /tmp. */
+const char *cf_tmp_dir(void);
 /* A path for a file that does not exist yet, in the test's temporary folder; registered. */
 void cf_unique_path(char path[CF_PATH_MAX]);
 
@@ -102,6 +105,11 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
 #define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
 #define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)
 #define CF_CATCH_FAULT(fn, arg) cf_catch_fault_at(fn, arg, __FILE__, __LINE__)
+
+/* The wall-clock second as the kernel stamps IPC times (shm_atime, shm_ctime...): it uses
+ * the coarse clock, and time() in some libcs (musl) reads a finer one that can already be a
+ * second ahead, which would make a correct stamp look like it came from the past. */
+time_t cf_kernel_seconds(void);
 
 #endif
 

@@ -1,6 +1,7 @@
 #include "src/core/shl_cleanup.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -68,6 +69,9 @@ int shl_cleanup_run(void)
     return failures;
 }
 
+static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NHANDLED (sizeof handled / sizeof handled[0])
+
 static void on_signal(int sig)
 {
     shl_cleanup_run();
@@ -77,13 +81,26 @@ static void on_signal(int sig)
 
 int shl_cleanup_on_signals(struct shl_error *err)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigfillset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        if (sigaction(sigs[i], &sa, NULL) != 0)
-            return shl_fail(err, "sigaction", errno, "%s", strsignal(sigs[i]));
+    for (size_t i = 0; i < NHANDLED; i++)
+        if (sigaction(handled[i], &sa, NULL) != 0)
+            return shl_fail(err, "sigaction", errno, "%s", strsignal(handled[i]));
     return 0;
+}
+
+void shl_cleanup_hold(sigset_t *saved)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < NHANDLED; i++)
+        sigaddset(&set, handled[i]);
+    pthread_sigmask(SIG_BLOCK, &set, saved);
+}
+
+void shl_cleanup_release(const sigset_t *saved)
+{
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
 }

@@ -6,6 +6,7 @@
 #ifndef SHMLAB_SHL_CLEANUP_H
 #define SHMLAB_SHL_CLEANUP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -42,6 +43,12 @@ int shl_cleanup_run(void);
 /* Makes SIGINT, SIGTERM, SIGHUP and SIGQUIT run shl_cleanup_run and then die of the same
  * signal as before (so a parent still sees the signal). */
 int shl_cleanup_on_signals(struct shl_error *err);
+
+/* Defers the signals of shl_cleanup_on_signals (in this thread) until shl_cleanup_release,
+ * so that creating an object and registering it (or removing it and forgetting it) is one
+ * step as far as those signals can tell: none can land in between and leak the object. */
+void shl_cleanup_hold(sigset_t *saved);
+void shl_cleanup_release(const sigset_t *saved);
 
 #ifdef __cplusplus
 }

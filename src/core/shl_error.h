@@ -12,7 +12,7 @@ extern "C" {
 struct shl_error {
     const char *call; /* the failing call, e.g. "shmget"; NULL when there is no error */
     int errnum;       /* errno of that call, or an errno chosen for a rule shmlab enforces */
-    char detail[96];  /* optional context: the name, key or path involved */
+    char detail[320]; /* optional context: the name, key or path involved */
 };
 
 /* Records a failure of `call` with `errnum` and returns -1, so that a function can end

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/random.h>
@@ -56,4 +57,29 @@ int shl_name_is_ours(const char *name)
 int shl_key_is_ours(key_t key)
 {
     return key != IPC_PRIVATE && ((uint32_t)key & SHL_KEY_TAG_MASK) == SHL_KEY_TAG;
+}
+
+const char *shl_tmpdir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir != NULL && dir[0] != '\0' ? dir : "/tmp";
+}
+
+pid_t shl_name_pid(const char *name)
+{
+    const char *base = strrchr(name, '/');
+    base = base != NULL ? base + 1 : name;
+    size_t plen = strlen(SHL_NAME_PREFIX);
+    if (strncmp(base, SHL_NAME_PREFIX, plen) != 0)
+        return -1;
+    const char *p = base + plen;
+    long pid = 0;
+    if (*p < '1' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        pid = pid * 10 + (*p - '0');
+        if (pid > 0x7fffffffL)
+            return -1;
+    }
+    return *p == '-' ? (pid_t)pid : -1;
 }

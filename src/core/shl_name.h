@@ -32,6 +32,13 @@ int shl_name_key(key_t *key, struct shl_error *err);
 int shl_name_is_ours(const char *name);
 int shl_key_is_ours(key_t key);
 
+/* Where shmlab puts the files it names itself: $TMPDIR if set and not empty, else /tmp. */
+const char *shl_tmpdir(void);
+
+/* The creator's pid in a name shmlab made ("/shmlab-<pid>-<hex>" or its last path part),
+ * or -1 when the name is not of that form. */
+pid_t shl_name_pid(const char *name);
+
 /* Unpredictable bits from the kernel (getrandom), for names, keys and payload seeds. */
 int shl_random(void *buf, size_t len, struct shl_error *err);
 

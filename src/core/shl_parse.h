@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-/* A byte count: decimal digits with an optional binary suffix K, M, G (KiB, MiB, GiB),
+/* A byte count: decimal digits with an optional binary suffix K, M, G, T (KiB .. TiB),
  * e.g. "4096", "64K", "1M". Zero is accepted; callers that need more check themselves. */
 int shl_parse_size(const char *s, size_t *out, struct shl_error *err);
 

@@ -2,9 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -71,9 +71,7 @@ static int choose_identity(struct shl_shm *obj, const struct shl_shm_spec *spec,
         strcpy(obj->name, name);
         return 0;
     }
-    const char *dir = getenv("TMPDIR");
-    if (dir == NULL || dir[0] == '\0')
-        dir = "/tmp";
+    const char *dir = shl_tmpdir();
     int n = snprintf(obj->name, sizeof obj->name, "%s%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof obj->name)
         return shl_fail(err, "name", ENAMETOOLONG, "TMPDIR %.40s", dir);
@@ -89,18 +87,10 @@ static int register_created(struct shl_shm *obj, struct shl_error *err)
     return obj->cleanup_slot < 0 ? -1 : 0;
 }
 
-int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec,
-                   struct shl_error *err)
+/* Creates the object and registers it for cleanup; called with the signals held. */
+static int create_registered(struct shl_shm *obj, const struct shl_shm_spec *spec,
+                             unsigned flags, struct shl_error *err)
 {
-    reset(obj, spec->mech);
-    if (spec->size == 0)
-        return shl_fail(err, "create", EINVAL, "size 0");
-    unsigned flags = spec->flags;
-    int chosen = spec->mech == SHL_MECH_SYSV ? !spec->has_key : spec->name == NULL;
-    if (chosen)
-        flags &= ~(SHL_CREATE_REUSE | SHL_CREATE_TRUNC); /* a planted object is refused */
-    if (choose_identity(obj, spec, err) != 0)
-        return -1;
     int rc;
     switch (spec->mech) {
     case SHL_MECH_FILE:
@@ -127,6 +117,25 @@ int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec,
         return -1;
     }
     return 0;
+}
+
+int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec,
+                   struct shl_error *err)
+{
+    reset(obj, spec->mech);
+    if (spec->size == 0)
+        return shl_fail(err, "create", EINVAL, "size 0");
+    unsigned flags = spec->flags;
+    int chosen = spec->mech == SHL_MECH_SYSV ? !spec->has_key : spec->name == NULL;
+    if (chosen)
+        flags &= ~(SHL_CREATE_REUSE | SHL_CREATE_TRUNC); /* a planted object is refused */
+    if (choose_identity(obj, spec, err) != 0)
+        return -1;
+    sigset_t saved;
+    shl_cleanup_hold(&saved);
+    int rc = create_registered(obj, spec, flags, err);
+    shl_cleanup_release(&saved);
+    return rc;
 }
 
 int shl_shm_open(struct shl_shm *obj, const struct shl_shm_spec *spec, struct shl_error *err)
@@ -287,6 +296,8 @@ void shl_shm_close(struct shl_shm *obj)
 
 int shl_shm_destroy(struct shl_shm *obj, struct shl_error *err)
 {
+    sigset_t saved;
+    shl_cleanup_hold(&saved);
     int rc;
     switch (obj->mech) {
     case SHL_MECH_FILE: rc = shl_file_remove(obj->name, err); break;
@@ -294,6 +305,7 @@ int shl_shm_destroy(struct shl_shm *obj, struct shl_error *err)
     default: rc = shl_sysv_remove(obj->shmid, err); break;
     }
     shl_shm_keep(obj);
+    shl_cleanup_release(&saved);
     shl_shm_close(obj);
     return rc;
 }

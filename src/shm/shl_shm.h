@@ -42,7 +42,8 @@ struct shl_shm_spec {
     unsigned flags;   /* create: SHL_CREATE_*; open: SHL_OPEN_RDONLY */
 };
 
-#define SHL_OPEN_RDONLY 0x100u /* open for reading only (O_RDONLY / SHM_RDONLY maps) */
+#define SHL_OPEN_RDONLY 0x100u /* FILE/POSIX: an O_RDONLY descriptor, so only PROT_READ
+                                  shared maps work; SYSV: no effect (the map's prot decides) */
 
 /* An open object. Fields are read-only for callers. */
 struct shl_shm {

@@ -11,7 +11,7 @@
 
 int cli_say(const struct opts *o, int status, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -25,7 +25,7 @@ int cli_say(const struct opts *o, int status, const char *fmt, ...)
 
 int cli_fail(const struct opts *o, const struct shl_error *err)
 {
-    char text[256];
+    char text[512];
     return cli_say(o, EXIT_RUNTIME, "%s", shl_error_text(err, text, sizeof text));
 }
 
@@ -186,6 +186,10 @@ int cli_spec(const struct opts *o, const char *default_id, struct shl_shm_spec *
             return 0;
         }
         if (o->has_key) {
+            /* A private segment could never be found again by key: every `write` would
+             * leak one, and `read`/`info`/`remove` would name none. */
+            if (o->key == IPC_PRIVATE)
+                return cli_say(o, EXIT_USAGE, "bad --key: 0 is IPC_PRIVATE, which names no segment");
             spec->key = o->key;
             return 0;
         }

@@ -44,12 +44,20 @@ static const struct command commands[] = {
      "an unpredictable shmlab name or key, maps it, writes every page, unmaps it and\n"
      "removes it. Prints nothing; leaves nothing behind, even when interrupted.\n",
      worker_lifecycle},
+    {"clean", OPT_DRY, NO_MECH, "clean [--dry-run]",
+     "Removes what shmlab left behind: POSIX objects /dev/shm/shmlab-<pid>-*, files\n"
+     "$TMPDIR/shmlab-<pid>-* and System V segments with a shmlab key (0x53......), owned\n"
+     "by you, whose creating process is gone (and, for sysv, with nothing attached).\n"
+     "Objects of live processes, of other users and with other names are left alone.\n\n"
+     "  --dry-run  only list what would be removed\n",
+     worker_clean},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static void usage(FILE *out)
+static void usage(void)
 {
+    FILE *out = stdout;
     fprintf(out, "usage: shmlab COMMAND [ARGS] (shmlab COMMAND --help for each)\n\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  shmlab %s\n", commands[i].synopsis);
@@ -61,10 +69,10 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage(stderr), EXIT_USAGE;
+        return cli_say(NULL, EXIT_USAGE, "missing command (see shmlab --help)");
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0)
-        return usage(stdout), 0;
+        return usage(), 0;
     const struct command *cmd = NULL;
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(name, commands[i].name) == 0)

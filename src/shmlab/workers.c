@@ -32,6 +32,22 @@ static int abandon(const struct opts *o, struct shl_shm *obj, struct shl_map *ma
     return cli_fail(o, err);
 }
 
+/* Opens, read-only, the existing object the options name (the tutorial's default unless
+ * given), requiring `min` bytes. Returns 0, or the exit status after saying why not. */
+static int open_named(const struct opts *o, size_t min, struct shl_shm *obj)
+{
+    struct shl_shm_spec spec;
+    int rc = cli_spec(o, records_for(o->mech)->default_id, &spec);
+    if (rc != 0)
+        return rc;
+    spec.size = min;
+    spec.flags = SHL_OPEN_RDONLY;
+    struct shl_error err;
+    if (shl_shm_open(obj, &spec, &err) != 0)
+        return cli_fail(o, &err);
+    return 0;
+}
+
 /* Waits for SIGINT/SIGTERM/SIGHUP, whose handler removes the registered object and ends
  * the process with that signal. */
 static void hold(void)
@@ -73,9 +89,13 @@ int worker_write(const struct opts *o)
         return abandon(o, &obj, &map, &err);
     if (shl_shm_unmap(&obj, &map, &err) != 0)
         return abandon(o, &obj, &map, &err);
+    /* What the object really is: a reused one keeps its own mode (and, for sysv, size). */
+    struct shl_shm_stat st;
+    if (shl_shm_stat(&obj, &st, &err) != 0)
+        return abandon(o, &obj, &map, &err);
     char what[128];
-    printf("wrote %s: %zu bytes, mode %04o\n", describe(&obj, what, sizeof what), obj.size,
-           (unsigned)o->mode);
+    printf("wrote %s: %zu bytes, mode %04o\n", describe(&obj, what, sizeof what), st.size,
+           (unsigned)st.mode);
     fflush(stdout);
     if (o->hold)
         hold();
@@ -87,18 +107,12 @@ int worker_write(const struct opts *o)
 int worker_read(const struct opts *o)
 {
     const struct records *r = records_for(o->mech);
-    struct shl_shm_spec spec;
-    int rc = cli_spec(o, r->default_id, &spec);
+    struct shl_shm obj;
+    int rc = open_named(o, r->size, &obj);
     if (rc != 0)
         return rc;
-    spec.size = r->size;
-    spec.flags = SHL_OPEN_RDONLY;
-
-    struct shl_shm obj;
     struct shl_map map = {NULL, 0};
     struct shl_error err;
-    if (shl_shm_open(&obj, &spec, &err) != 0)
-        return cli_fail(o, &err);
     if (shl_shm_map(&obj, NULL, 0, PROT_READ, 0, &map, &err) != 0 ||
         (r->print(map.addr, stdout), shl_shm_unmap(&obj, &map, &err) != 0))
         return abandon(o, &obj, &map, &err);
@@ -118,17 +132,12 @@ static void print_time(const char *label, time_t t)
 
 int worker_info(const struct opts *o)
 {
-    const struct records *r = records_for(o->mech);
-    struct shl_shm_spec spec;
-    int rc = cli_spec(o, r->default_id, &spec);
+    struct shl_shm obj;
+    int rc = open_named(o, 0, &obj);
     if (rc != 0)
         return rc;
-    spec.flags = SHL_OPEN_RDONLY;
-    struct shl_shm obj;
     struct shl_shm_stat st;
     struct shl_error err;
-    if (shl_shm_open(&obj, &spec, &err) != 0)
-        return cli_fail(o, &err);
     if (shl_shm_stat(&obj, &st, &err) != 0) {
         shl_shm_close(&obj);
         return cli_fail(o, &err);
@@ -161,15 +170,12 @@ int worker_remove(const struct opts *o)
 {
     if (o->mech == SHL_MECH_FILE)
         return cli_say(o, EXIT_USAGE, "a mapped file is removed with rm, not shmlab");
-    const struct records *r = records_for(o->mech);
-    struct shl_shm_spec spec;
-    int rc = cli_spec(o, r->default_id, &spec);
+    struct shl_shm obj;
+    int rc = open_named(o, 0, &obj);
     if (rc != 0)
         return rc;
-    spec.flags = SHL_OPEN_RDONLY;
-    struct shl_shm obj;
     struct shl_error err;
-    if (shl_shm_open(&obj, &spec, &err) != 0 || shl_shm_destroy(&obj, &err) != 0)
+    if (shl_shm_destroy(&obj, &err) != 0)
         return cli_fail(o, &err);
     return 0;
 }

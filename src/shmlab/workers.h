@@ -1,5 +1,6 @@
 /* The commands a person runs by hand: the tutorial's writers and readers done right, and
- * `info` and `remove` for what they leave; `lifecycle` for the set-up cost benchmark. */
+ * `info` and `remove` for what they leave; `lifecycle` for the set-up cost benchmark;
+ * `clean` for what a killed process left behind. */
 #ifndef SHMLAB_SHMLAB_WORKERS_H
 #define SHMLAB_SHMLAB_WORKERS_H
 
@@ -10,5 +11,8 @@ int worker_read(const struct opts *o);
 int worker_info(const struct opts *o);
 int worker_remove(const struct opts *o);
 int worker_lifecycle(const struct opts *o);
+
+/* In clean.c: removes the objects shmlab made whose creator is gone. */
+int worker_clean(const struct opts *o);
 
 #endif

@@ -1,0 +1,266 @@
+/* libshmlab_fault.so: an LD_PRELOAD library that breaks exactly one documented rule of the
+ * shared-memory API, chosen by SHMLAB_FAULT=<name> (the names are in cf_faults.c). Without
+ * SHMLAB_FAULT every call passes straight through to libc, unchanged. With a name that is
+ * not in the table every interposed call fails with ENOSYS, so that a misspelt fault can
+ * never look like a conforming run. It prints nothing: the checker reports what broke.
+ *
+ * Only the calls shmlab's cases make are interposed, and file and shm faults touch only
+ * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conformance/fault/cf_faults.h"
+
+static enum cf_fault_id active = CF_FAULT_NONE;
+
+__attribute__((constructor)) static void select_fault(void)
+{
+    active = cf_fault_lookup(getenv("SHMLAB_FAULT"));
+}
+
+/* The next definition of `name` (libc's), looked up once. */
+#define REAL(name)                                                                      \
+    static __typeof__(name) *real_##name;                                               \
+    if (real_##name == NULL)                                                            \
+        real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name);                      \
+    if (real_##name == NULL || active == CF_FAULT_UNKNOWN) {                            \
+        errno = ENOSYS;                                                                 \
+        return FAILED;                                                                  \
+    }
+
+#define SHMLAB_PREFIX "shmlab-"
+
+enum fd_kind { FD_OTHER, FD_SHMLAB_FILE, FD_SHMLAB_SHM };
+
+/* Whether fd is a file or a POSIX shm object that shmlab named (cf_unique_path/_name). */
+static enum fd_kind kind_of(int fd)
+{
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n <= 0)
+        return FD_OTHER;
+    path[n] = '\0';
+    const char *base = strrchr(path, '/');
+    if (base == NULL || strncmp(base + 1, SHMLAB_PREFIX, strlen(SHMLAB_PREFIX)) != 0)
+        return FD_OTHER;
+    return strncmp(path, "/dev/shm/", 9) == 0 ? FD_SHMLAB_SHM : FD_SHMLAB_FILE;
+}
+
+static int is_shmlab_name(const char *name)
+{
+    return name != NULL && strncmp(name, "/" SHMLAB_PREFIX, strlen(SHMLAB_PREFIX) + 1) == 0;
+}
+
+static uintptr_t page_size(void)
+{
+    return (uintptr_t)sysconf(_SC_PAGESIZE);
+}
+
+/* ---- file mapping ---- */
+
+#define FAILED MAP_FAILED
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    REAL(mmap);
+    if (active == CF_FAULT_NONE)
+        return real_mmap(addr, len, prot, flags, fd, off);
+    int type = flags & MAP_TYPE;
+    int is_file = !(flags & MAP_ANONYMOUS) && kind_of(fd) == FD_SHMLAB_FILE;
+    switch (active) {
+    case CF_FAULT_MMAP_LEN_ZERO_SUCCEEDS:
+        if (len == 0)
+            len = page_size();
+        break;
+    case CF_FAULT_MMAP_CLOSED_FD_EPERM: {
+        void *p = real_mmap(addr, len, prot, flags, fd, off);
+        if (p == MAP_FAILED && errno == EBADF)
+            errno = EPERM;
+        return p;
+    }
+    case CF_FAULT_MMAP_SHARED_AS_PRIVATE:
+        if (is_file && type == MAP_SHARED)
+            flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
+        break;
+    case CF_FAULT_MMAP_PRIVATE_AS_SHARED:
+        /* Only where MAP_SHARED would be allowed, so the mapping still succeeds. */
+        if (is_file && type == MAP_PRIVATE && (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR)
+            flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+        break;
+    case CF_FAULT_MMAP_RDONLY_FD_SHARED_WRITE:
+        if (is_file && type == MAP_SHARED && (prot & PROT_WRITE) &&
+            (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+            flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
+        break;
+    case CF_FAULT_MMAP_NO_SIGBUS_PAST_EOF: {
+        struct stat st;
+        void *p = real_mmap(addr, len, prot, flags, fd, off);
+        if (p == MAP_FAILED || !is_file || fstat(fd, &st) != 0)
+            return p;
+        /* Replace the whole pages past end of file with anonymous zero pages. */
+        uintptr_t page = page_size();
+        uintptr_t file_pages = ((uintptr_t)st.st_size + page - 1) / page * page;
+        uintptr_t first_past = file_pages > (uintptr_t)off ? file_pages - (uintptr_t)off : 0;
+        if (first_past < len)
+            real_mmap((char *)p + first_past, len - first_past, prot,
+                      MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p;
+    }
+    default:
+        break;
+    }
+    return real_mmap(addr, len, prot, flags, fd, off);
+}
+
+#undef FAILED
+#define FAILED (-1)
+
+int munmap(void *addr, size_t len)
+{
+    REAL(munmap);
+    if (active == CF_FAULT_MUNMAP_UNALIGNED_SUCCEEDS && (uintptr_t)addr % page_size() != 0)
+        return 0;
+    return real_munmap(addr, len);
+}
+
+int msync(void *addr, size_t len, int flags)
+{
+    REAL(msync);
+    if (active == CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED && (flags & MS_SYNC) &&
+        (flags & MS_ASYNC))
+        return 0;
+    return real_msync(addr, len, flags);
+}
+
+/* ---- System V ---- */
+
+int shmget(key_t key, size_t size, int flags)
+{
+    REAL(shmget);
+    if (active == CF_FAULT_SHMGET_IGNORES_EXCL && key != IPC_PRIVATE)
+        flags &= ~IPC_EXCL;
+    return real_shmget(key, size, flags);
+}
+
+#undef FAILED
+#define FAILED ((void *)-1)
+
+void *shmat(int shmid, const void *addr, int flags)
+{
+    REAL(shmat);
+    uintptr_t at = (uintptr_t)addr;
+    switch (active) {
+    case CF_FAULT_SHMAT_RND_ROUNDS_UP:
+        if ((flags & SHM_RND) && at % SHMLBA != 0) {
+            addr = (const void *)((at / SHMLBA + 1) * SHMLBA);
+            flags &= ~SHM_RND;
+        }
+        break;
+    case CF_FAULT_SHMAT_UNALIGNED_ACCEPTED:
+        if (at % SHMLBA != 0)
+            flags |= SHM_RND;
+        break;
+    case CF_FAULT_SHMAT_IGNORES_RDONLY:
+        flags &= ~SHM_RDONLY;
+        break;
+    default:
+        break;
+    }
+    return real_shmat(shmid, addr, flags);
+}
+
+#undef FAILED
+#define FAILED (-1)
+
+int shmdt(const void *addr)
+{
+    REAL(shmdt);
+    int r = real_shmdt(addr);
+    if (r != 0 && errno == EINVAL && active == CF_FAULT_SHMDT_NOT_ATTACHED_SUCCEEDS)
+        return 0;
+    return r;
+}
+
+int shmctl(int shmid, int cmd, struct shmid_ds *buf)
+{
+    REAL(shmctl);
+    int r = real_shmctl(shmid, cmd, buf);
+    if (r == 0 && cmd == IPC_STAT && active == CF_FAULT_SHMCTL_NATTCH_OFF_BY_ONE)
+        buf->shm_nattch++;
+    return r;
+}
+
+/* ---- POSIX shm ---- */
+
+int shm_open(const char *name, int oflag, mode_t mode)
+{
+    REAL(shm_open);
+    if (!is_shmlab_name(name))
+        return real_shm_open(name, oflag, mode);
+    switch (active) {
+    case CF_FAULT_SHM_OPEN_IGNORES_EXCL:
+        oflag &= ~O_EXCL;
+        break;
+    case CF_FAULT_SHM_OPEN_DROPS_TRUNC:
+        oflag &= ~O_TRUNC;
+        break;
+    case CF_FAULT_SHM_OPEN_MISSING_EACCES: {
+        int fd = real_shm_open(name, oflag, mode);
+        if (fd < 0 && errno == ENOENT)
+            errno = EACCES;
+        return fd;
+    }
+    case CF_FAULT_SHM_OPEN_IGNORES_UMASK: {
+        int fd = real_shm_open(name, oflag, mode);
+        if (fd >= 0 && (oflag & O_CREAT))
+            fchmod(fd, mode & 07777);
+        return fd;
+    }
+    case CF_FAULT_SHM_OPEN_NO_CLOEXEC: {
+        int fd = real_shm_open(name, oflag, mode);
+        if (fd >= 0)
+            fcntl(fd, F_SETFD, 0);
+        return fd;
+    }
+    default:
+        break;
+    }
+    return real_shm_open(name, oflag, mode);
+}
+
+int shm_unlink(const char *name)
+{
+    REAL(shm_unlink);
+    int r = real_shm_unlink(name);
+    if (r != 0 && errno == ENOENT && active == CF_FAULT_SHM_UNLINK_MISSING_SUCCEEDS &&
+        is_shmlab_name(name))
+        return 0;
+    return r;
+}
+
+int ftruncate(int fd, off_t len)
+{
+    REAL(ftruncate);
+    if (active == CF_FAULT_SHM_FTRUNCATE_IGNORED && kind_of(fd) == FD_SHMLAB_SHM)
+        return 0;
+    return real_ftruncate(fd, len);
+}
+
+int fstat(int fd, struct stat *st)
+{
+    REAL(fstat);
+    int r = real_fstat(fd, st);
+    if (r == 0 && active == CF_FAULT_SHM_FSTAT_SIZE_OFF && kind_of(fd) == FD_SHMLAB_SHM)
+        st->st_size += (off_t)page_size();
+    return r;
+}

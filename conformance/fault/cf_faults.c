@@ -1,0 +1,107 @@
+#include "conformance/fault/cf_faults.h"
+
+#include <string.h>
+
+/* Every fault applies only to shmlab's own objects where other programs could notice it
+ * (files and shm names starting with "shmlab-"), so that a preloaded shell or test runner
+ * keeps working; see cf_fault_preload.c for how each one is made. */
+const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
+    [CF_FAULT_MMAP_LEN_ZERO_SUCCEEDS] = {
+        "mmap_len_zero_succeeds", "mmap",
+        "mmap() with a length of 0 fails with EINVAL",
+        "mmap.len_zero_einval"},
+    [CF_FAULT_MMAP_CLOSED_FD_EPERM] = {
+        "mmap_closed_fd_eperm", "mmap",
+        "mmap() of a closed descriptor fails with EBADF (the fault says EPERM)",
+        "mmap.bad_fd_ebadf"},
+    [CF_FAULT_MMAP_SHARED_AS_PRIVATE] = {
+        "mmap_shared_as_private", "mmap",
+        "MAP_SHARED stores reach the file (the fault maps MAP_PRIVATE instead)",
+        "mmap.shared_store_visible_to_read"},
+    [CF_FAULT_MMAP_PRIVATE_AS_SHARED] = {
+        "mmap_private_as_shared", "mmap",
+        "MAP_PRIVATE stores never reach the file (the fault maps MAP_SHARED instead)",
+        "mmap.private_store_not_in_file,mmap.private_store_not_seen_by_other_mappings"},
+    [CF_FAULT_MMAP_NO_SIGBUS_PAST_EOF] = {
+        "mmap_no_sigbus_past_eof", "mmap",
+        "touching a whole page past end of file raises SIGBUS (the fault backs it with zeros)",
+        "mmap.whole_page_past_eof_sigbus"},
+    [CF_FAULT_MMAP_RDONLY_FD_SHARED_WRITE] = {
+        "mmap_rdonly_fd_shared_write", "mmap",
+        "PROT_WRITE with MAP_SHARED on an O_RDONLY descriptor fails with EACCES",
+        "mmap.rdonly_fd_shared_write_eacces"},
+    [CF_FAULT_MUNMAP_UNALIGNED_SUCCEEDS] = {
+        "munmap_unaligned_succeeds", "mmap",
+        "munmap() of an address that is not page aligned fails with EINVAL",
+        "mmap.munmap_unaligned_einval"},
+    [CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED] = {
+        "msync_sync_async_accepted", "mmap",
+        "msync() with both MS_SYNC and MS_ASYNC fails with EINVAL",
+        "mmap.msync_sync_and_async_einval"},
+    [CF_FAULT_SHMGET_IGNORES_EXCL] = {
+        "shmget_ignores_excl", "sysv",
+        "shmget() with IPC_CREAT|IPC_EXCL on an existing key fails with EEXIST",
+        "sysv.shmget_excl_existing_eexist"},
+    [CF_FAULT_SHMAT_RND_ROUNDS_UP] = {
+        "shmat_rnd_rounds_up", "sysv",
+        "shmat() with SHM_RND rounds the address down to a multiple of SHMLBA",
+        "sysv.shmat_rnd_rounds_down_to_shmlba"},
+    [CF_FAULT_SHMAT_UNALIGNED_ACCEPTED] = {
+        "shmat_unaligned_accepted", "sysv",
+        "shmat() at an address not aligned to SHMLBA, without SHM_RND, fails with EINVAL",
+        "sysv.shmat_unaligned_without_rnd_einval"},
+    [CF_FAULT_SHMAT_IGNORES_RDONLY] = {
+        "shmat_ignores_rdonly", "sysv",
+        "a store into a segment attached with SHM_RDONLY raises SIGSEGV",
+        "sysv.shmat_rdonly_*"},
+    [CF_FAULT_SHMDT_NOT_ATTACHED_SUCCEEDS] = {
+        "shmdt_not_attached_succeeds", "sysv",
+        "shmdt() of an address where no segment is attached (or twice) fails with EINVAL",
+        "sysv.shmdt_not_attached_einval,sysv.shmdt_twice_einval"},
+    [CF_FAULT_SHMCTL_NATTCH_OFF_BY_ONE] = {
+        "shmctl_nattch_off_by_one", "sysv",
+        "IPC_STAT's shm_nattch is the number of current attaches (the fault adds one)",
+        "sysv.stat_nattch_*"},
+    [CF_FAULT_SHM_OPEN_IGNORES_EXCL] = {
+        "shm_open_ignores_excl", "posix",
+        "shm_open() with O_CREAT|O_EXCL on an existing name fails with EEXIST",
+        "posix.open_excl_existing_eexist"},
+    [CF_FAULT_SHM_OPEN_MISSING_EACCES] = {
+        "shm_open_missing_eacces", "posix",
+        "shm_open() of a missing name without O_CREAT fails with ENOENT (the fault: EACCES)",
+        "posix.open_missing_enoent"},
+    [CF_FAULT_SHM_OPEN_IGNORES_UMASK] = {
+        "shm_open_ignores_umask", "posix",
+        "a new object's permission bits are mode & ~umask (the fault applies mode alone)",
+        "posix.create_size_zero_and_mode_umask"},
+    [CF_FAULT_SHM_OPEN_DROPS_TRUNC] = {
+        "shm_open_drops_trunc", "posix",
+        "shm_open() with O_TRUNC truncates an existing object to size 0",
+        "posix.open_trunc_empties_keeps_mode_owner"},
+    [CF_FAULT_SHM_OPEN_NO_CLOEXEC] = {
+        "shm_open_no_cloexec", "posix",
+        "the descriptor shm_open() returns has FD_CLOEXEC set",
+        "posix.open_lowest_free_fd_cloexec,posix.open_fd_closed_on_exec"},
+    [CF_FAULT_SHM_UNLINK_MISSING_SUCCEEDS] = {
+        "shm_unlink_missing_succeeds", "posix",
+        "shm_unlink() of a name that does not exist fails with ENOENT",
+        "posix.unlink_missing_enoent,posix.unlink_twice_enoent"},
+    [CF_FAULT_SHM_FTRUNCATE_IGNORED] = {
+        "shm_ftruncate_ignored", "posix",
+        "ftruncate() sets the size of a shared memory object (the fault does nothing)",
+        "posix.truncate_sets_size,posix.truncate_size_seen_by_other_descriptor"},
+    [CF_FAULT_SHM_FSTAT_SIZE_OFF] = {
+        "shm_fstat_size_off", "posix",
+        "fstat() of a shared memory object reports its size (the fault adds a page)",
+        "posix.create_size_zero_and_mode_umask"},
+};
+
+enum cf_fault_id cf_fault_lookup(const char *name)
+{
+    if (name == NULL || name[0] == '\0')
+        return CF_FAULT_NONE;
+    for (int i = 0; i < CF_FAULT_COUNT; i++)
+        if (strcmp(name, cf_faults[i].name) == 0)
+            return (enum cf_fault_id)i;
+    return CF_FAULT_UNKNOWN;
+}

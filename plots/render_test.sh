@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Renders two runs, the made-up fixture (every size, known figures) and a real quick run of
+# this VM, and checks the files and what they plot against each run's results.json.
+set -euo pipefail
+
+runfiles=${TEST_SRCDIR:?run me with bazel test}/shmlab
+render=$runfiles/plots/render
+made_up=$runfiles/plots/testdata/results.json
+quick_run=$runfiles/plots/testdata/quick-run.json
+conformance=$runfiles/plots/testdata/conformance.json
+failures=0 checked=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+for tool in jq xmllint; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool is needed by this test and missing"; exit 1; }
+done
+
+charts=(latency throughput distribution setup advantage)
+
+# check_files: the five charts in both formats, titled with the run's machine and mode
+# ($fixture rendered into $out).
+check_files() {
+  local chart svg png dims machine
+  machine=$(jq -r '.context | "\(.cpu_model), \(.kernel), \(.mode) run"' "$fixture")
+  for chart in "${charts[@]}"; do
+  svg=$out/$chart.svg png=$out/$chart.png
+  [ -s "$svg" ] || { fail "$chart.svg missing"; continue; }
+  [ -s "$png" ] || { fail "$chart.png missing"; continue; }
+  xmllint --noout "$svg" 2>/dev/null || fail "$chart.svg is not well-formed XML"
+  [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] \
+    || fail "$chart.png has no PNG signature"
+  # The IHDR chunk holds the width and height; a chart is never a stub.
+  dims=$(od -An -tu1 -j16 -N8 "$png" | awk '{ print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8 }')
+  [ "$dims" = 1200x650 ] || fail "$chart.png is $dims, expected 1200x650"
+  [ "$(stat -c %s "$png")" -gt 20000 ] || fail "$chart.png is suspiciously small"
+  grep -q -F ">$machine<" "$svg" || fail "$chart.svg title does not name the machine and mode"
+  done
+}
+
+# The legend entries of a chart and the number of points drawn per entry (gnuplot's SVG
+# puts each plot in a <g id="gnuplot_plot_N"> whose first <text> is its legend entry and
+# whose <use> elements are its points, plus one in the legend sample).
+plotted() {
+  awk '/<g id="gnuplot_plot_/ { group++; title[group] = ""; points[group] = 0 }
+       group && /<text>/ && title[group] == "" { t = $0; sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t); title[group] = t }
+       group && /<use / { points[group]++ }
+       END { for (g = 1; g <= group; g++) if (title[g] != "") print title[g] "\t" points[g] }' "$1"
+}
+
+# Expected series straight from the JSON, written independently of plots/results.jq.
+expected() {
+  jq -r --arg b "$1" --arg per "$2" '
+    [.results[] | select(.benchmark == $b)
+     | . + {key: (.transport + (if (.notify // "") == "" then "" else "/" + .notify end))}]
+    | group_by(.key)[]
+    | if $per == "rows" then [.[0].key, length + 1]
+      else (map(select(.size == 64))[0]) as $at   # the distribution names batched series
+        | [.[0].key + (if $at.batch > 1 then " (batch \($at.batch))" else "" end), 5] end
+    | @tsv' "$fixture" | sort
+}
+
+# check_series CHART BENCHMARK rows|percentiles [REFERENCE LEGEND ENTRY]
+check_series() {
+  local chart=$1 benchmark=$2 per=$3 reference=${4:-} got want
+  got=$(plotted "$out/$chart.svg" | { if [ -n "$reference" ]; then grep -v -F "$reference"; else cat; fi; } | sort)
+  want=$(expected "$benchmark" "$per")
+  [ "$got" = "$want" ] || fail "$chart.svg plots other series than results.json:
+--- plotted (series, points+1)
+$got
+--- expected
+$want"
+  if [ -n "$reference" ]; then
+    plotted "$out/$chart.svg" | grep -q -F "$reference" || fail "$chart.svg lacks the reference \"$reference\""
+  fi
+}
+
+# check_charts: each chart plots the series and points of the run.
+check_charts() {
+  check_series latency latency rows "cache-line floor"
+  check_series throughput throughput rows "memcpy bandwidth"
+  check_series distribution latency percentiles
+  check_series advantage latency rows "best shared memory"
+  # Bars draw no points: compare the legend alone.
+  local got
+  got=$(plotted "$out/setup.svg" | cut -f 1 | sort)
+  [ "$got" = "$(expected setup rows | cut -f 1)" ] || fail "setup.svg bars differ from results.json"
+}
+
+# The report: every p50 in its latency table is the JSON's p50 (to the three significant
+# figures shown), and the HTML needs nothing but itself.
+# The latency table of report.md as lines: series, size in bytes, p50 shown in ns.
+table_p50s() {
+  awk -F ' [|] ' '
+    function bytes(label,   n, u) { split(label, n, " "); u = n[2]
+      return n[1] * (u == "KiB" ? 1024 : u == "MiB" ? 1048576 : 1) }
+    function ns(q,   n, u) { split(q, n, " "); u = n[2]
+      return n[1] * (u == "ns" ? 1 : u == "µs" ? 1e3 : u == "ms" ? 1e6 : u == "s" ? 1e9 : -1) }
+    /^## / { inside = ($0 ~ /^## Round-trip latency, p50/); header = 1; next }
+    inside && /^\|/ { sub(/^\| /, ""); sub(/ \|$/, "")
+      if (header) { for (i = 2; i <= NF; i++) size[i] = bytes($i); header = 0; next }
+      if ($1 ~ /^---/) next
+      for (i = 2; i <= NF; i++) { split($i, q, " / "); printf "%s\t%d\t%s\n", $1, size[i], ns(q[1]) } }' "$1"
+}
+
+# check_report: the report's documents, its latency table against the JSON, a
+# self-contained HTML.
+check_report() {
+  local doc key size shown want cells=0 sizes series
+  for doc in report.md report.html; do [ -s "$out/$doc" ] || fail "$doc missing"; done
+  while IFS=$'\t' read -r key size shown; do
+    want=$(jq -r --arg k "$key" --argjson s "$size" '[.results[] | select(.benchmark == "latency" and .size == $s
+            and (.transport + (if (.notify // "") == "" then "" else "/" + .notify end)) == $k)][0].p50' "$fixture")
+    awk -v a="$shown" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b <= 0.005) }' \
+      || fail "report.md shows p50 $shown ns for $key at $size B, results.json has $want"
+    cells=$((cells + 1))
+  done < <(table_p50s "$out/report.md")
+  series=$(jq '[.results[] | select(.benchmark == "latency") | .transport + "/" + (.notify // "")] | unique | length' "$fixture")
+  sizes=$(jq '[.results[] | select(.benchmark == "latency") | .size] | unique
+              | map(select(. == 64 or . == 4096 or . == 65536 or . == 1048576)) | length' "$fixture")
+  [ "$cells" -eq $((series * sizes)) ] || fail "report.md latency table has $cells p50 cells, expected $((series * sizes))"
+  checked=$((checked + cells))
+  [ "$(grep -o 'src="data:image/svg+xml;base64,' "$out/report.html" | wc -l)" -eq "${#charts[@]}" ] \
+    || fail "report.html does not inline every chart"
+  ! grep -Eq '(src|href)="(https?:)?//' "$out/report.html" || fail "report.html refers to the network"
+}
+
+# The real quick run: all of the above.
+fixture=$quick_run out=$TEST_TMPDIR/quick-run
+"$render" "$fixture" --out "$out" >/dev/null 2>&1 || fail "the quick run is not rendered"
+check_files
+check_charts
+check_report
+
+# The made-up run: all of the above, and figures known in advance.
+fixture=$made_up out=$TEST_TMPDIR/made-up
+"$render" "$fixture" --out "$out" --conformance "$conformance" >/dev/null
+check_files
+check_charts
+check_report
+plotted "$out/latency.svg" | grep -q '^cache-line floor, 141 ns' || fail "latency.svg floor is not labelled 141 ns"
+grep -q '^| best shared-memory p50 at 64 B (posix/spin) / cache-line floor p50 | 183 ns | 141 ns | 1.30× |' "$out/report.md" \
+  || fail "report.md efficiency row against the floor is wrong"
+grep -q "^Note from the run: $(jq -r '.context.notes[0]' "$fixture")\$" "$out/report.md" \
+  || fail "report.md does not carry the run's notes"
+grep -q '^Checker result conformance.json (musl 1.2.3, Linux 6.18.44-fc-v595 x86_64, /dev/shm on tmpfs): 4 pass, 1 fail, 1 skip, 1 broken.$' "$out/report.md" \
+  || fail "report.md conformance summary is wrong"
+grep -q '^| all | 7 | 4 | 1 | 1 | 1 |$' "$out/report.md" || fail "report.md conformance counts are not the checker's"
+grep -q '^| sysv.shm_lock_resident | sysv | BROKEN | set-up: shmget: ENOSPC |$' "$out/report.md" \
+  || fail "report.md does not list the broken case with its reason"
+
+# A run without shared memory (as when only the kernel transports were chosen): the
+# advantage chart is left out, said so, and no stale copy from the earlier render remains.
+jq '.results |= map(select(.transport as $t | ["mmap", "sysv", "posix"] | index($t) | not))' \
+  "$fixture" > "$TEST_TMPDIR/kernel-only.json"
+"$render" "$TEST_TMPDIR/kernel-only.json" --out "$out" >/dev/null 2>"$TEST_TMPDIR/stderr" \
+  || fail "a run without shared memory is not rendered"
+[ ! -e "$out/advantage.svg" ] && [ ! -e "$out/advantage.png" ] || fail "a stale advantage chart remains"
+grep -q 'chart advantage is not drawn' "$TEST_TMPDIR/stderr" || fail "the missing advantage chart is not reported"
+grep -q '^| best shared-memory p50 at 64 B (not measured) / cache-line floor p50 | – | 141 ns | – | at most 1.5× | not measured |$' \
+  "$out/report.md" || fail "report.md does not say the shared-memory efficiency was not measured"
+
+if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+echo "both runs: all charts present, well-formed and plotting their series; $checked report cells match"
