@@ -1,0 +1,347 @@
+#include "ci/gate/shl_gate_baseline.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A way to form ratios from a run's rows: each row of `benchmark` (of `transports`, and of
+ * `only_size` when that is >= 0) divided by its reference figure in the same run. */
+struct rule {
+    const char *benchmark;
+    const char *transports;    /* '|'-separated; NULL for every transport */
+    const char *only_notify;   /* NULL for every strategy */
+    double only_size;          /* -1 for every size */
+    const char *ref_benchmark;
+    const char *ref_transport; /* NULL: the row's own transport */
+    double ref_size;           /* 0: the row's own size; -1: any size */
+    bool same_rate;
+    enum shl_gate_better better;
+    double tolerance; /* default; why these values: ci/README.md */
+};
+
+static const struct rule rules[] = {
+    {"latency", NULL, NULL, -1, "latency", "pipe", 0, false, SHL_GATE_LOWER, 2.5},
+    {"wakeup", NULL, NULL, -1, "wakeup", "pipe", 0, true, SHL_GATE_LOWER, 2.5},
+    {"throughput", NULL, NULL, -1, "throughput", "pipe", 0, false, SHL_GATE_HIGHER, 2.5},
+    {"throughput", SHL_GATE_SHM_TRANSPORTS, NULL, -1, "floor", "memcpy", 0, false,
+     SHL_GATE_HIGHER, 2.5},
+    /* Only spinning is near the floor; a blocking strategy's distance from it is the
+     * kernel's wake-up cost, which the ratio to the pipe already follows. */
+    {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", 64, "floor", "cacheline", -1, false,
+     SHL_GATE_LOWER, 4.0},
+    {"setup", NULL, NULL, -1, "setup", NULL, 4096, false, SHL_GATE_LOWER, 2.5},
+};
+
+#define STAT "p50"
+
+void shl_gate_baseline_free(struct shl_gate_baseline *baseline)
+{
+    free(baseline->entries);
+    baseline->entries = NULL;
+    baseline->count = 0;
+}
+
+void shl_gate_baseline_check(const struct shl_gate_entry *entry, struct shl_gate_check *check)
+{
+    memset(check, 0, sizeof *check);
+    check->ratio = entry->ratio;
+    check->baseline = entry->baseline;
+    check->allowed = shl_gate_allowed(entry->baseline, entry->tolerance, entry->ratio.better);
+    check->hard = true;
+}
+
+/* ---- parsing ---- */
+
+static const char *string_of(const cJSON *object, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* An optional number: absent gives `absent`; present must be finite and >= 0. */
+static bool number_of(const cJSON *object, const char *key, double absent, double *out)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+    if (item == NULL) {
+        *out = absent;
+        return true;
+    }
+    *out = item->valuedouble;
+    return cJSON_IsNumber(item) && isfinite(item->valuedouble) && item->valuedouble >= 0;
+}
+
+static int parse_select(const cJSON *json, size_t index, const char *side,
+                        struct shl_gate_select *sel, struct shl_error *err)
+{
+    if (!cJSON_IsObject(json))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: '%s' is not an object", index, side);
+    const char *benchmark = string_of(json, "benchmark");
+    const char *transport = string_of(json, "transport");
+    const char *notify = string_of(json, "notify");
+    const char *stat = string_of(json, "stat");
+    const cJSON *notify_item = cJSON_GetObjectItemCaseSensitive(json, "notify");
+    if (notify_item != NULL && notify == NULL)
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.notify is not a string", index,
+                        side);
+    bool except = notify != NULL && notify[0] == '!';
+    double size, rate_hz;
+    if (benchmark == NULL || transport == NULL || stat == NULL || benchmark[0] == '\0' ||
+        stat[0] == '\0' ||
+        !shl_gate_select_set(sel, benchmark, transport, notify == NULL ? "" : notify + except,
+                             -1, stat))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: '%s' needs benchmark, transport "
+                        "and stat names of 1-%d characters", index, side, SHL_GATE_NAME_MAX - 1);
+    if (!number_of(json, "size", -1, &size) || !number_of(json, "rate_hz", 0, &rate_hz))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.size and %s.rate_hz must be "
+                        "numbers >= 0", index, side, side);
+    sel->notify_except = except;
+    sel->size = size;
+    sel->rate_hz = rate_hz;
+    return 0;
+}
+
+static int parse_entry(const cJSON *json, size_t index, struct shl_gate_entry *entry,
+                       struct shl_error *err)
+{
+    if (!cJSON_IsObject(json))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu is not an object", index);
+    if (parse_select(cJSON_GetObjectItemCaseSensitive(json, "of"), index, "of",
+                     &entry->ratio.of, err) != 0 ||
+        parse_select(cJSON_GetObjectItemCaseSensitive(json, "to"), index, "to",
+                     &entry->ratio.to, err) != 0)
+        return -1;
+    const char *better = string_of(json, "better");
+    if (better != NULL && strcmp(better, "lower") == 0)
+        entry->ratio.better = SHL_GATE_LOWER;
+    else if (better != NULL && strcmp(better, "higher") == 0)
+        entry->ratio.better = SHL_GATE_HIGHER;
+    else
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'better' must be \"lower\" or "
+                        "\"higher\"", index);
+    if (!number_of(json, "baseline", -1, &entry->baseline) || !(entry->baseline > 0))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'baseline' must be a number > 0",
+                        index);
+    if (!number_of(json, "tolerance", -1, &entry->tolerance) || !(entry->tolerance >= 1))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'tolerance' must be a factor >= 1",
+                        index);
+    return 0;
+}
+
+int shl_gate_baseline_parse(const char *text, size_t len, struct shl_gate_baseline *out,
+                            struct shl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    if (root == NULL)
+        return shl_fail(err, "baseline", EINVAL, "not JSON (error near byte %td)",
+                        cJSON_GetErrorPtr() != NULL ? cJSON_GetErrorPtr() - text : (ptrdiff_t)0);
+    const char *format = string_of(root, "format");
+    const cJSON *ratios = cJSON_GetObjectItemCaseSensitive(root, "ratios");
+    int rc = 0;
+    if (!cJSON_IsObject(root))
+        rc = shl_fail(err, "baseline", EINVAL, "the top level is not an object");
+    else if (format == NULL || strcmp(format, SHL_GATE_BASELINE_FORMAT) != 0)
+        rc = shl_fail(err, "baseline", EINVAL, "'format' is not \"%s\"", SHL_GATE_BASELINE_FORMAT);
+    else if (!cJSON_IsArray(ratios) || cJSON_GetArraySize(ratios) == 0)
+        rc = shl_fail(err, "baseline", EINVAL, "no \"ratios\" to compare");
+    if (rc == 0) {
+        out->entries = calloc((size_t)cJSON_GetArraySize(ratios), sizeof *out->entries);
+        if (out->entries == NULL)
+            rc = shl_fail(err, "calloc", ENOMEM, NULL);
+        const cJSON *item = ratios->child;
+        for (size_t i = 0; rc == 0 && item != NULL; i++, item = item->next) {
+            rc = parse_entry(item, i, &out->entries[i], err);
+            out->count = i + 1;
+        }
+    }
+    cJSON_Delete(root);
+    if (rc != 0)
+        shl_gate_baseline_free(out);
+    return rc;
+}
+
+/* ---- deriving from a run ---- */
+
+static bool select_equal(const struct shl_gate_select *a, const struct shl_gate_select *b)
+{
+    for (int i = 0; i < SHL_GATE_CHOICES; i++)
+        if (strcmp(a->transport[i], b->transport[i]) != 0)
+            return false;
+    return strcmp(a->benchmark, b->benchmark) == 0 && strcmp(a->notify, b->notify) == 0 &&
+           a->notify_except == b->notify_except && a->size == b->size &&
+           a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0;
+}
+
+static bool ratio_equal(const struct shl_gate_ratio *a, const struct shl_gate_ratio *b)
+{
+    return a->better == b->better && select_equal(&a->of, &b->of) && select_equal(&a->to, &b->to);
+}
+
+static const struct shl_gate_entry *find_entry(const struct shl_gate_baseline *baseline,
+                                               const struct shl_gate_ratio *ratio)
+{
+    for (size_t i = 0; baseline != NULL && i < baseline->count; i++)
+        if (ratio_equal(&baseline->entries[i].ratio, ratio))
+            return &baseline->entries[i];
+    return NULL;
+}
+
+static bool transport_listed(const char *list, const char *transport)
+{
+    size_t len = strlen(transport);
+    for (const char *at = list; at != NULL; at = strchr(at, '|'), at = at ? at + 1 : NULL)
+        if (strncmp(at, transport, len) == 0 && (at[len] == '|' || at[len] == '\0'))
+            return true;
+    return false;
+}
+
+/* The ratio `rule` forms for `row`; false when the rule does not apply to it. */
+static bool rule_ratio(const struct rule *rule, const struct shl_gate_row *row,
+                       struct shl_gate_ratio *ratio)
+{
+    if (strcmp(row->benchmark, rule->benchmark) != 0 ||
+        (rule->transports != NULL && !transport_listed(rule->transports, row->transport)) ||
+        (rule->only_notify != NULL && strcmp(row->notify, rule->only_notify) != 0) ||
+        (rule->only_size >= 0 && row->size != rule->only_size))
+        return false;
+    memset(ratio, 0, sizeof *ratio);
+    ratio->better = rule->better;
+    if (!shl_gate_select_set(&ratio->of, row->benchmark, row->transport, row->notify, row->size,
+                             STAT) ||
+        !shl_gate_select_set(&ratio->to, rule->ref_benchmark,
+                             rule->ref_transport != NULL ? rule->ref_transport : row->transport,
+                             "", rule->ref_size == 0 ? row->size : rule->ref_size, STAT))
+        return false;
+    ratio->of.rate_hz = row->rate_hz;
+    if (rule->same_rate)
+        ratio->to.rate_hz = row->rate_hz;
+    /* The reference row itself would only ever give 1. */
+    return !(strcmp(ratio->of.benchmark, ratio->to.benchmark) == 0 &&
+             strcmp(ratio->of.transport[0], ratio->to.transport[0]) == 0 &&
+             ratio->of.size == ratio->to.size);
+}
+
+static double round_to_4_digits(double value)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.4g", value);
+    return strtod(text, NULL);
+}
+
+int shl_gate_baseline_derive(const struct shl_gate_results *results,
+                             const struct shl_gate_baseline *previous, double tolerance,
+                             struct shl_gate_baseline *out, size_t *kept, struct shl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    *kept = 0;
+    size_t rows = shl_gate_results_count(results);
+    size_t cap = rows * (sizeof rules / sizeof rules[0]);
+    out->entries = calloc(cap > 0 ? cap : 1, sizeof *out->entries);
+    if (out->entries == NULL)
+        return shl_fail(err, "calloc", ENOMEM, NULL);
+    for (size_t i = 0; i < rows; i++) {
+        for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+            struct shl_gate_entry entry = {0};
+            double of, to;
+            char why[8];
+            if (!rule_ratio(&rules[r], shl_gate_results_row(results, i), &entry.ratio) ||
+                find_entry(out, &entry.ratio) != NULL ||
+                !shl_gate_results_find(results, &entry.ratio.of, entry.ratio.better, &of, why,
+                                       sizeof why) ||
+                !shl_gate_results_find(results, &entry.ratio.to, entry.ratio.better, &to, why,
+                                       sizeof why))
+                continue;
+            entry.baseline = round_to_4_digits(of / to);
+            const struct shl_gate_entry *before = find_entry(previous, &entry.ratio);
+            if (tolerance > 0) {
+                entry.tolerance = tolerance;
+            } else if (before != NULL) {
+                entry.tolerance = before->tolerance;
+                (*kept)++;
+            } else {
+                entry.tolerance = rules[r].tolerance;
+            }
+            if (entry.baseline > 0)
+                out->entries[out->count++] = entry;
+        }
+    }
+    if (out->count == 0) {
+        shl_gate_baseline_free(out);
+        return shl_fail(err, "baseline", EINVAL, "the results give no ratio to record");
+    }
+    return 0;
+}
+
+/* ---- rendering ---- */
+
+static cJSON *select_json(const struct shl_gate_select *sel)
+{
+    char transports[SHL_GATE_CHOICES * SHL_GATE_NAME_MAX], notify[SHL_GATE_NAME_MAX + 1];
+    cJSON *json = cJSON_CreateObject();
+    if (json == NULL)
+        return NULL;
+    cJSON_AddStringToObject(json, "benchmark", sel->benchmark);
+    cJSON_AddStringToObject(json, "transport",
+                            shl_gate_transports_text(sel, transports, sizeof transports));
+    if (sel->notify[0] != '\0') {
+        snprintf(notify, sizeof notify, "%s%s", sel->notify_except ? "!" : "", sel->notify);
+        cJSON_AddStringToObject(json, "notify", notify);
+    }
+    if (sel->size >= 0)
+        cJSON_AddNumberToObject(json, "size", sel->size);
+    if (sel->rate_hz > 0)
+        cJSON_AddNumberToObject(json, "rate_hz", sel->rate_hz);
+    cJSON_AddStringToObject(json, "stat", sel->stat);
+    return json;
+}
+
+static bool add_select(cJSON *object, const char *key, const struct shl_gate_select *sel)
+{
+    cJSON *json = select_json(sel);
+    if (json != NULL && cJSON_AddItemToObject(object, key, json))
+        return true;
+    cJSON_Delete(json);
+    return false;
+}
+
+int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
+                             const struct shl_gate_results *source, char **text,
+                             struct shl_error *err)
+{
+    static const char *const context_keys[] = {"host", "kernel", "cpu_model", "cpus",
+                                               "pinning", "mode", "date"};
+    *text = NULL;
+    cJSON *root = cJSON_CreateObject();
+    bool ok = cJSON_AddStringToObject(root, "format", SHL_GATE_BASELINE_FORMAT) != NULL;
+    cJSON *made_from = ok ? cJSON_AddObjectToObject(root, "made_from") : NULL;
+    cJSON *ratios = made_from != NULL ? cJSON_AddArrayToObject(root, "ratios") : NULL;
+    ok = ratios != NULL;
+    for (size_t i = 0; ok && i < sizeof context_keys / sizeof context_keys[0]; i++) {
+        const char *value = shl_gate_results_context(source, context_keys[i]);
+        if (value != NULL)
+            ok = cJSON_AddStringToObject(made_from, context_keys[i], value) != NULL;
+    }
+    for (size_t i = 0; ok && i < baseline->count; i++) {
+        const struct shl_gate_entry *entry = &baseline->entries[i];
+        cJSON *item = cJSON_CreateObject();
+        ok = item != NULL && cJSON_AddItemToArray(ratios, item);
+        if (!ok) {
+            cJSON_Delete(item);
+            break;
+        }
+        ok = add_select(item, "of", &entry->ratio.of) && add_select(item, "to", &entry->ratio.to);
+        if (!ok)
+            break;
+        ok = cJSON_AddStringToObject(item, "better",
+                                     entry->ratio.better == SHL_GATE_LOWER ? "lower" : "higher") &&
+             cJSON_AddNumberToObject(item, "baseline", entry->baseline) &&
+             cJSON_AddNumberToObject(item, "tolerance", entry->tolerance);
+    }
+    if (ok)
+        *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    return *text != NULL ? 0 : shl_fail(err, "cJSON_Print", ENOMEM, NULL);
+}

@@ -1,0 +1,175 @@
+#include "ci/gate/shl_gate_check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Shared memory must beat a pipe at every size up to here (issue 5: "at small sizes"). */
+#define SMALL_SIZE_MAX 4096.0
+
+double shl_gate_allowed(double baseline, double tolerance, enum shl_gate_better better)
+{
+    return better == SHL_GATE_LOWER ? baseline * tolerance : baseline / tolerance;
+}
+
+bool shl_gate_within(double now, double bound, enum shl_gate_better better)
+{
+    return better == SHL_GATE_LOWER ? now <= bound : now >= bound;
+}
+
+bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
+                         const char *transport, const char *notify, double size,
+                         const char *stat)
+{
+    memset(sel, 0, sizeof *sel);
+    sel->size = size;
+    if (strlen(benchmark) >= SHL_GATE_NAME_MAX || strlen(notify) >= SHL_GATE_NAME_MAX ||
+        strlen(stat) >= SHL_GATE_NAME_MAX)
+        return false;
+    strcpy(sel->benchmark, benchmark);
+    strcpy(sel->notify, notify);
+    strcpy(sel->stat, stat);
+    const char *start = transport;
+    for (int i = 0; i < SHL_GATE_CHOICES; i++) {
+        size_t len = strcspn(start, "|");
+        if (len == 0 || len >= SHL_GATE_NAME_MAX)
+            return false;
+        memcpy(sel->transport[i], start, len);
+        if (start[len] == '\0')
+            return true;
+        start += len + 1;
+    }
+    return false;
+}
+
+const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, size_t len)
+{
+    char of[128], to[128];
+    shl_gate_select_text(&ratio->of, of, sizeof of);
+    const struct shl_gate_select *a = &ratio->of, *b = &ratio->to;
+    if (strcmp(a->benchmark, b->benchmark) == 0 && a->size == b->size &&
+        a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 && b->notify[0] == '\0') {
+        /* Only the transport differs: "... / pipe" says it all. */
+        snprintf(buf, len, "%s / %s", of, shl_gate_transports_text(b, to, sizeof to));
+    } else {
+        snprintf(buf, len, "%s / %s", of, shl_gate_select_text(b, to, sizeof to));
+    }
+    return buf;
+}
+
+void shl_gate_evaluate(const struct shl_gate_results *results, const struct shl_gate_check *check,
+                       struct shl_gate_line *line)
+{
+    memset(line, 0, sizeof *line);
+    shl_gate_ratio_text(&check->ratio, line->figure, sizeof line->figure);
+    line->baseline = check->baseline;
+    line->allowed = check->allowed;
+    line->better = check->ratio.better;
+    double of, to;
+    char why[200];
+    if (!shl_gate_results_find(results, &check->ratio.of, check->ratio.better, &of, why,
+                               sizeof why) ||
+        !shl_gate_results_find(results, &check->ratio.to, check->ratio.better, &to, why,
+                               sizeof why)) {
+        line->verdict = check->hard ? SHL_GATE_MISSING : SHL_GATE_WARN;
+        snprintf(line->note, sizeof line->note, "%s: %s",
+                 check->hard ? "missing" : "cannot check", why);
+        return;
+    }
+    line->now = of / to;
+    if (check->baseline > 0)
+        line->change = line->now / check->baseline;
+    if (check->title != NULL)
+        snprintf(line->note, sizeof line->note, "%s", check->title);
+    if (!shl_gate_within(line->now, check->allowed, check->ratio.better)) {
+        line->verdict = check->hard ? SHL_GATE_FAIL : SHL_GATE_WARN;
+        return;
+    }
+    line->verdict = SHL_GATE_PASS;
+    /* The tolerance mirrored to the good side: beyond it the baseline is stale. */
+    if (check->baseline > 0) {
+        double mirrored = check->baseline * check->baseline / check->allowed;
+        if (line->now != mirrored && shl_gate_within(line->now, mirrored, check->ratio.better)) {
+            line->verdict = SHL_GATE_BETTER;
+            snprintf(line->note, sizeof line->note,
+                     "better than the baseline by more than its tolerance: consider "
+                     "--update-baseline");
+        }
+    }
+}
+
+static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap,
+                            const struct shl_gate_check *check)
+{
+    if (count < cap)
+        out[count] = *check;
+    return count + 1;
+}
+
+/* Sizes of the run's pipe latency rows up to SMALL_SIZE_MAX, in the order they appear. */
+static size_t small_pipe_sizes(const struct shl_gate_results *results, double *sizes, size_t cap)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < shl_gate_results_count(results); i++) {
+        const struct shl_gate_row *row = shl_gate_results_row(results, i);
+        if (strcmp(row->benchmark, "latency") != 0 || strcmp(row->transport, "pipe") != 0 ||
+            row->size < 0 || row->size > SMALL_SIZE_MAX)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < count; j++)
+            seen = seen || sizes[j] == row->size;
+        if (!seen && count < cap)
+            sizes[count++] = row->size;
+    }
+    return count;
+}
+
+size_t shl_gate_invariants(const struct shl_gate_results *results, struct shl_gate_check *out,
+                           size_t cap)
+{
+    static const char *const shm[] = {"mmap", "sysv", "posix"};
+    size_t count = 0;
+    struct shl_gate_check check;
+
+    double sizes[32];
+    size_t nsizes = small_pipe_sizes(results, sizes, sizeof sizes / sizeof sizes[0]);
+    if (nsizes == 0)
+        sizes[nsizes++] = 64; /* no pipe row at all: the check then names what is missing */
+    for (size_t t = 0; t < sizeof shm / sizeof shm[0]; t++) {
+        for (size_t s = 0; s < nsizes; s++) {
+            memset(&check, 0, sizeof check);
+            shl_gate_select_set(&check.ratio.of, "latency", shm[t], "", sizes[s], "p50");
+            shl_gate_select_set(&check.ratio.to, "latency", "pipe", "", sizes[s], "p50");
+            check.ratio.better = SHL_GATE_LOWER;
+            check.allowed = 1.0;
+            check.hard = true;
+            check.title = "invariant: shared memory (best strategy) beats a pipe at small sizes";
+            count = add_invariant(out, count, cap, &check);
+        }
+    }
+
+    memset(&check, 0, sizeof check);
+    shl_gate_select_set(&check.ratio.of, "latency", SHL_GATE_SHM_TRANSPORTS, "", 64, "p50");
+    shl_gate_select_set(&check.ratio.to, "floor", "cacheline", "", -1, "p50");
+    check.ratio.better = SHL_GATE_LOWER;
+    check.allowed = 1.5;
+    check.title = "target: best shared memory at 64 B within 1.5x of the cache-line floor";
+    count = add_invariant(out, count, cap, &check);
+
+    memset(&check, 0, sizeof check);
+    shl_gate_select_set(&check.ratio.of, "latency", SHL_GATE_SHM_TRANSPORTS, "spin", 64, "p50");
+    check.ratio.of.notify_except = true;
+    shl_gate_select_set(&check.ratio.to, "latency", "pipe", "", 64, "p50");
+    check.ratio.better = SHL_GATE_LOWER;
+    check.allowed = 1.0;
+    check.title = "target: blocking shared-memory notification no slower than a pipe at 64 B";
+    count = add_invariant(out, count, cap, &check);
+
+    memset(&check, 0, sizeof check);
+    shl_gate_select_set(&check.ratio.of, "throughput", SHL_GATE_SHM_TRANSPORTS, "", 1048576, "p50");
+    shl_gate_select_set(&check.ratio.to, "floor", "memcpy", "", 1048576, "p50");
+    check.ratio.better = SHL_GATE_HIGHER;
+    check.allowed = 0.5;
+    check.title = "target: shared-memory throughput at 1 MiB at least half of memcpy";
+    count = add_invariant(out, count, cap, &check);
+    return count;
+}

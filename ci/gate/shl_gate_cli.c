@@ -1,0 +1,407 @@
+#include "ci/gate/shl_gate_cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ci/gate/shl_gate_baseline.h"
+#include "ci/gate/shl_gate_check.h"
+#include "ci/gate/shl_gate_results.h"
+
+#define USAGE "usage: gate --baseline FILE --results FILE [--update-baseline [--tolerance F]]"
+#define INPUT_MAX (64L << 20) /* a results file of a full run is well under 1 MiB */
+#define INVARIANTS_MAX 128
+
+enum { EXIT_PASS = 0, EXIT_REGRESSION = 1, EXIT_USAGE = 2 };
+
+struct options {
+    const char *baseline;
+    const char *results;
+    bool update;
+    double tolerance; /* 0: keep the previous ones, or the defaults */
+};
+
+/* Accepts "--name VALUE" and "--name=VALUE"; returns the value or NULL if this is not it. */
+static const char *option_value(const char *name, int argc, char *const argv[], int *i,
+                                bool *missing)
+{
+    size_t len = strlen(name);
+    if (strncmp(argv[*i], name, len) != 0)
+        return NULL;
+    if (argv[*i][len] == '=')
+        return argv[*i] + len + 1;
+    if (argv[*i][len] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_options(int argc, char *const argv[], struct options *opt, FILE *out,
+                         FILE *errout)
+{
+    memset(opt, 0, sizeof *opt);
+    const char *tolerance = NULL;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *value;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fprintf(out, "%s\n", USAGE);
+            return -1;
+        } else if (strcmp(argv[i], "--update-baseline") == 0) {
+            opt->update = true;
+        } else if ((value = option_value("--baseline", argc, argv, &i, &missing)) != NULL) {
+            opt->baseline = value;
+        } else if ((value = option_value("--results", argc, argv, &i, &missing)) != NULL) {
+            opt->results = value;
+        } else if ((value = option_value("--tolerance", argc, argv, &i, &missing)) != NULL) {
+            tolerance = value;
+        } else {
+            fprintf(errout, "gate: %s '%s' (%s)\n", missing ? "no value after" : "unknown argument",
+                    argv[i], USAGE);
+            return EXIT_USAGE;
+        }
+    }
+    if (opt->baseline == NULL || opt->results == NULL || opt->baseline[0] == '\0' ||
+        opt->results[0] == '\0') {
+        fprintf(errout, "gate: --baseline FILE and --results FILE are both required (%s)\n",
+                USAGE);
+        return EXIT_USAGE;
+    }
+    if (tolerance != NULL) {
+        char *end;
+        errno = 0;
+        opt->tolerance = strtod(tolerance, &end);
+        if (!opt->update || errno != 0 || end == tolerance || *end != '\0' ||
+            !isfinite(opt->tolerance) || opt->tolerance < 1) {
+            fprintf(errout, "gate: --tolerance takes a factor >= 1 and only goes with "
+                    "--update-baseline, not '%s'\n", tolerance);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* `bazel run` starts us in the runfiles tree: a relative path means the caller's folder. */
+static char *resolve(const char *path)
+{
+    const char *base = getenv("BUILD_WORKING_DIRECTORY");
+    if (path[0] == '/' || base == NULL || base[0] == '\0')
+        return strdup(path);
+    size_t len = strlen(base) + strlen(path) + 2;
+    char *full = malloc(len);
+    if (full != NULL)
+        snprintf(full, len, "%s/%s", base, path);
+    return full;
+}
+
+/* Reads a whole file; on failure returns NULL with errno set. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *file = fopen(path, "rb");
+    if (file == NULL)
+        return NULL;
+    char *text = NULL;
+    size_t used = 0, cap = 0;
+    int saved = 0;
+    for (;;) {
+        if (used == cap) {
+            size_t grown = cap == 0 ? 65536 : cap * 2;
+            char *bigger = grown <= (size_t)INPUT_MAX ? realloc(text, grown) : NULL;
+            if (bigger == NULL) {
+                saved = grown <= (size_t)INPUT_MAX ? ENOMEM : EFBIG;
+                break;
+            }
+            text = bigger;
+            cap = grown;
+        }
+        size_t got = fread(text + used, 1, cap - used, file);
+        used += got;
+        if (got == 0) {
+            saved = ferror(file) ? EIO : 0;
+            break;
+        }
+    }
+    fclose(file);
+    if (saved != 0) {
+        free(text);
+        errno = saved;
+        return NULL;
+    }
+    *len = used;
+    return text;
+}
+
+/* Loads and parses one input; prints the one-line reason and returns EXIT_USAGE if not. */
+static int load_results(const char *path, struct shl_gate_results **results, FILE *errout)
+{
+    size_t len;
+    char *text = read_file(path, &len);
+    if (text == NULL) {
+        fprintf(errout, "gate: cannot read results '%s': %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    struct shl_error err = {0};
+    int rc = shl_gate_results_parse(text, len, results, &err);
+    free(text);
+    if (rc != 0) {
+        fprintf(errout, "gate: results '%s': %s\n", path, err.detail[0] ? err.detail :
+                strerror(err.errnum));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* As load_results; a baseline that does not exist is fine only when `may_be_absent`. */
+static int load_baseline(const char *path, bool may_be_absent, struct shl_gate_baseline *baseline,
+                         bool *present, FILE *errout)
+{
+    size_t len;
+    char *text = read_file(path, &len);
+    *present = text != NULL;
+    if (text == NULL && may_be_absent && errno == ENOENT)
+        return 0;
+    if (text == NULL) {
+        fprintf(errout, "gate: cannot read baseline '%s': %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    struct shl_error err = {0};
+    int rc = shl_gate_baseline_parse(text, len, baseline, &err);
+    free(text);
+    if (rc != 0) {
+        fprintf(errout, "gate: baseline '%s': %s\n", path, err.detail[0] ? err.detail :
+                strerror(err.errnum));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static const char *verdict_text(enum shl_gate_verdict verdict)
+{
+    switch (verdict) {
+    case SHL_GATE_PASS: return "pass";
+    case SHL_GATE_BETTER: return "better";
+    case SHL_GATE_WARN: return "WARN";
+    case SHL_GATE_FAIL: return "FAIL";
+    case SHL_GATE_MISSING: return "MISSING";
+    }
+    return "?";
+}
+
+static const char *figure(double value, char *buf, size_t len)
+{
+    if (value > 0)
+        snprintf(buf, len, "%.4g", value);
+    else
+        snprintf(buf, len, "-");
+    return buf;
+}
+
+static void print_line(FILE *out, const struct shl_gate_line *line)
+{
+    char baseline[32], now[32], change[32], allowed[40];
+    snprintf(allowed, sizeof allowed, "%s%.4g", line->better == SHL_GATE_LOWER ? "<=" : ">=",
+             line->allowed);
+    fprintf(out, "%-64s %9s %9s %8s %10s  %s\n", line->figure,
+            figure(line->baseline, baseline, sizeof baseline), figure(line->now, now, sizeof now),
+            figure(line->change, change, sizeof change), allowed, verdict_text(line->verdict));
+}
+
+struct tally {
+    size_t count[SHL_GATE_MISSING + 1];
+    size_t total;
+};
+
+/* Evaluates and prints each check; returns how each verdict fared. */
+static void run_checks(const struct shl_gate_results *results, const struct shl_gate_check *checks,
+                       size_t count, struct shl_gate_line *lines, struct tally *tally, FILE *out)
+{
+    for (size_t i = 0; i < count; i++) {
+        shl_gate_evaluate(results, &checks[i], &lines[i]);
+        print_line(out, &lines[i]);
+        tally->count[lines[i].verdict]++;
+        tally->total++;
+    }
+}
+
+static void print_problems(FILE *out, const struct shl_gate_line *lines, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const struct shl_gate_line *line = &lines[i];
+        if (line->verdict == SHL_GATE_PASS || line->verdict == SHL_GATE_BETTER)
+            continue;
+        if (line->now > 0)
+            fprintf(out, "  %-7s %s = %.4g, allowed %s%.4g%s%s\n", verdict_text(line->verdict),
+                    line->figure, line->now, line->better == SHL_GATE_LOWER ? "<=" : ">=",
+                    line->allowed, line->note[0] ? "; " : "", line->note);
+        else
+            fprintf(out, "  %-7s %s: %s\n", verdict_text(line->verdict), line->figure,
+                    line->note);
+    }
+}
+
+static void print_header(FILE *out, const char *results_path, const char *baseline_path,
+                         const struct shl_gate_results *results)
+{
+    const char *host = shl_gate_results_context(results, "host");
+    const char *mode = shl_gate_results_context(results, "mode");
+    const char *date = shl_gate_results_context(results, "date");
+    fprintf(out, "gate: %s (host %s, mode %s, %s) against %s\n", results_path,
+            host ? host : "?", mode ? mode : "?", date ? date : "no date", baseline_path);
+    fprintf(out, "%-64s %9s %9s %8s %10s  %s\n", "figure (ratio of two figures of this run)",
+            "baseline", "now", "now/base", "allowed", "verdict");
+}
+
+/* Checks the baseline's ratios and the invariants; prints the table and a verdict. */
+static int check(const struct options *opt, const struct shl_gate_results *results,
+                 const struct shl_gate_baseline *baseline, FILE *out, FILE *errout)
+{
+    struct shl_gate_check *checks = calloc(baseline->count + INVARIANTS_MAX, sizeof *checks);
+    struct shl_gate_line *lines = calloc(baseline->count + INVARIANTS_MAX, sizeof *lines);
+    if (checks == NULL || lines == NULL) {
+        free(checks);
+        free(lines);
+        fprintf(errout, "gate: out of memory\n");
+        return EXIT_REGRESSION;
+    }
+    for (size_t i = 0; i < baseline->count; i++)
+        shl_gate_baseline_check(&baseline->entries[i], &checks[i]);
+    size_t invariants = shl_gate_invariants(results, checks + baseline->count, INVARIANTS_MAX);
+    if (invariants > INVARIANTS_MAX)
+        invariants = INVARIANTS_MAX;
+
+    struct tally tally = {0};
+    print_header(out, opt->results, opt->baseline, results);
+    fprintf(out, "-- ratios against the baseline --\n");
+    run_checks(results, checks, baseline->count, lines, &tally, out);
+    fprintf(out, "-- invariants (issue 5's targets; ci/README.md says which are hard) --\n");
+    run_checks(results, checks + baseline->count, invariants, lines + baseline->count, &tally,
+               out);
+    size_t total = baseline->count + invariants;
+    size_t fails = tally.count[SHL_GATE_FAIL], missing = tally.count[SHL_GATE_MISSING];
+    if (fails + missing + tally.count[SHL_GATE_WARN] > 0) {
+        fprintf(out, "problems:\n");
+        print_problems(out, lines, total);
+    }
+    fprintf(out, "gate: %s: %zu regression(s), %zu missing, %zu warning(s), %zu better than "
+            "the baseline; %zu figures compared\n", fails + missing > 0 ? "FAIL" : "PASS", fails,
+            missing, tally.count[SHL_GATE_WARN], tally.count[SHL_GATE_BETTER], tally.total);
+    free(checks);
+    free(lines);
+    return fails + missing > 0 ? EXIT_REGRESSION : EXIT_PASS;
+}
+
+/* Writes the file whole or not at all, so an interrupted update never leaves half a baseline. */
+static int write_atomically(const char *path, const char *text)
+{
+    size_t len = strlen(path) + 8;
+    char *tmp = malloc(len);
+    if (tmp == NULL)
+        return -1;
+    snprintf(tmp, len, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
+    int rc = -1;
+    if (file != NULL) {
+        bool written = fputs(text, file) >= 0 && fputc('\n', file) != EOF;
+        int saved = errno;
+        if (fclose(file) == 0 && written && rename(tmp, path) == 0)
+            rc = 0;
+        else if (!written)
+            errno = saved;
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    if (rc != 0 && fd >= 0) {
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+    }
+    free(tmp);
+    return rc;
+}
+
+static int update(const struct options *opt, const struct shl_gate_results *results, FILE *out,
+                  FILE *errout)
+{
+    struct shl_gate_baseline previous = {0}, made = {0};
+    bool present;
+    int rc = load_baseline(opt->baseline, true, &previous, &present, errout);
+    if (rc != 0)
+        return rc;
+    /* A baseline made from a broken run would bless the breakage. */
+    struct shl_gate_check invariants[INVARIANTS_MAX];
+    size_t count = shl_gate_invariants(results, invariants, INVARIANTS_MAX);
+    for (size_t i = 0; i < count && i < INVARIANTS_MAX; i++) {
+        struct shl_gate_line line;
+        shl_gate_evaluate(results, &invariants[i], &line);
+        if (line.verdict == SHL_GATE_FAIL || line.verdict == SHL_GATE_MISSING) {
+            fprintf(errout, "gate: not updating %s: the run breaks a hard invariant: %s (%s)\n",
+                    opt->baseline, line.figure, line.note);
+            shl_gate_baseline_free(&previous);
+            return EXIT_REGRESSION;
+        }
+    }
+    struct shl_error err = {0};
+    size_t kept = 0;
+    char *text = NULL;
+    rc = shl_gate_baseline_derive(results, present ? &previous : NULL, opt->tolerance, &made,
+                                  &kept, &err);
+    if (rc == 0)
+        rc = shl_gate_baseline_format(&made, results, &text, &err);
+    if (rc != 0) {
+        fprintf(errout, "gate: cannot make a baseline from '%s': %s\n", opt->results,
+                err.detail[0] ? err.detail : strerror(err.errnum));
+        rc = EXIT_REGRESSION;
+    } else if (write_atomically(opt->baseline, text) != 0) {
+        fprintf(errout, "gate: cannot write '%s': %s\n", opt->baseline, strerror(errno));
+        rc = EXIT_REGRESSION;
+    } else {
+        fprintf(out, "gate: wrote %zu ratios to %s (tolerances: %zu kept from the previous "
+                "baseline, %zu %s)\n", made.count, opt->baseline, kept, made.count - kept,
+                opt->tolerance > 0 ? "set by --tolerance" : "at their defaults");
+    }
+    free(text);
+    shl_gate_baseline_free(&made);
+    shl_gate_baseline_free(&previous);
+    return rc;
+}
+
+int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
+{
+    struct options opt;
+    int rc = parse_options(argc, argv, &opt, out, errout);
+    if (rc != 0)
+        return rc < 0 ? EXIT_PASS : rc;
+    char *baseline_path = resolve(opt.baseline), *results_path = resolve(opt.results);
+    if (baseline_path == NULL || results_path == NULL) {
+        free(baseline_path);
+        free(results_path);
+        fprintf(errout, "gate: out of memory\n");
+        return EXIT_REGRESSION;
+    }
+    opt.baseline = baseline_path;
+    opt.results = results_path;
+
+    struct shl_gate_results *results = NULL;
+    rc = load_results(opt.results, &results, errout);
+    if (rc == 0 && opt.update) {
+        rc = update(&opt, results, out, errout);
+    } else if (rc == 0) {
+        struct shl_gate_baseline baseline = {0};
+        bool present;
+        rc = load_baseline(opt.baseline, false, &baseline, &present, errout);
+        if (rc == 0)
+            rc = check(&opt, results, &baseline, out, errout);
+        shl_gate_baseline_free(&baseline);
+    }
+    shl_gate_results_free(results);
+    free(baseline_path);
+    free(results_path);
+    return rc;
+}
