@@ -87,6 +87,9 @@ static int parse_select(const cJSON *json, size_t index, const char *side,
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.notify is not a string", index,
                         side);
     bool except = notify != NULL && notify[0] == '!';
+    if (except && notify[1] == '\0')
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.notify \"!\" names no strategy",
+                        index, side);
     double size, rate_hz;
     if (benchmark == NULL || transport == NULL || stat == NULL || benchmark[0] == '\0' ||
         stat[0] == '\0' ||

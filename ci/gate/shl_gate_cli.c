@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ci/gate/shl_gate_baseline.h"
@@ -305,7 +306,8 @@ static int write_atomically(const char *path, const char *text)
         return -1;
     snprintf(tmp, len, "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
-    FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
+    /* mkstemp makes it 0600; a baseline is meant to be committed and read by anyone. */
+    FILE *file = fd >= 0 && fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
     int rc = -1;
     if (file != NULL) {
         bool written = fputs(text, file) >= 0 && fputc('\n', file) != EOF;
