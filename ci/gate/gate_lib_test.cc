@@ -187,23 +187,23 @@ TEST(GateCheck, PassesFailsAndNoticesImprovement)
     struct shl_gate_line line;
     // Ratio now: 1000 / 25000 = 0.04.
     struct shl_gate_check same = Check("posix", "spin", 0.04, 2.5);
-    shl_gate_evaluate(run.results, &same, &line);
+    shl_gate_evaluate(&run.results, 1, &same, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_PASS);
     EXPECT_DOUBLE_EQ(line.now, 0.04);
     EXPECT_DOUBLE_EQ(line.change, 1.0);
     EXPECT_STREQ(line.figure, "latency posix/spin 64 B p50 / pipe");
 
     struct shl_gate_check was_faster = Check("posix", "spin", 0.04 / 3, 2.5);
-    shl_gate_evaluate(run.results, &was_faster, &line);
+    shl_gate_evaluate(&run.results, 1, &was_faster, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_FAIL);
     EXPECT_NEAR(line.change, 3.0, 1e-9);
 
     struct shl_gate_check at_edge = Check("posix", "spin", 0.016, 2.5);
-    shl_gate_evaluate(run.results, &at_edge, &line);
+    shl_gate_evaluate(&run.results, 1, &at_edge, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_PASS) << "exactly the allowed factor passes";
 
     struct shl_gate_check was_slower = Check("posix", "spin", 0.04 * 3, 2.5);
-    shl_gate_evaluate(run.results, &was_slower, &line);
+    shl_gate_evaluate(&run.results, 1, &was_slower, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_BETTER);
     EXPECT_NE(std::string(line.note).find("--update-baseline"), std::string::npos);
 }
@@ -222,12 +222,12 @@ TEST(GateCheck, HigherIsBetterForBandwidth)
     struct shl_gate_line line;
     for (double tolerance : {1.0, 2.5}) {
         check.allowed = shl_gate_allowed(check.baseline, tolerance, SHL_GATE_HIGHER);
-        shl_gate_evaluate(run.results, &check, &line);
+        shl_gate_evaluate(&run.results, 1, &check, &line);
         EXPECT_EQ(line.verdict, SHL_GATE_PASS) << tolerance;
     }
     check.baseline = 12.0; // it used to be 12x the pipe; now 4x: 3x worse than 2.5 allows
     check.allowed = shl_gate_allowed(check.baseline, 2.5, SHL_GATE_HIGHER);
-    shl_gate_evaluate(run.results, &check, &line);
+    shl_gate_evaluate(&run.results, 1, &check, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_FAIL);
 }
 
@@ -237,11 +237,11 @@ TEST(GateCheck, MissingIsAFailureForHardChecksAndAWarningOtherwise)
     ASSERT_EQ(run.rc, 0);
     struct shl_gate_line line;
     struct shl_gate_check check = Check("sysv", "spin", 0.04, 2.5);
-    shl_gate_evaluate(run.results, &check, &line);
+    shl_gate_evaluate(&run.results, 1, &check, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_MISSING);
     EXPECT_STREQ(line.note, "missing: no latency rows for transport sysv");
     check.hard = false;
-    shl_gate_evaluate(run.results, &check, &line);
+    shl_gate_evaluate(&run.results, 1, &check, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_WARN);
     EXPECT_EQ(line.now, 0);
 }
@@ -264,7 +264,7 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
     std::string verdicts;
     for (size_t i = 0; i < count; i++) {
         struct shl_gate_line line;
-        shl_gate_evaluate(run.results, &checks[i], &line);
+        shl_gate_evaluate(&run.results, 1, &checks[i], &line);
         verdicts += std::string(line.figure) + "=" + std::to_string(line.verdict) + "\n";
         bool broken = strncmp(line.figure, "latency mmap 64 B", 17) == 0;
         bool target = checks[i].title != nullptr && strncmp(checks[i].title, "target", 6) == 0;
@@ -289,7 +289,7 @@ TEST(GateInvariants, WithoutAnyPipeRowTheyNameWhatIsMissing)
     size_t count = shl_gate_invariants(run.results, checks, 16);
     ASSERT_GE(count, 1u);
     struct shl_gate_line line;
-    shl_gate_evaluate(run.results, &checks[0], &line);
+    shl_gate_evaluate(&run.results, 1, &checks[0], &line);
     EXPECT_EQ(line.verdict, SHL_GATE_MISSING);
     EXPECT_NE(std::string(line.note).find("no latency rows for transport mmap"), std::string::npos)
         << line.note;
@@ -306,7 +306,7 @@ TEST(GateBaseline, DerivedFromARunFormatsAndParsesBack)
     struct shl_gate_baseline made;
     struct shl_error err = {};
     size_t kept = 99;
-    ASSERT_EQ(shl_gate_baseline_derive(run.results, nullptr, 0, &made, &kept, &err), 0)
+    ASSERT_EQ(shl_gate_baseline_derive(&run.results, 1, nullptr, 0, &made, &kept, &err), 0)
         << err.detail;
     EXPECT_EQ(kept, 0u);
     ASSERT_GT(made.count, 20u);
@@ -344,11 +344,11 @@ TEST(GateBaseline, DerivedFromARunFormatsAndParsesBack)
     // Re-deriving keeps each tolerance the previous baseline had; --tolerance overrides.
     back.entries[0].tolerance = 6;
     struct shl_gate_baseline again;
-    ASSERT_EQ(shl_gate_baseline_derive(run.results, &back, 0, &again, &kept, &err), 0);
+    ASSERT_EQ(shl_gate_baseline_derive(&run.results, 1, &back, 0, &again, &kept, &err), 0);
     EXPECT_EQ(kept, made.count);
     EXPECT_EQ(again.entries[0].tolerance, 6);
     shl_gate_baseline_free(&again);
-    ASSERT_EQ(shl_gate_baseline_derive(run.results, &back, 1.5, &again, &kept, &err), 0);
+    ASSERT_EQ(shl_gate_baseline_derive(&run.results, 1, &back, 1.5, &again, &kept, &err), 0);
     EXPECT_EQ(kept, 0u);
     EXPECT_EQ(again.entries[0].tolerance, 1.5);
     shl_gate_baseline_free(&again);
@@ -365,7 +365,7 @@ TEST(GateBaseline, ARunWithNothingToCompareGivesNoBaseline)
     struct shl_gate_baseline made;
     struct shl_error err = {};
     size_t kept;
-    EXPECT_EQ(shl_gate_baseline_derive(run.results, nullptr, 0, &made, &kept, &err), -1);
+    EXPECT_EQ(shl_gate_baseline_derive(&run.results, 1, nullptr, 0, &made, &kept, &err), -1);
     EXPECT_EQ(made.entries, nullptr);
     EXPECT_NE(std::string(err.detail).find("no ratio"), std::string::npos);
 }
@@ -429,11 +429,109 @@ TEST(GateBaseline, NotifyWithABangMeansEveryStrategyButThatOne)
     struct shl_gate_check check;
     shl_gate_baseline_check(&baseline.entries[0], &check);
     struct shl_gate_line line;
-    shl_gate_evaluate(run.results, &check, &line);
+    shl_gate_evaluate(&run.results, 1, &check, &line);
     EXPECT_EQ(line.verdict, SHL_GATE_PASS);
     EXPECT_DOUBLE_EQ(line.now, 0.8); // futex 20000 / pipe 25000
     EXPECT_DOUBLE_EQ(check.allowed, 1.6);
     shl_gate_baseline_free(&baseline);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(GatePick, MedianOfTheRunsAndOfTwoTheBetter)
+{
+    double one[] = {5};
+    EXPECT_EQ(shl_gate_pick(one, 1, SHL_GATE_LOWER), 5);
+    double two[] = {9, 3};
+    EXPECT_EQ(shl_gate_pick(two, 2, SHL_GATE_LOWER), 3);
+    double two_rates[] = {9, 3};
+    EXPECT_EQ(shl_gate_pick(two_rates, 2, SHL_GATE_HIGHER), 9);
+    double three[] = {30, 1, 2};
+    EXPECT_EQ(shl_gate_pick(three, 3, SHL_GATE_LOWER), 2) << "one disturbed run is outvoted";
+    double four[] = {4, 1, 3, 2};
+    EXPECT_EQ(shl_gate_pick(four, 4, SHL_GATE_LOWER), 2);
+    double four_rates[] = {4, 1, 3, 2};
+    EXPECT_EQ(shl_gate_pick(four_rates, 4, SHL_GATE_HIGHER), 3);
+}
+
+TEST(GateCheck, SeveralRunsAreJudgedByTheirMedian)
+{
+    Results fast(kSmall);
+    Results slow(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
+                        Row("latency", "posix", "spin", 64, 3000)}));
+    ASSERT_EQ(slow.rc, 0);
+    struct shl_gate_check check = Check("posix", "spin", 0.04, 2.5);
+    struct shl_gate_line line;
+    const struct shl_gate_results *one_bad[] = {slow.results, fast.results};
+    shl_gate_evaluate(one_bad, 2, &check, &line);
+    EXPECT_EQ(line.verdict, SHL_GATE_PASS) << "of two runs, one bad one is noise";
+    const struct shl_gate_results *both_bad[] = {slow.results, slow.results};
+    shl_gate_evaluate(both_bad, 2, &check, &line);
+    EXPECT_EQ(line.verdict, SHL_GATE_FAIL);
+    const struct shl_gate_results *two_of_three[] = {slow.results, fast.results, slow.results};
+    shl_gate_evaluate(two_of_three, 3, &check, &line);
+    EXPECT_EQ(line.verdict, SHL_GATE_FAIL);
+
+    Results partial(RunOf({Row("latency", "pipe", nullptr, 64, 25000)}));
+    const struct shl_gate_results *gap[] = {fast.results, partial.results};
+    shl_gate_evaluate(gap, 2, &check, &line);
+    EXPECT_EQ(line.verdict, SHL_GATE_MISSING);
+    EXPECT_NE(std::string(line.note).find("(run 2)"), std::string::npos) << line.note;
+}
+
+TEST(GateBaseline, CalibrationWidensNoisyRatiosAndMakesTooNoisyOnesWarn)
+{
+    // posix/spin vs pipe: 0.04 and 0.05 (steady); tcp vs pipe: 1.2 and 3.0 (noisy).
+    Results a(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
+                     Row("latency", "posix", "spin", 64, 1000),
+                     Row("latency", "tcp", nullptr, 64, 30000)}));
+    Results b(RunOf({Row("latency", "pipe", nullptr, 64, 20000),
+                     Row("latency", "posix", "spin", 64, 1000),
+                     Row("latency", "tcp", nullptr, 64, 60000)}));
+    const struct shl_gate_results *runs[] = {a.results, b.results};
+    struct shl_gate_baseline made;
+    struct shl_error err = {};
+    size_t kept;
+    ASSERT_EQ(shl_gate_baseline_derive(runs, 2, nullptr, 0, &made, &kept, &err), 0);
+    ASSERT_EQ(made.count, 2u);
+    const struct shl_gate_entry &posix = made.entries[0], &tcp = made.entries[1];
+    ASSERT_STREQ(posix.ratio.of.transport[0], "posix");
+    EXPECT_EQ(posix.baseline, 0.04) << "the better of two runs";
+    EXPECT_EQ(posix.tolerance, 2.5) << "1.25x spread x 1.5 stays under the default";
+    EXPECT_TRUE(posix.hard);
+    ASSERT_STREQ(tcp.ratio.of.transport[0], "tcp");
+    EXPECT_EQ(tcp.baseline, 1.2);
+    EXPECT_EQ(tcp.tolerance, 3.75) << "2.5x spread x 1.5";
+    EXPECT_FALSE(tcp.hard) << "too noisy here to catch a 3x regression: warns only";
+    shl_gate_baseline_free(&made);
+}
+
+TEST(GateBaseline, SeverityWarnOnlyWarns)
+{
+    const std::string text =
+        "{\"format\": \"shmlab-gate-baseline/1\", \"ratios\": [{\"of\": {\"benchmark\": "
+        "\"latency\", \"transport\": \"posix\", \"notify\": \"spin\", \"size\": 64, \"stat\": "
+        "\"p50\"}, \"to\": {\"benchmark\": \"latency\", \"transport\": \"pipe\", \"size\": 64, "
+        "\"stat\": \"p50\"}, \"better\": \"lower\", \"baseline\": 0.01, \"tolerance\": 2, "
+        "\"severity\": \"warn\"}]}";
+    struct shl_gate_baseline baseline;
+    struct shl_error err = {};
+    ASSERT_EQ(shl_gate_baseline_parse(text.data(), text.size(), &baseline, &err), 0) << err.detail;
+    EXPECT_FALSE(baseline.entries[0].hard);
+    Results run(kSmall);
+    struct shl_gate_check check;
+    shl_gate_baseline_check(&baseline.entries[0], &check);
+    struct shl_gate_line line;
+    shl_gate_evaluate(&run.results, 1, &check, &line);
+    EXPECT_EQ(line.verdict, SHL_GATE_WARN) << "0.04 is 4x the baseline 0.01";
+    shl_gate_baseline_free(&baseline);
+
+    std::string bad = text;
+    bad.replace(bad.find("\"warn\""), 6, "\"loud\"");
+    EXPECT_EQ(shl_gate_baseline_parse(bad.data(), bad.size(), &baseline, &err), -1);
+    EXPECT_NE(std::string(err.detail).find("severity"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "ci/gate/shl_gate_check.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Shared memory must beat a pipe at every size up to here (issue 5: "at small sizes"). */
@@ -56,26 +57,56 @@ const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, s
     return buf;
 }
 
-void shl_gate_evaluate(const struct shl_gate_results *results, const struct shl_gate_check *check,
-                       struct shl_gate_line *line)
+bool shl_gate_ratio_value(const struct shl_gate_results *results,
+                          const struct shl_gate_ratio *ratio, double *value, char *why,
+                          size_t why_len)
+{
+    double of, to;
+    if (!shl_gate_results_find(results, &ratio->of, ratio->better, &of, why, why_len) ||
+        !shl_gate_results_find(results, &ratio->to, ratio->better, &to, why, why_len))
+        return false;
+    *value = of / to;
+    return true;
+}
+
+static int ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double shl_gate_pick(double *values, size_t count, enum shl_gate_better better)
+{
+    qsort(values, count, sizeof *values, ascending);
+    size_t from_best = (count - 1) / 2;
+    return values[better == SHL_GATE_LOWER ? from_best : count - 1 - from_best];
+}
+
+void shl_gate_evaluate(const struct shl_gate_results *const *runs, size_t nruns,
+                       const struct shl_gate_check *check, struct shl_gate_line *line)
 {
     memset(line, 0, sizeof *line);
     shl_gate_ratio_text(&check->ratio, line->figure, sizeof line->figure);
     line->baseline = check->baseline;
     line->allowed = check->allowed;
     line->better = check->ratio.better;
-    double of, to;
+    line->hard = check->hard;
+    double values[SHL_GATE_RUNS_MAX];
     char why[200];
-    if (!shl_gate_results_find(results, &check->ratio.of, check->ratio.better, &of, why,
-                               sizeof why) ||
-        !shl_gate_results_find(results, &check->ratio.to, check->ratio.better, &to, why,
-                               sizeof why)) {
-        line->verdict = check->hard ? SHL_GATE_MISSING : SHL_GATE_WARN;
-        snprintf(line->note, sizeof line->note, "%s: %s",
-                 check->hard ? "missing" : "cannot check", why);
-        return;
+    if (nruns > SHL_GATE_RUNS_MAX)
+        nruns = SHL_GATE_RUNS_MAX;
+    for (size_t i = 0; i < nruns; i++) {
+        if (!shl_gate_ratio_value(runs[i], &check->ratio, &values[i], why, sizeof why)) {
+            char run[32] = "";
+            if (nruns > 1)
+                snprintf(run, sizeof run, " (run %zu)", i + 1);
+            line->verdict = check->hard ? SHL_GATE_MISSING : SHL_GATE_WARN;
+            snprintf(line->note, sizeof line->note, "%s: %s%s",
+                     check->hard ? "missing" : "cannot check", why, run);
+            return;
+        }
     }
-    line->now = of / to;
+    line->now = shl_gate_pick(values, nruns, check->ratio.better);
     if (check->baseline > 0)
         line->change = line->now / check->baseline;
     if (check->title != NULL)

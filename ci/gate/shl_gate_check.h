@@ -39,10 +39,14 @@ enum shl_gate_verdict {
     SHL_GATE_MISSING, /* the run lacks a figure a hard check needs */
 };
 
+/* Most runs of one baseline check that the gate judges together (--results, repeated). */
+#define SHL_GATE_RUNS_MAX 16
+
 struct shl_gate_line {
     char figure[160];
+    bool hard;       /* the check's severity, for the table */
     double baseline; /* 0 for an invariant */
-    double now;      /* the ratio in this run; 0 when missing */
+    double now;      /* the ratio in these runs (shl_gate_pick); 0 when missing */
     double change;   /* now / baseline; 0 when either is unknown */
     double allowed;
     enum shl_gate_better better;
@@ -56,9 +60,21 @@ double shl_gate_allowed(double baseline, double tolerance, enum shl_gate_better 
 /* Whether `now` is no worse than `bound`. */
 bool shl_gate_within(double now, double bound, enum shl_gate_better better);
 
-/* Evaluates one check against the run; never fails, a missing figure is a verdict. */
-void shl_gate_evaluate(const struct shl_gate_results *results, const struct shl_gate_check *check,
-                       struct shl_gate_line *line);
+/* The ratio in one run: true and *value, or false and what the run lacks in `why`. */
+bool shl_gate_ratio_value(const struct shl_gate_results *results,
+                          const struct shl_gate_ratio *ratio, double *value, char *why,
+                          size_t why_len);
+
+/* Of several runs' values of one ratio, the one the gate judges: the median, and of two
+ * middle values the better one, so that a figure fails only when most runs (both of two)
+ * are bad: noise rarely strikes the same figure twice, a regression always does. Sorts
+ * `values` in ascending order; `count` >= 1. */
+double shl_gate_pick(double *values, size_t count, enum shl_gate_better better);
+
+/* Evaluates one check against 1..SHL_GATE_RUNS_MAX runs; never fails: a figure missing
+ * from any run is a verdict. */
+void shl_gate_evaluate(const struct shl_gate_results *const *runs, size_t nruns,
+                       const struct shl_gate_check *check, struct shl_gate_line *line);
 
 /* "latency posix/spin 64 B p50 / pipe", or the full denominator when it differs. */
 const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, size_t len);

@@ -12,7 +12,7 @@
 #include "ci/gate/shl_gate_check.h"
 #include "ci/gate/shl_gate_results.h"
 
-#define USAGE "usage: gate --baseline FILE --results FILE [--update-baseline [--tolerance F]]"
+#define USAGE "usage: gate --baseline FILE --results FILE... [--update-baseline [--tolerance F]]"
 #define INPUT_MAX (64L << 20) /* a results file of a full run is well under 1 MiB */
 #define INVARIANTS_MAX 128
 
@@ -20,7 +20,8 @@ enum { EXIT_PASS = 0, EXIT_REGRESSION = 1, EXIT_USAGE = 2 };
 
 struct options {
     const char *baseline;
-    const char *results;
+    const char *results[SHL_GATE_RUNS_MAX]; /* --results, repeated: runs judged together */
+    size_t nresults;
     bool update;
     double tolerance; /* 0: keep the previous ones, or the defaults */
 };
@@ -59,7 +60,12 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
         } else if ((value = option_value("--baseline", argc, argv, &i, &missing)) != NULL) {
             opt->baseline = value;
         } else if ((value = option_value("--results", argc, argv, &i, &missing)) != NULL) {
-            opt->results = value;
+            if (opt->nresults == SHL_GATE_RUNS_MAX || value[0] == '\0') {
+                fprintf(errout, "gate: --results takes 1 to %d non-empty file names (%s)\n",
+                        SHL_GATE_RUNS_MAX, USAGE);
+                return EXIT_USAGE;
+            }
+            opt->results[opt->nresults++] = value;
         } else if ((value = option_value("--tolerance", argc, argv, &i, &missing)) != NULL) {
             tolerance = value;
         } else {
@@ -68,8 +74,7 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
             return EXIT_USAGE;
         }
     }
-    if (opt->baseline == NULL || opt->results == NULL || opt->baseline[0] == '\0' ||
-        opt->results[0] == '\0') {
+    if (opt->baseline == NULL || opt->nresults == 0 || opt->baseline[0] == '\0') {
         fprintf(errout, "gate: --baseline FILE and --results FILE are both required (%s)\n",
                 USAGE);
         return EXIT_USAGE;
@@ -208,9 +213,10 @@ static void print_line(FILE *out, const struct shl_gate_line *line)
     char baseline[32], now[32], change[32], allowed[40];
     snprintf(allowed, sizeof allowed, "%s%.4g", line->better == SHL_GATE_LOWER ? "<=" : ">=",
              line->allowed);
-    fprintf(out, "%-64s %9s %9s %8s %10s  %s\n", line->figure,
+    fprintf(out, "%-64s %9s %9s %8s %10s %-4s  %s\n", line->figure,
             figure(line->baseline, baseline, sizeof baseline), figure(line->now, now, sizeof now),
-            figure(line->change, change, sizeof change), allowed, verdict_text(line->verdict));
+            figure(line->change, change, sizeof change), allowed, line->hard ? "fail" : "warn",
+            verdict_text(line->verdict));
 }
 
 struct tally {
@@ -218,12 +224,17 @@ struct tally {
     size_t total;
 };
 
-/* Evaluates and prints each check; returns how each verdict fared. */
-static void run_checks(const struct shl_gate_results *results, const struct shl_gate_check *checks,
+struct runs {
+    const struct shl_gate_results *results[SHL_GATE_RUNS_MAX];
+    size_t count;
+};
+
+/* Evaluates and prints each check, counting the verdicts. */
+static void run_checks(const struct runs *runs, const struct shl_gate_check *checks,
                        size_t count, struct shl_gate_line *lines, struct tally *tally, FILE *out)
 {
     for (size_t i = 0; i < count; i++) {
-        shl_gate_evaluate(results, &checks[i], &lines[i]);
+        shl_gate_evaluate(runs->results, runs->count, &checks[i], &lines[i]);
         print_line(out, &lines[i]);
         tally->count[lines[i].verdict]++;
         tally->total++;
@@ -246,20 +257,23 @@ static void print_problems(FILE *out, const struct shl_gate_line *lines, size_t 
     }
 }
 
-static void print_header(FILE *out, const char *results_path, const char *baseline_path,
-                         const struct shl_gate_results *results)
+static void print_header(FILE *out, const struct options *opt, const struct runs *runs)
 {
-    const char *host = shl_gate_results_context(results, "host");
-    const char *mode = shl_gate_results_context(results, "mode");
-    const char *date = shl_gate_results_context(results, "date");
-    fprintf(out, "gate: %s (host %s, mode %s, %s) against %s\n", results_path,
-            host ? host : "?", mode ? mode : "?", date ? date : "no date", baseline_path);
-    fprintf(out, "%-64s %9s %9s %8s %10s  %s\n", "figure (ratio of two figures of this run)",
-            "baseline", "now", "now/base", "allowed", "verdict");
+    for (size_t i = 0; i < runs->count; i++) {
+        const char *host = shl_gate_results_context(runs->results[i], "host");
+        const char *mode = shl_gate_results_context(runs->results[i], "mode");
+        const char *date = shl_gate_results_context(runs->results[i], "date");
+        fprintf(out, "gate: run %zu: %s (host %s, mode %s, %s)\n", i + 1, opt->results[i],
+                host ? host : "?", mode ? mode : "?", date ? date : "no date");
+    }
+    fprintf(out, "gate: against %s%s\n", opt->baseline, runs->count > 1 ?
+            "; each figure is the median of the runs (of two, the better)" : "");
+    fprintf(out, "%-64s %9s %9s %8s %10s %-4s  %s\n", "figure (a ratio within one run)",
+            "baseline", "now", "now/base", "allowed", "if not", "verdict");
 }
 
 /* Checks the baseline's ratios and the invariants; prints the table and a verdict. */
-static int check(const struct options *opt, const struct shl_gate_results *results,
+static int check(const struct options *opt, const struct runs *runs,
                  const struct shl_gate_baseline *baseline, FILE *out, FILE *errout)
 {
     struct shl_gate_check *checks = calloc(baseline->count + INVARIANTS_MAX, sizeof *checks);
@@ -272,17 +286,17 @@ static int check(const struct options *opt, const struct shl_gate_results *resul
     }
     for (size_t i = 0; i < baseline->count; i++)
         shl_gate_baseline_check(&baseline->entries[i], &checks[i]);
-    size_t invariants = shl_gate_invariants(results, checks + baseline->count, INVARIANTS_MAX);
+    size_t invariants =
+        shl_gate_invariants(runs->results[0], checks + baseline->count, INVARIANTS_MAX);
     if (invariants > INVARIANTS_MAX)
         invariants = INVARIANTS_MAX;
 
     struct tally tally = {0};
-    print_header(out, opt->results, opt->baseline, results);
+    print_header(out, opt, runs);
     fprintf(out, "-- ratios against the baseline --\n");
-    run_checks(results, checks, baseline->count, lines, &tally, out);
-    fprintf(out, "-- invariants (issue 5's targets; ci/README.md says which are hard) --\n");
-    run_checks(results, checks + baseline->count, invariants, lines + baseline->count, &tally,
-               out);
+    run_checks(runs, checks, baseline->count, lines, &tally, out);
+    fprintf(out, "-- invariants (issue 5's targets; ci/README.md says which fail and why) --\n");
+    run_checks(runs, checks + baseline->count, invariants, lines + baseline->count, &tally, out);
     size_t total = baseline->count + invariants;
     size_t fails = tally.count[SHL_GATE_FAIL], missing = tally.count[SHL_GATE_MISSING];
     if (fails + missing + tally.count[SHL_GATE_WARN] > 0) {
@@ -328,45 +342,61 @@ static int write_atomically(const char *path, const char *text)
     return rc;
 }
 
-static int update(const struct options *opt, const struct shl_gate_results *results, FILE *out,
-                  FILE *errout)
+/* A baseline made from a broken run would bless the breakage: refuse on a failed hard
+ * invariant. A missing mechanism only narrows what the baseline covers: say so. */
+static bool run_is_sound(const struct options *opt, const struct runs *runs, FILE *errout)
+{
+    struct shl_gate_check invariants[INVARIANTS_MAX];
+    size_t count = shl_gate_invariants(runs->results[0], invariants, INVARIANTS_MAX);
+    size_t missing = 0;
+    for (size_t i = 0; i < count && i < INVARIANTS_MAX; i++) {
+        struct shl_gate_line line;
+        shl_gate_evaluate(runs->results, runs->count, &invariants[i], &line);
+        if (line.verdict == SHL_GATE_FAIL) {
+            fprintf(errout, "gate: not updating %s: the run breaks a hard invariant: %s = %.4g "
+                    "(%s)\n", opt->baseline, line.figure, line.now, line.note);
+            return false;
+        }
+        if (line.verdict == SHL_GATE_MISSING && missing++ == 0)
+            fprintf(errout, "gate: note: the baseline will not cover what the run lacks, "
+                    "e.g. %s\n", line.note);
+    }
+    return true;
+}
+
+static int update(const struct options *opt, const struct runs *runs, FILE *out, FILE *errout)
 {
     struct shl_gate_baseline previous = {0}, made = {0};
     bool present;
     int rc = load_baseline(opt->baseline, true, &previous, &present, errout);
     if (rc != 0)
         return rc;
-    /* A baseline made from a broken run would bless the breakage. */
-    struct shl_gate_check invariants[INVARIANTS_MAX];
-    size_t count = shl_gate_invariants(results, invariants, INVARIANTS_MAX);
-    for (size_t i = 0; i < count && i < INVARIANTS_MAX; i++) {
-        struct shl_gate_line line;
-        shl_gate_evaluate(results, &invariants[i], &line);
-        if (line.verdict == SHL_GATE_FAIL || line.verdict == SHL_GATE_MISSING) {
-            fprintf(errout, "gate: not updating %s: the run breaks a hard invariant: %s (%s)\n",
-                    opt->baseline, line.figure, line.note);
-            shl_gate_baseline_free(&previous);
-            return EXIT_REGRESSION;
-        }
+    if (!run_is_sound(opt, runs, errout)) {
+        shl_gate_baseline_free(&previous);
+        return EXIT_REGRESSION;
     }
     struct shl_error err = {0};
-    size_t kept = 0;
+    size_t kept = 0, warn_only = 0;
     char *text = NULL;
-    rc = shl_gate_baseline_derive(results, present ? &previous : NULL, opt->tolerance, &made,
-                                  &kept, &err);
+    rc = shl_gate_baseline_derive(runs->results, runs->count, present ? &previous : NULL,
+                                  opt->tolerance, &made, &kept, &err);
     if (rc == 0)
-        rc = shl_gate_baseline_format(&made, results, &text, &err);
+        rc = shl_gate_baseline_format(&made, runs->results[0], &text, &err);
     if (rc != 0) {
-        fprintf(errout, "gate: cannot make a baseline from '%s': %s\n", opt->results,
+        fprintf(errout, "gate: cannot make a baseline from '%s': %s\n", opt->results[0],
                 err.detail[0] ? err.detail : strerror(err.errnum));
         rc = EXIT_REGRESSION;
     } else if (write_atomically(opt->baseline, text) != 0) {
         fprintf(errout, "gate: cannot write '%s': %s\n", opt->baseline, strerror(errno));
         rc = EXIT_REGRESSION;
     } else {
-        fprintf(out, "gate: wrote %zu ratios to %s (tolerances: %zu kept from the previous "
-                "baseline, %zu %s)\n", made.count, opt->baseline, kept, made.count - kept,
-                opt->tolerance > 0 ? "set by --tolerance" : "at their defaults");
+        for (size_t i = 0; i < made.count; i++)
+            warn_only += !made.entries[i].hard;
+        fprintf(out, "gate: wrote %zu ratios from %zu run(s) to %s: %zu fail when out of "
+                "bounds, %zu only warn; tolerances: %zu kept from the previous baseline, the "
+                "rest %s, widened where the runs' spread needed it\n", made.count, runs->count,
+                opt->baseline, made.count - warn_only, warn_only, kept,
+                opt->tolerance > 0 ? "from --tolerance" : "at their defaults");
     }
     free(text);
     shl_gate_baseline_free(&made);
@@ -380,30 +410,37 @@ int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
     int rc = parse_options(argc, argv, &opt, out, errout);
     if (rc != 0)
         return rc < 0 ? EXIT_PASS : rc;
-    char *baseline_path = resolve(opt.baseline), *results_path = resolve(opt.results);
-    if (baseline_path == NULL || results_path == NULL) {
-        free(baseline_path);
-        free(results_path);
-        fprintf(errout, "gate: out of memory\n");
-        return EXIT_REGRESSION;
+    /* Owned copies of every path, resolved against the caller's folder. */
+    char *paths[SHL_GATE_RUNS_MAX + 1] = {0};
+    struct runs runs = {.count = 0};
+    bool ok = (paths[0] = resolve(opt.baseline)) != NULL;
+    opt.baseline = paths[0];
+    for (size_t i = 0; ok && i < opt.nresults; i++) {
+        ok = (paths[i + 1] = resolve(opt.results[i])) != NULL;
+        opt.results[i] = paths[i + 1];
     }
-    opt.baseline = baseline_path;
-    opt.results = results_path;
-
-    struct shl_gate_results *results = NULL;
-    rc = load_results(opt.results, &results, errout);
+    struct shl_gate_results *loaded[SHL_GATE_RUNS_MAX] = {0};
+    if (!ok) {
+        fprintf(errout, "gate: out of memory\n");
+        rc = EXIT_REGRESSION;
+    }
+    for (size_t i = 0; rc == 0 && i < opt.nresults; i++) {
+        rc = load_results(opt.results[i], &loaded[i], errout);
+        runs.results[runs.count++] = loaded[i];
+    }
     if (rc == 0 && opt.update) {
-        rc = update(&opt, results, out, errout);
+        rc = update(&opt, &runs, out, errout);
     } else if (rc == 0) {
         struct shl_gate_baseline baseline = {0};
         bool present;
         rc = load_baseline(opt.baseline, false, &baseline, &present, errout);
         if (rc == 0)
-            rc = check(&opt, results, &baseline, out, errout);
+            rc = check(&opt, &runs, &baseline, out, errout);
         shl_gate_baseline_free(&baseline);
     }
-    shl_gate_results_free(results);
-    free(baseline_path);
-    free(results_path);
+    for (size_t i = 0; i < SHL_GATE_RUNS_MAX; i++)
+        shl_gate_results_free(loaded[i]);
+    for (size_t i = 0; i <= SHL_GATE_RUNS_MAX; i++)
+        free(paths[i]);
     return rc;
 }

@@ -27,9 +27,10 @@ static const char reference_run[] =
 static void evaluate_all(const struct shl_gate_results *results,
                          const struct shl_gate_check *checks, size_t count)
 {
+    const struct shl_gate_results *runs[1] = {results};
     struct shl_gate_line line;
     for (size_t i = 0; i < count; i++) {
-        shl_gate_evaluate(results, &checks[i], &line);
+        shl_gate_evaluate(runs, 1, &checks[i], &line);
         if (memchr(line.figure, '\0', sizeof line.figure) == NULL ||
             memchr(line.note, '\0', sizeof line.note) == NULL)
             abort();
@@ -74,7 +75,8 @@ static void fuzz_results(const char *text, size_t len)
     evaluate_all(results, checks, count < CHECKS_MAX ? count : CHECKS_MAX);
     struct shl_gate_baseline made;
     size_t kept;
-    if (shl_gate_baseline_derive(results, NULL, 0, &made, &kept, &err) == 0) {
+    const struct shl_gate_results *runs[2] = {results, results};
+    if (shl_gate_baseline_derive(runs, 2, NULL, 0, &made, &kept, &err) == 0) {
         evaluate_baseline(results, &made);
         round_trip(&made, results);
         shl_gate_baseline_free(&made);
