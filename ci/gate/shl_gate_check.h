@@ -51,7 +51,7 @@ struct shl_gate_line {
     double allowed;
     enum shl_gate_better better;
     enum shl_gate_verdict verdict;
-    char note[240]; /* what is missing, or the invariant's purpose */
+    char note[256]; /* what is missing, or the invariant's purpose */
 };
 
 /* The bound a baseline ratio may reach: worse than `baseline` by at most the factor
