@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct shl_error {
     const char *call; /* the failing call, e.g. "shmget"; NULL when there is no error */
     int errnum;       /* errno of that call, or an errno chosen for a rule shmlab enforces */
@@ -18,5 +22,9 @@ int shl_fail(struct shl_error *err, const char *call, int errnum, const char *fm
 
 /* Writes "call(detail): strerror" into buf (always NUL-terminated); returns buf. */
 const char *shl_error_text(const struct shl_error *err, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

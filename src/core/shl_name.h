@@ -10,6 +10,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Every POSIX shm name shmlab makes starts with this, after the leading '/'. */
 #define SHL_NAME_PREFIX "shmlab-"
 
@@ -30,5 +34,9 @@ int shl_key_is_ours(key_t key);
 
 /* Unpredictable bits from the kernel (getrandom), for names, keys and payload seeds. */
 int shl_random(void *buf, size_t len, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

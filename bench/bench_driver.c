@@ -1,0 +1,373 @@
+#include "bench/bench_driver.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bench_crosscheck.h"
+#include "bench/bench_floor.h"
+#include "bench/bench_pingpong.h"
+#include "bench/bench_session.h"
+#include "bench/bench_setup.h"
+#include "bench/bench_stream.h"
+
+#define CACHE_LINE 64
+#define WAKEUP_WARMUP 10
+#define PROCESS_COST_S 0.02 /* create, fork, join, reap: a rough figure for the estimate */
+
+static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err) {
+    if (jobs->n == jobs->cap) {
+        size_t cap = jobs->cap ? jobs->cap * 2 : 128;
+        struct bench_job *grown = realloc(jobs->jobs, cap * sizeof *grown);
+        if (grown == NULL)
+            return shl_fail(err, "realloc", ENOMEM, "%zu jobs", cap);
+        jobs->jobs = grown;
+        jobs->cap = cap;
+    }
+    jobs->jobs[jobs->n++] = *job;
+    return 0;
+}
+
+void bench_jobs_free(struct bench_jobs *jobs) {
+    free(jobs->jobs);
+    jobs->jobs = NULL;
+    jobs->n = jobs->cap = 0;
+}
+
+static int wanted(const struct bench_options *opts, const char *name) {
+    if (opts->n_transports == 0)
+        return 1;
+    for (size_t i = 0; i < opts->n_transports; i++)
+        if (strcmp(opts->transports[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int crosscheck_size(const struct bench_plan *plan, size_t size) {
+    for (size_t i = 0; i < plan->n_crosscheck_sizes; i++)
+        if (plan->crosscheck_sizes[i] == size)
+            return 1;
+    return 0;
+}
+
+/* One job per (transport, strategy) for each kind, in the order: all sizes of latency (each
+ * kernel transport's plain cross-check right beside it), then throughput, then wake-up. */
+static int plan_channel_jobs(const struct bench_options *opts, const struct bench_env *env,
+                             const size_t *sizes, size_t n_sizes, enum bench_job_kind kind,
+                             struct bench_jobs *jobs, struct shl_error *err) {
+    const struct bench_plan *plan = &env->plan;
+    double budget_s = (double)plan->budget_ns / 1e9;
+    for (size_t ti = 0; shl_transports[ti] != NULL; ti++) {
+        const struct shl_transport *t = shl_transports[ti];
+        if (!wanted(opts, t->name))
+            continue;
+        /* A kernel transport runs once, with no strategy. */
+        size_t n_strategies = 1;
+        if (t->notify != NULL)
+            for (n_strategies = 0; t->notify[n_strategies] != NULL; n_strategies++)
+                ;
+        for (size_t si = 0; si < n_strategies; si++) {
+            struct bench_job job = {.kind = kind, .transport = t, .name = t->name,
+                                    .notify = t->notify ? t->notify[si] : NULL};
+            if (kind == JOB_WAKEUP) {
+                for (int r = 0; r < 3; r++) {
+                    job.size = plan->wakeup_size;
+                    job.rate_hz = bench_wakeup_rates_hz[r];
+                    job.samples = plan->wakeup_samples[r];
+                    job.expected_s = (double)job.samples / job.rate_hz + PROCESS_COST_S;
+                    if (add_job(jobs, &job, err) != 0)
+                        return -1;
+                }
+                continue;
+            }
+            for (size_t k = 0; k < n_sizes; k++) {
+                job.size = sizes[k];
+                job.expected_s = (kind == JOB_THROUGHPUT ? (double)plan->stream_budget_ns / 1e9
+                                                         : budget_s) +
+                                 PROCESS_COST_S;
+                if (add_job(jobs, &job, err) != 0)
+                    return -1;
+                if (kind == JOB_LATENCY && t->notify == NULL &&
+                    (opts->benchmarks & BENCH_CROSSCHECK) &&
+                    bench_crosscheck_supports(t->name) && crosscheck_size(plan, sizes[k])) {
+                    struct bench_job cc = job;
+                    cc.kind = JOB_CROSSCHECK;
+                    if (add_job(jobs, &cc, err) != 0)
+                        return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *env,
+                    struct bench_jobs *jobs, struct shl_error *err) {
+    memset(jobs, 0, sizeof *jobs);
+    const struct bench_plan *plan = &env->plan;
+    const size_t *sizes = opts->n_sizes ? opts->sizes : plan->default_sizes;
+    size_t n_sizes = opts->n_sizes ? opts->n_sizes : plan->n_default_sizes;
+    double budget_s = (double)plan->budget_ns / 1e9;
+    int rc = 0;
+    if (opts->benchmarks & BENCH_FLOOR) {
+        struct bench_job line = {.kind = JOB_CACHELINE, .name = "cacheline", .size = CACHE_LINE,
+                                 .expected_s = budget_s + PROCESS_COST_S};
+        rc |= add_job(jobs, &line, err);
+        for (size_t k = 0; k < n_sizes && rc == 0; k++) {
+            struct bench_job copy = {.kind = JOB_MEMCPY, .name = "memcpy", .size = sizes[k],
+                                     .expected_s = budget_s / 4};
+            rc |= add_job(jobs, &copy, err);
+        }
+    }
+    /* The plain cross-check only runs beside latency, which it is there to check. */
+    if (rc == 0 && (opts->benchmarks & BENCH_LATENCY))
+        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LATENCY, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_THROUGHPUT))
+        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_THROUGHPUT, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
+        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
+        static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
+        for (int m = 0; m < 3 && rc == 0; m++) {
+            if (!wanted(opts, mechanisms[m]))
+                continue;
+            for (int k = 0; k < 3 && rc == 0; k++) {
+                size_t size = plan->setup_sizes[k];
+                /* Touching a page costs about a microsecond here; add process start-up. */
+                double per_run = 0.003 + (double)(size / 4096) * 1.5e-6;
+                struct bench_job job = {.kind = JOB_SETUP, .name = mechanisms[m], .size = size,
+                                        .expected_s = per_run * (plan->setup_runs +
+                                                                 plan->setup_warmup) +
+                                                      0.05};
+                rc = add_job(jobs, &job, err);
+            }
+        }
+    }
+    if (rc != 0)
+        bench_jobs_free(jobs);
+    return rc;
+}
+
+static const char *job_benchmark(enum bench_job_kind kind) {
+    switch (kind) {
+    case JOB_CACHELINE:
+    case JOB_MEMCPY:
+        return "floor";
+    case JOB_LATENCY:
+        return "latency";
+    case JOB_CROSSCHECK:
+        return "crosscheck";
+    case JOB_THROUGHPUT:
+        return "throughput";
+    case JOB_WAKEUP:
+        return "wakeup";
+    case JOB_SETUP:
+        break;
+    }
+    return "setup";
+}
+
+void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
+    char rate[32] = "";
+    if (job->kind == JOB_WAKEUP)
+        snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
+    snprintf(buf, len, "%s %s%s%s %zu B%s", job_benchmark(job->kind), job->name,
+             job->notify ? ":" : "", job->notify ? job->notify : "", job->size, rate);
+}
+
+static double per_message(int64_t cpu_ns, uint64_t messages) {
+    return messages ? (double)cpu_ns / (double)messages : NAN;
+}
+
+/* Fills the CPU columns; the peer must have seen exactly the messages this side timed. */
+static int set_cpu(struct bench_row *row, int64_t cpu_a, uint64_t messages,
+                   const struct bench_peer_report *peer, struct shl_error *err) {
+    if (peer->messages != messages)
+        return shl_fail(err, "verify", EBADMSG, "peer received %llu of %llu timed messages",
+                        (unsigned long long)peer->messages, (unsigned long long)messages);
+    row->messages = messages;
+    row->cpu_ns_per_msg_a = per_message(cpu_a, messages);
+    row->cpu_ns_per_msg_b = per_message(peer->cpu_ns, messages);
+    row->cpu_ns_per_msg = per_message(cpu_a + peer->cpu_ns, messages);
+    return 0;
+}
+
+static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
+                        struct bench_row *row, struct shl_error *err) {
+    const struct bench_plan *plan = &env->plan;
+    struct bench_session_config cfg = {
+        .transport = job->transport, .notify = job->notify, .size = job->size, .depth = 1,
+        .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_ECHO};
+    struct bench_pingpong pp = {
+        .warmup = plan->warmup,
+        .min_samples = plan->min_samples,
+        .max_samples = plan->max_samples,
+        .budget_ns = plan->budget_ns,
+        .clock_overhead_ns = env->clock_overhead_ns,
+    };
+    if (job->kind == JOB_WAKEUP) {
+        pp.warmup = WAKEUP_WARMUP;
+        pp.min_samples = pp.max_samples = job->samples;
+        pp.budget_ns = 0;
+        pp.rate_hz = job->rate_hz;
+        row->rate_hz = job->rate_hz;
+    }
+    struct bench_peer_report peer;
+    int rc = bench_session_run(&cfg, bench_pingpong_measure, &pp, &peer, err);
+    if (rc == 0)
+        rc = set_cpu(row, pp.cpu_ns, pp.messages, &peer, err);
+    if (rc == 0) {
+        shl_stats_compute(pp.samples, pp.n, &row->stats);
+        row->batch = pp.batch;
+    }
+    free(pp.samples);
+    return rc;
+}
+
+static int run_stream(const struct bench_job *job, const struct bench_env *env,
+                      struct bench_row *row, struct shl_error *err) {
+    struct bench_session_config cfg = {
+        .transport = job->transport, .notify = job->notify, .size = job->size,
+        .depth = BENCH_STREAM_DEPTH, .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
+        .mode = BENCH_SERVE_SINK};
+    struct bench_stream st = {
+        .min_rounds = 3,
+        .max_rounds = env->plan.max_samples,
+        .budget_ns = env->plan.stream_budget_ns,
+    };
+    struct bench_peer_report peer;
+    int rc = bench_session_run(&cfg, bench_stream_measure, &st, &peer, err);
+    if (rc == 0)
+        rc = set_cpu(row, st.cpu_ns, st.messages, &peer, err);
+    if (rc == 0)
+        shl_stats_compute(st.samples, st.n, &row->stats);
+    free(st.samples);
+    return rc;
+}
+
+static int run_floor(const struct bench_job *job, const struct bench_env *env,
+                     struct bench_row *row, struct shl_error *err) {
+    struct bench_floor_plan plan = {
+        .warmup = env->plan.warmup,
+        .min_samples = env->plan.min_samples,
+        .max_samples = env->plan.max_samples,
+        .budget_ns = job->kind == JOB_MEMCPY ? env->plan.budget_ns / 4 : env->plan.budget_ns,
+        .clock_overhead_ns = env->clock_overhead_ns,
+        .peer_cpu = env->cpu_b,
+        .timeout_ms = env->timeout_ms,
+    };
+    struct bench_floor_result out;
+    struct bench_peer_report peer;
+    int rc;
+    if (job->kind == JOB_MEMCPY) {
+        rc = bench_floor_memcpy(&plan, job->size, &out, err);
+        row->messages = out.messages;
+    } else {
+        rc = bench_floor_cacheline(&plan, &out, &peer, err);
+        /* The spinning peer also spins while this side reads the clock between batches, so
+         * its figure is per bounce of the whole measurement, warm-up excluded. */
+        if (rc == 0) {
+            row->messages = out.messages;
+            row->cpu_ns_per_msg_a = per_message(out.cpu_ns, out.messages);
+            row->cpu_ns_per_msg_b = per_message(peer.cpu_ns, peer.messages);
+            row->cpu_ns_per_msg = row->cpu_ns_per_msg_a + row->cpu_ns_per_msg_b;
+        }
+    }
+    if (rc == 0) {
+        shl_stats_compute(out.samples, out.n, &row->stats);
+        row->batch = out.batch;
+    }
+    free(out.samples);
+    return rc;
+}
+
+static int run_crosscheck(const struct bench_job *job, const struct bench_env *env,
+                          struct bench_row *row, struct shl_error *err) {
+    struct bench_crosscheck cc = {
+        .size = job->size,
+        .warmup = env->plan.warmup,
+        .min_samples = env->plan.min_samples,
+        .max_samples = env->plan.max_samples,
+        .budget_ns = env->plan.budget_ns,
+        .peer_cpu = env->cpu_b,
+        .timeout_ms = env->timeout_ms,
+    };
+    int rc = bench_crosscheck_run(job->name, &cc, err);
+    if (rc == 0) {
+        shl_stats_compute(cc.samples, cc.n, &row->stats);
+        row->messages = cc.n;
+    }
+    free(cc.samples);
+    return rc;
+}
+
+static int run_setup(const struct bench_job *job, const struct bench_env *env,
+                     struct bench_row *row, struct shl_error *err) {
+    if (env->shmlab == NULL)
+        return shl_fail(err, "setup", ENOENT, "no shmlab binary in this build");
+    char json[4096];
+    snprintf(json, sizeof json, "%s/hyperfine-%s-%zu.json", env->out_dir, job->name, job->size);
+    struct bench_setup s = {
+        .hyperfine = env->hyperfine,
+        .shmlab = env->shmlab,
+        .mechanism = job->name,
+        .size = job->size,
+        .runs = env->plan.setup_runs,
+        .warmup = env->plan.setup_warmup,
+        .json_path = json,
+    };
+    int rc = bench_setup_run(&s, err);
+    if (rc == 0) {
+        shl_stats_compute(s.samples, s.n, &row->stats);
+        row->messages = s.n;
+    }
+    free(s.samples);
+    return rc;
+}
+
+int bench_job_run(const struct bench_job *job, const struct bench_env *env,
+                  struct bench_row *row, struct shl_error *err) {
+    int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
+    bench_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
+                   throughput ? "MB/s" : "ns");
+    switch (job->kind) {
+    case JOB_LATENCY:
+    case JOB_WAKEUP:
+        return run_pingpong(job, env, row, err);
+    case JOB_THROUGHPUT:
+        return run_stream(job, env, row, err);
+    case JOB_CACHELINE:
+    case JOB_MEMCPY:
+        return run_floor(job, env, row, err);
+    case JOB_CROSSCHECK:
+        return run_crosscheck(job, env, row, err);
+    case JOB_SETUP:
+        break;
+    }
+    return run_setup(job, env, row, err);
+}
+
+void bench_results_add_ratios(struct bench_results *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        struct bench_row *row = &r->rows[i];
+        const struct bench_row *ref = NULL;
+        const char *ref_name = NULL;
+        int shared_memory = row->notify[0] != '\0';
+        if (strcmp(row->benchmark, "latency") == 0 && shared_memory) {
+            ref = bench_results_find(r, "floor", "cacheline", NULL, CACHE_LINE);
+            ref_name = "cacheline";
+        } else if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
+            ref = bench_results_find(r, "floor", "memcpy", NULL, row->size);
+            ref_name = "memcpy";
+        } else if (strcmp(row->benchmark, "crosscheck") == 0) {
+            ref = bench_results_find(r, "latency", row->transport, NULL, row->size);
+            ref_name = "latency";
+        }
+        if (ref == NULL || ref->stats.n == 0 || row->stats.n == 0)
+            continue;
+        row->ratio = row->stats.p50 / ref->stats.p50;
+        snprintf(row->ratio_to, sizeof row->ratio_to, "%s", ref_name);
+    }
+}

@@ -1,0 +1,66 @@
+/* The run as a list of jobs (one per configuration: benchmark, transport, strategy, size,
+ * rate), each turned into one results row. Planning the list first gives the progress line
+ * its estimate of the time left. */
+#ifndef SHMLAB_BENCH_DRIVER_H
+#define SHMLAB_BENCH_DRIVER_H
+
+#include <stddef.h>
+
+#include "bench/bench_options.h"
+#include "bench/bench_results.h"
+#include "src/transport/shl_transport.h"
+
+enum bench_job_kind {
+    JOB_CACHELINE,
+    JOB_MEMCPY,
+    JOB_LATENCY,
+    JOB_CROSSCHECK,
+    JOB_THROUGHPUT,
+    JOB_WAKEUP,
+    JOB_SETUP,
+};
+
+struct bench_job {
+    enum bench_job_kind kind;
+    const struct shl_transport *transport; /* channel jobs */
+    const char *name;                      /* transport or mechanism name */
+    const char *notify;                    /* NULL for kernel transports */
+    size_t size;
+    double rate_hz;                        /* wakeup */
+    size_t samples;                        /* wakeup: exact count */
+    double expected_s;                     /* for the time-left estimate */
+};
+
+/* What every job needs to know about the run. */
+struct bench_env {
+    struct bench_plan plan;
+    int cpu_a, cpu_b;          /* -1: unpinned */
+    int timeout_ms;
+    double clock_overhead_ns;
+    const char *shmlab;        /* NULL: set-up cost cannot be measured */
+    const char *hyperfine;
+    const char *out_dir;
+};
+
+struct bench_jobs {
+    struct bench_job *jobs;
+    size_t n, cap;
+};
+
+/* Every job the options ask for, in the order they run (the floor first). */
+int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *env,
+                    struct bench_jobs *jobs, struct shl_error *err);
+void bench_jobs_free(struct bench_jobs *jobs);
+
+/* Runs one job and fills its row. */
+int bench_job_run(const struct bench_job *job, const struct bench_env *env,
+                  struct bench_row *row, struct shl_error *err);
+
+/* "latency pipe 64 B", "wakeup posix:futex 64 B @ 1000 Hz"... */
+void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
+
+/* Ratios that need the whole run: shared-memory latency to the cache-line floor, shared-
+ * memory throughput to memcpy at the same size, crosscheck to its shmlab counterpart. */
+void bench_results_add_ratios(struct bench_results *r);
+
+#endif

@@ -1,0 +1,325 @@
+/* `bazel run //bench:all`: the benchmark driver. The only place that prints or exits. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/bench_context.h"
+#include "bench/bench_driver.h"
+#include "bench/bench_options.h"
+#include "bench/bench_peer.h"
+#include "bench/bench_results.h"
+#include "src/timing/shl_clock.h"
+#include "src/timing/shl_pin.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig) {
+    interrupted = sig;
+    bench_peer_kill_running();
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: a blocked call returns and the run stops */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A vanished peer shows as EPIPE from send, not as a dead driver. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void usage_error(const char *msg) {
+    fprintf(stderr, "bench: %s\n", msg);
+    exit(2);
+}
+
+static int mkdir_p(const char *path) {
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -1;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Default bench-out/ in the workspace; a relative --out is taken from where `bazel run` was
+ * typed, not from the runfiles tree Bazel runs us in. */
+static void resolve_out_dir(const char *given, char *buf, size_t len) {
+    const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
+    const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
+    if (given == NULL)
+        snprintf(buf, len, "%s/bench-out", workspace ? workspace : ".");
+    else if (given[0] != '/' && cwd != NULL)
+        snprintf(buf, len, "%s/%s", cwd, given);
+    else
+        snprintf(buf, len, "%s", given);
+}
+
+/* A file that `bazel run` put in our runfiles (a data dependency), or NULL. */
+static const char *runfile(const char *argv0, const char *rel, char *buf, size_t len) {
+    const char *dir = getenv("RUNFILES_DIR");
+    if (dir != NULL) {
+        snprintf(buf, len, "%s/shmlab/%s", dir, rel);
+        if (access(buf, X_OK) == 0)
+            return buf;
+    }
+    snprintf(buf, len, "%s.runfiles/shmlab/%s", argv0, rel);
+    if (access(buf, X_OK) == 0)
+        return buf;
+    snprintf(buf, len, "%s", rel);
+    return access(buf, X_OK) == 0 ? buf : NULL;
+}
+
+static void format_duration(double s, char *buf, size_t len) {
+    if (s >= 60)
+        snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else
+        snprintf(buf, len, "%.0fs", s);
+}
+
+static void format_figure(const struct bench_row *row, char *buf, size_t len) {
+    if (row->stats.n == 0)
+        snprintf(buf, len, "no samples");
+    else if (strcmp(row->unit, "MB/s") == 0)
+        snprintf(buf, len, "p50 %.0f MB/s", row->stats.p50);
+    else if (row->stats.p50 >= 1e6)
+        snprintf(buf, len, "p50 %.2f ms", row->stats.p50 / 1e6);
+    else if (row->stats.p50 >= 1e3)
+        snprintf(buf, len, "p50 %.2f us, p99 %.2f us", row->stats.p50 / 1e3,
+                 row->stats.p99 / 1e3);
+    else
+        snprintf(buf, len, "p50 %.0f ns, p99 %.0f ns", row->stats.p50, row->stats.p99);
+}
+
+static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
+                       struct bench_context *ctx) {
+    struct shl_error err = {0};
+    int count, first, second;
+    if (shl_cpus_allowed(&count, &first, &second, &err) != 0)
+        return -1;
+    if (opts->cpu_a >= 0) {
+        char msg[96];
+        if (!shl_cpu_allowed(opts->cpu_a) || !shl_cpu_allowed(opts->cpu_b)) {
+            snprintf(msg, sizeof msg, "--cpus: CPU %d or %d is not available to this process",
+                     opts->cpu_a, opts->cpu_b);
+            usage_error(msg);
+        }
+        env->cpu_a = opts->cpu_a;
+        env->cpu_b = opts->cpu_b;
+    } else if (count >= 2) {
+        env->cpu_a = first;
+        env->cpu_b = second;
+    } else {
+        env->cpu_a = env->cpu_b = -1;
+        bench_context_note(ctx, "unpinned: only one CPU available, so round trips include "
+                                "scheduler hand-offs");
+    }
+    ctx->pinned = env->cpu_a >= 0;
+    ctx->cpu_a = env->cpu_a;
+    ctx->cpu_b = env->cpu_b;
+    if (env->cpu_a >= 0 && shl_pin_to_cpu(env->cpu_a, &err) != 0)
+        return -1;
+    return 0;
+}
+
+/* The charts: plots/ owns them; its entry point gets the output directory. */
+static void draw_charts(const char *argv0, const char *out_dir, struct bench_context *ctx) {
+    char path[4096];
+    const char *render = runfile(argv0, "plots/render.sh", path, sizeof path);
+    if (render == NULL) {
+        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render.sh is not in this "
+                                                  "build");
+        return;
+    }
+    char command[8300];
+    snprintf(command, sizeof command, "'%s' '%s' >&2", render, out_dir);
+    int status = system(command);
+    if (status == 0)
+        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render.sh");
+    else
+        snprintf(ctx->charts, sizeof ctx->charts, "plots/render.sh failed (status %d)",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static int write_outputs(const struct bench_context *ctx, const struct bench_results *results,
+                         const char *out_dir) {
+    char path[4096];
+    struct shl_error err = {0};
+    char text[256];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    int rc = bench_results_write_json(ctx, results, path, &err);
+    snprintf(path, sizeof path, "%s/results.csv", out_dir);
+    if (rc == 0)
+        rc = bench_results_write_csv(results, path, &err);
+    snprintf(path, sizeof path, "%s/gbench.json", out_dir);
+    if (rc == 0)
+        rc = bench_results_write_gbench(ctx, results, path, &err);
+    if (rc != 0)
+        fprintf(stderr, "bench: writing results: %s\n", shl_error_text(&err, text, sizeof text));
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    struct bench_options opts;
+    char msg[256];
+    if (bench_options_parse(argc, argv, &opts, msg, sizeof msg) != 0)
+        usage_error(msg);
+    if (opts.help) {
+        fputs(bench_options_usage, stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < opts.n_transports; i++) {
+        static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
+        if (shl_transport_find(opts.transports[i]) != NULL)
+            continue;
+        int mechanism_only = 0; /* set-up cost has mechanisms even without their transport */
+        for (int m = 0; m < 3; m++)
+            mechanism_only |= strcmp(opts.transports[i], mechanisms[m]) == 0;
+        if (!mechanism_only) {
+            snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
+                     opts.transports[i]);
+            usage_error(msg);
+        }
+    }
+    install_signals();
+
+    struct shl_error err = {0};
+    char text[256];
+    struct bench_context ctx;
+    struct bench_env env;
+    memset(&env, 0, sizeof env);
+    if (bench_context_collect(&ctx, &err) != 0 || choose_cpus(&opts, &env, &ctx) != 0 ||
+        shl_clock_overhead_ns(10001, &env.clock_overhead_ns, &err) != 0 ||
+        shl_clock_resolution_ns(&ctx.clock_resolution_ns, &err) != 0) {
+        fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
+        return 1;
+    }
+    bench_plan_for(opts.mode, &env.plan);
+    env.timeout_ms = opts.timeout_ms;
+    ctx.mode = bench_mode_name(opts.mode);
+    ctx.clock = SHL_CLOCK_NAME;
+    ctx.timer_overhead_ns = env.clock_overhead_ns;
+    ctx.timeout_ms = opts.timeout_ms;
+
+    char out_dir[4096], shmlab_path[4096];
+    resolve_out_dir(opts.out_dir, out_dir, sizeof out_dir);
+    if (mkdir_p(out_dir) != 0) {
+        fprintf(stderr, "bench: cannot create %s: %s\n", out_dir, strerror(errno));
+        return 1;
+    }
+    env.out_dir = out_dir;
+    env.hyperfine = "hyperfine";
+    env.shmlab = runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
+
+    struct bench_jobs jobs;
+    if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0) {
+        fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
+        return 1;
+    }
+    double expected_total = 0;
+    for (size_t i = 0; i < jobs.n; i++)
+        expected_total += jobs.jobs[i].expected_s;
+    fprintf(stderr,
+            "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns; "
+            "%s; results in %s\n",
+            ctx.mode, jobs.n, expected_total, SHL_CLOCK_NAME, env.clock_overhead_ns,
+            ctx.pinned ? "pinned" : "unpinned", out_dir);
+    if (ctx.pinned)
+        fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
+                env.cpu_a, env.cpu_b);
+
+    struct bench_results results = {0};
+    int failures = 0;
+    const char *failed_transport = NULL, *failed_notify = NULL;
+    int64_t start = shl_now_ns();
+    double expected_done = 0;
+    for (size_t i = 0; i < jobs.n && !interrupted; i++) {
+        const struct bench_job *job = &jobs.jobs[i];
+        char what[128];
+        bench_job_describe(job, what, sizeof what);
+        /* After a failure the same transport and strategy is not tried again: a broken
+         * transport would otherwise cost a timeout per configuration. */
+        if (failed_transport != NULL && job->transport != NULL &&
+            strcmp(job->name, failed_transport) == 0 &&
+            (job->notify == failed_notify ||
+             (job->notify && failed_notify && strcmp(job->notify, failed_notify) == 0))) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped after the failure above\n", i + 1, jobs.n,
+                    what);
+            expected_done += job->expected_s;
+            continue;
+        }
+        struct bench_row row;
+        if (job->kind == JOB_SETUP && env.shmlab == NULL) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: no shmlab binary in this build\n", i + 1,
+                    jobs.n, what);
+            expected_done += job->expected_s;
+            continue;
+        }
+        int rc = bench_job_run(job, &env, &row, &err);
+        if (rc == 0 && bench_results_add(&results, &row, &err) != 0)
+            rc = -1;
+        expected_done += job->expected_s;
+        double elapsed = (double)(shl_now_ns() - start) / 1e9;
+        double left = (expected_total - expected_done) * (elapsed / expected_done);
+        char left_text[32];
+        format_duration(left, left_text, sizeof left_text);
+        if (rc != 0) {
+            if (interrupted)
+                break;
+            fprintf(stderr, "[%3zu/%zu] %s: FAILED: %s\n", i + 1, jobs.n, what,
+                    shl_error_text(&err, text, sizeof text));
+            bench_context_note(&ctx, "FAILED %s: %s", what,
+                               shl_error_text(&err, text, sizeof text));
+            failures++;
+            failed_transport = job->transport ? job->name : NULL;
+            failed_notify = job->notify;
+            continue;
+        }
+        char figure[96];
+        format_figure(&row, figure, sizeof figure);
+        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs.n, what, figure,
+                row.stats.n, row.batch > 1 ? ", batched" : "",
+                isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left_text);
+    }
+    bench_jobs_free(&jobs);
+    if (interrupted) {
+        fprintf(stderr, "bench: interrupted by signal %d; peers killed, nothing written\n",
+                (int)interrupted);
+        bench_results_free(&results);
+        return 128 + (int)interrupted;
+    }
+    if (env.shmlab == NULL && (opts.benchmarks & BENCH_SETUP))
+        bench_context_note(&ctx, "setup: not measured, no shmlab binary in this build");
+    bench_results_add_ratios(&results);
+    if (opts.no_plots)
+        snprintf(ctx.charts, sizeof ctx.charts, "not drawn: --no-plots");
+    /* Results first, so the charts read them. */
+    int rc = write_outputs(&ctx, &results, out_dir);
+    if (rc == 0 && !opts.no_plots) {
+        draw_charts(argv[0], out_dir, &ctx);
+        rc = write_outputs(&ctx, &results, out_dir);
+    }
+    double total = (double)(shl_now_ns() - start) / 1e9;
+    fprintf(stderr, "bench: %zu rows in %.1f s -> %s/results.json (charts: %s)\n", results.n,
+            total, out_dir, ctx.charts);
+    bench_results_free(&results);
+    if (failures > 0) {
+        fprintf(stderr, "bench: %d configuration%s FAILED (see above)\n", failures,
+                failures == 1 ? "" : "s");
+        return 1;
+    }
+    return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,313 @@
+#include "bench/bench_options.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char bench_options_usage[] =
+    "usage: bench [--quick | --full] [--sizes LIST] [--cpus A,B] [--out DIR]\n"
+    "             [--transports LIST] [--benchmarks LIST] [--timeout-ms MS] [--no-plots]\n"
+    "\n"
+    "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
+    "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
+    "at 10 kHz / 1 kHz / 100 Hz, CPU per message, the cache-line and memcpy floor, set-up\n"
+    "cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
+    "\n"
+    "  --quick            every transport and strategy, fewer sizes and samples (<= 60 s)\n"
+    "  --full             more sizes and samples (publication quality; slow)\n"
+    "  --sizes LIST       message sizes, comma-separated, multiples of 8 from 8 to 64M;\n"
+    "                     suffixes K and M (e.g. 64,4K,1M)\n"
+    "  --cpus A,B         pin the two processes to CPUs A and B (default: the first two\n"
+    "                     CPUs this process may use; no pinning with only one)\n"
+    "  --out DIR          where results go (default: bench-out/ in the workspace)\n"
+    "  --transports LIST  only these transports (e.g. pipe,posix)\n"
+    "  --benchmarks LIST  only these of latency,throughput,wakeup,floor,setup,crosscheck\n"
+    "  --timeout-ms MS    a peer that is silent this long fails the run (default 3000)\n"
+    "  --no-plots         write results but do not draw the charts\n"
+    "  --help             this text\n"
+    "\n"
+    "Writes results.json, results.csv and gbench.json (see bench/RESULTS.md).\n"
+    "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n";
+
+const double bench_wakeup_rates_hz[3] = {10000.0, 1000.0, 100.0};
+
+static int fail(char *msg, size_t msg_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *msg, size_t msg_len, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, msg_len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* A decimal count with an optional K or M suffix (binary multiples). */
+static int parse_size(const char *text, size_t *out) {
+    if (text[0] < '0' || text[0] > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno != 0)
+        return -1;
+    unsigned long long scale = 1;
+    if (*end == 'K' || *end == 'k')
+        scale = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        scale = 1024 * 1024, end++;
+    if (*end != '\0' || value > BENCH_MAX_SIZE / scale)
+        return -1;
+    *out = (size_t)(value * scale);
+    return 0;
+}
+
+static int parse_int(const char *text, long min, long max, long *out) {
+    if (text[0] == '\0')
+        return -1;
+    errno = 0;
+    char *end;
+    long value = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || value < min || value > max)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+/* Calls item() for each comma-separated element of list; empty elements are errors. */
+static int split_list(const char *list, char *msg, size_t msg_len, const char *what,
+                      int (*item)(const char *, void *, char *, size_t), void *ctx) {
+    char copy[512];
+    if (strlen(list) >= sizeof copy)
+        return fail(msg, msg_len, "%s: list too long", what);
+    strcpy(copy, list);
+    char *cursor = copy;
+    for (;;) {
+        char *comma = strchr(cursor, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        if (*cursor == '\0')
+            return fail(msg, msg_len, "%s: empty element in '%s'", what, list);
+        if (item(cursor, ctx, msg, msg_len) != 0)
+            return -1;
+        if (comma == NULL)
+            return 0;
+        cursor = comma + 1;
+    }
+}
+
+static int add_size(const char *text, void *ctx, char *msg, size_t msg_len) {
+    struct bench_options *opts = ctx;
+    size_t size;
+    if (parse_size(text, &size) != 0 || size < BENCH_MIN_SIZE || size % 8 != 0)
+        return fail(msg, msg_len,
+                    "--sizes: '%s' is not a multiple of 8 from 8 to 64M (K and M allowed)",
+                    text);
+    if (opts->n_sizes == BENCH_MAX_SIZES)
+        return fail(msg, msg_len, "--sizes: at most %d sizes", BENCH_MAX_SIZES);
+    opts->sizes[opts->n_sizes++] = size;
+    return 0;
+}
+
+static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len) {
+    struct bench_options *opts = ctx;
+    if (strlen(text) >= BENCH_NAME_LEN)
+        return fail(msg, msg_len, "--transports: '%s' is too long", text);
+    if (opts->n_transports == BENCH_MAX_TRANSPORTS)
+        return fail(msg, msg_len, "--transports: at most %d", BENCH_MAX_TRANSPORTS);
+    strcpy(opts->transports[opts->n_transports++], text);
+    return 0;
+}
+
+static const char *const benchmark_names[] = {"latency", "throughput", "wakeup",
+                                              "floor",   "setup",      "crosscheck"};
+
+static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
+    struct bench_options *opts = ctx;
+    for (unsigned i = 0; i < sizeof benchmark_names / sizeof *benchmark_names; i++) {
+        if (strcmp(text, benchmark_names[i]) == 0) {
+            opts->benchmarks |= 1u << i;
+            return 0;
+        }
+    }
+    return fail(msg, msg_len,
+                "--benchmarks: unknown '%s' (latency, throughput, wakeup, floor, setup, "
+                "crosscheck)",
+                text);
+}
+
+static int parse_cpus(const char *text, struct bench_options *opts, char *msg,
+                      size_t msg_len) {
+    char copy[64];
+    const char *comma = strchr(text, ',');
+    long a, b;
+    if (strlen(text) >= sizeof copy || comma == NULL)
+        return fail(msg, msg_len, "--cpus: expected A,B (two CPU numbers), got '%s'", text);
+    strcpy(copy, text);
+    copy[comma - text] = '\0';
+    if (parse_int(copy, 0, 1023, &a) != 0 || parse_int(comma + 1, 0, 1023, &b) != 0)
+        return fail(msg, msg_len, "--cpus: expected A,B (two CPU numbers), got '%s'", text);
+    if (a == b)
+        return fail(msg, msg_len, "--cpus: A and B must differ (got %ld twice)", a);
+    opts->cpu_a = (int)a;
+    opts->cpu_b = (int)b;
+    return 0;
+}
+
+int bench_options_parse(int argc, char *const argv[], struct bench_options *opts, char *msg,
+                        size_t msg_len) {
+    memset(opts, 0, sizeof *opts);
+    opts->mode = BENCH_MODE_DEFAULT;
+    opts->cpu_a = opts->cpu_b = -1;
+    opts->timeout_ms = 3000;
+    int mode_given = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        /* Options that take a value accept "--opt VALUE" and "--opt=VALUE". */
+        const char *value = NULL;
+        char name[32];
+        const char *eq = strchr(arg, '=');
+        if (strncmp(arg, "--", 2) == 0 && eq != NULL && (size_t)(eq - arg) < sizeof name) {
+            memcpy(name, arg, (size_t)(eq - arg));
+            name[eq - arg] = '\0';
+            value = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", arg);
+        }
+        int takes_value = strcmp(name, "--sizes") == 0 || strcmp(name, "--cpus") == 0 ||
+                          strcmp(name, "--out") == 0 || strcmp(name, "--transports") == 0 ||
+                          strcmp(name, "--benchmarks") == 0 ||
+                          strcmp(name, "--timeout-ms") == 0;
+        if (takes_value && value == NULL) {
+            if (i + 1 >= argc)
+                return fail(msg, msg_len, "%s needs a value", name);
+            value = argv[++i];
+        } else if (!takes_value && value != NULL) {
+            return fail(msg, msg_len, "%s takes no value", name);
+        }
+
+        if (strcmp(name, "--quick") == 0 || strcmp(name, "--full") == 0) {
+            enum bench_mode mode = name[2] == 'q' ? BENCH_MODE_QUICK : BENCH_MODE_FULL;
+            if (mode_given && opts->mode != mode)
+                return fail(msg, msg_len, "--quick and --full exclude each other");
+            opts->mode = mode;
+            mode_given = 1;
+        } else if (strcmp(name, "--sizes") == 0) {
+            opts->n_sizes = 0;
+            if (split_list(value, msg, msg_len, "--sizes", add_size, opts) != 0)
+                return -1;
+        } else if (strcmp(name, "--cpus") == 0) {
+            if (parse_cpus(value, opts, msg, msg_len) != 0)
+                return -1;
+        } else if (strcmp(name, "--out") == 0) {
+            if (value[0] == '\0')
+                return fail(msg, msg_len, "--out: empty directory name");
+            opts->out_dir = value;
+        } else if (strcmp(name, "--transports") == 0) {
+            opts->n_transports = 0;
+            if (split_list(value, msg, msg_len, "--transports", add_transport, opts) != 0)
+                return -1;
+        } else if (strcmp(name, "--benchmarks") == 0) {
+            opts->benchmarks = 0;
+            if (split_list(value, msg, msg_len, "--benchmarks", add_benchmark, opts) != 0)
+                return -1;
+        } else if (strcmp(name, "--timeout-ms") == 0) {
+            long ms;
+            if (parse_int(value, 100, 600000, &ms) != 0)
+                return fail(msg, msg_len, "--timeout-ms: '%s' is not a number from 100 to 600000",
+                            value);
+            opts->timeout_ms = (int)ms;
+        } else if (strcmp(name, "--no-plots") == 0) {
+            opts->no_plots = 1;
+        } else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+            opts->help = 1;
+        } else if (arg[0] == '-') {
+            return fail(msg, msg_len, "unknown option '%s' (see --help)", arg);
+        } else {
+            return fail(msg, msg_len, "unexpected argument '%s' (see --help)", arg);
+        }
+    }
+    if (opts->benchmarks == 0)
+        opts->benchmarks = BENCH_ALL;
+    return 0;
+}
+
+const char *bench_mode_name(enum bench_mode mode) {
+    switch (mode) {
+    case BENCH_MODE_QUICK:
+        return "quick";
+    case BENCH_MODE_FULL:
+        return "full";
+    case BENCH_MODE_DEFAULT:
+        break;
+    }
+    return "default";
+}
+
+void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {
+    memset(plan, 0, sizeof *plan);
+    plan->wakeup_size = 64;
+    plan->setup_sizes[0] = 4096;
+    plan->setup_sizes[1] = 1 << 20;
+    plan->setup_sizes[2] = 64 << 20;
+    plan->crosscheck_sizes[0] = 64;
+    plan->crosscheck_sizes[1] = 4096;
+    switch (mode) {
+    case BENCH_MODE_QUICK: {
+        static const size_t sizes[] = {64, 4096, 1 << 20};
+        memcpy(plan->default_sizes, sizes, sizeof sizes);
+        plan->n_default_sizes = 3;
+        plan->warmup = 20;
+        plan->min_samples = 20;
+        plan->max_samples = 400;
+        plan->budget_ns = 40000000;
+        plan->stream_budget_ns = 40000000;
+        plan->wakeup_samples[0] = 50;
+        plan->wakeup_samples[1] = 20;
+        plan->wakeup_samples[2] = 5;
+        plan->n_crosscheck_sizes = 1;
+        plan->setup_runs = 3;
+        plan->setup_warmup = 1;
+        break;
+    }
+    case BENCH_MODE_FULL: {
+        size_t n = 0;
+        for (size_t size = 8; size <= (1u << 20); size *= 2)
+            plan->default_sizes[n++] = size;
+        plan->n_default_sizes = n;
+        plan->warmup = 2000;
+        plan->min_samples = 200;
+        plan->max_samples = 200000;
+        plan->budget_ns = 3000000000;
+        plan->stream_budget_ns = 2000000000;
+        plan->wakeup_samples[0] = 5000;
+        plan->wakeup_samples[1] = 2000;
+        plan->wakeup_samples[2] = 500;
+        plan->n_crosscheck_sizes = 2;
+        plan->setup_runs = 30;
+        plan->setup_warmup = 5;
+        break;
+    }
+    case BENCH_MODE_DEFAULT: {
+        /* 8 B, then powers of 4 from 64 B to 1 MiB: 64 B and 1 MiB are where the targets
+         * are stated. */
+        static const size_t sizes[] = {8, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20};
+        memcpy(plan->default_sizes, sizes, sizeof sizes);
+        plan->n_default_sizes = sizeof sizes / sizeof *sizes;
+        plan->warmup = 200;
+        plan->min_samples = 30;
+        plan->max_samples = 5000;
+        plan->budget_ns = 250000000;
+        plan->stream_budget_ns = 150000000;
+        plan->wakeup_samples[0] = 500;
+        plan->wakeup_samples[1] = 200;
+        plan->wakeup_samples[2] = 40;
+        plan->n_crosscheck_sizes = 2;
+        plan->setup_runs = 10;
+        plan->setup_warmup = 2;
+        break;
+    }
+    }
+}

@@ -1,0 +1,62 @@
+#include "bench/bench_stream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "src/timing/shl_clock.h"
+
+/* About 4 MiB per round (so the closing acknowledgement is a small part of it), within
+ * bounds that keep tiny messages from taking forever and big ones from being a handful. */
+static size_t messages_per_round(size_t size) {
+    size_t n = (size_t)(4u << 20) / size;
+    if (n < 16)
+        n = 16;
+    if (n > 4096)
+        n = 4096;
+    return n;
+}
+
+static int round_of(struct bench_sender *s, size_t count, uint64_t first_flags,
+                    struct shl_error *err) {
+    for (size_t m = 0; m < count; m++) {
+        uint64_t flags = m == 0 ? first_flags : 0;
+        if (m + 1 == count)
+            flags |= BENCH_WORD_ACK;
+        if (bench_sender_push(s, flags, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
+    struct bench_stream *st = ctx;
+    st->samples = NULL;
+    st->n = 0;
+    st->per_round = messages_per_round(s->payload.size);
+    /* Warm-up: one round, its first message checked byte for byte. */
+    if (round_of(s, st->per_round, BENCH_WORD_FULL_CHECK, err) != 0)
+        return -1;
+    st->samples = malloc(st->max_rounds * sizeof *st->samples);
+    if (st->samples == NULL)
+        return shl_fail(err, "malloc", ENOMEM, "%zu samples", st->max_rounds);
+    int64_t cpu_before, cpu_after;
+    if (shl_process_cpu_ns(&cpu_before, err) != 0)
+        return -1;
+    double bytes = (double)st->per_round * (double)s->payload.size;
+    int64_t now = shl_now_ns(), deadline = now + st->budget_ns;
+    uint64_t flags = BENCH_WORD_MARK;
+    while (st->n < st->max_rounds && (st->n < st->min_rounds || now < deadline)) {
+        int64_t t0 = now;
+        if (round_of(s, st->per_round, flags, err) != 0)
+            return -1;
+        flags = 0;
+        now = shl_now_ns();
+        st->samples[st->n++] = bytes / (double)(now - t0) * 1000.0;
+    }
+    if (shl_process_cpu_ns(&cpu_after, err) != 0)
+        return -1;
+    st->cpu_ns = cpu_after - cpu_before;
+    st->messages = (uint64_t)st->n * st->per_round;
+    /* The closing message is checked byte for byte and ends the peer's CPU window. */
+    return bench_sender_push(s, BENCH_WORD_FULL_CHECK | BENCH_WORD_MARK | BENCH_WORD_ACK, err);
+}

@@ -1,0 +1,28 @@
+/* Throughput: side A streams messages one way with several in flight; the peer checks each
+ * and acknowledges the last of every round, which ends that round's timing. */
+#ifndef SHMLAB_BENCH_STREAM_H
+#define SHMLAB_BENCH_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench/bench_exchange.h"
+
+#define BENCH_STREAM_DEPTH 8
+
+struct bench_stream {
+    /* plan */
+    size_t min_rounds, max_rounds;
+    int64_t budget_ns;
+    /* result */
+    double *samples;      /* MB/s (10^6 bytes per second) per round; free() */
+    size_t n;
+    size_t per_round;     /* messages per round */
+    int64_t cpu_ns;
+    uint64_t messages;
+};
+
+/* A bench_side_a_fn: ctx is a struct bench_stream. */
+int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
+
+#endif

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End to end: the driver on one kernel transport with tiny settings must write results.json,
+# results.csv and gbench.json with every field the schema (bench/RESULTS.md) promises, and
+# must refuse bad usage with status 2. Checks the output's shape, never its speed.
+set -euo pipefail
+
+driver=$1
+out=${TEST_TMPDIR:-$(mktemp -d)}/bench-out
+fail() { echo "e2e: $*" >&2; exit 1; }
+
+"$driver" --quick --no-plots --transports pipe --sizes 64,4K \
+  --benchmarks latency,throughput,wakeup,floor,crosscheck --out "$out" 2>"$out.log" ||
+  { cat "$out.log" >&2; fail "driver failed"; }
+
+json=$out/results.json
+jq -e . "$json" >/dev/null || fail "results.json is not JSON"
+for key in host kernel cpu_model cpus pinning buffers mode date timer_overhead_ns clock; do
+  jq -e --arg k "$key" '.context | has($k)' "$json" >/dev/null || fail "context lacks $key"
+done
+jq -e '.context.mode == "quick" and .context.timer_overhead_ns > 0' "$json" >/dev/null ||
+  fail "context mode or timer overhead wrong"
+jq -e '.context.buffers.pipe > 0' "$json" >/dev/null || fail "pipe buffer size missing"
+
+# Every row has every field; measured rows have ordered statistics.
+jq -e '.results | length > 0' "$json" >/dev/null || fail "no rows"
+jq -e '[.results[] | has("benchmark","transport","notify","size","unit","n","min","p50","p90",
+        "p99","p999","max","mean","stddev","cpu_ns_per_msg","rate_hz","batch")] | all' \
+  "$json" >/dev/null || fail "a row lacks a field"
+jq -e '[.results[] | select(.n > 0) | .min <= .p50 and .p50 <= .p90 and .p90 <= .p99 and
+        .p99 <= .p999 and .p999 <= .max] | all' "$json" >/dev/null || fail "statistics out of order"
+
+# What was asked for is there.
+want() { jq -e "[.results[] | select($1)] | length >= ${2:-1}" "$json" >/dev/null || fail "missing: $1"; }
+want '.benchmark == "latency" and .transport == "pipe" and .unit == "ns" and .cpu_ns_per_msg > 0' 2
+want '.benchmark == "throughput" and .transport == "pipe" and .unit == "MB/s"' 2
+want '.benchmark == "wakeup" and .rate_hz != null' 3
+want '.benchmark == "floor" and .transport == "cacheline" and .p50 > 0'
+want '.benchmark == "floor" and .transport == "memcpy"' 2
+want '.benchmark == "crosscheck" and .transport == "pipe" and .ratio_to == "latency" and .ratio > 0'
+
+csv=$out/results.csv
+[ "$(head -1 "$csv" | cut -d, -f1-5)" = "benchmark,transport,notify,size,unit" ] || fail "csv header"
+[ "$(($(wc -l <"$csv") - 1))" -eq "$(jq '.results | length' "$json")" ] || fail "csv rows differ"
+
+jq -e '.context and (.benchmarks | length > 0) and ([.benchmarks[] | has("name","real_time",
+        "cpu_time","time_unit","iterations")] | all)' "$out/gbench.json" >/dev/null ||
+  fail "gbench.json lacks what compare.py reads"
+
+# Bad usage: one line on stderr, status 2, nothing run.
+for bad in "--sizes 12" "--bogus" "--cpus 0,0" "--transports nosuch" "--quick --full"; do
+  set +e
+  # shellcheck disable=SC2086
+  msg=$("$driver" $bad 2>&1 >/dev/null)
+  status=$?
+  set -e
+  [ "$status" -eq 2 ] || fail "'$bad' exited $status, not 2"
+  [ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] || fail "'$bad' printed more than one line"
+done
+echo "e2e: ok ($(jq '.results | length' "$json") rows)"

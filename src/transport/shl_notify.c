@@ -1,0 +1,215 @@
+#include "src/transport/shl_notify.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const shl_notify_names[] = {"spin", "futex", "sem", "eventfd", NULL};
+
+int shl_notify_parse(const char *name, enum shl_notify_kind *kind)
+{
+    if (name == NULL) {
+        *kind = SHL_NOTIFY_DEFAULT;
+        return 0;
+    }
+    for (int i = 0; shl_notify_names[i] != NULL; i++) {
+        if (strcmp(shl_notify_names[i], name) == 0) {
+            *kind = (enum shl_notify_kind)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
+                    struct shl_notify_signal *sig, struct shl_error *err)
+{
+    n->kind = kind;
+    n->sig = sig;
+    n->efd = -1;
+    atomic_init(&sig->index, 0);
+    atomic_init(&sig->waiting, 0);
+    if (kind == SHL_NOTIFY_SEM && sem_init(&sig->sem, 1, 0) != 0)
+        return shl_fail(err, "sem_init", errno, "process-shared");
+    if (kind == SHL_NOTIFY_EVENTFD) {
+        n->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (n->efd < 0)
+            return shl_fail(err, "eventfd", errno, NULL);
+    }
+    return 0;
+}
+
+void shl_notify_release(struct shl_notify *n)
+{
+    if (n->efd >= 0)
+        close(n->efd);
+    n->efd = -1;
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* The reason a wait gives up, or 0 to keep waiting. */
+static int give_up(const struct shl_notify_wait *w, long long deadline, struct shl_error *err)
+{
+    if (w->peer_gone(w->arg))
+        return shl_fail(err, "shl_notify_wait", EPIPE, "peer closed or died");
+    if (now_ns() >= deadline)
+        return shl_fail(err, "shl_notify_wait", ETIMEDOUT, "no progress in %d ms",
+                        w->timeout_ms);
+    return 0;
+}
+
+static int spin_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
+                            const struct shl_notify_wait *w, struct shl_error *err)
+{
+    long long deadline = 0; /* read the clock only once a check is due */
+    for (;;) {
+        for (int i = 0; i < SHL_NOTIFY_SPIN_CHECK; i++) {
+            uint32_t v = atomic_load_explicit(&n->sig->index, memory_order_acquire);
+            if (v != seen) {
+                *now = v;
+                return 0;
+            }
+            cpu_relax();
+        }
+        if (deadline == 0)
+            deadline = now_ns() + w->timeout_ms * 1000000LL;
+        else if (give_up(w, deadline, err) != 0)
+            return -1;
+    }
+}
+
+/* Sleeps until woken, the slice ends, or (futex) the index is no longer `seen`. */
+static int sleep_slice(const struct shl_notify *n, uint32_t seen, long long slice_ns,
+                       struct shl_error *err)
+{
+    struct timespec rel = {slice_ns / 1000000000LL, slice_ns % 1000000000LL};
+    switch (n->kind) {
+    case SHL_NOTIFY_FUTEX:
+        if (syscall(SYS_futex, &n->sig->index, FUTEX_WAIT, seen, &rel, NULL, 0) != 0 &&
+            errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
+            return shl_fail(err, "futex", errno, "FUTEX_WAIT");
+        return 0;
+    case SHL_NOTIFY_SEM: {
+        struct timespec abs;
+        clock_gettime(CLOCK_MONOTONIC, &abs);
+        abs.tv_sec += rel.tv_sec;
+        abs.tv_nsec += rel.tv_nsec;
+        if (abs.tv_nsec >= 1000000000L) {
+            abs.tv_sec++;
+            abs.tv_nsec -= 1000000000L;
+        }
+        if (sem_clockwait(&n->sig->sem, CLOCK_MONOTONIC, &abs) != 0 && errno != ETIMEDOUT &&
+            errno != EINTR)
+            return shl_fail(err, "sem_clockwait", errno, NULL);
+        return 0;
+    }
+    case SHL_NOTIFY_EVENTFD: {
+        struct pollfd p = {.fd = n->efd, .events = POLLIN};
+        int ms = (int)((slice_ns + 999999) / 1000000);
+        int ready = poll(&p, 1, ms);
+        if (ready < 0 && errno != EINTR)
+            return shl_fail(err, "poll", errno, "eventfd");
+        uint64_t count;
+        if (ready > 0 && read(n->efd, &count, sizeof count) < 0 && errno != EAGAIN)
+            return shl_fail(err, "read", errno, "eventfd");
+        return 0;
+    }
+    default:
+        return shl_fail(err, "shl_notify_wait", EINVAL, "not a blocking strategy");
+    }
+}
+
+static int block_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
+                             const struct shl_notify_wait *w, struct shl_error *err)
+{
+    long long deadline = now_ns() + w->timeout_ms * 1000000LL;
+    for (;;) {
+        /* The flag goes up before the index is read again (both seq_cst), pairing with
+         * post(): either the poster sees the flag, or this read sees the new index. */
+        atomic_store_explicit(&n->sig->waiting, 1, memory_order_seq_cst);
+        uint32_t v = atomic_load_explicit(&n->sig->index, memory_order_seq_cst);
+        if (v != seen) {
+            atomic_store_explicit(&n->sig->waiting, 0, memory_order_relaxed);
+            *now = v;
+            return 0;
+        }
+        long long left = deadline - now_ns();
+        long long slice = SHL_NOTIFY_SLICE_MS * 1000000LL;
+        int rc = sleep_slice(n, seen, left > 0 && left < slice ? left : slice, err);
+        atomic_store_explicit(&n->sig->waiting, 0, memory_order_relaxed);
+        if (rc != 0)
+            return -1;
+        v = atomic_load_explicit(&n->sig->index, memory_order_acquire);
+        if (v != seen) {
+            *now = v;
+            return 0;
+        }
+        if (give_up(w, deadline, err) != 0)
+            return -1;
+    }
+}
+
+int shl_notify_wait_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
+                          const struct shl_notify_wait *w, struct shl_error *err)
+{
+    uint32_t v = atomic_load_explicit(&n->sig->index, memory_order_acquire);
+    if (v != seen) {
+        *now = v;
+        return 0;
+    }
+    if (n->kind == SHL_NOTIFY_SPIN)
+        return spin_until_moved(n, seen, now, w, err);
+    return block_until_moved(n, seen, now, w, err);
+}
+
+void shl_notify_wake(const struct shl_notify *n)
+{
+    switch (n->kind) {
+    case SHL_NOTIFY_FUTEX:
+        syscall(SYS_futex, &n->sig->index, FUTEX_WAKE, 1, NULL, NULL, 0);
+        break;
+    case SHL_NOTIFY_SEM:
+        sem_post(&n->sig->sem);
+        break;
+    case SHL_NOTIFY_EVENTFD: {
+        uint64_t one = 1;
+        /* A failure can only be EAGAIN, a counter already high: the waiter wakes anyway. */
+        ssize_t ignored = write(n->efd, &one, sizeof one);
+        (void)ignored;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void shl_notify_post(const struct shl_notify *n, uint32_t index)
+{
+    if (n->kind == SHL_NOTIFY_SPIN) {
+        atomic_store_explicit(&n->sig->index, index, memory_order_release);
+        return;
+    }
+    atomic_store_explicit(&n->sig->index, index, memory_order_seq_cst);
+    if (atomic_load_explicit(&n->sig->waiting, memory_order_seq_cst))
+        shl_notify_wake(n);
+}

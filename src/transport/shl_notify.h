@@ -1,0 +1,89 @@
+/* How the side waiting on a shared-memory ring learns that the other side moved an index:
+ * the consumer waits for the head to move (a message arrived), the producer for the tail
+ * (a slot came free). Each index is a shl_notify_signal in the shared segment, one per
+ * cache line, written only by the side that owns the index.
+ *
+ * Strategies (names as listed in shl_notify_names, chosen per channel):
+ *   spin    busy-polls the index with a pause instruction; the clock and the peer are
+ *           checked only every SHL_NOTIFY_SPIN_CHECK spins, so the hot loop makes no call.
+ *           The poster only stores (release): no system call on either side, one core burnt.
+ *   futex   FUTEX_WAIT on the index word itself; the waiter raises a `waiting` flag first
+ *           and the poster calls FUTEX_WAKE only when the flag is up, so a busy peer pays no
+ *           system call.
+ *   sem     the same flag protocol around a process-shared POSIX semaphore (sem_post,
+ *           sem_clockwait on CLOCK_MONOTONIC).
+ *   eventfd the same flag protocol around an eventfd per index (write to wake, poll + read to
+ *           sleep); the eventfds are made before fork and inherited.
+ *
+ * A blocking waiter sleeps at most SHL_NOTIFY_SLICE_MS at a time, then looks at the
+ * peer: a peer killed while this side sleeps cannot wake it, so it is noticed within a
+ * slice. The flag protocol needs sequentially consistent ordering between "index stored"
+ * and "flag read" on the poster's side (and the reverse on the waiter's): without it a
+ * wake-up could be lost. */
+#ifndef SHMLAB_SHL_NOTIFY_H
+#define SHMLAB_SHL_NOTIFY_H
+
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "src/core/shl_error.h"
+
+#define SHL_CACHE_LINE 64
+#define SHL_NOTIFY_SPIN_CHECK 4096
+#define SHL_NOTIFY_SLICE_MS 100
+
+enum shl_notify_kind {
+    SHL_NOTIFY_SPIN,
+    SHL_NOTIFY_FUTEX,
+    SHL_NOTIFY_SEM,
+    SHL_NOTIFY_EVENTFD,
+};
+
+/* NULL-terminated, in enum order; the first blocking one is the default. */
+extern const char *const shl_notify_names[];
+#define SHL_NOTIFY_DEFAULT SHL_NOTIFY_FUTEX
+
+/* name -> kind (NULL gives the default); -1 for an unknown name. */
+int shl_notify_parse(const char *name, enum shl_notify_kind *kind);
+
+/* One index and what it takes to wake the side waiting for it to move. Lives in shared
+ * memory; a whole cache line of its own. */
+struct shl_notify_signal {
+    _Alignas(SHL_CACHE_LINE) _Atomic uint32_t index;
+    _Atomic uint32_t waiting; /* the waiter is asleep, or about to be */
+    sem_t sem;                /* SHL_NOTIFY_SEM only */
+};
+
+/* The process-local half of a signal and what a waiter needs to give up. */
+struct shl_notify {
+    enum shl_notify_kind kind;
+    struct shl_notify_signal *sig;
+    int efd; /* SHL_NOTIFY_EVENTFD only, else -1 */
+};
+
+struct shl_notify_wait {
+    int timeout_ms;
+    int (*peer_gone)(void *arg); /* nonzero when the peer closed or died */
+    void *arg;
+};
+
+/* In the creating process, before fork: sets up sig (zeroed) for `kind`. */
+int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
+                    struct shl_notify_signal *sig, struct shl_error *err);
+/* Releases what init made (the eventfd; a semaphore needs nothing on Linux). */
+void shl_notify_release(struct shl_notify *n);
+
+/* Waits until the index differs from `seen` and returns its new value in *now (acquire:
+ * what the poster wrote before moving it is visible). Fails with ETIMEDOUT after
+ * w->timeout_ms, EPIPE once w->peer_gone says so. */
+int shl_notify_wait_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
+                          const struct shl_notify_wait *w, struct shl_error *err);
+
+/* Stores the index (release) and wakes the waiter if it sleeps. */
+void shl_notify_post(const struct shl_notify *n, uint32_t index);
+
+/* Wakes the waiter whatever the flag says (on close, so it notices at once). */
+void shl_notify_wake(const struct shl_notify *n);
+
+#endif

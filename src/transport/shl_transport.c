@@ -1,0 +1,111 @@
+#include "src/transport/shl_transport.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "src/transport/shl_fifo.h"
+#include "src/transport/shl_pipe.h"
+#include "src/transport/shl_shm_transports.h"
+#include "src/transport/shl_tcp.h"
+#include "src/transport/shl_unix_dgram.h"
+#include "src/transport/shl_unix_stream.h"
+
+const struct shl_transport *const shl_transports[] = {
+    &shl_transport_pipe,
+    &shl_transport_fifo,
+    &shl_transport_unix_stream,
+    &shl_transport_unix_dgram,
+    &shl_transport_tcp,
+    &shl_transport_mmap,
+    &shl_transport_sysv,
+    &shl_transport_posix,
+    NULL,
+};
+
+const struct shl_transport *shl_transport_find(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; shl_transports[i] != NULL; i++)
+        if (strcmp(shl_transports[i]->name, name) == 0)
+            return shl_transports[i];
+    return NULL;
+}
+
+static int notify_offered(const struct shl_transport *t, const char *notify)
+{
+    if (notify == NULL)
+        return 1;
+    if (t->notify == NULL)
+        return 0;
+    for (size_t i = 0; t->notify[i] != NULL; i++)
+        if (strcmp(t->notify[i], notify) == 0)
+            return 1;
+    return 0;
+}
+
+int shl_channel_create(struct shl_channel *ch, const struct shl_transport *t,
+                       const struct shl_channel_spec *spec, struct shl_error *err)
+{
+    memset(ch, 0, sizeof *ch);
+    if (t == NULL || spec == NULL)
+        return shl_fail(err, "shl_channel_create", EINVAL, "no transport or spec");
+    if (spec->max_msg == 0 || spec->depth == 0 || spec->timeout_ms <= 0)
+        return shl_fail(err, "shl_channel_create", EINVAL,
+                        "%s: max_msg, depth and timeout_ms must be positive", t->name);
+    if (!notify_offered(t, spec->notify))
+        return shl_fail(err, "shl_channel_create", EINVAL, "%s has no notify strategy %s",
+                        t->name, spec->notify);
+    ch->transport = t;
+    ch->spec = *spec;
+    if (t->create(ch, err) != 0) {
+        /* The transport released whatever it made; a later close must find nothing. */
+        ch->transport = NULL;
+        ch->impl = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int shl_channel_join(struct shl_channel *ch, enum shl_side side, struct shl_error *err)
+{
+    if (ch->transport == NULL || ch->impl == NULL)
+        return shl_fail(err, "shl_channel_join", EBADF, "channel not created or closed");
+    if (side != SHL_SIDE_A && side != SHL_SIDE_B)
+        return shl_fail(err, "shl_channel_join", EINVAL, "side %d", (int)side);
+    ch->side = side;
+    return ch->transport->join(ch, err);
+}
+
+static int check_message(const struct shl_channel *ch, const char *call, size_t len,
+                         struct shl_error *err)
+{
+    if (ch->transport == NULL || ch->impl == NULL)
+        return shl_fail(err, call, EBADF, "channel not created or closed");
+    if (len == 0 || len > ch->spec.max_msg)
+        return shl_fail(err, call, EMSGSIZE, "%s: %zu bytes, max_msg %zu",
+                        ch->transport->name, len, ch->spec.max_msg);
+    return 0;
+}
+
+int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len,
+                     struct shl_error *err)
+{
+    if (check_message(ch, "shl_channel_send", len, err) != 0)
+        return -1;
+    return ch->transport->send(ch, buf, len, err);
+}
+
+int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err)
+{
+    if (check_message(ch, "shl_channel_recv", len, err) != 0)
+        return -1;
+    return ch->transport->recv(ch, buf, len, err);
+}
+
+void shl_channel_close(struct shl_channel *ch)
+{
+    if (ch->transport != NULL && ch->impl != NULL)
+        ch->transport->close(ch);
+    ch->impl = NULL;
+}
