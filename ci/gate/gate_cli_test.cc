@@ -166,9 +166,13 @@ TEST_F(GateCli, SharedMemoryThreeTimesSlowerFails)
     EXPECT_NE(run.out.find("gate: FAIL"), std::string::npos) << run.out;
     for (const char *figure :
          {"latency mmap/spin 64 B p50 / pipe", "latency sysv/futex 4 KiB p50 / pipe",
-          "throughput posix/spin 1 MiB p50 / floor memcpy 1 MiB p50"})
+          "latency posix/futex 64 B p50 / pipe"})
         EXPECT_NE(run.out.find(std::string("  FAIL    ") + figure), std::string::npos)
             << figure << "\n" << run.out;
+    // Too few samples in quick mode to fail on, but shown.
+    EXPECT_NE(run.out.find("  WARN    throughput posix/spin 1 MiB p50 / floor memcpy 1 MiB p50"),
+              std::string::npos)
+        << run.out;
 }
 
 TEST_F(GateCli, KernelTransportSlowerFailsItsOwnRatio)
