@@ -143,29 +143,23 @@ static char *read_file(const char *path, size_t *len)
     return text;
 }
 
-/* Loads and parses one input; prints the one-line reason and returns EXIT_USAGE if not. */
-static int load_results(const char *path, struct shl_gate_results **results, FILE *errout)
+typedef int parse_fn(const char *text, size_t len, void *out, struct shl_error *err);
+
+static int parse_results(const char *text, size_t len, void *out, struct shl_error *err)
 {
-    size_t len;
-    char *text = read_file(path, &len);
-    if (text == NULL) {
-        fprintf(errout, "gate: cannot read results '%s': %s\n", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    struct shl_error err = {0};
-    int rc = shl_gate_results_parse(text, len, results, &err);
-    free(text);
-    if (rc != 0) {
-        fprintf(errout, "gate: results '%s': %s\n", path, err.detail[0] ? err.detail :
-                strerror(err.errnum));
-        return EXIT_USAGE;
-    }
-    return 0;
+    return shl_gate_results_parse(text, len, out, err);
 }
 
-/* As load_results; a baseline that does not exist is fine only when `may_be_absent`. */
-static int load_baseline(const char *path, bool may_be_absent, struct shl_gate_baseline *baseline,
-                         bool *present, FILE *errout)
+static int parse_baseline(const char *text, size_t len, void *out, struct shl_error *err)
+{
+    return shl_gate_baseline_parse(text, len, out, err);
+}
+
+/* Reads and parses one input ("results" or "baseline"); on failure prints the one-line
+ * reason and returns EXIT_USAGE. A file that does not exist is fine (*present false) only
+ * when `may_be_absent`. */
+static int load(const char *what, const char *path, parse_fn *parse, void *out,
+                bool may_be_absent, bool *present, FILE *errout)
 {
     size_t len;
     char *text = read_file(path, &len);
@@ -173,15 +167,15 @@ static int load_baseline(const char *path, bool may_be_absent, struct shl_gate_b
     if (text == NULL && may_be_absent && errno == ENOENT)
         return 0;
     if (text == NULL) {
-        fprintf(errout, "gate: cannot read baseline '%s': %s\n", path, strerror(errno));
+        fprintf(errout, "gate: cannot read %s '%s': %s\n", what, path, strerror(errno));
         return EXIT_USAGE;
     }
     struct shl_error err = {0};
-    int rc = shl_gate_baseline_parse(text, len, baseline, &err);
+    int rc = parse(text, len, out, &err);
     free(text);
     if (rc != 0) {
-        fprintf(errout, "gate: baseline '%s': %s\n", path, err.detail[0] ? err.detail :
-                strerror(err.errnum));
+        fprintf(errout, "gate: %s '%s': %s\n", what, path,
+                err.detail[0] ? err.detail : strerror(err.errnum));
         return EXIT_USAGE;
     }
     return 0;
@@ -368,7 +362,7 @@ static int update(const struct options *opt, const struct runs *runs, FILE *out,
 {
     struct shl_gate_baseline previous = {0}, made = {0};
     bool present;
-    int rc = load_baseline(opt->baseline, true, &previous, &present, errout);
+    int rc = load("baseline", opt->baseline, parse_baseline, &previous, true, &present, errout);
     if (rc != 0)
         return rc;
     if (!run_is_sound(opt, runs, errout)) {
@@ -425,7 +419,8 @@ int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
         rc = EXIT_REGRESSION;
     }
     for (size_t i = 0; rc == 0 && i < opt.nresults; i++) {
-        rc = load_results(opt.results[i], &loaded[i], errout);
+        bool present;
+        rc = load("results", opt.results[i], parse_results, &loaded[i], false, &present, errout);
         runs.results[runs.count++] = loaded[i];
     }
     if (rc == 0 && opt.update) {
@@ -433,7 +428,7 @@ int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
     } else if (rc == 0) {
         struct shl_gate_baseline baseline = {0};
         bool present;
-        rc = load_baseline(opt.baseline, false, &baseline, &present, errout);
+        rc = load("baseline", opt.baseline, parse_baseline, &baseline, false, &present, errout);
         if (rc == 0)
             rc = check(&opt, &runs, &baseline, out, errout);
         shl_gate_baseline_free(&baseline);
