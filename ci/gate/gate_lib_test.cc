@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -246,39 +247,60 @@ TEST(GateCheck, MissingIsAFailureForHardChecksAndAWarningOtherwise)
     EXPECT_EQ(line.now, 0);
 }
 
+// A row with the driver's own ratio to a reference (bench/RESULTS.md).
+std::string WithRatio(std::string row, double ratio, const char *to)
+{
+    std::ostringstream extra;
+    extra << ", \"ratio\": " << ratio << ", \"ratio_to\": \"" << to << "\"}";
+    row.replace(row.size() - 1, 1, extra.str());
+    return row;
+}
+
 TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
 {
-    // posix beats the pipe; mmap does not (a hard failure). Blocking posix is slower than
-    // the pipe and the floor ratio is 4: both targets missed, both only warnings.
+    // posix and sysv beat the pipe; mmap does not (a hard failure). The targets: the floor
+    // ratio is 4 and blocking posix is slower than the pipe (missed), the throughput rows
+    // are missing, the pipe's cross-check is 30% off, tcp's is missing: all only warnings.
     Results run(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
-                     Row("latency", "pipe", nullptr, 1048576, 700000),
-                     Row("latency", "posix", "spin", 64, 1000),
-                     Row("latency", "posix", "futex", 64, 30000),
-                     Row("latency", "mmap", "spin", 64, 26000),
-                     Row("latency", "sysv", "spin", 64, 900),
-                     Row("floor", "cacheline", nullptr, 64, 225)}));
-    ASSERT_EQ(run.rc, 0);
-    struct shl_gate_check checks[16];
-    size_t count = shl_gate_invariants(run.results, checks, 16);
-    ASSERT_EQ(count, 6u) << "three mechanisms at the one small size, plus three targets";
-    std::string verdicts;
+                       Row("latency", "pipe", nullptr, 1048576, 700000),
+                       WithRatio(Row("latency", "posix", "spin", 64, 1000), 4.444, "cacheline"),
+                       Row("latency", "posix", "futex", 64, 30000),
+                       WithRatio(Row("latency", "mmap", "spin", 64, 26000), 115.6, "cacheline"),
+                       WithRatio(Row("latency", "sysv", "spin", 64, 900), 4.0, "cacheline"),
+                       Row("floor", "cacheline", nullptr, 64, 225),
+                       WithRatio(Row("crosscheck", "pipe", nullptr, 64, 32500), 1.3, "latency"),
+                       WithRatio(Row("crosscheck", "unix-stream", nullptr, 64, 33000), 1.0,
+                                 "latency")}));
+    ASSERT_EQ(run.rc, 0) << run.err.detail;
+    struct shl_gate_check checks[32];
+    size_t count = shl_gate_invariants(run.results, checks, 32);
+    ASSERT_EQ(count, 12u) << "three mechanisms at the one small size, three targets, and two "
+                             "bounds for each of three cross-checks";
+    const std::map<std::string, enum shl_gate_verdict> expected = {
+        {"latency mmap 64 B p50 / pipe <=1", SHL_GATE_FAIL},
+        {"latency sysv 64 B p50 / pipe <=1", SHL_GATE_PASS},
+        {"latency posix 64 B p50 / pipe <=1", SHL_GATE_PASS},
+        {"latency mmap|sysv|posix 64 B ratio to cacheline <=1.5", SHL_GATE_WARN},
+        {"latency mmap|sysv|posix/!spin 64 B p50 / pipe <=1", SHL_GATE_WARN},
+        {"throughput mmap|sysv|posix 1 MiB ratio to memcpy >=0.5", SHL_GATE_WARN},
+        {"crosscheck pipe 64 B ratio to latency <=1.25", SHL_GATE_WARN},
+        {"crosscheck pipe 64 B ratio to latency >=0.8", SHL_GATE_PASS},
+        {"crosscheck unix-stream 64 B ratio to latency <=1.25", SHL_GATE_PASS},
+        {"crosscheck unix-stream 64 B ratio to latency >=0.8", SHL_GATE_PASS},
+        {"crosscheck tcp 64 B ratio to latency <=1.25", SHL_GATE_WARN},
+        {"crosscheck tcp 64 B ratio to latency >=0.8", SHL_GATE_WARN},
+    };
     for (size_t i = 0; i < count; i++) {
         struct shl_gate_line line;
         shl_gate_evaluate(&run.results, 1, &checks[i], &line);
-        verdicts += std::string(line.figure) + "=" + std::to_string(line.verdict) + "\n";
-        bool broken = strncmp(line.figure, "latency mmap 64 B", 17) == 0;
-        bool target = checks[i].title != nullptr && strncmp(checks[i].title, "target", 6) == 0;
-        if (broken)
-            EXPECT_EQ(line.verdict, SHL_GATE_FAIL) << line.figure;
-        else if (target)
-            EXPECT_EQ(line.verdict, SHL_GATE_WARN) << line.figure << ": " << line.note;
-        else
-            EXPECT_EQ(line.verdict, SHL_GATE_PASS) << line.figure;
-        EXPECT_EQ(checks[i].hard, !target) << line.figure;
+        std::ostringstream key;
+        key << line.figure << (line.better == SHL_GATE_LOWER ? " <=" : " >=") << line.allowed;
+        auto it = expected.find(key.str());
+        ASSERT_NE(it, expected.end()) << key.str();
+        EXPECT_EQ(line.verdict, it->second) << key.str() << ": " << line.note;
+        bool target = strncmp(checks[i].title, "target", 6) == 0;
+        EXPECT_EQ(checks[i].hard, !target) << key.str();
     }
-    EXPECT_NE(verdicts.find("latency mmap|sysv|posix 64 B p50 / floor cacheline p50"),
-              std::string::npos)
-        << verdicts;
 }
 
 TEST(GateInvariants, WithoutAnyPipeRowTheyNameWhatIsMissing)
@@ -319,7 +341,8 @@ TEST(GateBaseline, DerivedFromARunFormatsAndParsesBack)
                      strcmp(e.ratio.of.benchmark, e.ratio.to.benchmark) == 0 &&
                      e.ratio.of.size == e.ratio.to.size)
             << "a figure compared with itself";
-        floor = floor || strcmp(e.ratio.to.transport[0], "cacheline") == 0;
+        floor = floor || (strcmp(e.ratio.of.ratio_to, "cacheline") == 0 &&
+                          e.ratio.to.benchmark[0] == '\0');
         wakeup_rate = wakeup_rate || (strcmp(e.ratio.of.benchmark, "wakeup") == 0 &&
                                       e.ratio.of.rate_hz > 0 &&
                                       e.ratio.to.rate_hz == e.ratio.of.rate_hz);

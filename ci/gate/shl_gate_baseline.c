@@ -18,7 +18,8 @@ struct rule {
     const char *transports;    /* '|'-separated; NULL for every transport */
     const char *only_notify;   /* NULL for every strategy */
     double only_size;          /* -1 for every size */
-    const char *ref_benchmark;
+    const char *stat;
+    const char *ref_benchmark; /* NULL: none, the row's `stat` is already a ratio */
     const char *ref_transport; /* NULL: the row's own transport */
     double ref_size;           /* 0: the row's own size; -1: any size */
     bool same_rate;
@@ -29,23 +30,24 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-    {"latency", NULL, NULL, -1, "latency", "pipe", 0, false, SHL_GATE_LOWER, 2.5, 65536},
-    {"wakeup", NULL, NULL, -1, "wakeup", "pipe", 0, true, SHL_GATE_LOWER, 2.5, 0},
-    {"throughput", NULL, NULL, -1, "throughput", "pipe", 0, false, SHL_GATE_HIGHER, 2.5, 0},
-    {"throughput", SHL_GATE_SHM_TRANSPORTS, NULL, -1, "floor", "memcpy", 0, false,
+    {"latency", NULL, NULL, -1, "p50", "latency", "pipe", 0, false, SHL_GATE_LOWER, 2.5, 65536},
+    {"wakeup", NULL, NULL, -1, "p50", "wakeup", "pipe", 0, true, SHL_GATE_LOWER, 2.5, 0},
+    {"throughput", NULL, NULL, -1, "p50", "throughput", "pipe", 0, false, SHL_GATE_HIGHER, 2.5,
+     0},
+    /* The driver's own ratios (bench/RESULTS.md): shared-memory throughput over memcpy at
+     * the same size, and spinning shared memory over the cache-line floor. Only spinning is
+     * near the floor; a blocking strategy's distance from it is the kernel's wake-up cost,
+     * which the ratio to the pipe already follows. The floor itself jumps between about
+     * 130 and 485 ns with the host's vCPU placement: hence 4. */
+    {"throughput", SHL_GATE_SHM_TRANSPORTS, NULL, -1, "ratio", NULL, NULL, 0, false,
      SHL_GATE_HIGHER, 2.5, 0},
-    /* Only spinning is near the floor; a blocking strategy's distance from it is the
-     * kernel's wake-up cost, which the ratio to the pipe already follows. The floor itself
-     * jumps between about 130 and 485 ns with the host's vCPU placement: hence 4. */
-    {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", 64, "floor", "cacheline", -1, false,
+    {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", 64, "ratio", NULL, NULL, 0, false,
      SHL_GATE_LOWER, 4.0, -1},
-    {"setup", NULL, NULL, -1, "setup", NULL, 4096, false, SHL_GATE_LOWER, 2.5, 0},
+    {"setup", NULL, NULL, -1, "p50", "setup", NULL, 4096, false, SHL_GATE_LOWER, 2.5, 0},
 };
 
 /* How far above the runs' spread a calibrated tolerance goes. */
 #define CALIBRATION_MARGIN 1.5
-
-#define STAT "p50"
 
 void shl_gate_baseline_free(struct shl_gate_baseline *baseline)
 {
@@ -92,6 +94,7 @@ static int parse_select(const cJSON *json, size_t index, const char *side,
     const char *transport = string_of(json, "transport");
     const char *notify = string_of(json, "notify");
     const char *stat = string_of(json, "stat");
+    const char *ratio_to = string_of(json, "ratio_to");
     const cJSON *notify_item = cJSON_GetObjectItemCaseSensitive(json, "notify");
     if (notify_item != NULL && notify == NULL)
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.notify is not a string", index,
@@ -110,6 +113,12 @@ static int parse_select(const cJSON *json, size_t index, const char *side,
     if (!number_of(json, "size", -1, &size) || !number_of(json, "rate_hz", 0, &rate_hz))
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.size and %s.rate_hz must be "
                         "numbers >= 0", index, side, side);
+    if (cJSON_GetObjectItemCaseSensitive(json, "ratio_to") != NULL &&
+        (ratio_to == NULL || strlen(ratio_to) >= sizeof sel->ratio_to))
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.ratio_to must be a name of "
+                        "0-%d characters", index, side, SHL_GATE_NAME_MAX - 1);
+    if (ratio_to != NULL)
+        strcpy(sel->ratio_to, ratio_to);
     sel->notify_except = except;
     sel->size = size;
     sel->rate_hz = rate_hz;
@@ -121,10 +130,10 @@ static int parse_entry(const cJSON *json, size_t index, struct shl_gate_entry *e
 {
     if (!cJSON_IsObject(json))
         return shl_fail(err, "baseline", EINVAL, "ratio %zu is not an object", index);
+    const cJSON *to = cJSON_GetObjectItemCaseSensitive(json, "to");
     if (parse_select(cJSON_GetObjectItemCaseSensitive(json, "of"), index, "of",
                      &entry->ratio.of, err) != 0 ||
-        parse_select(cJSON_GetObjectItemCaseSensitive(json, "to"), index, "to",
-                     &entry->ratio.to, err) != 0)
+        (to != NULL && parse_select(to, index, "to", &entry->ratio.to, err) != 0))
         return -1;
     const char *better = string_of(json, "better");
     if (better != NULL && strcmp(better, "lower") == 0)
@@ -191,7 +200,8 @@ static bool select_equal(const struct shl_gate_select *a, const struct shl_gate_
             return false;
     return strcmp(a->benchmark, b->benchmark) == 0 && strcmp(a->notify, b->notify) == 0 &&
            a->notify_except == b->notify_except && a->size == b->size &&
-           a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0;
+           a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 &&
+           strcmp(a->ratio_to, b->ratio_to) == 0;
 }
 
 static bool ratio_equal(const struct shl_gate_ratio *a, const struct shl_gate_ratio *b)
@@ -229,12 +239,17 @@ static bool rule_ratio(const struct rule *rule, const struct shl_gate_row *row,
     memset(ratio, 0, sizeof *ratio);
     ratio->better = rule->better;
     if (!shl_gate_select_set(&ratio->of, row->benchmark, row->transport, row->notify, row->size,
-                             STAT) ||
-        !shl_gate_select_set(&ratio->to, rule->ref_benchmark,
-                             rule->ref_transport != NULL ? rule->ref_transport : row->transport,
-                             "", rule->ref_size == 0 ? row->size : rule->ref_size, STAT))
+                             rule->stat))
         return false;
     ratio->of.rate_hz = row->rate_hz;
+    if (rule->ref_benchmark == NULL) {
+        snprintf(ratio->of.ratio_to, sizeof ratio->of.ratio_to, "%s", row->ratio_to);
+        return true;
+    }
+    if (!shl_gate_select_set(&ratio->to, rule->ref_benchmark,
+                             rule->ref_transport != NULL ? rule->ref_transport : row->transport,
+                             "", rule->ref_size == 0 ? row->size : rule->ref_size, rule->stat))
+        return false;
     if (rule->same_rate)
         ratio->to.rate_hz = row->rate_hz;
     /* The reference row itself would only ever give 1. */
@@ -340,6 +355,8 @@ static cJSON *select_json(const struct shl_gate_select *sel)
     if (sel->rate_hz > 0)
         cJSON_AddNumberToObject(json, "rate_hz", sel->rate_hz);
     cJSON_AddStringToObject(json, "stat", sel->stat);
+    if (sel->ratio_to[0] != '\0')
+        cJSON_AddStringToObject(json, "ratio_to", sel->ratio_to);
     return json;
 }
 
@@ -356,7 +373,8 @@ static cJSON *entry_json(const struct shl_gate_entry *entry)
 {
     cJSON *item = cJSON_CreateObject();
     bool ok = item != NULL && add_select(item, "of", &entry->ratio.of) &&
-              add_select(item, "to", &entry->ratio.to) &&
+              (entry->ratio.to.benchmark[0] == '\0' ||
+               add_select(item, "to", &entry->ratio.to)) &&
               cJSON_AddStringToObject(item, "better", entry->ratio.better == SHL_GATE_LOWER
                                                           ? "lower" : "higher") &&
               cJSON_AddNumberToObject(item, "baseline", entry->baseline) &&

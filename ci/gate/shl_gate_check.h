@@ -16,7 +16,9 @@ extern "C" {
 /* The shared-memory mechanisms, as alternatives for a selector. */
 #define SHL_GATE_SHM_TRANSPORTS "mmap|sysv|posix"
 
-/* `of` divided by `to`; both figures are better in the same direction. */
+/* `of` divided by `to`; both figures are better in the same direction. A `to` with an
+ * empty benchmark means `of` is already a ratio the driver computed within the run (the
+ * `ratio` statistic of a row, its p50 over the reference named by `ratio_to`). */
 struct shl_gate_ratio {
     struct shl_gate_select of;
     struct shl_gate_select to;

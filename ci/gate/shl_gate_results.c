@@ -22,6 +22,7 @@ struct shl_gate_results {
 /* Statistics the schema defines: present ones must be numbers (null means "not measured"). */
 static const char *const known_stats[] = {
     "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev", "n", "cpu_ns_per_msg",
+    "ratio",
 };
 
 static bool valid_name(const cJSON *item, bool may_be_empty)
@@ -60,13 +61,18 @@ static int parse_row(const cJSON *json, size_t index, struct row_entry *entry,
     if (!valid_name(transport, false))
         return shl_fail(err, "results", EINVAL, "row %zu: 'transport' must be a name of 1-%d "
                         "characters", index, SHL_GATE_NAME_MAX - 1);
+    const cJSON *ratio_to = cJSON_GetObjectItemCaseSensitive(json, "ratio_to");
     if (notify != NULL && !cJSON_IsNull(notify) && !valid_name(notify, true))
         return shl_fail(err, "results", EINVAL, "row %zu: 'notify' must be null or a name "
+                        "of 0-%d characters", index, SHL_GATE_NAME_MAX - 1);
+    if (ratio_to != NULL && !cJSON_IsNull(ratio_to) && !valid_name(ratio_to, true))
+        return shl_fail(err, "results", EINVAL, "row %zu: 'ratio_to' must be null or a name "
                         "of 0-%d characters", index, SHL_GATE_NAME_MAX - 1);
     entry->json = json;
     entry->row.benchmark = benchmark->valuestring;
     entry->row.transport = transport->valuestring;
     entry->row.notify = cJSON_IsString(notify) ? notify->valuestring : "";
+    entry->row.ratio_to = cJSON_IsString(ratio_to) ? ratio_to->valuestring : "";
     if (!optional_number(json, "size", -1, &entry->row.size))
         return shl_fail(err, "results", EINVAL, "row %zu: 'size' must be a number >= 0", index);
     if (!optional_number(json, "rate_hz", 0, &entry->row.rate_hz))
@@ -206,7 +212,8 @@ bool shl_gate_results_find(const struct shl_gate_results *results,
             continue;
         at_place++;
         const cJSON *stat = cJSON_GetObjectItemCaseSensitive(results->rows[i].json, sel->stat);
-        if (!cJSON_IsNumber(stat))
+        if (!cJSON_IsNumber(stat) ||
+            (sel->ratio_to[0] != '\0' && strcmp(sel->ratio_to, row->ratio_to) != 0))
             continue;
         if (!(stat->valuedouble > 0)) {
             non_positive = true;
@@ -270,7 +277,8 @@ const char *shl_gate_select_text(const struct shl_gate_select *sel, char *buf, s
     }
     if (sel->rate_hz > 0)
         snprintf(rate, sizeof rate, " @%g Hz", sel->rate_hz);
-    snprintf(buf, len, "%s %s%s%s%s %s", sel->benchmark, shl_gate_transports_text(sel, transports,
-             sizeof transports), notify, size, rate, sel->stat);
+    snprintf(buf, len, "%s %s%s%s%s %s%s%s", sel->benchmark,
+             shl_gate_transports_text(sel, transports, sizeof transports), notify, size, rate,
+             sel->stat, sel->ratio_to[0] != '\0' ? " to " : "", sel->ratio_to);
     return buf;
 }

@@ -32,6 +32,8 @@ struct shl_gate_select {
     double size;        /* bytes; negative matches any size */
     double rate_hz;     /* wakeup rows; 0 matches any rate */
     char stat[SHL_GATE_NAME_MAX];
+    char ratio_to[SHL_GATE_NAME_MAX]; /* with stat "ratio": the driver's reference ("cacheline",
+                                       * "memcpy", "latency"); "" matches any */
 };
 
 struct shl_gate_row {
@@ -40,6 +42,7 @@ struct shl_gate_row {
     const char *notify; /* "" for kernel transports, which have no strategy */
     double size;        /* -1 when the row has none */
     double rate_hz;     /* 0 when the row has none */
+    const char *ratio_to; /* what the row's `ratio` is relative to; "" when none */
 };
 
 struct shl_gate_results;
@@ -62,7 +65,8 @@ bool shl_gate_results_find(const struct shl_gate_results *results,
                            const struct shl_gate_select *sel, enum shl_gate_better better,
                            double *value, char *why, size_t why_len);
 
-/* "latency posix/spin 64 B p50", "latency mmap|sysv|posix/!spin 64 B p50". */
+/* "latency posix/spin 64 B p50", "latency mmap|sysv|posix/!spin 64 B p50",
+ * "latency posix/spin 64 B ratio to cacheline". */
 const char *shl_gate_select_text(const struct shl_gate_select *sel, char *buf, size_t len);
 /* "pipe", "mmap|sysv|posix". */
 const char *shl_gate_transports_text(const struct shl_gate_select *sel, char *buf, size_t len);
