@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
 const char *const bench_crosscheck_kinds[] = {"pipe", "unix-stream", "tcp", NULL};
@@ -170,9 +171,8 @@ static int roundtrip(struct ends *e, char *tx, char *rx, size_t size, uint64_t s
 
 static int measure(struct ends *e, struct bench_crosscheck *cc, struct shl_error *err) {
     char *tx = calloc(1, cc->size), *rx = malloc(cc->size);
-    cc->samples = malloc(cc->max_samples * sizeof *cc->samples);
     int rc = -1;
-    if (tx == NULL || rx == NULL || cc->samples == NULL) {
+    if (tx == NULL || rx == NULL) {
         shl_fail(err, "malloc", ENOMEM, "crosscheck");
         goto out;
     }
@@ -180,13 +180,16 @@ static int measure(struct ends *e, struct bench_crosscheck *cc, struct shl_error
     for (unsigned i = 0; i < cc->warmup; i++)
         if (roundtrip(e, tx, rx, cc->size, ++seq, cc->timeout_ms, err) != 0)
             goto out;
-    int64_t now = shl_now_ns(), deadline = now + cc->budget_ns;
-    while (cc->n < cc->max_samples && (cc->n < cc->min_samples || now < deadline)) {
+    struct bench_sampler sampler;
+    if (bench_sampler_init(&sampler, cc->min_samples, cc->max_samples, cc->budget_ns, err) != 0)
+        goto out;
+    cc->samples = sampler.samples;
+    while (bench_sampler_more(&sampler)) {
         int64_t t0 = shl_now_ns();
         if (roundtrip(e, tx, rx, cc->size, ++seq, cc->timeout_ms, err) != 0)
             goto out;
-        now = shl_now_ns();
-        cc->samples[cc->n++] = (double)(now - t0);
+        bench_sampler_add(&sampler, (double)(shl_now_ns() - t0));
+        cc->n = sampler.n;
     }
     rc = 0;
 out:

@@ -15,7 +15,7 @@
 
 #define CACHE_LINE 64
 #define WAKEUP_WARMUP 10
-#define PROCESS_COST_S 0.02 /* create, fork, join, reap: a rough figure for the estimate */
+#define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err) {
     if (jobs->n == jobs->cap) {
@@ -34,6 +34,13 @@ void bench_jobs_free(struct bench_jobs *jobs) {
     free(jobs->jobs);
     jobs->jobs = NULL;
     jobs->n = jobs->cap = 0;
+}
+
+double bench_jobs_expected_s(const struct bench_jobs *jobs) {
+    double total = 0;
+    for (size_t i = 0; i < jobs->n; i++)
+        total += jobs->jobs[i].expected_s;
+    return total;
 }
 
 static int wanted(const struct bench_options *opts, const char *name) {

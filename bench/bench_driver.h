@@ -52,6 +52,9 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
                     struct bench_jobs *jobs, struct shl_error *err);
 void bench_jobs_free(struct bench_jobs *jobs);
 
+/* The rough total of the jobs' expected_s: the start of the time-left estimate. */
+double bench_jobs_expected_s(const struct bench_jobs *jobs);
+
 /* Runs one job and fills its row. */
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct bench_row *row, struct shl_error *err);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "bench/bench_pingpong.h"
+#include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
 /* Side A writes odd values, the peer answers each with the next even one. */
@@ -80,20 +80,21 @@ static int measure_cacheline(struct line *l, const struct bench_floor_plan *plan
     }
     double estimate = (double)(shl_now_ns() - start) / (plan->warmup - plan->warmup / 2);
     out->batch = bench_batch_for(estimate, plan->clock_overhead_ns);
-    out->samples = malloc(plan->max_samples * sizeof *out->samples);
-    if (out->samples == NULL)
-        return shl_fail(err, "malloc", ENOMEM, "%zu samples", plan->max_samples);
     int64_t cpu_before, cpu_after;
     if (shl_process_cpu_ns(&cpu_before, err) != 0)
         return -1;
-    int64_t now = shl_now_ns(), deadline = now + plan->budget_ns;
-    while (out->n < plan->max_samples && (out->n < plan->min_samples || now < deadline)) {
+    struct bench_sampler sampler;
+    if (bench_sampler_init(&sampler, plan->min_samples, plan->max_samples, plan->budget_ns,
+                           err) != 0)
+        return -1;
+    out->samples = sampler.samples;
+    while (bench_sampler_more(&sampler)) {
         int64_t t0 = shl_now_ns();
         for (unsigned b = 0; b < out->batch; b++)
             if (bounce(l, &next, plan->timeout_ms, err) != 0)
                 return -1;
-        now = shl_now_ns();
-        out->samples[out->n++] = (double)(now - t0) / out->batch;
+        bench_sampler_add(&sampler, (double)(shl_now_ns() - t0) / out->batch);
+        out->n = sampler.n;
     }
     if (shl_process_cpu_ns(&cpu_after, err) != 0)
         return -1;
@@ -136,12 +137,12 @@ int bench_floor_cacheline(const struct bench_floor_plan *plan, struct bench_floo
 int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
                        struct bench_floor_result *out, struct shl_error *err) {
     memset(out, 0, sizeof *out);
+    struct bench_sampler sampler;
     unsigned char *src = malloc(size), *dst = malloc(size);
-    out->samples = malloc(plan->max_samples * sizeof *out->samples);
-    if (src == NULL || dst == NULL || out->samples == NULL) {
-        free(src);
-        free(dst);
-        return shl_fail(err, "malloc", ENOMEM, "memcpy of %zu bytes", size);
+    int rc = -1;
+    if (src == NULL || dst == NULL) {
+        shl_fail(err, "malloc", ENOMEM, "memcpy of %zu bytes", size);
+        goto out;
     }
     for (size_t i = 0; i < size; i++)
         src[i] = (unsigned char)(i * 131 + 7);
@@ -152,21 +153,26 @@ int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
     }
     double estimate = (double)(shl_now_ns() - start) / (plan->warmup ? plan->warmup : 1);
     out->batch = bench_batch_for(estimate, plan->clock_overhead_ns);
-    int64_t now = shl_now_ns(), deadline = now + plan->budget_ns;
-    while (out->n < plan->max_samples && (out->n < plan->min_samples || now < deadline)) {
+    if (bench_sampler_init(&sampler, plan->min_samples, plan->max_samples, plan->budget_ns,
+                           err) != 0)
+        goto out;
+    out->samples = sampler.samples;
+    while (bench_sampler_more(&sampler)) {
         int64_t t0 = shl_now_ns();
         for (unsigned b = 0; b < out->batch; b++) {
             src[b % size] ^= 1; /* a different source each time: nothing to hoist */
             memcpy(dst, src, size);
             __asm__ volatile("" ::"r"(dst) : "memory");
         }
-        now = shl_now_ns();
-        out->samples[out->n++] = (double)size * out->batch / (double)(now - t0) * 1000.0;
+        bench_sampler_add(&sampler, (double)size * out->batch / (double)(shl_now_ns() - t0) *
+                                        1000.0);
+        out->n = sampler.n;
     }
     out->messages = (uint64_t)out->n * out->batch;
-    int rc = memcmp(dst, src, size) == 0
-                 ? 0
-                 : shl_fail(err, "verify", EBADMSG, "memcpy of %zu bytes differs", size);
+    rc = memcmp(dst, src, size) == 0
+             ? 0
+             : shl_fail(err, "verify", EBADMSG, "memcpy of %zu bytes differs", size);
+out:
     free(src);
     free(dst);
     return rc;

@@ -68,19 +68,24 @@ static void resolve_out_dir(const char *given, char *buf, size_t len) {
         snprintf(buf, len, "%s", given);
 }
 
-/* A file that `bazel run` put in our runfiles (a data dependency), or NULL. */
+static int is_executable_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* A program that `bazel run` put in our runfiles (a data dependency), or NULL. */
 static const char *runfile(const char *argv0, const char *rel, char *buf, size_t len) {
     const char *dir = getenv("RUNFILES_DIR");
     if (dir != NULL) {
         snprintf(buf, len, "%s/shmlab/%s", dir, rel);
-        if (access(buf, X_OK) == 0)
+        if (is_executable_file(buf))
             return buf;
     }
     snprintf(buf, len, "%s.runfiles/shmlab/%s", argv0, rel);
-    if (access(buf, X_OK) == 0)
+    if (is_executable_file(buf))
         return buf;
     snprintf(buf, len, "%s", rel);
-    return access(buf, X_OK) == 0 ? buf : NULL;
+    return is_executable_file(buf) ? buf : NULL;
 }
 
 static void format_duration(double s, char *buf, size_t len) {
@@ -138,19 +143,18 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
 /* The charts: plots/ owns them; its entry point gets the output directory. */
 static void draw_charts(const char *argv0, const char *out_dir, struct bench_context *ctx) {
     char path[4096];
-    const char *render = runfile(argv0, "plots/render.sh", path, sizeof path);
+    const char *render = runfile(argv0, "plots/render", path, sizeof path);
     if (render == NULL) {
-        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render.sh is not in this "
-                                                  "build");
+        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render is not in this build");
         return;
     }
     char command[8300];
     snprintf(command, sizeof command, "'%s' '%s' >&2", render, out_dir);
     int status = system(command);
     if (status == 0)
-        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render.sh");
+        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render");
     else
-        snprintf(ctx->charts, sizeof ctx->charts, "plots/render.sh failed (status %d)",
+        snprintf(ctx->charts, sizeof ctx->charts, "plots/render failed (status %d)",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
@@ -172,6 +176,81 @@ static int write_outputs(const struct bench_context *ctx, const struct bench_res
     return rc;
 }
 
+/* --transports names a transport, or a mechanism whose set-up cost alone is wanted. */
+static void check_transports(const struct bench_options *opts) {
+    static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
+    for (size_t i = 0; i < opts->n_transports; i++) {
+        int known = shl_transport_find(opts->transports[i]) != NULL;
+        for (int m = 0; m < 3; m++)
+            known |= strcmp(opts->transports[i], mechanisms[m]) == 0;
+        if (!known) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
+                     opts->transports[i]);
+            usage_error(msg);
+        }
+    }
+}
+
+static int same_configuration(const struct bench_job *job, const char *transport,
+                              const char *notify) {
+    if (transport == NULL || job->transport == NULL || strcmp(job->name, transport) != 0)
+        return 0;
+    return job->notify == notify || (job->notify && notify && strcmp(job->notify, notify) == 0);
+}
+
+/* Runs every job, one progress line each; returns how many failed. */
+static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
+                    struct bench_context *ctx, struct bench_results *results) {
+    int failures = 0;
+    const char *failed_transport = NULL, *failed_notify = NULL;
+    double expected_total = bench_jobs_expected_s(jobs), expected_done = 0;
+    int64_t start = shl_now_ns();
+    for (size_t i = 0; i < jobs->n && !interrupted; i++) {
+        const struct bench_job *job = &jobs->jobs[i];
+        char what[128], text[256];
+        bench_job_describe(job, what, sizeof what);
+        expected_done += job->expected_s;
+        /* After a failure the same transport and strategy is not tried again: a broken
+         * transport would otherwise cost a timeout per configuration. */
+        if (same_configuration(job, failed_transport, failed_notify)) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped after the failure above\n", i + 1, jobs->n,
+                    what);
+            continue;
+        }
+        if (job->kind == JOB_SETUP && env->shmlab == NULL) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: no shmlab binary in this build\n", i + 1,
+                    jobs->n, what);
+            continue;
+        }
+        struct bench_row row;
+        struct shl_error err = {0};
+        int rc = bench_job_run(job, env, &row, &err);
+        if (rc == 0)
+            rc = bench_results_add(results, &row, &err);
+        if (rc != 0 && interrupted)
+            break;
+        if (rc != 0) {
+            shl_error_text(&err, text, sizeof text);
+            fprintf(stderr, "[%3zu/%zu] %s: FAILED: %s\n", i + 1, jobs->n, what, text);
+            bench_context_note(ctx, "FAILED %s: %s", what, text);
+            failures++;
+            failed_transport = job->transport ? job->name : NULL;
+            failed_notify = job->notify;
+            continue;
+        }
+        double elapsed = (double)(shl_now_ns() - start) / 1e9;
+        char figure[96], left[32];
+        format_duration((expected_total - expected_done) * (elapsed / expected_done), left,
+                        sizeof left);
+        format_figure(&row, figure, sizeof figure);
+        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs->n, what,
+                figure, row.stats.n, row.batch > 1 ? ", batched" : "",
+                isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left);
+    }
+    return failures;
+}
+
 int main(int argc, char **argv) {
     struct bench_options opts;
     char msg[256];
@@ -181,19 +260,7 @@ int main(int argc, char **argv) {
         fputs(bench_options_usage, stdout);
         return 0;
     }
-    for (size_t i = 0; i < opts.n_transports; i++) {
-        static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
-        if (shl_transport_find(opts.transports[i]) != NULL)
-            continue;
-        int mechanism_only = 0; /* set-up cost has mechanisms even without their transport */
-        for (int m = 0; m < 3; m++)
-            mechanism_only |= strcmp(opts.transports[i], mechanisms[m]) == 0;
-        if (!mechanism_only) {
-            snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
-                     opts.transports[i]);
-            usage_error(msg);
-        }
-    }
+    check_transports(&opts);
     install_signals();
 
     struct shl_error err = {0};
@@ -229,71 +296,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
     }
-    double expected_total = 0;
-    for (size_t i = 0; i < jobs.n; i++)
-        expected_total += jobs.jobs[i].expected_s;
     fprintf(stderr,
             "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns; "
             "%s; results in %s\n",
-            ctx.mode, jobs.n, expected_total, SHL_CLOCK_NAME, env.clock_overhead_ns,
+            ctx.mode, jobs.n, bench_jobs_expected_s(&jobs), SHL_CLOCK_NAME, env.clock_overhead_ns,
             ctx.pinned ? "pinned" : "unpinned", out_dir);
     if (ctx.pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
 
     struct bench_results results = {0};
-    int failures = 0;
-    const char *failed_transport = NULL, *failed_notify = NULL;
     int64_t start = shl_now_ns();
-    double expected_done = 0;
-    for (size_t i = 0; i < jobs.n && !interrupted; i++) {
-        const struct bench_job *job = &jobs.jobs[i];
-        char what[128];
-        bench_job_describe(job, what, sizeof what);
-        /* After a failure the same transport and strategy is not tried again: a broken
-         * transport would otherwise cost a timeout per configuration. */
-        if (failed_transport != NULL && job->transport != NULL &&
-            strcmp(job->name, failed_transport) == 0 &&
-            (job->notify == failed_notify ||
-             (job->notify && failed_notify && strcmp(job->notify, failed_notify) == 0))) {
-            fprintf(stderr, "[%3zu/%zu] %s: skipped after the failure above\n", i + 1, jobs.n,
-                    what);
-            expected_done += job->expected_s;
-            continue;
-        }
-        struct bench_row row;
-        if (job->kind == JOB_SETUP && env.shmlab == NULL) {
-            fprintf(stderr, "[%3zu/%zu] %s: skipped: no shmlab binary in this build\n", i + 1,
-                    jobs.n, what);
-            expected_done += job->expected_s;
-            continue;
-        }
-        int rc = bench_job_run(job, &env, &row, &err);
-        if (rc == 0 && bench_results_add(&results, &row, &err) != 0)
-            rc = -1;
-        expected_done += job->expected_s;
-        double elapsed = (double)(shl_now_ns() - start) / 1e9;
-        double left = (expected_total - expected_done) * (elapsed / expected_done);
-        char left_text[32];
-        format_duration(left, left_text, sizeof left_text);
-        if (rc != 0) {
-            if (interrupted)
-                break;
-            fprintf(stderr, "[%3zu/%zu] %s: FAILED: %s\n", i + 1, jobs.n, what,
-                    shl_error_text(&err, text, sizeof text));
-            bench_context_note(&ctx, "FAILED %s: %s", what,
-                               shl_error_text(&err, text, sizeof text));
-            failures++;
-            failed_transport = job->transport ? job->name : NULL;
-            failed_notify = job->notify;
-            continue;
-        }
-        char figure[96];
-        format_figure(&row, figure, sizeof figure);
-        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs.n, what, figure,
-                row.stats.n, row.batch > 1 ? ", batched" : "",
-                isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left_text);
-    }
+    int failures = run_jobs(&jobs, &env, &ctx, &results);
     bench_jobs_free(&jobs);
     if (interrupted) {
         fprintf(stderr, "bench: interrupted by signal %d; peers killed, nothing written\n",

@@ -7,8 +7,9 @@
 #include <string.h>
 
 const char bench_options_usage[] =
-    "usage: bench [--quick | --full] [--sizes LIST] [--cpus A,B] [--out DIR]\n"
-    "             [--transports LIST] [--benchmarks LIST] [--timeout-ms MS] [--no-plots]\n"
+    "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
+    "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
+    "           [--no-plots]\n"
     "\n"
     "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
     "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
@@ -246,68 +247,63 @@ const char *bench_mode_name(enum bench_mode mode) {
     return "default";
 }
 
+/* Sizes, samples and seconds per mode. Every mode measures 64 B and 1 MiB, where the issue
+ * states its targets. */
+static const struct bench_plan quick_plan = {
+    .default_sizes = {64, 4096, 1 << 20},
+    .n_default_sizes = 3,
+    .warmup = 50,
+    .min_samples = 20,
+    .max_samples = 1000,
+    .budget_ns = 80000000,
+    .stream_budget_ns = 60000000,
+    .wakeup_samples = {100, 40, 10},
+    .n_crosscheck_sizes = 1,
+    .setup_runs = 3,
+    .setup_warmup = 1,
+};
+
+/* 8 B, then powers of 4 from 64 B to 1 MiB. */
+static const struct bench_plan default_plan = {
+    .default_sizes = {8, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20},
+    .n_default_sizes = 9,
+    .warmup = 200,
+    .min_samples = 30,
+    .max_samples = 20000,
+    .budget_ns = 300000000,
+    .stream_budget_ns = 250000000,
+    .wakeup_samples = {1000, 300, 60},
+    .n_crosscheck_sizes = 2,
+    .setup_runs = 10,
+    .setup_warmup = 2,
+};
+
+/* Every power of 2 from 8 B to 1 MiB (filled in below). */
+static const struct bench_plan full_plan = {
+    .warmup = 2000,
+    .min_samples = 200,
+    .max_samples = 200000,
+    .budget_ns = 3000000000,
+    .stream_budget_ns = 2000000000,
+    .wakeup_samples = {5000, 2000, 500},
+    .n_crosscheck_sizes = 2,
+    .setup_runs = 30,
+    .setup_warmup = 5,
+};
+
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {
-    memset(plan, 0, sizeof *plan);
+    *plan = mode == BENCH_MODE_QUICK  ? quick_plan
+            : mode == BENCH_MODE_FULL ? full_plan
+                                      : default_plan;
+    if (mode == BENCH_MODE_FULL) {
+        plan->n_default_sizes = 0;
+        for (size_t size = 8; size <= (1u << 20); size *= 2)
+            plan->default_sizes[plan->n_default_sizes++] = size;
+    }
     plan->wakeup_size = 64;
     plan->setup_sizes[0] = 4096;
     plan->setup_sizes[1] = 1 << 20;
     plan->setup_sizes[2] = 64 << 20;
     plan->crosscheck_sizes[0] = 64;
     plan->crosscheck_sizes[1] = 4096;
-    switch (mode) {
-    case BENCH_MODE_QUICK: {
-        static const size_t sizes[] = {64, 4096, 1 << 20};
-        memcpy(plan->default_sizes, sizes, sizeof sizes);
-        plan->n_default_sizes = 3;
-        plan->warmup = 20;
-        plan->min_samples = 20;
-        plan->max_samples = 400;
-        plan->budget_ns = 40000000;
-        plan->stream_budget_ns = 40000000;
-        plan->wakeup_samples[0] = 50;
-        plan->wakeup_samples[1] = 20;
-        plan->wakeup_samples[2] = 5;
-        plan->n_crosscheck_sizes = 1;
-        plan->setup_runs = 3;
-        plan->setup_warmup = 1;
-        break;
-    }
-    case BENCH_MODE_FULL: {
-        size_t n = 0;
-        for (size_t size = 8; size <= (1u << 20); size *= 2)
-            plan->default_sizes[n++] = size;
-        plan->n_default_sizes = n;
-        plan->warmup = 2000;
-        plan->min_samples = 200;
-        plan->max_samples = 200000;
-        plan->budget_ns = 3000000000;
-        plan->stream_budget_ns = 2000000000;
-        plan->wakeup_samples[0] = 5000;
-        plan->wakeup_samples[1] = 2000;
-        plan->wakeup_samples[2] = 500;
-        plan->n_crosscheck_sizes = 2;
-        plan->setup_runs = 30;
-        plan->setup_warmup = 5;
-        break;
-    }
-    case BENCH_MODE_DEFAULT: {
-        /* 8 B, then powers of 4 from 64 B to 1 MiB: 64 B and 1 MiB are where the targets
-         * are stated. */
-        static const size_t sizes[] = {8, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20};
-        memcpy(plan->default_sizes, sizes, sizeof sizes);
-        plan->n_default_sizes = sizeof sizes / sizeof *sizes;
-        plan->warmup = 200;
-        plan->min_samples = 30;
-        plan->max_samples = 5000;
-        plan->budget_ns = 250000000;
-        plan->stream_budget_ns = 150000000;
-        plan->wakeup_samples[0] = 500;
-        plan->wakeup_samples[1] = 200;
-        plan->wakeup_samples[2] = 40;
-        plan->n_crosscheck_sizes = 2;
-        plan->setup_runs = 10;
-        plan->setup_warmup = 2;
-        break;
-    }
-    }
 }

@@ -1,22 +1,9 @@
 #include "bench/bench_pingpong.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
-
+#include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
 enum { full_checks_after = 4 };
-
-unsigned bench_batch_for(double roundtrip_ns, double clock_overhead_ns) {
-    double wanted = 50.0 * clock_overhead_ns;
-    if (roundtrip_ns <= 0)
-        roundtrip_ns = 1;
-    if (roundtrip_ns >= wanted)
-        return 1;
-    double batch = ceil(wanted / roundtrip_ns);
-    return batch > 100000 ? 100000 : (unsigned)batch;
-}
 
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
     struct bench_pingpong *pp = ctx;
@@ -32,20 +19,21 @@ int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *
     for (unsigned i = half; i < pp->warmup; i++)
         if (bench_sender_roundtrip(s, 0, err) != 0)
             return -1;
-    double estimate = (double)(shl_now_ns() - start) / (pp->warmup - half ? pp->warmup - half : 1);
+    unsigned timed = pp->warmup - half > 0 ? pp->warmup - half : 1;
+    double estimate = (double)(shl_now_ns() - start) / timed;
     pp->batch = pp->rate_hz > 0 ? 1 : bench_batch_for(estimate, pp->clock_overhead_ns);
 
-    pp->samples = malloc(pp->max_samples * sizeof *pp->samples);
-    if (pp->samples == NULL)
-        return shl_fail(err, "malloc", ENOMEM, "%zu samples", pp->max_samples);
     int64_t cpu_before, cpu_after;
     if (shl_process_cpu_ns(&cpu_before, err) != 0)
         return -1;
+    struct bench_sampler sampler;
+    if (bench_sampler_init(&sampler, pp->min_samples, pp->max_samples, pp->budget_ns, err) != 0)
+        return -1;
+    pp->samples = sampler.samples;
     uint64_t flags = BENCH_WORD_MARK;
     int64_t period = pp->rate_hz > 0 ? (int64_t)(1e9 / pp->rate_hz) : 0;
-    int64_t now = shl_now_ns();
-    int64_t deadline = now + pp->budget_ns, next = now + period;
-    while (pp->n < pp->max_samples && (pp->n < pp->min_samples || now < deadline)) {
+    int64_t next = shl_now_ns() + period;
+    while (bench_sampler_more(&sampler)) {
         if (period > 0) {
             if (shl_sleep_until_ns(next, err) != 0)
                 return -1;
@@ -60,8 +48,8 @@ int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *
                 return -1;
             flags = 0;
         }
-        now = shl_now_ns();
-        pp->samples[pp->n++] = (double)(now - t0) / pp->batch;
+        bench_sampler_add(&sampler, (double)(shl_now_ns() - t0) / pp->batch);
+        pp->n = sampler.n;
     }
     if (shl_process_cpu_ns(&cpu_after, err) != 0)
         return -1;

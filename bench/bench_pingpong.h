@@ -27,7 +27,4 @@ struct bench_pingpong {
 /* A bench_side_a_fn: ctx is a struct bench_pingpong. */
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
 
-/* How many round trips to time together so that one clock reading costs <= 1/50 of them. */
-unsigned bench_batch_for(double roundtrip_ns, double clock_overhead_ns);
-
 #endif

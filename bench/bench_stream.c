@@ -1,8 +1,6 @@
 #include "bench/bench_stream.h"
 
-#include <errno.h>
-#include <stdlib.h>
-
+#include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
 /* About 4 MiB per round (so the closing acknowledgement is a small part of it), within
@@ -36,22 +34,22 @@ int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *er
     /* Warm-up: one round, its first message checked byte for byte. */
     if (round_of(s, st->per_round, BENCH_WORD_FULL_CHECK, err) != 0)
         return -1;
-    st->samples = malloc(st->max_rounds * sizeof *st->samples);
-    if (st->samples == NULL)
-        return shl_fail(err, "malloc", ENOMEM, "%zu samples", st->max_rounds);
     int64_t cpu_before, cpu_after;
     if (shl_process_cpu_ns(&cpu_before, err) != 0)
         return -1;
+    struct bench_sampler sampler;
+    if (bench_sampler_init(&sampler, st->min_rounds, st->max_rounds, st->budget_ns, err) != 0)
+        return -1;
+    st->samples = sampler.samples;
     double bytes = (double)st->per_round * (double)s->payload.size;
-    int64_t now = shl_now_ns(), deadline = now + st->budget_ns;
     uint64_t flags = BENCH_WORD_MARK;
-    while (st->n < st->max_rounds && (st->n < st->min_rounds || now < deadline)) {
-        int64_t t0 = now;
+    while (bench_sampler_more(&sampler)) {
+        int64_t t0 = shl_now_ns();
         if (round_of(s, st->per_round, flags, err) != 0)
             return -1;
         flags = 0;
-        now = shl_now_ns();
-        st->samples[st->n++] = bytes / (double)(now - t0) * 1000.0;
+        bench_sampler_add(&sampler, bytes / (double)(shl_now_ns() - t0) * 1000.0);
+        st->n = sampler.n;
     }
     if (shl_process_cpu_ns(&cpu_after, err) != 0)
         return -1;

@@ -126,11 +126,22 @@ int shl_fdio_socketpair(int type, int timeout_ms, int ends[2], struct shl_error 
                         type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
     if (shl_fdio_socket_timeouts(ends[0], timeout_ms, err) != 0 ||
         shl_fdio_socket_timeouts(ends[1], timeout_ms, err) != 0) {
-        shl_fdio_close(&ends[0]);
-        shl_fdio_close(&ends[1]);
+        shl_fdio_close_pair(ends);
         return -1;
     }
     return 0;
+}
+
+void shl_fdio_close_pair(int ends[2])
+{
+    shl_fdio_close(&ends[0]);
+    shl_fdio_close(&ends[1]);
+}
+
+int shl_fdio_keep_end(int ends[2], int side_b)
+{
+    shl_fdio_close(&ends[side_b ? 0 : 1]);
+    return ends[side_b ? 1 : 0];
 }
 
 int shl_fdio_block_sigpipe(struct shl_error *err)

@@ -44,6 +44,12 @@ int shl_fdio_socket_timeouts(int fd, int timeout_ms, struct shl_error *err);
  * failure nothing stays open. */
 int shl_fdio_socketpair(int type, int timeout_ms, int ends[2], struct shl_error *err);
 
+/* Closes both ends of a pair of fds (socketpair, pipe). */
+void shl_fdio_close_pair(int ends[2]);
+
+/* After fork: closes the other side's end of a socketpair and returns this side's. */
+int shl_fdio_keep_end(int ends[2], int side_b);
+
 /* Blocks SIGPIPE in the calling thread, for transports that write to pipes; a write that
  * then fails with EPIPE takes back the SIGPIPE it raised, so none is left pending. */
 int shl_fdio_block_sigpipe(struct shl_error *err);

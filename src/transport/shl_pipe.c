@@ -15,10 +15,8 @@ struct shl_pipe {
 
 static void pipe_release(struct shl_pipe *p)
 {
-    for (int i = 0; i < 2; i++) {
-        shl_fdio_close(&p->a_to_b[i]);
-        shl_fdio_close(&p->b_to_a[i]);
-    }
+    shl_fdio_close_pair(p->a_to_b);
+    shl_fdio_close_pair(p->b_to_a);
     free(p);
 }
 

@@ -107,6 +107,7 @@ static void release(struct shl_ring *r)
         shl_notify_release(&r->ring[d].tail);
     }
     if (r->map.addr != NULL) {
+        /* The object was destroyed in create; unmapping needs only its mechanism. */
         struct shl_shm unmapper = {.mech = r->mech};
         shl_shm_unmap(&unmapper, &r->map, NULL);
     }

@@ -153,15 +153,14 @@ Leftovers CountLeftovers()
 
 // Runs body(ch) as side B in a child; the child's exit status is 0 when body returned 0.
 // A failure in the child is printed to stderr, which the test log keeps.
-template <typename Body>
-pid_t ForkPeer(struct shl_channel *ch, Body body)
+pid_t ForkPeer(struct shl_channel *ch, enum shl_side side, int (*body)(struct shl_channel *))
 {
     fflush(nullptr);
     pid_t pid = fork();
     if (pid != 0)
         return pid;
     struct shl_error err = {};
-    int rc = shl_channel_join(ch, SHL_SIDE_B, &err);
+    int rc = shl_channel_join(ch, side, &err);
     if (rc != 0)
         fprintf(stderr, "child join: %s\n", ErrorText(err).c_str());
     else
@@ -195,7 +194,36 @@ protected:
     }
 
     void SetUp() override { before_ = CountLeftovers(); }
+    void TearDown() override { shl_channel_close(&ch_); }
 
+    // Creates ch_, forks a child that joins as peer_side and runs body, and joins the other
+    // side: the child's pid, or -1.
+    pid_t StartPeer(const struct shl_channel_spec &spec, int (*body)(struct shl_channel *),
+                    enum shl_side peer_side = SHL_SIDE_B)
+    {
+        struct shl_error err = {};
+        if (shl_channel_create(&ch_, GetParam().transport, &spec, &err) != 0) {
+            ADD_FAILURE() << "create: " << ErrorText(err);
+            return -1;
+        }
+        pid_t pid = ForkPeer(&ch_, peer_side, body);
+        if (pid < 0) {
+            ADD_FAILURE() << "fork: " << strerror(errno);
+            return -1;
+        }
+        enum shl_side mine = peer_side == SHL_SIDE_A ? SHL_SIDE_B : SHL_SIDE_A;
+        if (shl_channel_join(&ch_, mine, &err) != 0) {
+            ADD_FAILURE() << "join: " << ErrorText(err);
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+            return -1;
+        }
+        return pid;
+    }
+
+    void KillPeerAndExpectFailure(enum shl_side peer_side);
+
+    struct shl_channel ch_ = {};
     Leftovers before_;
 };
 
@@ -227,13 +255,10 @@ int EchoEverySize(struct shl_channel *ch)
 
 TEST_P(TransportTest, EverySizeArrivesIntactBothWays)
 {
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(kMaxMsg, 1, 10000);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, EchoEverySize);
+    pid_t pid = StartPeer(Spec(kMaxMsg, 1, 10000), EchoEverySize);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     std::vector<unsigned char> buf(kMaxMsg);
     uint32_t seq = 0;
     for (size_t len : kSizes) {
@@ -250,16 +275,21 @@ TEST_P(TransportTest, EverySizeArrivesIntactBothWays)
     EXPECT_TRUE(NothingLeft(before_));
 }
 
-const size_t kStreamDepth = 8;
-const uint32_t kStreamCount = 2000;
-const size_t kStreamSize = 4096 + 17;
+// What a streaming test sends: set before fork, so the child streams the same plan.
+struct StreamPlan {
+    size_t max_msg;
+    size_t depth;
+    uint32_t count;
+    size_t Length(uint32_t seq) const { return max_msg - seq % 64; }
+};
+StreamPlan g_plan;
 
 int ConsumeStream(struct shl_channel *ch)
 {
-    std::vector<unsigned char> buf(kStreamSize);
-    for (uint32_t seq = 0; seq < kStreamCount; seq++) {
+    std::vector<unsigned char> buf(g_plan.max_msg);
+    for (uint32_t seq = 0; seq < g_plan.count; seq++) {
         struct shl_error err = {};
-        size_t len = kStreamSize - seq % 64;
+        size_t len = g_plan.Length(seq);
         if (shl_channel_recv(ch, buf.data(), len, &err) != 0) {
             fprintf(stderr, "child recv %u: %s\n", seq, ErrorText(err).c_str());
             return 1;
@@ -274,27 +304,39 @@ int ConsumeStream(struct shl_channel *ch)
     return shl_channel_send(ch, &done, 1, &err);
 }
 
-TEST_P(TransportTest, StreamsManyMessagesInOrder)
-{
-    struct shl_channel ch;
-    struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(kStreamSize, kStreamDepth, 10000);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, ConsumeStream);
-    ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
-    std::vector<unsigned char> buf(kStreamSize);
-    for (uint32_t seq = 0; seq < kStreamCount; seq++) {
-        size_t len = kStreamSize - seq % 64;
-        Fill(buf, len, seq, 0);
-        ASSERT_EQ(0, shl_channel_send(&ch, buf.data(), len, &err)) << seq << ": " << ErrorText(err);
+class StreamTest : public TransportTest {
+protected:
+    void Stream(const StreamPlan &plan)
+    {
+        g_plan = plan;
+        struct shl_error err = {};
+        pid_t pid = StartPeer(Spec(plan.max_msg, plan.depth, 10000), ConsumeStream);
+        ASSERT_GT(pid, 0);
+        std::vector<unsigned char> buf(plan.max_msg);
+        for (uint32_t seq = 0; seq < plan.count; seq++) {
+            size_t len = plan.Length(seq);
+            Fill(buf, len, seq, 0);
+            ASSERT_EQ(0, shl_channel_send(&ch_, buf.data(), len, &err))
+                << seq << ": " << ErrorText(err);
+        }
+        unsigned char done = 0;
+        ASSERT_EQ(0, shl_channel_recv(&ch_, &done, 1, &err)) << ErrorText(err);
+        EXPECT_EQ('D', done);
+        EXPECT_TRUE(PeerSucceeded(pid));
+        shl_channel_close(&ch_);
+        EXPECT_TRUE(NothingLeft(before_));
     }
-    unsigned char done = 0;
-    ASSERT_EQ(0, shl_channel_recv(&ch, &done, 1, &err)) << ErrorText(err);
-    EXPECT_EQ('D', done);
-    EXPECT_TRUE(PeerSucceeded(pid));
-    shl_channel_close(&ch);
-    EXPECT_TRUE(NothingLeft(before_));
+};
+
+TEST_P(StreamTest, ManySmallMessagesArriveInOrder)
+{
+    Stream({4096 + 17, 8, 2000});
+}
+
+// Large messages fill rings, pipes and socket buffers: the sender keeps waiting for room.
+TEST_P(StreamTest, LargeMessagesArriveInOrder)
+{
+    Stream({1u << 20, 3, 24});
 }
 
 int SayReadyThenHang(struct shl_channel *ch)
@@ -309,16 +351,13 @@ int SayReadyThenHang(struct shl_channel *ch)
 
 // The peer is SIGKILLed and not yet reaped (a zombie, as a crashed benchmark worker would
 // be): the survivor's recv must fail with EPIPE or ETIMEDOUT, within the timeout.
-TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
+void TransportTest::KillPeerAndExpectFailure(enum shl_side peer_side)
 {
     const int timeout_ms = 1500;
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(4096, 2, timeout_ms);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, SayReadyThenHang);
+    pid_t pid = StartPeer(Spec(4096, 2, timeout_ms), SayReadyThenHang, peer_side);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     unsigned char buf[64] = {0};
     ASSERT_EQ(0, shl_channel_recv(&ch, buf, 1, &err)) << ErrorText(err);
     ASSERT_EQ('R', buf[0]);
@@ -347,6 +386,18 @@ TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
     EXPECT_TRUE(NothingLeft(before_));
 }
 
+TEST_P(TransportTest, KilledPeerFailsRecvWithinTimeout)
+{
+    KillPeerAndExpectFailure(SHL_SIDE_B);
+}
+
+// The same when the process that dies holds side A (the creator's side) and the survivor
+// side B: liveness is symmetric, and side A's early removal of names left nothing to leak.
+TEST_P(TransportTest, KilledSideAFailsRecvWithinTimeout)
+{
+    KillPeerAndExpectFailure(SHL_SIDE_A);
+}
+
 int JoinThenStaySilent(struct shl_channel *ch)
 {
     (void)ch;
@@ -357,13 +408,10 @@ int JoinThenStaySilent(struct shl_channel *ch)
 TEST_P(TransportTest, SilentPeerTimesOut)
 {
     const int timeout_ms = 300;
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(64, 1, timeout_ms);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, JoinThenStaySilent);
+    pid_t pid = StartPeer(Spec(64, 1, timeout_ms), JoinThenStaySilent);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     unsigned char buf[64];
     double start = NowMs();
     EXPECT_EQ(-1, shl_channel_recv(&ch, buf, sizeof buf, &err));
@@ -407,13 +455,10 @@ TEST_P(TransportTest, RejectsBadMessagesAndSpecs)
 // names and files are gone and a System V segment is already marked for removal.
 TEST_P(TransportTest, NamesAreGoneOnceJoined)
 {
-    struct shl_channel ch;
+    struct shl_channel &ch = ch_;
     struct shl_error err = {};
-    struct shl_channel_spec spec = Spec(4096, 4, 5000);
-    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
-    pid_t pid = ForkPeer(&ch, SayReadyThenHang);
+    pid_t pid = StartPeer(Spec(4096, 4, 5000), SayReadyThenHang);
     ASSERT_GT(pid, 0);
-    ASSERT_EQ(0, shl_channel_join(&ch, SHL_SIDE_A, &err)) << ErrorText(err);
     unsigned char ready = 0;
     ASSERT_EQ(0, shl_channel_recv(&ch, &ready, 1, &err)) << ErrorText(err);
     Leftovers now = CountLeftovers();
@@ -434,6 +479,7 @@ TEST_P(TransportTest, NamesAreGoneOnceJoined)
 }
 
 INSTANTIATE_TEST_SUITE_P(All, TransportTest, ::testing::ValuesIn(AllConfigs()), ConfigName);
+INSTANTIATE_TEST_SUITE_P(All, StreamTest, ::testing::ValuesIn(AllConfigs()), ConfigName);
 
 TEST(Registry, FindsEveryTransportByName)
 {

@@ -94,8 +94,7 @@ static int unix_dgram_create(struct shl_channel *ch, struct shl_error *err)
             return 0;
         }
     }
-    shl_fdio_close(&u->ends[0]);
-    shl_fdio_close(&u->ends[1]);
+    shl_fdio_close_pair(u->ends);
     free(u);
     return -1;
 }
@@ -104,9 +103,7 @@ static int unix_dgram_join(struct shl_channel *ch, struct shl_error *err)
 {
     (void)err;
     struct shl_unix_dgram *u = ch->impl;
-    int mine = ch->side == SHL_SIDE_A ? 0 : 1;
-    shl_fdio_close(&u->ends[1 - mine]);
-    u->io.fd = u->ends[mine];
+    u->io.fd = shl_fdio_keep_end(u->ends, ch->side == SHL_SIDE_B);
     return 0;
 }
 
@@ -150,8 +147,7 @@ static int unix_dgram_recv(struct shl_channel *ch, void *buf, size_t len, struct
 static void unix_dgram_close(struct shl_channel *ch)
 {
     struct shl_unix_dgram *u = ch->impl;
-    shl_fdio_close(&u->ends[0]);
-    shl_fdio_close(&u->ends[1]);
+    shl_fdio_close_pair(u->ends);
     free(u);
 }
 

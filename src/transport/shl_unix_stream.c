@@ -31,17 +31,14 @@ static int unix_stream_join(struct shl_channel *ch, struct shl_error *err)
 {
     (void)err;
     struct shl_unix_stream *u = ch->impl;
-    int mine = ch->side == SHL_SIDE_A ? 0 : 1;
-    shl_fdio_close(&u->ends[1 - mine]);
-    u->io.rx.fd = u->io.tx.fd = u->ends[mine];
+    u->io.rx.fd = u->io.tx.fd = shl_fdio_keep_end(u->ends, ch->side == SHL_SIDE_B);
     return 0;
 }
 
 static void unix_stream_close(struct shl_channel *ch)
 {
     struct shl_unix_stream *u = ch->impl;
-    shl_fdio_close(&u->ends[0]);
-    shl_fdio_close(&u->ends[1]);
+    shl_fdio_close_pair(u->ends);
     free(u);
 }
 

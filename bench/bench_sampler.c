@@ -1,0 +1,33 @@
+#include "bench/bench_sampler.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "src/timing/shl_clock.h"
+
+int bench_sampler_init(struct bench_sampler *s, size_t min, size_t max, int64_t budget_ns,
+                       struct shl_error *err) {
+    s->n = 0;
+    s->min = min;
+    s->max = max;
+    s->samples = malloc((max ? max : 1) * sizeof *s->samples);
+    if (s->samples == NULL)
+        return shl_fail(err, "malloc", ENOMEM, "%zu samples", max);
+    s->deadline_ns = shl_now_ns() + budget_ns;
+    return 0;
+}
+
+int bench_sampler_more(const struct bench_sampler *s) {
+    return s->n < s->max && (s->n < s->min || shl_now_ns() < s->deadline_ns);
+}
+
+unsigned bench_batch_for(double roundtrip_ns, double clock_overhead_ns) {
+    double wanted = 50.0 * clock_overhead_ns;
+    if (roundtrip_ns <= 0)
+        roundtrip_ns = 1;
+    if (roundtrip_ns >= wanted)
+        return 1;
+    double batch = ceil(wanted / roundtrip_ns);
+    return batch > 100000 ? 100000 : (unsigned)batch;
+}

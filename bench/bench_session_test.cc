@@ -1,0 +1,161 @@
+// The driver's loops must fail when data goes wrong or a peer goes away. A fake transport
+// wraps the real pipe and, in one chosen process, damages, stalls or abandons a message.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern "C" {
+#include "bench/bench_pingpong.h"
+#include "bench/bench_session.h"
+#include "bench/bench_stream.h"
+}
+
+namespace {
+
+enum class Fault { none, stamp, pattern, die, stall };
+
+// Set before the session forks, so the peer inherits it.
+Fault fault = Fault::none;
+shl_side faulty_side = SHL_SIDE_B;
+unsigned fault_at = 0;  // the n-th send of the faulty side (from 1)
+unsigned sends = 0;
+const shl_transport *pipe_transport = nullptr;
+
+int faulty_send(shl_channel *ch, const void *buf, size_t len, shl_error *err) {
+    if (ch->side != faulty_side || fault == Fault::none || ++sends < fault_at)
+        return pipe_transport->send(ch, buf, len, err);
+    std::vector<unsigned char> copy(static_cast<const unsigned char *>(buf),
+                                    static_cast<const unsigned char *>(buf) + len);
+    switch (fault) {
+    case Fault::stamp:
+        if (sends == fault_at)
+            copy[0] ^= 1;
+        break;
+    case Fault::pattern:  // byte 9 lies between the stamps: only a full check sees it
+        if (len >= 64)
+            copy[9] ^= 1;
+        break;
+    case Fault::die:
+        _exit(3);
+    case Fault::stall:
+        pause();
+        break;
+    case Fault::none:
+        break;
+    }
+    return pipe_transport->send(ch, copy.data(), len, err);
+}
+
+shl_transport faulty;
+
+class Session : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        pipe_transport = shl_transport_find("pipe");
+        ASSERT_NE(pipe_transport, nullptr);
+        faulty = *pipe_transport;
+        faulty.send = faulty_send;
+        fault = Fault::none;
+        faulty_side = SHL_SIDE_B;
+        sends = 0;
+    }
+    void TearDown() override {
+        int status;
+        EXPECT_EQ(waitpid(-1, &status, WNOHANG), -1) << "a peer was left behind";
+    }
+
+    int pingpong(size_t size, shl_error *err, bench_pingpong *pp, bench_peer_report *peer) {
+        bench_session_config cfg = {&faulty, nullptr, size, 1, -1, 500, BENCH_SERVE_ECHO};
+        *pp = bench_pingpong{};
+        pp->warmup = 10;
+        pp->min_samples = pp->max_samples = 50;
+        pp->budget_ns = 0;
+        pp->clock_overhead_ns = 25;
+        int rc = bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
+        return rc;
+    }
+};
+
+TEST_F(Session, HonestTransportPassesAndThePeerSawEveryMessage) {
+    shl_error err = {};
+    bench_pingpong pp;
+    bench_peer_report peer;
+    ASSERT_EQ(pingpong(256, &err, &pp, &peer), 0) << err.call << " " << err.detail;
+    EXPECT_EQ(pp.n, 50u);
+    EXPECT_GT(pp.messages, 0u);
+    EXPECT_EQ(peer.messages, pp.messages);
+    EXPECT_FALSE(peer.failed);
+    for (size_t i = 0; i < pp.n; i++)
+        EXPECT_GT(pp.samples[i], 0.0);
+    free(pp.samples);
+}
+
+TEST_F(Session, DamagedStampInATimedEchoFails) {
+    fault = Fault::stamp;
+    fault_at = 30;  // after the warm-up: inside the timed loop
+    shl_error err = {};
+    bench_pingpong pp;
+    bench_peer_report peer;
+    EXPECT_EQ(pingpong(256, &err, &pp, &peer), -1);
+    EXPECT_STREQ(err.call, "verify");
+    EXPECT_EQ(err.errnum, EBADMSG);
+    free(pp.samples);
+}
+
+TEST_F(Session, DamageBetweenTheStampsIsCaughtByTheFullCheck) {
+    fault = Fault::pattern;
+    fault_at = 1;
+    shl_error err = {};
+    bench_pingpong pp;
+    bench_peer_report peer;
+    EXPECT_EQ(pingpong(4096, &err, &pp, &peer), -1);
+    EXPECT_STREQ(err.call, "verify");
+    EXPECT_NE(std::string(err.detail).find("byte 9"), std::string::npos) << err.detail;
+    free(pp.samples);
+}
+
+TEST_F(Session, TheSenderDamagingDataIsReportedByThePeerThatSawIt) {
+    fault = Fault::stamp;
+    faulty_side = SHL_SIDE_A;
+    fault_at = 40;
+    bench_session_config cfg = {&faulty, nullptr, 64, BENCH_STREAM_DEPTH, -1, 500,
+                                BENCH_SERVE_SINK};
+    bench_stream st = {};
+    st.min_rounds = st.max_rounds = 2;
+    shl_error err = {};
+    bench_peer_report peer;
+    EXPECT_EQ(bench_session_run(&cfg, bench_stream_measure, &st, &peer, &err), -1);
+    EXPECT_STREQ(err.call, "verify");
+    EXPECT_EQ(err.errnum, EBADMSG);
+    free(st.samples);
+}
+
+TEST_F(Session, ADeadPeerEndsTheRunWithAnError) {
+    fault = Fault::die;
+    fault_at = 20;
+    shl_error err = {};
+    bench_pingpong pp;
+    bench_peer_report peer;
+    EXPECT_EQ(pingpong(64, &err, &pp, &peer), -1);
+    EXPECT_NE(std::string(err.detail).find("status 3"), std::string::npos) << err.detail;
+    free(pp.samples);
+}
+
+TEST_F(Session, AStuckPeerTimesOutAndIsKilled) {
+    fault = Fault::stall;
+    fault_at = 20;
+    shl_error err = {};
+    bench_pingpong pp;
+    bench_peer_report peer;
+    EXPECT_EQ(pingpong(64, &err, &pp, &peer), -1);
+    EXPECT_EQ(err.errnum, ETIMEDOUT) << err.call << " " << err.detail;
+    free(pp.samples);
+}
+
+}  // namespace

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Shared-memory state of the machine, to prove a run leaves it exactly as it found it.
+#   ci/leak_check.sh snapshot FILE   records System V segments, /dev/shm and shmlab temp files
+#   ci/leak_check.sh compare FILE    fails (exit 1) naming every object that is new since
+set -euo pipefail
+
+state() {
+  ipcs -m 2>/dev/null | awk '$1 ~ /^0x/ { print "sysv key=" $1 " id=" $2 " owner=" $3 " bytes=" $5 }'
+  if [ -d /dev/shm ]; then
+    find /dev/shm -mindepth 1 -maxdepth 1 -printf 'posix %f\n'
+  fi
+  find "${TMPDIR:-/tmp}" -mindepth 1 -maxdepth 1 -name 'shmlab*' -printf 'tmp %p\n' 2>/dev/null
+}
+
+case "${1:-}" in
+  snapshot)
+    state | sort > "${2:?usage: $0 snapshot FILE}"
+    ;;
+  compare)
+    before=${2:?usage: $0 compare FILE}
+    [ -r "$before" ] || { echo "leak check: no snapshot at $before" >&2; exit 2; }
+    new=$(comm -13 "$before" <(state | sort))
+    if [ -n "$new" ]; then
+      echo "leak check: FAILED, objects left behind since the snapshot:" >&2
+      echo "$new" >&2
+      exit 1
+    fi
+    echo "leak check: passed (System V segments, /dev/shm and shmlab temp files as before)"
+    ;;
+  *)
+    echo "usage: $0 snapshot FILE | compare FILE" >&2
+    exit 2
+    ;;
+esac
