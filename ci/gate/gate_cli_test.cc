@@ -299,6 +299,17 @@ TEST_F(GateCli, UnreadableFilesExitTwo)
     run = Gate({"--baseline", kBaseline, "--results", dir_});
     EXPECT_EQ(run.status, 2);
     EXPECT_EQ(Lines(run.err), 1u) << run.err;
+    EXPECT_NE(run.err.find("not a regular file"), std::string::npos) << run.err;
+    // A FIFO nobody writes to is refused at once, not waited on.
+    std::string fifo = dir_ + "/fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    made_.push_back(fifo);
+    run = Gate({"--baseline", kBaseline, "--results", fifo});
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("not a regular file"), std::string::npos) << run.err;
+    run = Gate({"--baseline", kBaseline, "--results", "/dev/zero"});
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("not a regular file"), std::string::npos) << run.err;
 }
 
 TEST_F(GateCli, BadOptionsExitTwoWithOneLine)

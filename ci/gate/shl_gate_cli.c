@@ -1,6 +1,7 @@
 #include "ci/gate/shl_gate_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -106,34 +107,43 @@ static char *resolve(const char *path)
     return full;
 }
 
-/* Reads a whole file; on failure returns NULL with errno set. */
-static char *read_file(const char *path, size_t *len)
+/* Reads a whole regular file; on failure returns NULL, sets errno (ENOENT when it does not
+ * exist) and points *why at the reason. A FIFO or device is refused rather than read, so a
+ * wrong path can never hang the gate. */
+static char *read_file(const char *path, size_t *len, const char **why)
 {
-    FILE *file = fopen(path, "rb");
-    if (file == NULL)
-        return NULL;
-    char *text = NULL;
-    size_t used = 0, cap = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st = {0};
     int saved = 0;
-    for (;;) {
-        if (used == cap) {
-            size_t grown = cap == 0 ? 65536 : cap * 2;
-            char *bigger = grown <= (size_t)INPUT_MAX ? realloc(text, grown) : NULL;
-            if (bigger == NULL) {
-                saved = grown <= (size_t)INPUT_MAX ? ENOMEM : EFBIG;
-                break;
-            }
-            text = bigger;
-            cap = grown;
-        }
-        size_t got = fread(text + used, 1, cap - used, file);
-        used += got;
-        if (got == 0) {
-            saved = ferror(file) ? EIO : 0;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        saved = errno;
+        *why = strerror(saved);
+    } else if (!S_ISREG(st.st_mode)) {
+        saved = EINVAL;
+        *why = "not a regular file";
+    } else if (st.st_size > INPUT_MAX) {
+        saved = EFBIG;
+        *why = "larger than 64 MiB, not a results or baseline file";
+    }
+    char *text = saved == 0 ? malloc((size_t)st.st_size + 1) : NULL;
+    size_t used = 0;
+    if (saved == 0 && text == NULL) {
+        saved = ENOMEM;
+        *why = strerror(saved);
+    }
+    while (saved == 0 && used < (size_t)st.st_size) {
+        ssize_t got = read(fd, text + used, (size_t)st.st_size - used);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            saved = got < 0 ? errno : EIO;
+            *why = got < 0 ? strerror(saved) : "the file shrank while being read";
             break;
         }
+        used += (size_t)got;
     }
-    fclose(file);
+    if (fd >= 0)
+        close(fd);
     if (saved != 0) {
         free(text);
         errno = saved;
@@ -162,12 +172,13 @@ static int load(const char *what, const char *path, parse_fn *parse, void *out,
                 bool may_be_absent, bool *present, FILE *errout)
 {
     size_t len;
-    char *text = read_file(path, &len);
+    const char *why = NULL;
+    char *text = read_file(path, &len, &why);
     *present = text != NULL;
     if (text == NULL && may_be_absent && errno == ENOENT)
         return 0;
     if (text == NULL) {
-        fprintf(errout, "gate: cannot read %s '%s': %s\n", what, path, strerror(errno));
+        fprintf(errout, "gate: cannot read %s '%s': %s\n", what, path, why);
         return EXIT_USAGE;
     }
     struct shl_error err = {0};
