@@ -35,7 +35,8 @@ trap 'exit 130' INT TERM
 mkdir "$work/corpus" "$work/artifacts"
 # The first folder receives new inputs; the committed seeds are only read.
 if ! "$work/gate_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+    -max_len=65536 -dict=ci/gate/fuzz/gate.dict -artifact_prefix="$work/artifacts/" \
+    -print_final_stats=1 \
     "$work/corpus" ci/gate/fuzz/corpus >"$work/log" 2>&1; then
   keep=1
   tail -n 40 "$work/log" >&2
