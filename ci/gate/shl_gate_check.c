@@ -1,0 +1,244 @@
+#include "ci/gate/shl_gate_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Shared memory must beat a pipe at every size up to here (issue 5: "at small sizes"). */
+#define SMALL_SIZE_MAX 4096.0
+
+double shl_gate_allowed(double baseline, double tolerance, enum shl_gate_better better)
+{
+    return better == SHL_GATE_LOWER ? baseline * tolerance : baseline / tolerance;
+}
+
+bool shl_gate_within(double now, double bound, enum shl_gate_better better)
+{
+    return better == SHL_GATE_LOWER ? now <= bound : now >= bound;
+}
+
+bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
+                         const char *transport, const char *notify, double size,
+                         const char *stat)
+{
+    memset(sel, 0, sizeof *sel);
+    sel->size = size;
+    if (strlen(benchmark) >= SHL_GATE_NAME_MAX || strlen(notify) >= SHL_GATE_NAME_MAX ||
+        strlen(stat) >= SHL_GATE_NAME_MAX)
+        return false;
+    strcpy(sel->benchmark, benchmark);
+    strcpy(sel->notify, notify);
+    strcpy(sel->stat, stat);
+    const char *start = transport;
+    for (int i = 0; i < SHL_GATE_CHOICES; i++) {
+        size_t len = strcspn(start, "|");
+        if (len == 0 || len >= SHL_GATE_NAME_MAX)
+            return false;
+        memcpy(sel->transport[i], start, len);
+        if (start[len] == '\0')
+            return true;
+        start += len + 1;
+    }
+    return false;
+}
+
+const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, size_t len)
+{
+    char of[128], to[128];
+    shl_gate_select_text(&ratio->of, of, sizeof of);
+    const struct shl_gate_select *a = &ratio->of, *b = &ratio->to;
+    if (b->benchmark[0] == '\0') {
+        snprintf(buf, len, "%s", of);
+    } else if (strcmp(a->benchmark, b->benchmark) == 0 && a->size == b->size &&
+        a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 && b->notify[0] == '\0') {
+        /* Only the transport differs: "... / pipe" says it all. */
+        snprintf(buf, len, "%s / %s", of, shl_gate_transports_text(b, to, sizeof to));
+    } else {
+        snprintf(buf, len, "%s / %s", of, shl_gate_select_text(b, to, sizeof to));
+    }
+    return buf;
+}
+
+bool shl_gate_ratio_value(const struct shl_gate_results *results,
+                          const struct shl_gate_ratio *ratio, double *value, char *why,
+                          size_t why_len)
+{
+    double of, to = 1;
+    if (!shl_gate_results_find(results, &ratio->of, ratio->better, &of, why, why_len) ||
+        (ratio->to.benchmark[0] != '\0' &&
+         !shl_gate_results_find(results, &ratio->to, ratio->better, &to, why, why_len)))
+        return false;
+    *value = of / to;
+    return true;
+}
+
+static int ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double shl_gate_pick(double *values, size_t count, enum shl_gate_better better)
+{
+    qsort(values, count, sizeof *values, ascending);
+    size_t from_best = (count - 1) / 2;
+    return values[better == SHL_GATE_LOWER ? from_best : count - 1 - from_best];
+}
+
+void shl_gate_evaluate(const struct shl_gate_results *const *runs, size_t nruns,
+                       const struct shl_gate_check *check, struct shl_gate_line *line)
+{
+    memset(line, 0, sizeof *line);
+    shl_gate_ratio_text(&check->ratio, line->figure, sizeof line->figure);
+    line->baseline = check->baseline;
+    line->allowed = check->allowed;
+    line->better = check->ratio.better;
+    line->hard = check->hard;
+    double values[SHL_GATE_RUNS_MAX];
+    char why[200];
+    if (nruns > SHL_GATE_RUNS_MAX)
+        nruns = SHL_GATE_RUNS_MAX;
+    for (size_t i = 0; i < nruns; i++) {
+        if (!shl_gate_ratio_value(runs[i], &check->ratio, &values[i], why, sizeof why)) {
+            char run[32] = "";
+            if (nruns > 1)
+                snprintf(run, sizeof run, " (run %zu)", i + 1);
+            line->verdict = check->hard ? SHL_GATE_MISSING : SHL_GATE_WARN;
+            snprintf(line->note, sizeof line->note, "%s: %s%s",
+                     check->hard ? "missing" : "cannot check", why, run);
+            return;
+        }
+    }
+    line->now = shl_gate_pick(values, nruns, check->ratio.better);
+    if (check->baseline > 0)
+        line->change = line->now / check->baseline;
+    if (check->title != NULL)
+        snprintf(line->note, sizeof line->note, "%s", check->title);
+    if (!shl_gate_within(line->now, check->allowed, check->ratio.better)) {
+        line->verdict = check->hard ? SHL_GATE_FAIL : SHL_GATE_WARN;
+        return;
+    }
+    line->verdict = SHL_GATE_PASS;
+    /* The tolerance mirrored to the good side: beyond it the baseline is stale. */
+    if (check->baseline > 0) {
+        double mirrored = check->baseline * check->baseline / check->allowed;
+        if (line->now != mirrored && shl_gate_within(line->now, mirrored, check->ratio.better)) {
+            line->verdict = SHL_GATE_BETTER;
+            snprintf(line->note, sizeof line->note,
+                     "better than the baseline by more than its tolerance: consider "
+                     "--update-baseline");
+        }
+    }
+}
+
+/* One invariant: `of` over `to` (none: `of` is the driver's own ratio) against a limit. */
+struct invariant {
+    const char *benchmark;
+    const char *transports; /* NULL: each of the list the caller expands it over */
+    const char *notify;     /* "" any; with notify_except, every strategy but this one */
+    bool notify_except;
+    double size;            /* 0: each small size the caller expands it over */
+    const char *stat;
+    const char *ratio_to;      /* with stat "ratio": the reference the driver used */
+    const char *ref_benchmark; /* NULL: none */
+    const char *ref_transport;
+    double ref_size;        /* 0: the same size; -1: any */
+    enum shl_gate_better better;
+    double limit;
+    bool hard;
+    const char *title;
+};
+
+/* Expanded for each shared-memory mechanism and each small size of the run. */
+static const struct invariant beats_pipe = {
+    "latency", NULL, "", false, 0, "p50", "", "latency", "pipe", 0, SHL_GATE_LOWER, 1.0, true,
+    "invariant: shared memory (best strategy) beats a pipe at small sizes"};
+
+/* Issue 5's targets: warnings, for the reasons in ci/README.md. The driver writes the
+ * floor and memcpy ratios into the rows (bench/RESULTS.md): they are read, not re-derived. */
+static const struct invariant targets[] = {
+    {"latency", SHL_GATE_SHM_TRANSPORTS, "", false, 64, "ratio", "cacheline", NULL, NULL, 0,
+     SHL_GATE_LOWER, 1.5, false,
+     "target: best shared memory at 64 B within 1.5x of the cache-line floor"},
+    {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", true, 64, "p50", "", "latency", "pipe", 64,
+     SHL_GATE_LOWER, 1.0, false,
+     "target: blocking shared-memory notification no slower than a pipe at 64 B"},
+    {"throughput", SHL_GATE_SHM_TRANSPORTS, "", false, 1048576, "ratio", "memcpy", NULL, NULL,
+     0,
+     SHL_GATE_HIGHER, 0.5, false,
+     "target: shared-memory throughput at 1 MiB at least half of memcpy"},
+};
+
+/* The plain ping-pong over shmlab's round trip, within 25% both ways (issue 5): expanded
+ * for each cross-checked transport. A check of the measurement, so a warning. */
+static const struct invariant crosscheck[] = {
+    {"crosscheck", NULL, "", false, 64, "ratio", "latency", NULL, NULL, 0, SHL_GATE_LOWER, 1.25,
+     false,
+     "target: shmlab's round trip agrees with a plain ping-pong within 25%"},
+    {"crosscheck", NULL, "", false, 64, "ratio", "latency", NULL, NULL, 0, SHL_GATE_HIGHER, 0.8,
+     false,
+     "target: shmlab's round trip agrees with a plain ping-pong within 25%"},
+};
+
+/* Appends the check for `inv` (with `transports` and `size` when it leaves them open) if
+ * there is room; returns the count there would be. */
+static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap,
+                            const struct invariant *inv, const char *transports, double size)
+{
+    if (count < cap) {
+        struct shl_gate_check *check = &out[count];
+        memset(check, 0, sizeof *check);
+        shl_gate_select_set(&check->ratio.of, inv->benchmark,
+                            inv->transports != NULL ? inv->transports : transports, inv->notify,
+                            inv->size > 0 ? inv->size : size, inv->stat);
+        check->ratio.of.notify_except = inv->notify_except;
+        snprintf(check->ratio.of.ratio_to, sizeof check->ratio.of.ratio_to, "%s", inv->ratio_to);
+        if (inv->ref_benchmark != NULL)
+            shl_gate_select_set(&check->ratio.to, inv->ref_benchmark, inv->ref_transport, "",
+                                inv->ref_size != 0 ? inv->ref_size : size, inv->stat);
+        check->ratio.better = inv->better;
+        check->allowed = inv->limit;
+        check->hard = inv->hard;
+        check->title = inv->title;
+    }
+    return count + 1;
+}
+
+/* Sizes of the run's pipe latency rows up to SMALL_SIZE_MAX, in the order they appear. */
+static size_t small_pipe_sizes(const struct shl_gate_results *results, double *sizes, size_t cap)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < shl_gate_results_count(results); i++) {
+        const struct shl_gate_row *row = shl_gate_results_row(results, i);
+        if (strcmp(row->benchmark, "latency") != 0 || strcmp(row->transport, "pipe") != 0 ||
+            row->size < 0 || row->size > SMALL_SIZE_MAX)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < count; j++)
+            seen = seen || sizes[j] == row->size;
+        if (!seen && count < cap)
+            sizes[count++] = row->size;
+    }
+    return count;
+}
+
+size_t shl_gate_invariants(const struct shl_gate_results *results, struct shl_gate_check *out,
+                           size_t cap)
+{
+    static const char *const shm[] = {"mmap", "sysv", "posix"};
+    static const char *const checked[] = {"pipe", "unix-stream", "tcp"};
+    double sizes[32];
+    size_t nsizes = small_pipe_sizes(results, sizes, sizeof sizes / sizeof sizes[0]);
+    if (nsizes == 0)
+        sizes[nsizes++] = 64; /* no pipe row at all: the check then names what is missing */
+    size_t count = 0;
+    for (size_t t = 0; t < sizeof shm / sizeof shm[0]; t++)
+        for (size_t s = 0; s < nsizes; s++)
+            count = add_invariant(out, count, cap, &beats_pipe, shm[t], sizes[s]);
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        count = add_invariant(out, count, cap, &targets[i], NULL, 0);
+    for (size_t t = 0; t < sizeof checked / sizeof checked[0]; t++)
+        for (size_t i = 0; i < sizeof crosscheck / sizeof crosscheck[0]; i++)
+            count = add_invariant(out, count, cap, &crosscheck[i], checked[t], 0);
+    return count;
+}
