@@ -17,7 +17,8 @@ static int gone(pid_t pid)
     return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
-/* Visits the entries of `dir` named like shmlab's own and owned by this user. */
+/* Visits the entries of `dir` named like shmlab's own and owned by this user: objects, and
+ * in the file folder also the FIFOs of the fifo transport. */
 static int scan_dir(const char *dir, enum shl_mech mech,
                     int (*fn)(const struct shl_stale *, void *), void *arg,
                     struct shl_error *err)
@@ -31,7 +32,8 @@ static int scan_dir(const char *dir, enum shl_mech mech,
         pid_t pid = shl_name_pid(e->d_name);
         struct stat st;
         if (pid < 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            !(S_ISREG(st.st_mode) || (mech == SHL_MECH_FILE && S_ISFIFO(st.st_mode))) ||
+            st.st_uid != geteuid())
             continue;
         struct shl_stale obj = {.mech = mech, .shmid = -1, .creator = pid, .stale = gone(pid)};
         int n = mech == SHL_MECH_POSIX

@@ -10,12 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "src/core/shl_name.h"
 #include "src/transport/shl_fdio.h"
 
 struct shl_fifo {
     struct shl_fdpair io; /* first: shl_fdpair_send/recv read it through ch->impl */
-    int named;            /* the directory and FIFOs still exist */
-    char dir[PATH_MAX - 16]; /* room for "/a-to-b" in the FIFO paths */
+    int named;            /* the FIFOs' names still exist */
+    /* $TMPDIR/shmlab-<pid>-<hex>: named like every object shmlab makes, so that when a
+     * SIGKILL leaves them, `shmlab clean` finds them by their creator's pid. */
     char a_to_b[PATH_MAX];
     char b_to_a[PATH_MAX];
 };
@@ -26,7 +28,6 @@ static void fifo_unlink(struct shl_fifo *f)
         return;
     unlink(f->a_to_b);
     unlink(f->b_to_a);
-    rmdir(f->dir);
     f->named = 0;
 }
 
@@ -37,27 +38,31 @@ static int fifo_create(struct shl_channel *ch, struct shl_error *err)
         return shl_fail(err, "calloc", errno, "fifo channel");
     f->io.rx = (struct shl_fdio){.fd = -1, .timeout_ms = ch->spec.timeout_ms, .kind = SHL_FDIO_POLL};
     f->io.tx = f->io.rx;
-    const char *tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] == '\0')
-        tmp = "/tmp";
-    if (snprintf(f->dir, sizeof f->dir, "%s/shmlab-fifo-XXXXXX", tmp) >= (int)sizeof f->dir) {
+    const char *tmp = shl_tmpdir();
+    char a_name[SHL_NAME_LEN], b_name[SHL_NAME_LEN];
+    if (shl_name_posix(a_name, sizeof a_name, err) != 0 ||
+        shl_name_posix(b_name, sizeof b_name, err) != 0) {
+        free(f);
+        return -1;
+    }
+    if (snprintf(f->a_to_b, sizeof f->a_to_b, "%s%s", tmp, a_name) >= (int)sizeof f->a_to_b ||
+        snprintf(f->b_to_a, sizeof f->b_to_a, "%s%s", tmp, b_name) >= (int)sizeof f->b_to_a) {
         free(f);
         return shl_fail(err, "shl_fifo_create", ENAMETOOLONG, "TMPDIR");
     }
-    if (mkdtemp(f->dir) == NULL) {
+    /* mkfifo never reuses an existing name: a planted file is refused (EEXIST). */
+    if (mkfifo(f->a_to_b, 0600) != 0) {
         int saved = errno;
-        free(f);
-        return shl_fail(err, "mkdtemp", saved, "%s", tmp);
-    }
-    f->named = 1;
-    snprintf(f->a_to_b, sizeof f->a_to_b, "%s/a-to-b", f->dir);
-    snprintf(f->b_to_a, sizeof f->b_to_a, "%s/b-to-a", f->dir);
-    if (mkfifo(f->a_to_b, 0600) != 0 || mkfifo(f->b_to_a, 0600) != 0) {
-        int saved = errno;
-        fifo_unlink(f);
         free(f);
         return shl_fail(err, "mkfifo", saved, "in %s", tmp);
     }
+    if (mkfifo(f->b_to_a, 0600) != 0) {
+        int saved = errno;
+        unlink(f->a_to_b);
+        free(f);
+        return shl_fail(err, "mkfifo", saved, "in %s", tmp);
+    }
+    f->named = 1;
     ch->impl = f;
     return 0;
 }

@@ -530,7 +530,7 @@ TEST(CreationFailure, DepthBeyondTheIndexRangeIsRefused)
         EXPECT_TRUE(CreateFails(name, 64, (1u << 30) + 1, EINVAL));
 }
 
-// Neither the FIFO directory nor the mmap file can be made under a TMPDIR that is gone.
+// Neither the FIFOs nor the mmap file can be made under a TMPDIR that is gone.
 TEST(CreationFailure, MissingTmpdirLeavesNothing)
 {
     std::string saved = getenv("TMPDIR");
@@ -541,7 +541,7 @@ TEST(CreationFailure, MissingTmpdirLeavesNothing)
     setenv("TMPDIR", saved.c_str(), 1);
 }
 
-// Every FIFO directory goes into a private TMPDIR, so leftovers are this test's alone.
+// Every FIFO goes into a private TMPDIR, so leftovers are this test's alone.
 class PrivateTmpdir : public ::testing::Environment {
 public:
     void SetUp() override
