@@ -15,7 +15,7 @@ enter_user_directory
 runs=() out=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --out) [ $# -ge 2 ] || fail_usage "--out needs a folder"; out=$2; shift 2 ;;
+    --out) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--out needs a folder"; out=$2; shift 2 ;;
     -h|--help) echo "usage: ${usage}"; exit 0 ;;
     -*) fail_usage "unknown option $1" ;;
     *) runs+=("$1"); shift ;;

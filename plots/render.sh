@@ -14,8 +14,8 @@ enter_user_directory
 results_arg="" out="" conformance=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --out) [ $# -ge 2 ] || fail_usage "--out needs a folder"; out=$2; shift 2 ;;
-    --conformance) [ $# -ge 2 ] || fail_usage "--conformance needs a file"; conformance=$2; shift 2 ;;
+    --out) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--out needs a folder"; out=$2; shift 2 ;;
+    --conformance) [ $# -ge 2 ] && [ -n "$2" ] || fail_usage "--conformance needs a file"; conformance=$2; shift 2 ;;
     -h|--help) echo "usage: ${usage}"; exit 0 ;;
     -*) fail_usage "unknown option $1" ;;
     *) [ -z "$results_arg" ] || fail_usage "more than one results folder given"; results_arg=$1; shift ;;

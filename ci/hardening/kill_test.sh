@@ -17,14 +17,9 @@ driver=$(realpath "${1:?usage: kill_test.sh DRIVER SHMLAB [KILLS]}")
 shmlab=$(realpath "${2:?usage: kill_test.sh DRIVER SHMLAB [KILLS]}")
 kills=${3:-36}
 
-if [ -z "${KILL_TEST_PRIVATE:-}" ] && [ "$(id -u)" -eq 0 ] &&
-  unshare --ipc --mount true 2>/dev/null; then
-  # A fresh tmpfs over /dev/shm (not an umount: the host's mounts stay as they are).
-  exec unshare --ipc --mount --propagation private env KILL_TEST_PRIVATE=1 bash -c \
-    'mount -t tmpfs -o size=16m,mode=1777 shmlab-kill-test /dev/shm && exec bash "$@"' \
-    bash "$0" "$driver" "$shmlab" "$kills"
-fi
-private=${KILL_TEST_PRIVATE:-0}
+# shellcheck source=ci/hardening/lib.sh
+source "$(dirname "$0")/lib.sh"
+private_namespace "$0" "$driver" "$shmlab" "$kills"
 
 seed=${KILL_TEST_SEED:-$(($(date +%s) % 32768))}
 RANDOM=$seed
@@ -38,29 +33,8 @@ fail() {
   failures=$((failures + 1))
 }
 
-# One line per object: "sysv shmid=ID key=K cpid=P", "posix NAME", "tmp NAME".
-state() {
-  awk 'NR > 1 { print "sysv shmid=" $2 " key=" $1 " cpid=" $5 }' /proc/sysvipc/shm
-  find /dev/shm -mindepth 1 -maxdepth 1 -printf 'posix %f\n' 2>/dev/null
-  find "$tmp" -mindepth 1 -maxdepth 1 -printf 'tmp %f\n'
-}
-
-# The objects in state $2 that are not in state $1 and that the pids in $3 (space-separated)
-# made. In the private namespace every new object counts.
-made_by() {
-  comm -13 <(sort "$1") <(sort "$2") | while read -r kind what rest; do
-    if [ "$private" = 1 ] || [ "$kind" = tmp ]; then
-      echo "$kind $what $rest"
-      continue
-    fi
-    local pid
-    case $kind in
-      sysv) pid=${rest##*cpid=} ;;
-      posix) pid=$(echo "$what" | sed -n 's/^shmlab-\([0-9]*\)-.*/\1/p') ;;
-    esac
-    case " $3 " in *" $pid "*) echo "$kind $what $rest" ;; esac
-  done
-}
+state() { shm_state "$tmp"; }
+made_by() { new_objects "$@"; }
 
 # How `shmlab clean` names an object of `state`.
 clean_name() {
@@ -86,8 +60,7 @@ wait_gone() {
 }
 
 state >"$work/before"
-echo "kill test: seed $seed, $kills kills, $([ "$private" = 1 ] &&
-  echo 'private IPC and mount namespace' || echo 'host namespaces (not root): judging only the killed processes')"
+echo "kill test: seed $seed, $kills kills, $namespace_note"
 
 # Judges run $1 (target $2, kill point $3) of driver $4 with peers $5 that ended with status
 # $6: the exit status, then what it left and what `shmlab clean` makes of that.
@@ -146,16 +119,6 @@ judge() {
   state >"$work/after"
   made_by "$work/before" "$work/after" "$pid $peers" >"$work/left"
   [ -s "$work/left" ] && { fail "run $i: still there after shmlab clean:"; cat "$work/left"; }
-}
-
-# Waits for job $1, killing it after 15 s (a hang fails the run); sets `status`.
-finish() {
-  ( sleep 15; kill -KILL "$1" 2>/dev/null ) &
-  local watchdog=$!
-  { wait "$1"; } 2>/dev/null # no "Killed" job notice
-  status=$?
-  kill "$watchdog" 2>/dev/null
-  wait "$watchdog" 2>/dev/null
 }
 
 bench_args=(--benchmarks latency --sizes 64 --quick --no-plots --timeout-ms 2000 --out "$work/out")
@@ -233,7 +196,7 @@ echo
 for t in "${targets[@]}" ${windows[0]:+window-SIGKILL}; do
   printf '  %-14s %2d kills, %2d of them mid-run\n' "$t" "${hits[$t]:-0}" "${midrun[$t]:-0}"
 done
-echo "  $leftover_runs SIGKILLs of the driver left $leftover_objects objects; shmlab clean found and removed them"
+echo "  $leftover_runs SIGKILLs of the driver left $leftover_objects objects, all found by shmlab clean and removed"
 total_mid=0
 for t in "${!midrun[@]}"; do total_mid=$((total_mid + ${midrun[$t]:-0})); done
 # Most kills must land while the driver is working, or the test proves little.

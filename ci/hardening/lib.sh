@@ -1,0 +1,61 @@
+# Shared by the hardening tests (source it): a private namespace when root can have one,
+# and the shared-memory state that a test compares before and after.
+
+# As root, re-runs the calling script (with its arguments) in a private IPC and mount
+# namespace with a fresh tmpfs over /dev/shm (mounted over it, not instead of it: the
+# host's mounts are untouched), so that its comparison of state is exact and nothing it does
+# reaches the machine's objects. Sets `private` to 1 there, 0 when it runs without.
+#   private_namespace "$0" "$@"
+private_namespace() {
+  if [ -z "${HARDENING_PRIVATE:-}" ] && [ "$(id -u)" -eq 0 ] &&
+    unshare --ipc --mount true 2>/dev/null; then
+    exec unshare --ipc --mount --propagation private env HARDENING_PRIVATE=1 bash -c \
+      'mount -t tmpfs -o size=16m,mode=1777 shmlab-hardening /dev/shm && exec bash "$@"' \
+      bash "$@"
+  fi
+  private=${HARDENING_PRIVATE:-0}
+  namespace_note=$([ "$private" = 1 ] && echo 'private IPC and mount namespace' ||
+    echo 'host namespaces (not root): judging only objects the tested processes made')
+}
+
+# One line per object: "sysv shmid=ID key=K cpid=P", "posix NAME", "tmp NAME" (entries of
+# the folder $1, a temporary folder of the test's own).
+shm_state() {
+  awk 'NR > 1 { print "sysv shmid=" $2 " key=" $1 " cpid=" $5 }' /proc/sysvipc/shm
+  find /dev/shm -mindepth 1 -maxdepth 1 -printf 'posix %f\n' 2>/dev/null
+  find "$1" -mindepth 1 -maxdepth 1 -printf 'tmp %f\n'
+}
+
+# The objects of state file $2 that are not in state file $1 and that the pids in $3
+# (space-separated; "*" for any pid) made: System V segments by shm_cpid, POSIX objects by
+# the pid in a shmlab name, and every entry of the test's own temporary folder. In the
+# private namespace every new object counts.
+new_objects() {
+  comm -13 <(sort "$1") <(sort "$2") | while read -r kind what rest; do
+    if [ "$private" = 1 ] || [ "$kind" = tmp ] || [ "$3" = "*" ]; then
+      echo "$kind $what $rest"
+      continue
+    fi
+    local pid=
+    case $kind in
+      sysv) pid=${rest##*cpid=} ;;
+      posix) pid=$(echo "$what" | sed -n 's/^shmlab-\([0-9]*\)-.*/\1/p') ;;
+    esac
+    case " $3 " in *" $pid "*) echo "$kind $what $rest" ;; esac
+  done
+}
+
+# Waits for background job $1, killing it after ${2:-15} s; sets `status` (its exit
+# status, 128+N for a signal) and `hung` (1 when the time ran out).
+finish() {
+  local mark
+  mark=$(mktemp)
+  ( sleep "${2:-15}"; echo 1 >"$mark"; kill -KILL "$1" 2>/dev/null ) &
+  local watchdog=$!
+  { wait "$1"; } 2>/dev/null # no "Killed" job notice
+  status=$?
+  kill "$watchdog" 2>/dev/null
+  wait "$watchdog" 2>/dev/null
+  hung=$([ -s "$mark" ] && echo 1 || echo 0)
+  rm -f "$mark"
+}
