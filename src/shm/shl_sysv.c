@@ -1,6 +1,9 @@
 #include "src/shm/shl_sysv.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/shm.h>
+#include <unistd.h>
 
 #include "src/shm/shl_file.h" /* SHL_CREATE_REUSE */
 
@@ -13,6 +16,46 @@ int shl_sysv_ftok(const char *path, int proj, key_t *key, struct shl_error *err)
         return shl_fail(err, "ftok", errno, "%s", path);
     *key = k;
     return 0;
+}
+
+/* A limit under /proc/sys/kernel, or 0 when it cannot be read. */
+static unsigned long long kernel_limit(const char *name)
+{
+    char path[64];
+    unsigned long long value = 0;
+    snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
+    FILE *f = fopen(path, "re");
+    if (f != NULL) {
+        if (fscanf(f, "%llu", &value) != 1)
+            value = 0;
+        fclose(f);
+    }
+    return value;
+}
+
+/* Which limit a failed shmget(IPC_CREAT) of `size` bytes ran into, when it can be told:
+ * EINVAL from a size above shmmax, ENOSPC from shmmni segments or shmall pages in use. */
+static void limit_hit(size_t size, int errnum, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (errnum == EINVAL) {
+        unsigned long long shmmax = kernel_limit("shmmax");
+        if (shmmax > 0 && size > shmmax)
+            snprintf(buf, len, " exceeds shmmax (%llu)", shmmax);
+        return;
+    }
+    struct shm_info info;
+    if (errnum != ENOSPC || shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info) < 0)
+        return;
+    unsigned long long shmmni = kernel_limit("shmmni"), shmall = kernel_limit("shmall");
+    unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
+    unsigned long long pages = (size + page - 1) / page;
+    if (shmmni > 0 && (unsigned long long)info.used_ids >= shmmni)
+        snprintf(buf, len, ": shmmni (%llu) reached, %d segments exist", shmmni,
+                 info.used_ids);
+    else if (shmall > 0 && info.shm_tot + pages > shmall)
+        snprintf(buf, len, " would exceed shmall (%llu pages, %llu in use)", shmall,
+                 (unsigned long long)info.shm_tot);
 }
 
 int shl_sysv_create(key_t key, size_t size, mode_t mode, unsigned flags, int *shmid,
@@ -32,8 +75,13 @@ int shl_sysv_create(key_t key, size_t size, mode_t mode, unsigned flags, int *sh
             return shl_fail(err, "shmget", errno, "key 0x%08x", (unsigned)key);
     }
     int id = shmget(key, size, IPC_CREAT | IPC_EXCL | perms);
-    if (id < 0)
-        return shl_fail(err, "shmget", errno, "key 0x%08x, %zu bytes", (unsigned)key, size);
+    if (id < 0) {
+        int saved = errno;
+        char limit[96];
+        limit_hit(size, saved, limit, sizeof limit);
+        return shl_fail(err, "shmget", saved, "key 0x%08x, %zu bytes%s", (unsigned)key, size,
+                        limit);
+    }
     *shmid = id;
     *created = 1;
     return 0;
