@@ -14,6 +14,8 @@
 #include "bench/bench_options.h"
 #include "bench/bench_peer.h"
 #include "bench/bench_results.h"
+#include "src/core/shl_name.h"
+#include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_pin.h"
 
@@ -124,6 +126,23 @@ static void format_figure(const struct bench_row *row, char *buf, size_t len) {
     size_t used = strlen(buf);
     if (!isnan(row->ratio) && used < len)
         snprintf(buf + used, len - used, ", %.2fx %s", row->ratio, row->ratio_to);
+}
+
+static int count_stale(const struct shl_stale *obj, void *arg) {
+    *(int *)arg += obj->stale;
+    return 0;
+}
+
+/* A run killed with SIGKILL could not remove its objects: say so, so that they are not
+ * left to fill the machine. Only `shmlab clean` removes them (it knows whose they are). */
+static void report_stale(void) {
+    int stale = 0;
+    struct shl_error err;
+    if (shl_stale_scan("/dev/shm", shl_tmpdir(), count_stale, &stale, &err) == 0 && stale > 0)
+        fprintf(stderr,
+                "bench: %d stale shmlab object%s left by killed runs; `shmlab clean` removes "
+                "them\n",
+                stale, stale == 1 ? "" : "s");
 }
 
 static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
@@ -280,6 +299,7 @@ int main(int argc, char **argv) {
     }
     check_transports(&opts);
     install_signals();
+    report_stale();
 
     struct shl_error err = {0};
     char text[256];

@@ -85,14 +85,7 @@ while IFS= read -r line; do
     failures=$((failures + 1))
     printf 'FAIL %-60.60s: %s\n' "$shown" "$(IFS=';'; echo "${problems[*]}")"
     head -c 600 "$work/err" | sed 's/^/    stderr: /'
-    # Whatever a failing row left is removed here, so that the rows after it are judged alone.
-    while read -r kind what _; do
-      case $kind in
-        sysv) ipcrm -m "${what#shmid=}" ;;
-        posix) rm -f "/dev/shm/$what" ;;
-        tmp) rm -rf "${tmp:?}/$what" ;;
-      esac
-    done <"$work/left"
+    remove_objects "$work/left" "$tmp"
   fi
 done <"$table"
 

@@ -18,8 +18,11 @@ int main(int argc, char **argv)
         return 2;
     }
     std::string checker = argv[1];
-    if (checker[0] != '/')
-        checker = std::string(getcwd(nullptr, 0)) + "/" + checker;
+    if (checker[0] != '/') {
+        char *cwd = getcwd(nullptr, 0);
+        checker = std::string(cwd != nullptr ? cwd : ".") + "/" + checker;
+        free(cwd);
+    }
     const char *dir = getenv("TEST_TMPDIR");
     if (dir == nullptr || chdir(dir) != 0) {
         fprintf(stderr, "checker_options_fuzz_test: needs TEST_TMPDIR (run it with bazel test)\n");

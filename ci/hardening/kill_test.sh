@@ -3,7 +3,7 @@
 # peer child or to the whole process group, SIGINT and SIGTERM to the driver. Afterwards the
 # System V segments, /dev/shm and the temporary folder must be exactly as before. A SIGKILL
 # of the driver leaves what it had created and not yet removed (nothing survives to clean);
-# `shmlab clean` must then find and remove exactly those objects.
+# The next run must report them, and `shmlab clean` must find and remove exactly them.
 #
 #   kill_test.sh DRIVER SHMLAB [KILLS]     (KILL_TEST_SEED=N repeats a run)
 #
@@ -93,6 +93,12 @@ judge() {
   esac
   leftover_runs=$((leftover_runs + 1))
   leftover_objects=$((leftover_objects + left))
+  # The next run reports them.
+  "$driver" "${bench_args[@]}" --transports pipe 2>"$work/next.log" ||
+    fail "run $i: the run after it failed"
+  grep 'stale shmlab object' "$work/next.log" | sed 's/^/    next run: /'
+  n=$(sed -n 's/^bench: \([0-9]*\) stale shmlab object.*/\1/p' "$work/next.log")
+  [ "${n:-0}" -ge "$left" ] || fail "run $i: the next run reports ${n:-no} stale objects, not $left"
   if [ "$private" = 1 ]; then
     "$shmlab" clean >"$work/clean.out" 2>&1 || fail "run $i: shmlab clean failed"
   else
@@ -104,14 +110,8 @@ judge() {
   while read -r kind what rest; do
     grep -qF "$(clean_name "$kind" "$what" "$rest") " "$work/clean.out" ||
       fail "run $i: shmlab clean does not find $kind $what $rest"
-    if [ "$private" != 1 ]; then
-      case $kind in
-        sysv) ipcrm -m "${what#shmid=}" ;;
-        posix) rm -f "/dev/shm/$what" ;;
-        tmp) rm -rf "${tmp:?}/$what" ;;
-      esac
-    fi
   done <"$work/left"
+  [ "$private" = 1 ] || remove_objects "$work/left" "$tmp"
   if [ "$private" = 1 ]; then
     n=$(grep -c '^removed' "$work/clean.out")
     [ "$n" -eq "$left" ] || fail "run $i: shmlab clean removed $n objects, $left were left"

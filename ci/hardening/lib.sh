@@ -59,3 +59,16 @@ finish() {
   hung=$([ -s "$mark" ] && echo 1 || echo 0)
   rm -f "$mark"
 }
+
+# Removes the objects listed in file $1 (lines of new_objects), whose folder is $2: what a
+# failing case left, so that the cases after it are judged alone.
+remove_objects() {
+  local kind what
+  while read -r kind what _; do
+    case $kind in
+      sysv) ipcrm -m "${what#shmid=}" ;;
+      posix) rm -f "/dev/shm/$what" ;;
+      tmp) rm -rf "${2:?}/$what" ;;
+    esac
+  done <"$1"
+}

@@ -67,20 +67,10 @@ check() {
   else
     record "$name" FAIL "$(IFS=';'; echo "${problems[*]}") (stderr: $(head -c 300 "$work/stderr"))"
   fi
-  # What a failing case left goes, so that the cases after it are judged alone.
-  while read -r kind what _; do
-    case $kind in
-      sysv) ipcrm -m "${what#shmid=}" ;;
-      posix) rm -f "/dev/shm/$what" ;;
-      tmp) rm -rf "${tmp:?}/$what" ;;
-    esac
-  done <"$work/left"
+  remove_objects "$work/left" "$tmp"
 }
 
 skip() { record "$1" SKIP "$2"; }
-
-# Sets /proc/sys/kernel/$1 to $2 for the cases after it (private IPC namespace only).
-sysctl_shm() { echo "$2" >"/proc/sys/kernel/$1"; }
 
 big=4M # four times the 1 MiB tmpfs
 if [ "$private" = 1 ]; then
@@ -106,36 +96,24 @@ if [ "$private" = 1 ]; then
   check "no /dev/shm: benchmark posix" 1 "No such file or directory" \
     nodev "$driver" "${bench[@]}" --transports posix --sizes 64
 
-  saved_shmmax=$(cat /proc/sys/kernel/shmmax) saved_shmall=$(cat /proc/sys/kernel/shmall)
-  saved_shmmni=$(cat /proc/sys/kernel/shmmni)
-  sysctl_shm shmmax 65536
-  check "shmmax 65536: write sysv 1M" 1 "exceeds shmmax \(65536\)" \
-    "$shmlab" write sysv --key "$key" --size 1M
-  check "shmmax 65536: lifecycle sysv 1M" 1 "exceeds shmmax \(65536\)" \
-    "$shmlab" lifecycle sysv --size 1M
-  check "shmmax 65536: benchmark sysv at 64 KiB" 1 "exceeds shmmax \(65536\)" \
-    "$driver" "${bench[@]}" --transports sysv --sizes 64K
-  sysctl_shm shmmax "$saved_shmmax"
-  sysctl_shm shmall 16
-  check "shmall 16 pages: write sysv 1M" 1 "exceed shmall \(16 pages" \
-    "$shmlab" write sysv --key "$key" --size 1M
-  check "shmall 16 pages: lifecycle sysv 1M" 1 "exceed shmall \(16 pages" \
-    "$shmlab" lifecycle sysv --size 1M
-  check "shmall 16 pages: benchmark sysv at 64 KiB" 1 "exceed shmall \(16 pages" \
-    "$driver" "${bench[@]}" --transports sysv --sizes 64K
-  sysctl_shm shmall "$saved_shmall"
+  # sysv_limit LIMIT VALUE PATTERN SIZE: with kernel.LIMIT at VALUE, a segment of SIZE
+  # bytes must be refused, by shmlab write and lifecycle and by the benchmark's ring.
+  sysv_limit() {
+    local saved
+    saved=$(cat "/proc/sys/kernel/$1")
+    echo "$2" >"/proc/sys/kernel/$1"
+    check "$1 $2: write sysv $4" 1 "$3" "$shmlab" write sysv --key "$key" --size "$4"
+    check "$1 $2: lifecycle sysv $4" 1 "$3" "$shmlab" lifecycle sysv --size "$4"
+    check "$1 $2: benchmark sysv at $4" 1 "$3" "$driver" "${bench[@]}" --transports sysv --sizes "$4"
+    echo "$saved" >"/proc/sys/kernel/$1"
+  }
+  sysv_limit shmmax 65536 "exceeds shmmax \(65536\)" 1M
+  sysv_limit shmall 16 "exceed shmall \(16 pages" 1M
   # One segment exists (the test's) and shmmni allows one.
   holder=$(printf '0x53%06x' $(((RANDOM << 8 | RANDOM) & 0xfffffe | 1)))
   "$shmlab" write sysv --key "$holder" --size 4K >/dev/null
   shm_state "$tmp" >"$work/before"
-  sysctl_shm shmmni 1
-  check "shmmni 1: write sysv" 1 "shmmni \(1\) reached" \
-    "$shmlab" write sysv --key "$key" --size 4K
-  check "shmmni 1: lifecycle sysv" 1 "shmmni \(1\) reached" \
-    "$shmlab" lifecycle sysv --size 4K
-  check "shmmni 1: benchmark sysv" 1 "shmmni \(1\) reached" \
-    "$driver" "${bench[@]}" --transports sysv --sizes 64
-  sysctl_shm shmmni "$saved_shmmni"
+  sysv_limit shmmni 1 "shmmni \(1\) reached" 1M
   "$shmlab" remove sysv --key "$holder" >/dev/null
   shm_state "$tmp" >"$work/before"
 else
