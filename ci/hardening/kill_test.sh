@@ -168,8 +168,9 @@ done
 # Nth call, so that the object exists). Each object must be left (nothing survives to clean)
 # and then be found and removed by `shmlab clean`.
 windows=("fifo mknodat 2" "posix fallocate 1" "mmap fallocate 1" "sysv shmat 1")
+random_failures=$failures
 if ! command -v strace >/dev/null || ! strace -qq -o /dev/null true 2>/dev/null; then
-  echo "creation windows: SKIPPED, strace is missing or cannot trace here (ci/setup.sh installs it)"
+  windows_skipped="strace is missing or cannot trace here (install the strace package)"
   windows=()
 fi
 for w in "${windows[@]}"; do
@@ -186,6 +187,7 @@ for w in "${windows[@]}"; do
     fail "run $i: nothing was left in the $transport creation window (the kill missed it)"
 done
 set +m
+window_failures=$((failures - random_failures))
 
 state >"$work/after"
 if [ "$private" = 1 ] && ! cmp -s <(sort "$work/before") <(sort "$work/after"); then
@@ -201,6 +203,15 @@ total_mid=0
 for t in "${!midrun[@]}"; do total_mid=$((total_mid + ${midrun[$t]:-0})); done
 # Most kills must land while the driver is working, or the test proves little.
 [ "$total_mid" -ge $((kills / 2)) ] || fail "only $total_mid kills landed mid-run"
+# Two JUnit cases: the random kills (and the final state), and the creation windows.
+random_failures=$((failures - window_failures))
+record "random kills (seed $seed)" "$([ "$random_failures" -gt 0 ] && echo FAIL || echo PASS)" ""
+if [ -n "${windows_skipped:-}" ]; then
+  record "creation windows" SKIP "$windows_skipped"
+else
+  record "creation windows" "$([ "$window_failures" -gt 0 ] && echo FAIL || echo PASS)" ""
+fi
+junit_report kill_test
 if [ "$failures" -gt 0 ]; then
   echo "kill test: $failures failure(s) (seed $seed)"
   exit 1

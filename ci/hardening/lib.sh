@@ -72,3 +72,30 @@ remove_objects() {
     esac
   done <"$1"
 }
+
+# Test cases for JUnit XML, so that a skip is counted as one and never as a pass
+# (ci/test_summary.sh): `record NAME PASS|FAIL|SKIP MESSAGE`, then `junit_report SUITE`.
+cases=() verdicts=() messages=()
+record() {
+  cases+=("$1") verdicts+=("$2") messages+=("$3")
+  echo "$2: $1${3:+: $3}"
+}
+
+junit_report() {
+  [ -n "${XML_OUTPUT_FILE:-}" ] || return 0
+  local i
+  esc() { sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'; }
+  {
+    echo '<?xml version="1.0" encoding="UTF-8"?>'
+    echo "<testsuites><testsuite name=\"$1\" tests=\"${#cases[@]}\">"
+    for i in "${!cases[@]}"; do
+      printf '<testcase name="%s" classname="%s">' "$(echo "${cases[$i]}" | esc)" "$1"
+      case ${verdicts[$i]} in
+        FAIL) printf '<failure message="%s"/>' "$(echo "${messages[$i]}" | esc)" ;;
+        SKIP) printf '<skipped message="%s"/>' "$(echo "${messages[$i]}" | esc)" ;;
+      esac
+      echo '</testcase>'
+    done
+    echo '</testsuite></testsuites>'
+  } >"$XML_OUTPUT_FILE"
+}

@@ -32,8 +32,6 @@ shm_state "$tmp" >"$work/before"
 key=$(printf '0x53%06x' $(((RANDOM << 8 | RANDOM) & 0xfffffe | 1)))
 bench=(--benchmarks latency --quick --no-plots --timeout-ms 2000 --out "$work/out")
 
-cases=() verdicts=() messages=()
-record() { cases+=("$1"); verdicts+=("$2"); messages+=("$3"); echo "$2: $1${3:+: $3}"; }
 
 # check NAME WANT PATTERN COMMAND...: COMMAND must exit WANT, by no signal, within 30 s,
 # leave nothing, and say PATTERN (an extended regex): shmlab in exactly one line on stderr;
@@ -141,27 +139,11 @@ else
     prlimit --as="$as" "$driver" "${bench[@]}" --transports sysv --sizes 64M
 fi
 
-# JUnit XML, so that a skip is counted as one (ci/test_summary.sh).
 failed=0 skipped=0
-for i in "${!cases[@]}"; do
-  [ "${verdicts[$i]}" = FAIL ] && failed=$((failed + 1))
-  [ "${verdicts[$i]}" = SKIP ] && skipped=$((skipped + 1))
+for v in "${verdicts[@]}"; do
+  [ "$v" = FAIL ] && failed=$((failed + 1))
+  [ "$v" = SKIP ] && skipped=$((skipped + 1))
 done
-if [ -n "${XML_OUTPUT_FILE:-}" ]; then
-  esc() { sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'; }
-  {
-    echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo "<testsuites><testsuite name=\"limits\" tests=\"${#cases[@]}\" failures=\"$failed\" skipped=\"$skipped\">"
-    for i in "${!cases[@]}"; do
-      printf '<testcase name="%s" classname="limits">' "$(echo "${cases[$i]}" | esc)"
-      case ${verdicts[$i]} in
-        FAIL) printf '<failure message="%s"/>' "$(echo "${messages[$i]}" | esc)" ;;
-        SKIP) printf '<skipped message="%s"/>' "$(echo "${messages[$i]}" | esc)" ;;
-      esac
-      echo '</testcase>'
-    done
-    echo '</testsuite></testsuites>'
-  } >"$XML_OUTPUT_FILE"
-fi
+junit_report limits
 echo "limits: ${#cases[@]} cases, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
