@@ -172,15 +172,10 @@ static int block_until_moved(const struct shl_notify *n, _Atomic uint32_t *word,
     }
 }
 
-int shl_notify_wait_moved(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
-                          const void *then, uint32_t *now, const struct shl_notify_wait *w,
-                          struct shl_error *err)
+int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                         const void *then, uint32_t *now, const struct shl_notify_wait *w,
+                         struct shl_error *err)
 {
-    uint32_t v = atomic_load_explicit(word, memory_order_acquire);
-    if (v != seen) {
-        *now = v;
-        return 0;
-    }
     if (n->kind == SHL_NOTIFY_SPIN)
         return spin_until_moved(word, seen, then, now, w, err);
     return block_until_moved(n, word, seen, now, w, err);
@@ -207,12 +202,9 @@ void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word)
     }
 }
 
-void shl_notify_post(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t value)
+void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word,
+                              uint32_t value)
 {
-    if (n->kind == SHL_NOTIFY_SPIN) {
-        atomic_store_explicit(word, value, memory_order_release);
-        return;
-    }
     atomic_store_explicit(word, value, memory_order_seq_cst);
     if (atomic_load_explicit(&n->sig->waiting, memory_order_seq_cst))
         shl_notify_wake(n, word);

@@ -76,17 +76,41 @@ int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
 /* Releases what init made (the eventfd; a semaphore needs nothing on Linux). */
 void shl_notify_release(struct shl_notify *n);
 
+/* The slow halves of the two calls below, out of line. */
+int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                         const void *then, uint32_t *now, const struct shl_notify_wait *w,
+                         struct shl_error *err);
+void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word,
+                              uint32_t value);
+
 /* Waits until *word (in shared memory) differs from `seen` and returns its new value in
  * *now (acquire: what the poster wrote before storing it is visible). `then`, if not NULL,
  * is another line the caller reads as soon as the word moves: a spinning waiter keeps
  * prefetching it, so that its transfer overlaps the word's instead of following it.
- * Fails with ETIMEDOUT after w->timeout_ms, EPIPE once w->peer_gone says so. */
-int shl_notify_wait_moved(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
-                          const void *then, uint32_t *now, const struct shl_notify_wait *w,
-                          struct shl_error *err);
+ * Fails with ETIMEDOUT after w->timeout_ms, EPIPE once w->peer_gone says so. Inline, so
+ * that a word that already moved costs one load and no call. */
+static inline int shl_notify_wait_moved(const struct shl_notify *n, _Atomic uint32_t *word,
+                                        uint32_t seen, const void *then, uint32_t *now,
+                                        const struct shl_notify_wait *w, struct shl_error *err)
+{
+    uint32_t v = atomic_load_explicit(word, memory_order_acquire);
+    if (v != seen) {
+        *now = v;
+        return 0;
+    }
+    return shl_notify_wait_slow(n, word, seen, then, now, w, err);
+}
 
-/* Stores value into *word (release) and wakes the waiter if it sleeps. */
-void shl_notify_post(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t value);
+/* Stores value into *word (release) and wakes the waiter if it sleeps. Inline, so that
+ * `spin` posts with one store and no call. */
+static inline void shl_notify_post(const struct shl_notify *n, _Atomic uint32_t *word,
+                                   uint32_t value)
+{
+    if (n->kind == SHL_NOTIFY_SPIN)
+        atomic_store_explicit(word, value, memory_order_release);
+    else
+        shl_notify_post_blocking(n, word, value);
+}
 
 /* Wakes the waiter whatever the flag says (on close, so it notices at once); `word` is
  * the one it would be sleeping on. */

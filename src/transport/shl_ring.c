@@ -59,6 +59,7 @@ struct shl_ring_end {
     unsigned char *slots;
     _Atomic uint32_t *consumed;
     uint32_t pos;   /* messages this side put in (producer) or took out (consumer) */
+    uint32_t slot;  /* pos % depth, kept without a division */
     uint32_t freed; /* producer: the consumer's count as last learnt, from `consumed` or an
                      * ack; every slot below freed + depth may be written */
 };
@@ -81,9 +82,16 @@ static size_t round_up(size_t n, size_t to)
 }
 
 static struct shl_ring_slot *slot_at(const struct shl_ring *r, const struct shl_ring_end *e,
-                                     uint32_t pos)
+                                     uint32_t slot)
 {
-    return (struct shl_ring_slot *)(e->slots + (size_t)(pos % r->depth) * r->slot_size);
+    return (struct shl_ring_slot *)(e->slots + (size_t)slot * r->slot_size);
+}
+
+static void advance(const struct shl_ring *r, struct shl_ring_end *e)
+{
+    e->pos++;
+    if (++e->slot == r->depth)
+        e->slot = 0;
 }
 
 static int peer_gone(void *arg)
@@ -250,14 +258,16 @@ int shl_ring_send(struct shl_channel *ch, const void *buf, size_t len, struct sh
                                   &r->wait, err) != 0)
             return -1;
     }
-    struct shl_ring_slot *slot = slot_at(r, out, out->pos);
+    struct shl_ring_slot *slot = slot_at(r, out, out->slot);
     size_t head = len < SLOT_HEAD_BYTES ? len : SLOT_HEAD_BYTES;
     /* The lines the consumer does not poll first; then the polled line in one burst of
      * stores (payload head, ack, sequence word), so that it leaves this cache once. */
-    memcpy((unsigned char *)slot + SHL_CACHE_LINE, (const unsigned char *)buf + head, len - head);
+    if (len > head)
+        memcpy((unsigned char *)slot + SHL_CACHE_LINE, (const unsigned char *)buf + head,
+               len - head);
     memcpy(slot + 1, buf, head);
     slot->ack = r->ring[1 - r->side].pos;
-    out->pos++;
+    advance(r, out);
     shl_notify_post(&out->data, &slot->seq, out->pos);
     return 0;
 }
@@ -268,7 +278,7 @@ int shl_ring_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_erro
     if (ring_ready(r, err) != 0)
         return -1;
     struct shl_ring_end *in = &r->ring[1 - r->side];
-    struct shl_ring_slot *slot = slot_at(r, in, in->pos);
+    struct shl_ring_slot *slot = slot_at(r, in, in->slot);
     uint32_t want = in->pos + 1, seq;
     const unsigned char *rest = (unsigned char *)slot + SHL_CACHE_LINE;
     if (shl_notify_wait_moved(&in->data, &slot->seq, want - r->depth,
@@ -284,8 +294,9 @@ int shl_ring_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_erro
         out->freed = slot->ack;
     size_t head = len < SLOT_HEAD_BYTES ? len : SLOT_HEAD_BYTES;
     memcpy(buf, slot + 1, head);
-    memcpy((unsigned char *)buf + head, rest, len - head);
-    in->pos++;
+    if (len > head)
+        memcpy((unsigned char *)buf + head, rest, len - head);
+    advance(r, in);
     shl_notify_post(&in->room, in->consumed, in->pos);
     return 0;
 }
@@ -299,7 +310,7 @@ void shl_ring_close(struct shl_channel *ch)
         /* A peer asleep on either ring wakes now and finds the flag: as a consumer it can
          * only sleep on the slot this side fills next, as a producer on `consumed`. */
         struct shl_ring_end *out = &r->ring[r->side], *in = &r->ring[1 - r->side];
-        shl_notify_wake(&out->data, &slot_at(r, out, out->pos)->seq);
+        shl_notify_wake(&out->data, &slot_at(r, out, out->slot)->seq);
         shl_notify_wake(&in->room, in->consumed);
         pthread_mutex_unlock(&me->alive);
     }
