@@ -12,6 +12,7 @@
 #include "ci/gate/shl_gate_baseline.h"
 #include "ci/gate/shl_gate_check.h"
 #include "ci/gate/shl_gate_results.h"
+#include "src/core/shl_args.h"
 
 #define USAGE "usage: gate --baseline FILE --results FILE... [--update-baseline [--tolerance F]]"
 #define INPUT_MAX (64L << 20) /* a results file of a full run is well under 1 MiB */
@@ -27,24 +28,6 @@ struct options {
     double tolerance; /* 0: keep the previous ones, or the defaults */
 };
 
-/* Accepts "--name VALUE" and "--name=VALUE"; returns the value or NULL if this is not it. */
-static const char *option_value(const char *name, int argc, char *const argv[], int *i,
-                                bool *missing)
-{
-    size_t len = strlen(name);
-    if (strncmp(argv[*i], name, len) != 0)
-        return NULL;
-    if (argv[*i][len] == '=')
-        return argv[*i] + len + 1;
-    if (argv[*i][len] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int parse_options(int argc, char *const argv[], struct options *opt, FILE *out,
                          FILE *errout)
 {
@@ -58,16 +41,16 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
             return -1;
         } else if (strcmp(argv[i], "--update-baseline") == 0) {
             opt->update = true;
-        } else if ((value = option_value("--baseline", argc, argv, &i, &missing)) != NULL) {
+        } else if ((value = shl_option_value("--baseline", argc, argv, &i, &missing)) != NULL) {
             opt->baseline = value;
-        } else if ((value = option_value("--results", argc, argv, &i, &missing)) != NULL) {
+        } else if ((value = shl_option_value("--results", argc, argv, &i, &missing)) != NULL) {
             if (opt->nresults == SHL_GATE_RUNS_MAX || value[0] == '\0') {
                 fprintf(errout, "gate: --results takes 1 to %d non-empty file names (%s)\n",
                         SHL_GATE_RUNS_MAX, USAGE);
                 return EXIT_USAGE;
             }
             opt->results[opt->nresults++] = value;
-        } else if ((value = option_value("--tolerance", argc, argv, &i, &missing)) != NULL) {
+        } else if ((value = shl_option_value("--tolerance", argc, argv, &i, &missing)) != NULL) {
             tolerance = value;
         } else {
             fprintf(errout, "gate: %s '%s' (%s)\n", missing ? "no value after" : "unknown argument",

@@ -4,6 +4,7 @@
  * report could not be written), 2 on bad usage. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "conformance/checker/cf_matrix.h"
 #include "conformance/checker/cf_platform.h"
 #include "conformance/harness/cf_case.h"
+#include "src/core/shl_args.h"
 #include "conformance/harness/cf_runner.h"
 
 #define MAX_FILTERS 64
@@ -69,44 +71,31 @@ static void add_filters(struct options *o, char *list)
     }
 }
 
-/* The value of an option given as "--name VALUE" or "--name=VALUE", or NULL if argv[*i]
- * is not that option. */
-static char *option_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t len = strlen(name);
-    if (strncmp(argv[*i], name, len) != 0)
-        return NULL;
-    if (argv[*i][len] == '=')
-        return argv[*i] + len + 1;
-    if (argv[*i][len] != '\0')
-        return NULL;
-    if (*i + 1 >= argc)
-        bad_usage("%s needs a value", name);
-    return argv[++*i];
-}
-
 static void parse(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->format = CF_FORMAT_TEXT;
     for (int i = 1; i < argc; i++) {
         char *value;
+        bool missing = false;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage, stdout);
             exit(0);
         } else if (strcmp(argv[i], "--list") == 0) {
             o->list = 1;
-        } else if ((value = option_value(argc, argv, &i, "--filter")) != NULL) {
+        } else if ((value = shl_option_value("--filter", argc, argv, &i, &missing)) != NULL) {
             if (value[0] == '\0')
                 bad_usage("--filter needs a glob%s", "");
             add_filters(o, value);
-        } else if ((value = option_value(argc, argv, &i, "--format")) != NULL) {
+        } else if ((value = shl_option_value("--format", argc, argv, &i, &missing)) != NULL) {
             if (parse_format(value, &o->format) != 0)
                 bad_usage("--format must be text, json, junit or markdown, not '%s'", value);
-        } else if ((value = option_value(argc, argv, &i, "--output")) != NULL) {
+        } else if ((value = shl_option_value("--output", argc, argv, &i, &missing)) != NULL) {
             if (value[0] == '\0')
                 bad_usage("--output needs a file name%s", "");
             o->output = value;
+        } else if (missing) {
+            bad_usage("%s needs a value", argv[i]);
         } else {
             bad_usage("unexpected argument '%s'", argv[i]);
         }

@@ -93,7 +93,7 @@ int worker_write(const struct opts *o)
     struct shl_shm_stat st;
     if (shl_shm_stat(&obj, &st, &err) != 0)
         return abandon(o, &obj, &map, &err);
-    char what[128];
+    char what[PATH_MAX];
     printf("wrote %s: %zu bytes, mode %04o\n", describe(&obj, what, sizeof what), st.size,
            (unsigned)st.mode);
     fflush(stdout);
@@ -143,7 +143,7 @@ int worker_info(const struct opts *o)
         return cli_fail(o, &err);
     }
     shl_shm_close(&obj);
-    char what[128];
+    char what[PATH_MAX];
     printf("%-8s %s\n", "object", describe(&obj, what, sizeof what));
     printf("%-8s %s\n", "kind", shl_mech_name(obj.mech));
     printf("%-8s %zu\n", "size", st.size);

@@ -32,7 +32,6 @@ int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
     n->kind = kind;
     n->sig = sig;
     n->efd = -1;
-    atomic_init(&sig->index, 0);
     atomic_init(&sig->waiting, 0);
     if (kind == SHL_NOTIFY_SEM && sem_init(&sig->sem, 1, 0) != 0)
         return shl_fail(err, "sem_init", errno, "process-shared");
@@ -78,17 +77,20 @@ static int give_up(const struct shl_notify_wait *w, long long deadline, struct s
     return 0;
 }
 
-static int spin_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
-                            const struct shl_notify_wait *w, struct shl_error *err)
+static int spin_until_moved(_Atomic uint32_t *word, uint32_t seen, const void *then,
+                            uint32_t *now, const struct shl_notify_wait *w,
+                            struct shl_error *err)
 {
     long long deadline = 0; /* read the clock only once a check is due */
     for (;;) {
         for (int i = 0; i < SHL_NOTIFY_SPIN_CHECK; i++) {
-            uint32_t v = atomic_load_explicit(&n->sig->index, memory_order_acquire);
+            uint32_t v = atomic_load_explicit(word, memory_order_acquire);
             if (v != seen) {
                 *now = v;
                 return 0;
             }
+            if (then != NULL)
+                __builtin_prefetch(then, 0, 3);
             cpu_relax();
         }
         if (deadline == 0)
@@ -98,14 +100,14 @@ static int spin_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t 
     }
 }
 
-/* Sleeps until woken, the slice ends, or (futex) the index is no longer `seen`. */
-static int sleep_slice(const struct shl_notify *n, uint32_t seen, long long slice_ns,
-                       struct shl_error *err)
+/* Sleeps until woken, the slice ends, or (futex) the word is no longer `seen`. */
+static int sleep_slice(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                       long long slice_ns, struct shl_error *err)
 {
     struct timespec rel = {slice_ns / 1000000000LL, slice_ns % 1000000000LL};
     switch (n->kind) {
     case SHL_NOTIFY_FUTEX:
-        if (syscall(SYS_futex, &n->sig->index, FUTEX_WAIT, seen, &rel, NULL, 0) != 0 &&
+        if (syscall(SYS_futex, word, FUTEX_WAIT, seen, &rel, NULL, 0) != 0 &&
             errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
             return shl_fail(err, "futex", errno, "FUTEX_WAIT");
         return 0;
@@ -139,15 +141,16 @@ static int sleep_slice(const struct shl_notify *n, uint32_t seen, long long slic
     }
 }
 
-static int block_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
-                             const struct shl_notify_wait *w, struct shl_error *err)
+static int block_until_moved(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                             uint32_t *now, const struct shl_notify_wait *w,
+                             struct shl_error *err)
 {
     long long deadline = now_ns() + w->timeout_ms * 1000000LL;
     for (;;) {
-        /* The flag goes up before the index is read again (both seq_cst), pairing with
-         * post(): either the poster sees the flag, or this read sees the new index. */
+        /* The flag goes up before the word is read again (both seq_cst), pairing with
+         * post(): either the poster sees the flag, or this read sees the new value. */
         atomic_store_explicit(&n->sig->waiting, 1, memory_order_seq_cst);
-        uint32_t v = atomic_load_explicit(&n->sig->index, memory_order_seq_cst);
+        uint32_t v = atomic_load_explicit(word, memory_order_seq_cst);
         if (v != seen) {
             atomic_store_explicit(&n->sig->waiting, 0, memory_order_relaxed);
             *now = v;
@@ -155,11 +158,11 @@ static int block_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t
         }
         long long left = deadline - now_ns();
         long long slice = SHL_NOTIFY_SLICE_MS * 1000000LL;
-        int rc = sleep_slice(n, seen, left > 0 && left < slice ? left : slice, err);
+        int rc = sleep_slice(n, word, seen, left > 0 && left < slice ? left : slice, err);
         atomic_store_explicit(&n->sig->waiting, 0, memory_order_relaxed);
         if (rc != 0)
             return -1;
-        v = atomic_load_explicit(&n->sig->index, memory_order_acquire);
+        v = atomic_load_explicit(word, memory_order_acquire);
         if (v != seen) {
             *now = v;
             return 0;
@@ -169,24 +172,20 @@ static int block_until_moved(const struct shl_notify *n, uint32_t seen, uint32_t
     }
 }
 
-int shl_notify_wait_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
-                          const struct shl_notify_wait *w, struct shl_error *err)
+int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                         const void *then, uint32_t *now, const struct shl_notify_wait *w,
+                         struct shl_error *err)
 {
-    uint32_t v = atomic_load_explicit(&n->sig->index, memory_order_acquire);
-    if (v != seen) {
-        *now = v;
-        return 0;
-    }
     if (n->kind == SHL_NOTIFY_SPIN)
-        return spin_until_moved(n, seen, now, w, err);
-    return block_until_moved(n, seen, now, w, err);
+        return spin_until_moved(word, seen, then, now, w, err);
+    return block_until_moved(n, word, seen, now, w, err);
 }
 
-void shl_notify_wake(const struct shl_notify *n)
+void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word)
 {
     switch (n->kind) {
     case SHL_NOTIFY_FUTEX:
-        syscall(SYS_futex, &n->sig->index, FUTEX_WAKE, 1, NULL, NULL, 0);
+        syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
         break;
     case SHL_NOTIFY_SEM:
         sem_post(&n->sig->sem);
@@ -203,13 +202,10 @@ void shl_notify_wake(const struct shl_notify *n)
     }
 }
 
-void shl_notify_post(const struct shl_notify *n, uint32_t index)
+void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word,
+                              uint32_t value)
 {
-    if (n->kind == SHL_NOTIFY_SPIN) {
-        atomic_store_explicit(&n->sig->index, index, memory_order_release);
-        return;
-    }
-    atomic_store_explicit(&n->sig->index, index, memory_order_seq_cst);
+    atomic_store_explicit(word, value, memory_order_seq_cst);
     if (atomic_load_explicit(&n->sig->waiting, memory_order_seq_cst))
-        shl_notify_wake(n);
+        shl_notify_wake(n, word);
 }

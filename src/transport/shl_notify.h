@@ -1,23 +1,26 @@
-/* How the side waiting on a shared-memory ring learns that the other side moved an index:
- * the consumer waits for the head to move (a message arrived), the producer for the tail
- * (a slot came free). Each index is a shl_notify_signal in the shared segment, one per
- * cache line, written only by the side that owns the index.
+/* How the side waiting on a shared-memory ring learns that the other side moved a word:
+ * the consumer waits for a slot's sequence word (a message arrived), the producer for the
+ * consumer's count (a slot came free). The watched word belongs to the ring and is passed
+ * in; what this module keeps in shared memory is a doorbell per waiter (shl_notify_signal),
+ * on a cache line of its own that only the waiter writes, and only when it is about to
+ * sleep: on the hot path the poster merely reads it, so the line stays cached on both
+ * sides and a message moves no extra line.
  *
  * Strategies (names as listed in shl_notify_names, chosen per channel):
- *   spin    busy-polls the index with a pause instruction; the clock and the peer are
- *           checked only every SHL_NOTIFY_SPIN_CHECK spins, so the hot loop makes no call.
- *           The poster only stores (release): no system call on either side, one core burnt.
- *   futex   FUTEX_WAIT on the index word itself; the waiter raises a `waiting` flag first
- *           and the poster calls FUTEX_WAKE only when the flag is up, so a busy peer pays no
- *           system call.
+ *   spin    busy-polls the word; the clock and the peer are checked only every
+ *           SHL_NOTIFY_SPIN_CHECK polls, so the hot loop makes no call. The poster only
+ *           stores (release): no system call on either side, one core burnt.
+ *   futex   FUTEX_WAIT on the watched word itself; the waiter raises the doorbell's
+ *           `waiting` flag first and the poster calls FUTEX_WAKE only when the flag is up,
+ *           so a busy peer pays no system call.
  *   sem     the same flag protocol around a process-shared POSIX semaphore (sem_post,
  *           sem_clockwait on CLOCK_MONOTONIC).
- *   eventfd the same flag protocol around an eventfd per index (write to wake, poll + read to
- *           sleep); the eventfds are made before fork and inherited.
+ *   eventfd the same flag protocol around an eventfd per doorbell (write to wake, poll +
+ *           read to sleep); the eventfds are made before fork and inherited.
  *
  * A blocking waiter sleeps at most SHL_NOTIFY_SLICE_MS at a time, then looks at the
  * peer: a peer killed while this side sleeps cannot wake it, so it is noticed within a
- * slice. The flag protocol needs sequentially consistent ordering between "index stored"
+ * slice. The flag protocol needs sequentially consistent ordering between "word stored"
  * and "flag read" on the poster's side (and the reverse on the waiter's): without it a
  * wake-up could be lost. */
 #ifndef SHMLAB_SHL_NOTIFY_H
@@ -47,12 +50,11 @@ extern const char *const shl_notify_names[];
 /* name -> kind (NULL gives the default); -1 for an unknown name. */
 int shl_notify_parse(const char *name, enum shl_notify_kind *kind);
 
-/* One index and what it takes to wake the side waiting for it to move. Lives in shared
- * memory; a whole cache line of its own. */
+/* What it takes to wake one waiter. Lives in shared memory on a cache line of its own,
+ * written only by the waiter (when it goes to sleep) and read by the poster. */
 struct shl_notify_signal {
-    _Alignas(SHL_CACHE_LINE) _Atomic uint32_t index;
-    _Atomic uint32_t waiting; /* the waiter is asleep, or about to be */
-    sem_t sem;                /* SHL_NOTIFY_SEM only */
+    _Alignas(SHL_CACHE_LINE) _Atomic uint32_t waiting; /* the waiter is asleep, or about to be */
+    sem_t sem;                                         /* SHL_NOTIFY_SEM only */
 };
 
 /* The process-local half of a signal and what a waiter needs to give up. */
@@ -74,16 +76,44 @@ int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
 /* Releases what init made (the eventfd; a semaphore needs nothing on Linux). */
 void shl_notify_release(struct shl_notify *n);
 
-/* Waits until the index differs from `seen` and returns its new value in *now (acquire:
- * what the poster wrote before moving it is visible). Fails with ETIMEDOUT after
- * w->timeout_ms, EPIPE once w->peer_gone says so. */
-int shl_notify_wait_moved(const struct shl_notify *n, uint32_t seen, uint32_t *now,
-                          const struct shl_notify_wait *w, struct shl_error *err);
+/* The slow halves of the two calls below, out of line. */
+int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                         const void *then, uint32_t *now, const struct shl_notify_wait *w,
+                         struct shl_error *err);
+void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word,
+                              uint32_t value);
 
-/* Stores the index (release) and wakes the waiter if it sleeps. */
-void shl_notify_post(const struct shl_notify *n, uint32_t index);
+/* Waits until *word (in shared memory) differs from `seen` and returns its new value in
+ * *now (acquire: what the poster wrote before storing it is visible). `then`, if not NULL,
+ * is another line the caller reads as soon as the word moves: a spinning waiter keeps
+ * prefetching it, so that its transfer overlaps the word's instead of following it.
+ * Fails with ETIMEDOUT after w->timeout_ms, EPIPE once w->peer_gone says so. Inline, so
+ * that a word that already moved costs one load and no call. */
+static inline int shl_notify_wait_moved(const struct shl_notify *n, _Atomic uint32_t *word,
+                                        uint32_t seen, const void *then, uint32_t *now,
+                                        const struct shl_notify_wait *w, struct shl_error *err)
+{
+    uint32_t v = atomic_load_explicit(word, memory_order_acquire);
+    if (v != seen) {
+        *now = v;
+        return 0;
+    }
+    return shl_notify_wait_slow(n, word, seen, then, now, w, err);
+}
 
-/* Wakes the waiter whatever the flag says (on close, so it notices at once). */
-void shl_notify_wake(const struct shl_notify *n);
+/* Stores value into *word (release) and wakes the waiter if it sleeps. Inline, so that
+ * `spin` posts with one store and no call. */
+static inline void shl_notify_post(const struct shl_notify *n, _Atomic uint32_t *word,
+                                   uint32_t value)
+{
+    if (n->kind == SHL_NOTIFY_SPIN)
+        atomic_store_explicit(word, value, memory_order_release);
+    else
+        shl_notify_post_blocking(n, word, value);
+}
+
+/* Wakes the waiter whatever the flag says (on close, so it notices at once); `word` is
+ * the one it would be sleeping on. */
+void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word);
 
 #endif
