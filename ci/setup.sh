@@ -16,6 +16,7 @@ needs=(
   "libcjson-dev:/usr/include/cjson/cJSON.h"
   "jq:/usr/bin/jq"
   "libxml2-utils:/usr/bin/xmllint"
+  "strace:/usr/bin/strace"
   "clang-14:/usr/bin/clang-14"
   "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
 )
