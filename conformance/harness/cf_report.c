@@ -44,23 +44,30 @@ void cf_record(char kind, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Records `kind` with the place in the case it comes from ("file:line: "), then `lead`. */
+static void vrecord_at(char kind, const char *file, int line, const char *lead,
+                       const char *fmt, va_list ap)
+{
+    char where[512];
+    snprintf(where, sizeof where, "%s:%d: %s", file, line, lead);
+    vrecord(kind, where, fmt, ap);
+}
+
 void cf_fail_at(const char *file, int line, const char *fmt, ...)
 {
-    char where[256];
-    snprintf(where, sizeof where, "%s:%d: ", file, line);
     va_list ap;
     va_start(ap, fmt);
-    vrecord(CF_REC_FAIL, where, fmt, ap);
+    vrecord_at(CF_REC_FAIL, file, line, "", fmt, ap);
     va_end(ap);
 }
 
 void cf_expect_failed(const char *file, int line, const char *cond, const char *fmt, ...)
 {
-    char where[512];
-    snprintf(where, sizeof where, "%s:%d: expected %s: ", file, line, cond);
+    char lead[400];
+    snprintf(lead, sizeof lead, "expected %s: ", cond);
     va_list ap;
     va_start(ap, fmt);
-    vrecord(CF_REC_FAIL, where, fmt, ap);
+    vrecord_at(CF_REC_FAIL, file, line, lead, fmt, ap);
     va_end(ap);
 }
 
@@ -82,11 +89,9 @@ void cf_skip_at(const char *file, int line, const char *fmt, ...)
 
 void cf_broken_at(const char *file, int line, const char *fmt, ...)
 {
-    char where[256];
-    snprintf(where, sizeof where, "%s:%d: ", file, line);
     va_list ap;
     va_start(ap, fmt);
-    vrecord(CF_REC_BROKEN, where, fmt, ap);
+    vrecord_at(CF_REC_BROKEN, file, line, "", fmt, ap);
     va_end(ap);
     _exit(1);
 }
