@@ -212,13 +212,15 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
         release(r);
         return -1;
     }
+    /* Fault every page in now, so that neither side pays for it in its first messages.
+     * Before init_shared: the touch writes a byte at the start of every page, which would
+     * clobber a sequence word (or the mutex) that begins there. */
+    shl_map_touch(&r->map, 1);
     r->shared = r->map.addr;
     if (init_shared(r, kind, err) != 0) {
         release(r);
         return -1;
     }
-    /* Fault every page in now, so that neither side pays for it in its first messages. */
-    shl_map_touch(&r->map, 1);
     r->wait = (struct shl_notify_wait){.timeout_ms = ch->spec.timeout_ms,
                                        .peer_gone = peer_gone, .arg = r};
     ch->impl = r;
