@@ -249,7 +249,7 @@ static int run_stream(const struct bench_job *job, const struct bench_env *env,
                       struct bench_row *row, struct shl_error *err) {
     struct bench_session_config cfg = {
         .transport = job->transport, .notify = job->notify, .size = job->size,
-        .depth = BENCH_STREAM_DEPTH, .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
+        .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
         .mode = BENCH_SERVE_SINK};
     struct bench_stream st = {
         .min_rounds = 3,

@@ -133,7 +133,7 @@ TEST_F(Session, TheSenderDamagingDataIsReportedByThePeerThatSawIt) {
     fault = Fault::stamp;
     faulty_side = SHL_SIDE_A;
     fault_at = 40;
-    bench_session_config cfg = {&faulty, nullptr, 64, BENCH_STREAM_DEPTH, -1, 500,
+    bench_session_config cfg = {&faulty, nullptr, 64, BENCH_STREAM_MIN_DEPTH, -1, 500,
                                 BENCH_SERVE_SINK};
     bench_stream st = {};
     st.min_rounds = st.max_rounds = 2;

@@ -3,6 +3,12 @@
 #include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
+size_t bench_stream_depth(size_t size)
+{
+    size_t depth = BENCH_STREAM_BYTES_IN_FLIGHT / size;
+    return depth > BENCH_STREAM_MIN_DEPTH ? depth : BENCH_STREAM_MIN_DEPTH;
+}
+
 /* About 4 MiB per round (so the closing acknowledgement is a small part of it), within
  * bounds that keep tiny messages from taking forever and big ones from being a handful. */
 static size_t messages_per_round(size_t size) {

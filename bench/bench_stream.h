@@ -8,7 +8,13 @@
 
 #include "bench/bench_exchange.h"
 
-#define BENCH_STREAM_DEPTH 8
+/* Messages in flight while streaming: as many as fill 64 KiB, the default capacity of a
+ * Linux pipe, so that a shared-memory ring gets the room the kernel gives a pipe (with
+ * fewer, a blocking ring sleeps and wakes every few messages where a pipe does not); never
+ * fewer than BENCH_STREAM_MIN_DEPTH. */
+#define BENCH_STREAM_BYTES_IN_FLIGHT (64 * 1024)
+#define BENCH_STREAM_MIN_DEPTH 8
+size_t bench_stream_depth(size_t size);
 
 struct bench_stream {
     /* plan */
