@@ -5,6 +5,7 @@
 #define SHMLAB_CF_SAFE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -75,8 +76,9 @@ long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t of
 /* The first offset i in [from, to) with p[i] != 0, or -1. */
 long cf_first_nonzero(const volatile unsigned char *p, long from, long to);
 int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line);
-/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type. */
-long cf_info_filesystem(int fd);
+/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type,
+ * the 32-bit magic number whatever the word size. */
+uint32_t cf_info_filesystem(int fd);
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line);
 void cf_safe_pipe(int fds[2], const char *file, int line);
 void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
