@@ -194,25 +194,6 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 
 /* ---- Shared by the System V and POSIX shm cases ---- */
 
-#include <grp.h>
-
-void cf_become_other_user(void)
-{
-    if (setgroups(0, NULL) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setgroups(0, NULL): %s",
-                   cf_errno_name(errno));
-    if (setgid(CF_OTHER_GID) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setgid(%d): %s",
-                   CF_OTHER_GID, cf_errno_name(errno));
-    if (setuid(CF_OTHER_UID) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setuid(%d): %s",
-                   CF_OTHER_UID, cf_errno_name(errno));
-    /* A kernel that ignored the drop would turn every refusal check into a false PASS. */
-    if (geteuid() != CF_OTHER_UID || getegid() != CF_OTHER_GID)
-        cf_broken_at(__FILE__, __LINE__, "still euid %ld egid %ld after dropping privileges",
-                     (long)geteuid(), (long)getegid());
-}
-
 void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line)
 {
     if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)limits) < 0)
