@@ -64,20 +64,27 @@ static unsigned long subordinate_first(const char *file, uid_t uid)
     return first;
 }
 
+/* Looked up once and kept: a process that became the other user must still know who that
+ * is, and so must its children. */
+static unsigned long other_id(const char *file, unsigned long *cache)
+{
+    if (*cache == 0) {
+        unsigned long first = geteuid() == 0 ? 0 : subordinate_first(file, getuid());
+        *cache = first != 0 ? first : NOBODY;
+    }
+    return *cache;
+}
+
 uid_t cf_other_uid(void)
 {
-    if (geteuid() == 0)
-        return NOBODY;
-    unsigned long first = subordinate_first("/etc/subuid", getuid());
-    return first != 0 ? (uid_t)first : NOBODY;
+    static unsigned long uid;
+    return (uid_t)other_id("/etc/subuid", &uid);
 }
 
 gid_t cf_other_gid(void)
 {
-    if (geteuid() == 0)
-        return NOBODY;
-    unsigned long first = subordinate_first("/etc/subgid", getuid());
-    return first != 0 ? (gid_t)first : NOBODY;
+    static unsigned long gid;
+    return (gid_t)other_id("/etc/subgid", &gid);
 }
 
 static const char *find_program(const char *name, char *path, size_t len)
@@ -262,11 +269,13 @@ void cf_private_namespaces(int clone_flags)
     if (write_text("/proc/self/setgroups", "deny") != 0)
         cf_skip_at(__FILE__, __LINE__, "user namespace: /proc/self/setgroups: %s",
                    cf_errno_name(errno));
-    snprintf(map, sizeof map, "%ld %ld 1", (long)uid, (long)uid);
+    /* Root of its namespaces: the IPC namespace's sysctls (shmmni, shm_next_id) belong to
+     * the user namespace's uid 0. */
+    snprintf(map, sizeof map, "0 %ld 1", (long)uid);
     if (write_text("/proc/self/uid_map", map) != 0)
         cf_skip_at(__FILE__, __LINE__, "user namespace: /proc/self/uid_map: %s",
                    cf_errno_name(errno));
-    snprintf(map, sizeof map, "%ld %ld 1", (long)gid, (long)gid);
+    snprintf(map, sizeof map, "0 %ld 1", (long)gid);
     if (write_text("/proc/self/gid_map", map) != 0)
         cf_skip_at(__FILE__, __LINE__, "user namespace: /proc/self/gid_map: %s",
                    cf_errno_name(errno));

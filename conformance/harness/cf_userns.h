@@ -4,12 +4,13 @@
  *   root            setuid() in a helper / unshare() directly;
  *   any other user  a user namespace: for a second user, one that maps the caller's own ids
  *                   and the first ids of its /etc/subuid and /etc/subgid ranges (through
- *                   newuidmap and newgidmap, Debian's uidmap package); for a private IPC or
- *                   mount namespace, one that maps the caller alone;
+ *                   newuidmap and newgidmap, Debian's uidmap package), each to itself; for
+ *                   a private IPC or mount namespace, one where the caller is uid 0 and
+ *                   alone (as `unshare -Ur`);
  *   neither         the case is skipped, saying which step was refused.
- * Ids are mapped to themselves, so every process of a case sees the same numbers, and the
- * IPC namespace stays the host's unless asked: a capability inside the user namespace never
- * counts for the host's System V objects. */
+ * The second user's ids are mapped to themselves, so every process of a case sees the same
+ * numbers, and the IPC namespace stays the host's unless asked: a capability inside the user
+ * namespace never counts for the host's System V objects. */
 #ifndef SHMLAB_CF_USERNS_H
 #define SHMLAB_CF_USERNS_H
 
@@ -36,8 +37,8 @@ void cf_become_other_user(void);
 void cf_privilege_over_other_user(void);
 
 /* Moves the calling process into new namespaces of `clone_flags` (CLONE_NEWIPC, CLONE_NEWNS),
- * inside a user namespace of its own when it is not privileged. Skips the case, naming the
- * refused step, where neither works. */
+ * inside a user namespace of its own, as its uid 0, when it is not privileged. Skips the case,
+ * naming the refused step, where neither works. */
 void cf_private_namespaces(int clone_flags);
 
 /* cf_become_other_user for the runner, which must not end a case: 0, or -1 with the reason. */
