@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
@@ -71,6 +72,22 @@ long cf_page_size(void)
     if (page <= 0)
         cf_broken_at(__FILE__, __LINE__, "sysconf(_SC_PAGESIZE) failed");
     return page;
+}
+
+const char *cf_kernel_release(void)
+{
+    static struct utsname u;
+    if (u.release[0] == '\0' && uname(&u) != 0)
+        snprintf(u.release, sizeof u.release, "unknown");
+    return u.release;
+}
+
+int cf_kernel_at_least(int major, int minor)
+{
+    int have_major = 0, have_minor = 0;
+    if (sscanf(cf_kernel_release(), "%d.%d", &have_major, &have_minor) != 2)
+        return 0;
+    return have_major > major || (have_major == major && have_minor >= minor);
 }
 
 int cf_safe_tmpfile(size_t size, char *path_out, const char *file, int line)
