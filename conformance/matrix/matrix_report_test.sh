@@ -10,7 +10,7 @@ report=$(realpath "$1") gate=$(realpath "$2")
 work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/matrix_report_test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 failures=0
-jqe() { jqe "$@" >/dev/null; }
+jqe() { jq -e "$@" >/dev/null; }
 check() { # check DESCRIPTION COMMAND...
   if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
 }
