@@ -7,7 +7,7 @@
 #   ci/conformance_as_user.sh [USER]     (as root; USER defaults to shmlab-ci)
 # Exit status: 0 passed and clean, 1 a test failed or something was left, 2 bad usage.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 user=${1:-shmlab-ci}
 [ "$(id -u)" -eq 0 ] || { echo "conformance as a user: run as root (it creates $user)" >&2; exit 2; }
