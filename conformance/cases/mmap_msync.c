@@ -66,8 +66,8 @@ CF_CASE(mmap, ms_sync_writes_dirty_pages_back,
     memset(p, 'd', 4 * page);
     long before = dirty_kb(p);
     if (before < 0)
-        CF_SKIP("/proc/self/smaps is missing or lists no mapping at %p (an emulator shows its "
-                "own view of it)", (void *)p);
+        CF_SKIP("/proc/self/smaps is missing or lists no mapping at %p (under an emulator it "
+                "describes the emulator, not the program)", (void *)p);
     if (before == 0)
         CF_SKIP("/proc/self/smaps does not report the stored pages as dirty (0 kB)");
     SAFE_MSYNC(p, 4 * page, MS_SYNC);
@@ -143,8 +143,10 @@ CF_CASE(mmap, ms_invalidate_locked_range_ebusy,
     static const char *const locked[] = {"Locked", NULL};
     long locked_kb = smaps_kb(p, locked);
     if (locked_kb < 0)
-        CF_SKIP("/proc/self/smaps is missing or lists no mapping at %p (an emulator shows its "
-                "own view of it): whether mlock() locked the page is unknown", (void *)p);
+        CF_SKIP("/proc/self/smaps is missing or lists no mapping at %p (under an emulator it "
+                "describes the emulator, not the program): whether mlock() locked the page is "
+                "unknown",
+                (void *)p);
     if (locked_kb == 0)
         CF_SKIP("mlock() returned 0 but /proc/self/smaps shows 0 kB locked (an interposer "
                 "such as AddressSanitizer makes mlock a no-op)");
