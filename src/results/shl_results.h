@@ -37,6 +37,7 @@ struct shl_results_row {
 
 /* The run's circumstances, results.json's "context". */
 struct shl_results_context {
+    int schema_version;  /* as read; the writer writes SHL_RESULTS_SCHEMA_VERSION */
     char host[72];
     char kernel[256];
     char cpu_model[128];

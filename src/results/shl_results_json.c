@@ -321,6 +321,7 @@ static double number_or(const cJSON *obj, const char *key, double otherwise)
 static void parse_context(const cJSON *c, struct shl_results *out)
 {
     struct shl_results_context *ctx = &out->context;
+    ctx->schema_version = (int)number_or(c, "schema_version", 0);
     copy_string(c, "host", ctx->host, sizeof ctx->host);
     copy_string(c, "kernel", ctx->kernel, sizeof ctx->kernel);
     copy_string(c, "cpu_model", ctx->cpu_model, sizeof ctx->cpu_model);
