@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the gate's parsers (results and baseline JSON, issue 8) for a bounded time:
+# Fuzzes the gate's parsers (results and baseline JSON) for a bounded time:
 # builds ci/gate/fuzz/gate_fuzz.c with clang's libFuzzer, ASan and UBSan (outside Bazel,
 # whose toolchain here is gcc) and runs it from the seeds in ci/gate/fuzz/corpus.
 # Exit 0: no crash, leak or sanitizer report; 1: one was found (the input is kept and its

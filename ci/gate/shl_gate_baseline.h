@@ -14,7 +14,7 @@ extern "C" {
 
 #define SHL_GATE_BASELINE_FORMAT "shmlab-gate-baseline/1"
 
-/* The slowdown the gate exists to catch (issue 7: shared memory made 3x slower must fail).
+/* The slowdown the gate exists to catch: shared memory made 3x slower must fail.
  * A ratio whose measured noise needs this much tolerance cannot catch it, so it only warns. */
 #define SHL_GATE_CATCH_FACTOR 3.0
 

@@ -23,7 +23,7 @@ struct shl_results_row {
     char transport[24];  /* pipe ... posix; cacheline / memcpy for the floor */
     char notify[16];     /* shared memory's strategy; "" for none */
     size_t size;         /* bytes per message (or segment, for setup) */
-    char unit[8];        /* ns or MB/s: the unit of every statistic */
+    char unit[16];       /* ns or MB/s: the unit of every statistic */
     struct shl_stats stats;
     unsigned batch;      /* round trips timed together per sample (1: each on its own) */
     double rate_hz;      /* wakeup: the message rate */

@@ -1,4 +1,4 @@
-/* libFuzzer target for the gate's parsers (issue 8): any bytes, read as a results file and as
+/* libFuzzer target for the gate's parsers: any bytes, read as a results file and as
  * a baseline, must give either a clean error or structures the rest of the gate can use;
  * whatever parses must also survive the gate's own round trip (derive, format, parse).
  * Built outside Bazel by ci/fuzz.sh (clang -fsanitize=fuzzer,address,undefined). */
