@@ -83,7 +83,7 @@ void plot_html_escape(const char *text, FILE *out)
 {
     for (const char *c = text; *c; c++) {
         if (*c == '\'')
-            fputs("&#39;", out);
+            fputs("&apos;", out);
         else if (*c == '"')
             fputs("&quot;", out);
         else {
@@ -188,6 +188,10 @@ const char *plot_number(double value, char *buf, size_t len)
 {
     if (isnan(value)) {
         snprintf(buf, len, "NaN");
+        return buf;
+    }
+    if (value == floor(value) && fabs(value) < 1e17) {
+        snprintf(buf, len, "%.0f", value);
         return buf;
     }
     for (int digits = 1; digits <= 17; digits++) {

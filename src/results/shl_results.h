@@ -151,7 +151,7 @@ extern const struct shl_results_target shl_results_efficiency[3];
 /* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
 extern const struct shl_results_target shl_results_crosscheck[2];
 
-/* "at most 1.5×", "at least 0.5×". */
+/* "at most L×" or "at least L×", L the limit. */
 const char *shl_results_target_text(const struct shl_results_target *target, char *buf,
                                      size_t len);
 bool shl_results_target_met(const struct shl_results_target *target, double value);
