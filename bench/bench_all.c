@@ -59,7 +59,7 @@ static int run(char *const argv[], bool stdout_to_stderr)
 /* Whether this run's driver wrote results.json (not one an earlier run left). */
 static bool written_since(const char *out_dir, time_t start)
 {
-    char path[4096];
+    char path[4096 + 16];
     struct stat st;
     snprintf(path, sizeof path, "%s/results.json", out_dir);
     return stat(path, &st) == 0 && st.st_mtime >= start;
@@ -67,7 +67,7 @@ static bool written_since(const char *out_dir, time_t start)
 
 static void record_charts(const char *out_dir, const char *status)
 {
-    char path[4096];
+    char path[4096 + 16];
     snprintf(path, sizeof path, "%s/charts.txt", out_dir);
     FILE *f = fopen(path, "w");
     if (f == NULL || fprintf(f, "%s\n", status) < 0 || fclose(f) != 0)

@@ -132,7 +132,7 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
 }
 
 static int write_outputs(const struct shl_results *results, const char *out_dir) {
-    char path[4096];
+    char path[4096 + 16];
     struct shl_error err = {0};
     char text[256];
     snprintf(path, sizeof path, "%s/results.json", out_dir);

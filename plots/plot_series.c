@@ -13,9 +13,9 @@ static const struct {
     const char *colour;
     int points[2];
 } looks[] = {
-    {"mmap", "#0072B2", {7, 6}},        {"sysv", "#009E73", {5, 4}},
-    {"posix", "#7B3294", {15, 14}},     {"pipe", "#D55E00", {9, 9}},
-    {"fifo", "#E69F00", {8, 8}},        {"unix-stream", "#8C564B", {13, 13}},
+    {"mmap", "#0072B2", {7, 6}},         {"sysv", "#009E73", {5, 4}},
+    {"posix", "#7B3294", {15, 14}},      {"pipe", "#D55E00", {9, 9}},
+    {"fifo", "#E69F00", {8, 8}},         {"unix-stream", "#8C564B", {13, 13}},
     {"unix-dgram", "#CC79A7", {12, 12}}, {"tcp", "#555555", {11, 11}},
 };
 #define SHM_LOOKS 3 /* the first entries of `looks` are the shared-memory mechanisms */

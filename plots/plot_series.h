@@ -15,9 +15,9 @@ struct plot_rows {
 };
 
 struct plot_series {
-    char key[48];          /* "pipe", "posix/futex" */
+    char key[48]; /* "pipe", "posix/futex" */
     const char *transport;
-    const char *notify;    /* "" for none */
+    const char *notify; /* "" for none */
     const char *colour;
     int dash, point;
 };

@@ -143,7 +143,7 @@ const char *plot_human(double value, const char *unit, char *buf, size_t len)
         scaled /= 1000;
         exponent++;
     }
-    const char *format = fabs(scaled) >= 99.95 ? "%.0f %s%s"
+    const char *format = fabs(scaled) >= 99.95   ? "%.0f %s%s"
                          : fabs(scaled) >= 9.995 ? "%.1f %s%s"
                                                  : "%.2f %s%s";
     snprintf(buf, len, format, scaled, prefixes[exponent], unit);

@@ -91,8 +91,8 @@ static char *memstream_text(FILE *f, char **buf)
 }
 
 /* The machine and the run, in two parts: what (CPU, kernel, mode) and where and when. */
-static void machine_parts(const struct shl_results *run, char *what, size_t what_len,
-                          char *where, size_t where_len)
+static void machine_parts(const struct shl_results *run, char *what, size_t what_len, char *where,
+                          size_t where_len)
 {
     const struct shl_results_context *c = &run->context;
     snprintf(what, what_len, "%s, %s, %s run", c->cpu_model[0] ? c->cpu_model : "unknown CPU",
@@ -317,7 +317,8 @@ static void floor_reference(FILE *out, const struct shl_results *run, const char
     char value[40], human[48], title[160];
     if (n == 1) {
         double level = plot_base(sorted[0], "p50");
-        snprintf(title, sizeof title, "%s, %s", label, plot_human(level, unit, human, sizeof human));
+        snprintf(title, sizeof title, "%s, %s", label,
+                 plot_human(level, unit, human, sizeof human));
         fprintf(out, ", %s with lines lc rgb \"%s\" dt 3 lw 2 title ",
                 plot_number(level, value, sizeof value), colour);
         gp_str(out, title);
@@ -400,6 +401,57 @@ static double best_shm_p50(const struct plot_rows *rows, double size)
     return best;
 }
 
+/* The charts drawn over message size (by_size.gp), one line each; the distribution and
+ * the set-up charts have scripts of their own and no size axis. */
+static const struct chart_kind {
+    const char *name, *benchmark;
+    const char *title;         /* NULL: made from the data */
+    const char *compare_title; /* two runs on one chart; NULL: not compared */
+    int whiskers;              /* -1: not drawn over message size */
+    const char *axis;          /* the y axis' settings */
+    const char *floor;         /* the floor row drawn as the reference, or NULL */
+    const char *floor_label, *floor_short, *unit;
+    const char *reference; /* a reference line of its own, or NULL */
+} chart_kinds[] = {
+    {"latency", "latency", "Round-trip latency by message size: p50, whisker up to p99",
+     "Round-trip latency p50 by message size", 1,
+     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
+     "cache-line floor", "cache-line floor", "s", NULL},
+    {"throughput", "throughput", "One-way throughput by message size (p50 of the runs)",
+     "One-way throughput p50 by message size", 0,
+     "ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s'", "memcpy", "memcpy bandwidth",
+     "memcpy", "B/s", NULL},
+    {"distribution", "latency", NULL, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"setup", "setup",
+     "Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)", NULL,
+     -1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"advantage", "latency",
+     "Shared memory advantage: p50 as a multiple of the best shared-memory p50", NULL, 0,
+     "ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; "
+     "ymin=0.8",
+     NULL, NULL, NULL, NULL,
+     ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'"},
+};
+
+static const struct chart_kind *chart_kind(const char *name)
+{
+    for (size_t i = 0; i < sizeof chart_kinds / sizeof chart_kinds[0]; i++)
+        if (strcmp(chart_kinds[i].name, name) == 0)
+            return &chart_kinds[i];
+    return NULL;
+}
+
+/* chart_title, whiskers, the size axis and the y axis of a chart over message size. */
+static void by_size_settings(FILE *out, const char *title, int whiskers,
+                             const struct plot_rows *rows, const char *axis)
+{
+    fputs("chart_title=", out);
+    gp_str(out, title);
+    fprintf(out, "; whiskers=%d; ", whiskers);
+    size_axis(out, rows);
+    fprintf(out, "; %s", axis);
+}
+
 /* Prints the settings of chart `name`; returns EXIT_NO_DATA (and the reason) when it has
  * nothing to draw. */
 static int chart(const char *name, const char *path, const char *work)
@@ -409,16 +461,18 @@ static int chart(const char *name, const char *path, const char *work)
     char what[512], where[256], machine[800], data[4096];
     machine_parts(&run, what, sizeof what, where, sizeof where);
     snprintf(machine, sizeof machine, "%s%s%s", what, where[0] ? "\n" : "", where);
-    const char *benchmark = strcmp(name, "throughput") == 0 ? "throughput"
-                            : strcmp(name, "setup") == 0    ? "setup"
-                                                            : "latency";
-    struct plot_rows rows = rows_of(&run, NULL, benchmark);
-    if (rows.n == 0) {
-        printf("no rows for it\n");
-        return EXIT_NO_DATA;
-    }
-    if (strcmp(name, "advantage") == 0 && !any_shm(&rows)) {
-        printf("no shared-memory latency rows\n");
+    const struct chart_kind *kind = chart_kind(name);
+    if (kind == NULL)
+        die("no chart named %s%s", name, "");
+    struct plot_rows rows = rows_of(&run, NULL, kind->benchmark);
+    const char *nothing = rows.n == 0 ? "no rows for it"
+                          : strcmp(name, "advantage") == 0 && !any_shm(&rows)
+                              ? "no shared-memory latency rows"
+                              : NULL;
+    if (nothing != NULL) {
+        printf("%s\n", nothing);
+        plot_rows_free(&rows);
+        shl_results_free(&run);
         return EXIT_NO_DATA;
     }
     struct plot_series_list list = series_of(&rows);
@@ -431,7 +485,7 @@ static int chart(const char *name, const char *path, const char *work)
     fputs("; ", out);
     FILE *dat = open_data(work, name, data, sizeof data);
     const char **suffix = NULL;
-    char (*batch)[32] = NULL;
+    char(*batch)[32] = NULL;
     if (strcmp(name, "latency") == 0 || strcmp(name, "throughput") == 0) {
         size_blocks(dat, &rows, &list);
     } else if (strcmp(name, "distribution") == 0) {
@@ -516,43 +570,29 @@ static int chart(const char *name, const char *path, const char *work)
     series_vars_of(out, &list, suffix);
     data_setting(out, data);
     fputs("; ", out);
-    char *reference = NULL;
-    size_t reference_len = 0;
-    FILE *ref = open_memstream(&reference, &reference_len);
-    if (ref == NULL)
-        out_of_memory();
-    if (strcmp(name, "latency") == 0) {
-        fputs("chart_title='Round-trip latency by message size: p50, whisker up to p99'; "
-              "whiskers=1; ", out);
-        size_axis(out, &rows);
-        fputs("; ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", out);
-        floor_reference(ref, &run, "cacheline", "cache-line floor", "s", "black", work,
-                        "cacheline.dat");
-    } else if (strcmp(name, "throughput") == 0) {
-        fputs("chart_title='One-way throughput by message size (p50 of the runs)'; "
-              "whiskers=0; ", out);
-        size_axis(out, &rows);
-        fputs("; ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s'", out);
-        floor_reference(ref, &run, "memcpy", "memcpy bandwidth", "B/s", "black", work,
-                        "memcpy.dat");
-    } else if (strcmp(name, "setup") == 0) {
-        fputs("chart_title='Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, "
-              "error bar 1 stddev)'", out);
-    } else if (strcmp(name, "advantage") == 0) {
-        fputs("chart_title='Shared memory advantage: p50 as a multiple of the best "
-              "shared-memory p50'; whiskers=0; ", out);
-        size_axis(out, &rows);
-        fputs("; ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; "
-              "yformat='%g×'; ymin=0.8", out);
-        fputs(", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'", ref);
-    }
-    memstream_text(ref, &reference);
-    if (strcmp(name, "latency") == 0 || strcmp(name, "throughput") == 0 ||
-        strcmp(name, "advantage") == 0)
+    if (kind->whiskers >= 0) {
+        by_size_settings(out, kind->title, kind->whiskers, &rows, kind->axis);
+        char *reference = NULL;
+        size_t reference_len = 0;
+        FILE *ref = open_memstream(&reference, &reference_len);
+        if (ref == NULL)
+            out_of_memory();
+        if (kind->floor != NULL) {
+            char file[64];
+            snprintf(file, sizeof file, "%s.dat", kind->floor);
+            floor_reference(ref, &run, kind->floor, kind->floor_label, kind->unit, "black", work,
+                            file);
+        }
+        fputs(kind->reference ? kind->reference : "", ref);
+        memstream_text(ref, &reference);
         reference_setting(out, reference);
+        free(reference);
+    } else if (kind->title != NULL) {
+        fputs("chart_title=", out);
+        gp_str(out, kind->title);
+    }
     memstream_text(out, &text);
     fputs(text, stdout);
-    free(reference);
     free(text);
     free(suffix);
     free(batch);
@@ -568,17 +608,22 @@ static int chart(const char *name, const char *path, const char *work)
 static int compare_chart(const char *benchmark, const char *path_a, const char *path_b,
                          const char *work)
 {
+    const struct chart_kind *kind = chart_kind(benchmark);
+    if (kind == NULL || kind->compare_title == NULL)
+        die("no comparison chart named %s%s", benchmark, "");
     struct shl_results a, b;
     load(path_a, &a);
     load(path_b, &b);
     struct plot_rows both = rows_of(&a, &b, benchmark);
     if (both.n == 0) {
         printf("neither run has \"%s\" rows\n", benchmark);
+        plot_rows_free(&both);
+        shl_results_free(&a);
+        shl_results_free(&b);
         return EXIT_NO_DATA;
     }
     struct plot_rows rows_a = rows_of(&a, NULL, benchmark), rows_b = rows_of(&b, NULL, benchmark);
     struct plot_series_list list = series_of(&both);
-    bool latency = strcmp(benchmark, "latency") == 0;
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
@@ -620,33 +665,25 @@ static int compare_chart(const char *benchmark, const char *path_a, const char *
     size_blocks(dat, &rows_b, &list);
     close_data(dat, data);
     char title[160];
-    snprintf(title, sizeof title, "%s: run A against run B",
-             latency ? "Round-trip latency p50 by message size"
-                     : "One-way throughput p50 by message size");
-    fputs("; chart_title=", out);
-    gp_str(out, title);
+    snprintf(title, sizeof title, "%s: run A against run B", kind->compare_title);
     data_setting(out, data);
-    fputs("; whiskers=0; ", out);
-    size_axis(out, &both);
-    fprintf(out, "; ylabel_text='%s'; yformat='%s'",
-            latency ? "round-trip time (log scale)" : "throughput (log scale)",
-            latency ? "%.0s %cs" : "%.0s %cB/s");
+    fputs("; ", out);
+    by_size_settings(out, title, 0, &both, kind->axis);
     char *reference = NULL;
     size_t reference_len = 0;
     FILE *ref = open_memstream(&reference, &reference_len);
     if (ref == NULL)
         out_of_memory();
-    const char *transport = latency ? "cacheline" : "memcpy";
-    const char *unit = latency ? "s" : "B/s";
-    char label[64], file[64];
-    snprintf(label, sizeof label, "%s A", latency ? "cache-line floor" : "memcpy");
-    snprintf(file, sizeof file, "%s-a.dat", transport);
-    floor_reference(ref, &a, transport, label, unit, "black", work, file);
-    snprintf(label, sizeof label, "%s B", latency ? "cache-line floor" : "memcpy");
-    snprintf(file, sizeof file, "%s-b.dat", transport);
-    floor_reference(ref, &b, transport, label, unit, "#999999", work, file);
+    for (int r = 0; r < 2; r++) {
+        char label[64], file[64];
+        snprintf(label, sizeof label, "%s %c", kind->floor_short, "AB"[r]);
+        snprintf(file, sizeof file, "%s-%c.dat", kind->floor, "ab"[r]);
+        floor_reference(ref, runs[r], kind->floor, label, kind->unit, r ? "#999999" : "black", work,
+                        file);
+    }
     fputs(", NaN with lines lc rgb 'black' dt 1 lw 2 title 'run A (solid)', NaN with lines lc "
-          "rgb 'black' dt 2 lw 2 title 'run B (dashed)'", ref);
+          "rgb 'black' dt 2 lw 2 title 'run B (dashed)'",
+          ref);
     memstream_text(ref, &reference);
     reference_setting(out, reference);
     memstream_text(out, &text);
@@ -757,9 +794,9 @@ static cJSON *read_conformance(const char *path)
     while (root != NULL && end != NULL && end < text + len &&
            (*end == ' ' || *end == '\n' || *end == '\t' || *end == '\r'))
         end++;
-    bool one = root != NULL && (end == NULL || end >= text + len);
+    size_t rest = end != NULL && end < text + len ? (size_t)(text + len - end) : 0;
     free(text);
-    if (!one) {
+    if (root == NULL || rest > 0) {
         cJSON_Delete(root);
         die("%s is not one JSON document%s", path, "");
     }
@@ -959,8 +996,8 @@ static const struct shl_results_row *best_at(const struct plot_rows *rows, doubl
     return best;
 }
 
-static const struct shl_results_row *first_of(const struct plot_rows *rows,
-                                              const char *transport, double size)
+static const struct shl_results_row *first_of(const struct plot_rows *rows, const char *transport,
+                                              double size)
 {
     for (size_t i = 0; i < rows->n; i++)
         if (strcmp(rows->rows[i]->transport, transport) == 0 &&
@@ -1017,8 +1054,7 @@ static void efficiency_table(struct report *r, const struct shl_results *run)
     const struct shl_results_row *top =
         best_at(&throughput, memcpy_share->size, false, SHL_RESULTS_HIGHER);
     efficiency_row(&t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
-                   first_of(&floor, "memcpy", memcpy_share->size), top ? top->ratio : NAN,
-                   "B/s");
+                   first_of(&floor, "memcpy", memcpy_share->size), top ? top->ratio : NAN, "B/s");
     table(r, &t);
     plot_rows_free(&latency);
     plot_rows_free(&floor);
@@ -1117,8 +1153,10 @@ static void latency_section(struct report *r, const struct shl_results *run)
         FILE *p = open_memstream(&text, &len);
         if (p == NULL)
             out_of_memory();
-        fprintf(p, "Timed in batches, where one round trip is too short for the clock: %s. Their "
-                "percentiles are percentiles of batch means and understate the tail.", batched);
+        fprintf(p,
+                "Timed in batches, where one round trip is too short for the clock: %s. Their "
+                "percentiles are percentiles of batch means and understate the tail.",
+                batched);
         memstream_text(p, &text);
         paragraph(r, text);
         free(text);
@@ -1176,8 +1214,7 @@ static void wakeup_section(struct report *r, const struct shl_results *run)
             if (at == NULL)
                 snprintf(row[i + 1], PLOT_CELL_MAX, "–");
             else
-                plot_cell_pair(row[i + 1], plot_base(at, "p50"), at->cpu_ns_per_msg_b * 1e-9,
-                               "s");
+                plot_cell_pair(row[i + 1], plot_base(at, "p50"), at->cpu_ns_per_msg_b * 1e-9, "s");
         }
     }
     table(r, &t);
@@ -1250,13 +1287,12 @@ static void crosscheck_section(struct report *r, const struct shl_results *run)
 
 static void base64(FILE *in, FILE *out)
 {
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     unsigned char b[3];
     size_t got;
     while ((got = fread(b, 1, 3, in)) > 0) {
-        unsigned v = (unsigned)b[0] << 16 | (got > 1 ? (unsigned)b[1] << 8 : 0) |
-                     (got > 2 ? b[2] : 0);
+        unsigned v =
+            (unsigned)b[0] << 16 | (got > 1 ? (unsigned)b[1] << 8 : 0) | (got > 2 ? b[2] : 0);
         fputc(digits[v >> 18 & 63], out);
         fputc(digits[v >> 12 & 63], out);
         fputc(got > 1 ? digits[v >> 6 & 63] : '=', out);
@@ -1409,8 +1445,8 @@ static void context_section(struct report *r, const struct shl_results *run)
     char notes[PLOT_CELL_MAX] = "none";
     size_t used = 0;
     for (size_t i = 0; i < c->n_notes && used < sizeof notes; i++)
-        used += (size_t)snprintf(notes + used, sizeof notes - used, "%s%s", i ? "; " : "",
-                                 c->notes[i]);
+        used +=
+            (size_t)snprintf(notes + used, sizeof notes - used, "%s%s", i ? "; " : "", c->notes[i]);
     context_row(&t, "notes", notes);
     table(r, &t);
 }

@@ -110,8 +110,7 @@ static int write_json(cJSON *root, const char *path, struct shl_error *err)
     return 0;
 }
 
-int shl_results_write_json(const struct shl_results *r, const char *path,
-                           struct shl_error *err)
+int shl_results_write_json(const struct shl_results *r, const char *path, struct shl_error *err)
 {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
@@ -129,12 +128,11 @@ static void gbench_name(const struct shl_results_row *row, char *buf, size_t len
     char rate[32] = "";
     if (!isnan(row->rate_hz))
         snprintf(rate, sizeof rate, "/%.0fHz", row->rate_hz);
-    snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport,
-             row->notify[0] ? ":" : "", row->notify, row->size, rate);
+    snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport, row->notify[0] ? ":" : "",
+             row->notify, row->size, rate);
 }
 
-int shl_results_write_gbench(const struct shl_results *r, const char *path,
-                             struct shl_error *err)
+int shl_results_write_gbench(const struct shl_results *r, const char *path, struct shl_error *err)
 {
     const struct shl_results_context *ctx = &r->context;
     cJSON *root = cJSON_CreateObject();
@@ -198,8 +196,8 @@ static bool absent(const cJSON *value)
 
 /* A name field: a string that fits (non-empty unless `may_be_empty`); absent or null is ""
  * where `optional`. */
-static int read_name(const cJSON *row, const char *key, size_t index, bool optional,
-                     char *buf, size_t cap, struct shl_error *err)
+static int read_name(const cJSON *row, const char *key, size_t index, bool optional, char *buf,
+                     size_t cap, struct shl_error *err)
 {
     const cJSON *value = item(row, key);
     buf[0] = '\0';
@@ -210,8 +208,10 @@ static int read_name(const cJSON *row, const char *key, size_t index, bool optio
                         optional ? "null or text" : "text");
     size_t len = strlen(value->valuestring);
     if ((!optional && len == 0) || len >= cap)
-        return shl_fail(err, "results", EINVAL, "row %zu: '%s' must be a name of %d-%zu "
-                        "characters", index, key, optional ? 0 : 1, cap - 1);
+        return shl_fail(err, "results", EINVAL,
+                        "row %zu: '%s' must be a name of %d-%zu "
+                        "characters",
+                        index, key, optional ? 0 : 1, cap - 1);
     memcpy(buf, value->valuestring, len + 1);
     return 0;
 }
@@ -226,8 +226,8 @@ static int read_number(const cJSON *row, const char *key, size_t index, double *
         return 0;
     }
     if (!cJSON_IsNumber(value) || !isfinite(value->valuedouble))
-        return shl_fail(err, "results", EINVAL, "row %zu: '%s' must be a number or null",
-                        index, key);
+        return shl_fail(err, "results", EINVAL, "row %zu: '%s' must be a number or null", index,
+                        key);
     *out = value->valuedouble;
     return 0;
 }
@@ -244,8 +244,8 @@ static int read_count(const cJSON *row, const char *key, size_t index, double ab
         return 0;
     }
     if (value < 0 || value != floor(value) || value > 9007199254740992.0)
-        return shl_fail(err, "results", EINVAL, "row %zu: '%s' must be a whole number >= 0",
-                        index, key);
+        return shl_fail(err, "results", EINVAL, "row %zu: '%s' must be a whole number >= 0", index,
+                        key);
     *out = value;
     return 0;
 }
@@ -256,10 +256,10 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
     if (!cJSON_IsObject(json))
         return shl_fail(err, "results", EINVAL, "row %zu is not an object", index);
     memset(row, 0, sizeof *row);
-    if (read_name(json, "benchmark", index, false, row->benchmark, sizeof row->benchmark,
-                  err) != 0 ||
-        read_name(json, "transport", index, false, row->transport, sizeof row->transport,
-                  err) != 0 ||
+    if (read_name(json, "benchmark", index, false, row->benchmark, sizeof row->benchmark, err) !=
+            0 ||
+        read_name(json, "transport", index, false, row->transport, sizeof row->transport, err) !=
+            0 ||
         read_name(json, "notify", index, true, row->notify, sizeof row->notify, err) != 0 ||
         read_name(json, "unit", index, true, row->unit, sizeof row->unit, err) != 0 ||
         read_name(json, "ratio_to", index, true, row->ratio_to, sizeof row->ratio_to, err) != 0)
@@ -298,8 +298,7 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
         if (read_number(json, numbers[i].key, index, numbers[i].field, err) != 0)
             return -1;
     if (row->rate_hz < 0)
-        return shl_fail(err, "results", EINVAL, "row %zu: 'rate_hz' must be a number >= 0",
-                        index);
+        return shl_fail(err, "results", EINVAL, "row %zu: 'rate_hz' must be a number >= 0", index);
     return 0;
 }
 
@@ -313,8 +312,7 @@ static void copy_string(const cJSON *obj, const char *key, char *buf, size_t cap
 static double number_or(const cJSON *obj, const char *key, double otherwise)
 {
     const cJSON *value = item(obj, key);
-    return cJSON_IsNumber(value) && isfinite(value->valuedouble) ? value->valuedouble
-                                                                  : otherwise;
+    return cJSON_IsNumber(value) && isfinite(value->valuedouble) ? value->valuedouble : otherwise;
 }
 
 /* The context is the run's description: read what is there, as it is there. */
@@ -377,8 +375,7 @@ static int parse_document(const cJSON *root, struct shl_results *out, struct shl
     return 0;
 }
 
-int shl_results_parse(const char *text, size_t len, struct shl_results *out,
-                      struct shl_error *err)
+int shl_results_parse(const char *text, size_t len, struct shl_results *out, struct shl_error *err)
 {
     memset(out, 0, sizeof *out);
     const char *end = NULL;
@@ -392,8 +389,10 @@ int shl_results_parse(const char *text, size_t len, struct shl_results *out,
         end++;
     int rc = 0;
     if (end != NULL && end < text + len && *end != '\0')
-        rc = shl_fail(err, "results", EINVAL, "more than one JSON document (the second at "
-                      "byte %td)", end - text);
+        rc = shl_fail(err, "results", EINVAL,
+                      "more than one JSON document (the second at "
+                      "byte %td)",
+                      end - text);
     if (rc == 0)
         rc = parse_document(root, out, err);
     cJSON_Delete(root);
@@ -458,21 +457,24 @@ int shl_results_check_complete(const struct shl_results *r, struct shl_error *er
     for (size_t i = 0; i < r->n; i++) {
         const struct shl_results_row *row = &r->rows[i];
         if (row->unit[0] == '\0')
-            return shl_fail(err, "results", EINVAL, "results[%zu] (%s %s %zu B) lacks \"unit\"",
-                            i, row->benchmark, row->transport, row->size);
+            return shl_fail(err, "results", EINVAL, "results[%zu] (%s %s %zu B) lacks \"unit\"", i,
+                            row->benchmark, row->transport, row->size);
         for (size_t b = 0; b < sizeof defined_stats / sizeof defined_stats[0]; b++) {
             if (strcmp(defined_stats[b].benchmark, row->benchmark) != 0)
                 continue;
             for (size_t s = 0; s < 3 && defined_stats[b].stats[s] != NULL; s++)
                 if (isnan(shl_results_stat(row, defined_stats[b].stats[s])))
-                    return shl_fail(err, "results", EINVAL, "results[%zu] (%s %s %zu B) lacks "
-                                    "\"%s\"", i, row->benchmark, row->transport, row->size,
+                    return shl_fail(err, "results", EINVAL,
+                                    "results[%zu] (%s %s %zu B) lacks "
+                                    "\"%s\"",
+                                    i, row->benchmark, row->transport, row->size,
                                     defined_stats[b].stats[s]);
         }
         if (shl_results_unit_scale(row->unit) == 0)
-            return shl_fail(err, "results", EINVAL, "results[%zu] (%s %s %zu B) has unknown "
-                            "unit \"%s\"", i, row->benchmark, row->transport, row->size,
-                            row->unit);
+            return shl_fail(err, "results", EINVAL,
+                            "results[%zu] (%s %s %zu B) has unknown "
+                            "unit \"%s\"",
+                            i, row->benchmark, row->transport, row->size, row->unit);
     }
     return 0;
 }

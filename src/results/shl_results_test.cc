@@ -20,7 +20,8 @@ extern "C" {
 }
 #include "src/results/shl_results.h"
 
-namespace {
+namespace
+{
 
 std::string slurp(const std::string &path)
 {
@@ -30,7 +31,8 @@ std::string slurp(const std::string &path)
     return ss.str();
 }
 
-class Results : public ::testing::Test {
+class Results : public ::testing::Test
+{
   protected:
     void SetUp() override
     {
@@ -70,8 +72,14 @@ class Results : public ::testing::Test {
         row.rate_hz = 1000;
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
     }
-    void TearDown() override { shl_results_free(&results_); }
-    std::string Path(const char *name) { return dir_ + "/" + name; }
+    void TearDown() override
+    {
+        shl_results_free(&results_);
+    }
+    std::string Path(const char *name)
+    {
+        return dir_ + "/" + name;
+    }
     std::string dir_;
     shl_results results_ = {};
 };
@@ -169,9 +177,9 @@ TEST_F(Results, RoundTrip)
         EXPECT_EQ(y.batch, x.batch);
         EXPECT_EQ(y.messages, x.messages);
         EXPECT_EQ(y.stats.n, x.stats.n);
-        for (const char *stat : {"min", "p50", "p90", "p99", "p999", "max", "mean", "stddev",
-                                 "rate_hz", "cpu_ns_per_msg", "cpu_ns_per_msg_a",
-                                 "cpu_ns_per_msg_b", "ratio"}) {
+        for (const char *stat :
+             {"min", "p50", "p90", "p99", "p999", "max", "mean", "stddev", "rate_hz",
+              "cpu_ns_per_msg", "cpu_ns_per_msg_a", "cpu_ns_per_msg_b", "ratio"}) {
             double want = shl_results_stat(&x, stat), got = shl_results_stat(&y, stat);
             if (std::isnan(want))
                 EXPECT_TRUE(std::isnan(got)) << stat << " in row " << i;
