@@ -164,16 +164,17 @@ static void series_vars_of(FILE *out, const struct plot_series_list *list, const
     free(gp);
 }
 
-static FILE *open_data(const char *work, const char *name, char *path, size_t len)
+/* Creates DIR/NAME for writing (its path in `path`). */
+static FILE *create_in(const char *dir, const char *name, char *path, size_t len)
 {
-    snprintf(path, len, "%s/%s", work, name);
+    snprintf(path, len, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     if (f == NULL)
         die("cannot write %s: %s", path, strerror(errno));
     return f;
 }
 
-static void close_data(FILE *f, const char *path)
+static void close_created(FILE *f, const char *path)
 {
     if (fclose(f) != 0)
         die("cannot write %s: %s", path, strerror(errno));
@@ -306,14 +307,14 @@ static void floor_reference(FILE *out, const struct shl_results *run, const char
         out_of_memory();
     size_t n = key_rows(&rows, transport, sorted);
     char path[4096];
-    FILE *data = open_data(work, file, path, sizeof path);
+    FILE *data = create_in(work, file, path, sizeof path);
     for (size_t i = 0; i < n; i++) {
         number_cell(data, (double)sorted[i]->size);
         fputc('\t', data);
         number_cell(data, plot_base(sorted[i], "p50"));
         fputc('\n', data);
     }
-    close_data(data, path);
+    close_created(data, path);
     char value[40], human[48], title[160];
     if (n == 1) {
         double level = plot_base(sorted[0], "p50");
@@ -483,7 +484,7 @@ static int chart(const char *name, const char *path, const char *work)
         out_of_memory();
     common_setting(out, machine);
     fputs("; ", out);
-    FILE *dat = open_data(work, name, data, sizeof data);
+    FILE *dat = create_in(work, name, data, sizeof data);
     const char **suffix = NULL;
     char(*batch)[32] = NULL;
     if (strcmp(name, "latency") == 0 || strcmp(name, "throughput") == 0) {
@@ -566,7 +567,7 @@ static int chart(const char *name, const char *path, const char *work)
         }
         free(sorted);
     }
-    close_data(dat, data);
+    close_created(dat, data);
     series_vars_of(out, &list, suffix);
     data_setting(out, data);
     fputs("; ", out);
@@ -660,10 +661,10 @@ static int compare_chart(const char *benchmark, const char *path_a, const char *
     free(gp);
     char name[64], data[4096];
     snprintf(name, sizeof name, "%s.dat", benchmark);
-    FILE *dat = open_data(work, name, data, sizeof data);
+    FILE *dat = create_in(work, name, data, sizeof data);
     size_blocks(dat, &rows_a, &list);
     size_blocks(dat, &rows_b, &list);
-    close_data(dat, data);
+    close_created(dat, data);
     char title[160];
     snprintf(title, sizeof title, "%s: run A against run B", kind->compare_title);
     data_setting(out, data);
@@ -1465,22 +1466,13 @@ static const char html_head[] =
     "td.met { color: #1a7f37; } td.unmet { color: #b42318; font-weight: bold; }\n"
     "</style></head><body>\n";
 
-static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
-{
-    snprintf(path, len, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        die("cannot write %s: %s", path, strerror(errno));
-    return f;
-}
-
 static int report(const char *path, const char *out_dir, const char *conformance)
 {
     struct shl_results run;
     load(path, &run);
     char md_path[4096], html_path[4096], machine[800];
-    struct report r = {open_out(out_dir, "report.md", md_path, sizeof md_path), NULL};
-    r.html = open_out(out_dir, "report.html", html_path, sizeof html_path);
+    struct report r = {create_in(out_dir, "report.md", md_path, sizeof md_path), NULL};
+    r.html = create_in(out_dir, "report.html", html_path, sizeof html_path);
     machine_line(&run, machine, sizeof machine);
     fprintf(r.md, "# shmlab benchmark report\n\n%s\n\n", machine);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>shmlab "
