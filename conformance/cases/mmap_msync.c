@@ -267,3 +267,64 @@ CF_CASE(mmap, msync_neither_sync_nor_async_linux,
     CF_EXP_PASS(msync(p, page, 0));
     CF_EXP_PASS(msync(p, page, MS_INVALIDATE));
 }
+
+/* Each flag combination msync() accepts. */
+static const int msync_flags[] = {MS_SYNC, MS_ASYNC, MS_SYNC | MS_INVALIDATE,
+                                  MS_ASYNC | MS_INVALIDATE};
+#define N_MSYNC_FLAGS (sizeof msync_flags / sizeof msync_flags[0])
+
+CF_CASE(mmap, msync_zero_length_unmapped_succeeds,
+        "msync() of zero bytes succeeds, even at an address where nothing is mapped",
+        "msync(2) (the range is addr to addr+length); gVisor msync.cc (zero length at an "
+        "unmapped address)")
+{
+    char *hole = cf_free_range(cf_page_size());
+    for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+        CF_EXP_PASS(msync(hole, 0, msync_flags[i]));
+}
+
+CF_CASE(mmap, msync_unaligned_length_succeeds,
+        "msync() with a length that is not a multiple of the page size succeeds (the range "
+        "is rounded up to whole pages) and writes the data",
+        "POSIX.1-2017 msync() (the range is addr to addr+len); msync(2); gVisor msync.cc")
+{
+    long page = cf_page_size();
+    int fd = SAFE_TMPFILE(2 * page, NULL);
+    char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    p[page + 1] = 'u';
+    for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+        CF_EXP_PASS(msync(p, page + 1, msync_flags[i]));
+    char got = 0;
+    SAFE_PREAD(fd, &got, 1, page + 1);
+    CF_EXPECT_EQ(got, 'u');
+}
+
+CF_CASE(mmap, msync_read_only_mapping_succeeds,
+        "msync() of a PROT_READ shared mapping of a read-only descriptor succeeds with every "
+        "flag",
+        "POSIX.1-2017 msync(); msync(2); gVisor msync.cc")
+{
+    char path[CF_PATH_MAX];
+    long page = cf_page_size();
+    int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(page, path), O_RDONLY);
+    void *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+    for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+        CF_EXP_PASS(msync(p, page, msync_flags[i]));
+}
+
+CF_CASE(mmap, msync_anonymous_mappings_succeed,
+        "msync() of private and shared anonymous mappings succeeds with every flag and keeps "
+        "their contents",
+        "msync(2); gVisor msync.cc (anonymous mappings)")
+{
+    long page = cf_page_size();
+    static const int types[] = {MAP_PRIVATE, MAP_SHARED};
+    for (size_t t = 0; t < 2; t++) {
+        char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, types[t] | MAP_ANONYMOUS, -1,
+                            0);
+        p[3] = 'a';
+        for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+            CF_EXP_PASS(msync(p, page, msync_flags[i]));
+        CF_EXPECT_EQ(p[3], 'a');
+    }
+}
