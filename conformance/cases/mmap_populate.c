@@ -30,8 +30,8 @@ CF_CASE(mmap, populate_anon_pages_resident,
         if (vec[i] & 1)
             CF_SKIP("untouched anonymous pages already count as resident here (page %d), so "
                     "residency cannot show MAP_POPULATE", i);
-    void *p = SAFE_MMAP(NULL, POPULATED_PAGES * page, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    void *p = CF_EXP_PTR(mmap(NULL, POPULATED_PAGES * page, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0));
     residency(p, POPULATED_PAGES, vec);
     for (int i = 0; i < POPULATED_PAGES; i++)
         CF_EXPECT(vec[i] & 1, "page %d of %d is not resident", i, POPULATED_PAGES);
