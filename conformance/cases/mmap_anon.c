@@ -41,8 +41,7 @@ CF_CASE(mmap, shared_anon_shared_across_fork,
         "mmap(2) (MAP_SHARED, MAP_ANONYMOUS); fork(2); gVisor fork.cc (shared anonymous)")
 {
     long page = cf_page_size();
-    volatile char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE,
-                                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile char *p = SAFE_ANON(page, MAP_SHARED);
     store_both_ways(p);
 }
 
@@ -51,8 +50,7 @@ CF_CASE(mmap, shared_anon_zero_filled,
         "mmap(2) (MAP_ANONYMOUS: contents are initialized to zero); gVisor mmap.cc")
 {
     long page = cf_page_size();
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE,
-                                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile unsigned char *p = SAFE_ANON(2 * page, MAP_SHARED);
     CF_EXPECT_EQ(cf_first_nonzero(p, 0, 2 * page), -1);
 }
 
@@ -62,8 +60,7 @@ CF_CASE(mmap, private_anon_copied_on_fork,
         "mmap(2) (MAP_PRIVATE); fork(2) (the child gets a copy); gVisor fork.cc")
 {
     long page = cf_page_size();
-    volatile char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE,
-                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile char *p = SAFE_ANON(page, MAP_PRIVATE);
     p[0] = 'a';
     pid_t pid = CF_FORK();
     if (pid == 0) {
@@ -119,8 +116,7 @@ CF_CASE(mmap, shared_anon_named_dev_zero_in_maps,
         "proc(5) /proc/pid/maps (shared anonymous memory); gVisor mmap.cc")
 {
     long page = cf_page_size();
-    char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-                        0);
+    char *p = SAFE_ANON(page, MAP_SHARED);
     FILE *f = fopen("/proc/self/maps", "r");
     if (f == NULL)
         CF_SKIP("cannot read /proc/self/maps: %s", cf_errno_name(errno));

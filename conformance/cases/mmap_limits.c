@@ -102,8 +102,7 @@ CF_CASE(mmap, max_map_count_split_munmap_enomem,
     long page = cf_page_size();
     pid_t pid = CF_FORK();
     if (pid == 0) {
-        volatile char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE,
-                                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        volatile char *p = SAFE_ANON(3 * page, MAP_PRIVATE);
         p[page] = 'x';
         long made = map_until_refused(limit);
         CF_ASSERT(made <= limit, "%ld new mappings were all accepted (limit %ld)", made, limit);

@@ -30,8 +30,7 @@ CF_CASE(mmap, madv_dontneed_private_anon_zero_filled,
         "gVisor madvise.cc")
 {
     long page = cf_page_size();
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE,
-                                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile unsigned char *p = SAFE_ANON(2 * page, MAP_PRIVATE);
     memset((void *)p, 'a', 2 * page);
     CF_EXP_PASS(madvise((void *)p, page, MADV_DONTNEED));
     CF_EXPECT_EQ(cf_first_nonzero(p, 0, page), -1);
@@ -44,8 +43,7 @@ CF_CASE(mmap, madv_dontneed_shared_anon_keeps_data,
         "gVisor madvise.cc")
 {
     long page = cf_page_size();
-    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE,
-                                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile unsigned char *p = SAFE_ANON(page, MAP_SHARED);
     memset((void *)p, 's', page);
     CF_EXP_PASS(madvise((void *)p, page, MADV_DONTNEED));
     CF_EXPECT_EQ(p[0], 's');
@@ -75,8 +73,7 @@ CF_CASE(mmap, madv_dontfork_page_absent_in_child,
         "madvise(2) MADV_DONTFORK; gVisor madvise.cc (DontFork shared)")
 {
     long page = cf_page_size();
-    volatile char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE,
-                                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile char *p = SAFE_ANON(3 * page, MAP_SHARED);
     p[page] = 'm';
     CF_EXP_PASS(madvise((void *)(p + page), page, MADV_DONTFORK));
     expect_middle_page_not_inherited(p, page);
@@ -87,8 +84,7 @@ CF_CASE(mmap, madv_dofork_undoes_dontfork,
         "madvise(2) MADV_DOFORK")
 {
     long page = cf_page_size();
-    volatile char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE,
-                                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile char *p = SAFE_ANON(page, MAP_SHARED);
     CF_EXP_PASS(madvise((void *)p, page, MADV_DONTFORK));
     CF_EXP_PASS(madvise((void *)p, page, MADV_DOFORK));
     pid_t pid = CF_FORK();
@@ -173,8 +169,7 @@ CF_CASE(mmap, madv_dontneed_locked_einval,
         "madvise(2) ERRORS (EINVAL: MADV_DONTNEED on locked pages); LTP madvise02")
 {
     long page = cf_page_size();
-    volatile char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE,
-                                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile char *p = SAFE_ANON(page, MAP_PRIVATE);
     p[0] = 'l';
     if (mlock((void *)p, page) != 0) {
         int err = errno;

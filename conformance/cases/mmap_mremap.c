@@ -6,6 +6,14 @@
 #include "conformance/harness/cf_case.h"
 #include "conformance/harness/cf_safe.h"
 
+/* A PROT_READ shared mapping of the whole of a new pattern file of `pages` pages. */
+static volatile unsigned char *shared_pattern(long pages)
+{
+    long page = cf_page_size();
+    int fd = SAFE_PATTERN_FILE(pages * page, NULL);
+    return SAFE_MMAP(NULL, pages * page, PROT_READ, MAP_SHARED, fd, 0);
+}
+
 /* A shared mapping of the first page of `fd` whose next page is taken by another mapping
  * (PROT_NONE, anonymous), so it cannot grow where it is. */
 static volatile unsigned char *blocked_mapping(int fd)
@@ -110,8 +118,7 @@ CF_CASE(mmap, mremap_shrink_in_place_unmaps_tail,
         "mremap(2) DESCRIPTION; gVisor mremap.cc (InPlace shrinking)")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(3 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = shared_pattern(3);
     volatile unsigned char *q = CF_EXP_PTR(mremap((void *)p, 3 * page, page, 0));
     CF_EXPECT(q == p, "shrunk to %p from %p", (void *)q, (void *)p);
     CF_EXPECT_EQ(cf_pattern_mismatch(p, page, 0), -1);
@@ -125,8 +132,7 @@ CF_CASE(mmap, mremap_fixed_moves_to_new_address,
         "mremap(2) DESCRIPTION (MREMAP_FIXED); gVisor mremap.cc; LTP mremap05")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = shared_pattern(2);
     char *target = cf_free_range(2 * page);
     volatile unsigned char *q = CF_EXP_PTR(
         mremap((void *)p, 2 * page, 2 * page, MREMAP_MAYMOVE | MREMAP_FIXED, target));
@@ -142,9 +148,8 @@ CF_CASE(mmap, mremap_fixed_replaces_mapping_there,
         "LTP mremap05")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(page, NULL);
     int other = SAFE_TMPFILE(page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = shared_pattern(1);
     char *target = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, other, 0);
     volatile unsigned char *q =
         CF_EXP_PTR(mremap((void *)p, page, page, MREMAP_MAYMOVE | MREMAP_FIXED, target));
@@ -157,10 +162,9 @@ CF_CASE(mmap, mremap_fixed_without_maymove_einval,
         "mremap(2) ERRORS (EINVAL: MREMAP_FIXED without MREMAP_MAYMOVE); gVisor mremap.cc")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(page, NULL);
-    void *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = shared_pattern(1);
     char *target = cf_free_range(page);
-    CF_EXP_MAP_FAIL(mremap(p, page, page, MREMAP_FIXED, target), EINVAL);
+    CF_EXP_MAP_FAIL(mremap((void *)p, page, page, MREMAP_FIXED, target), EINVAL);
 }
 
 CF_CASE(mmap, mremap_fixed_overlapping_einval,
@@ -169,8 +173,7 @@ CF_CASE(mmap, mremap_fixed_overlapping_einval,
         "(Fixed source and destination cannot overlap)")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = shared_pattern(2);
     CF_EXP_MAP_FAIL(mremap((void *)p, 2 * page, 2 * page, MREMAP_MAYMOVE | MREMAP_FIXED,
                            (void *)(p + page)),
                     EINVAL);
@@ -182,9 +185,8 @@ CF_CASE(mmap, mremap_unaligned_old_address_einval,
         "mremap(2) ERRORS (EINVAL: old_address not page aligned); LTP mremap02")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
-    CF_EXP_MAP_FAIL(mremap(p + 1, page, 2 * page, MREMAP_MAYMOVE), EINVAL);
+    volatile unsigned char *p = shared_pattern(2);
+    CF_EXP_MAP_FAIL(mremap((void *)(p + 1), page, 2 * page, MREMAP_MAYMOVE), EINVAL);
 }
 
 CF_CASE(mmap, mremap_zero_new_size_einval,
@@ -192,8 +194,7 @@ CF_CASE(mmap, mremap_zero_new_size_einval,
         "mremap(2) ERRORS (EINVAL: new_size was zero); gVisor mremap.cc")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = shared_pattern(1);
     CF_EXP_MAP_FAIL(mremap((void *)p, page, 0, MREMAP_MAYMOVE), EINVAL);
     CF_EXPECT_EQ(cf_pattern_mismatch(p, page, 0), -1);
 }
@@ -203,9 +204,8 @@ CF_CASE(mmap, mremap_unknown_flag_einval,
         "mremap(2) ERRORS (EINVAL: an invalid flag was specified)")
 {
     long page = cf_page_size();
-    int fd = SAFE_PATTERN_FILE(page, NULL);
-    void *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-    CF_EXP_MAP_FAIL(mremap(p, page, 2 * page, MREMAP_MAYMOVE | (1 << 20)), EINVAL);
+    volatile unsigned char *p = shared_pattern(1);
+    CF_EXP_MAP_FAIL(mremap((void *)p, page, 2 * page, MREMAP_MAYMOVE | (1 << 20)), EINVAL);
 }
 
 CF_CASE(mmap, mremap_unmapped_old_address_efault,

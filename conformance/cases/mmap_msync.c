@@ -320,8 +320,7 @@ CF_CASE(mmap, msync_anonymous_mappings_succeed,
     long page = cf_page_size();
     static const int types[] = {MAP_PRIVATE, MAP_SHARED};
     for (size_t t = 0; t < 2; t++) {
-        char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, types[t] | MAP_ANONYMOUS, -1,
-                            0);
+        char *p = SAFE_ANON(page, types[t]);
         p[3] = 'a';
         for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
             CF_EXP_PASS(msync(p, page, msync_flags[i]));

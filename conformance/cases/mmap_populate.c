@@ -23,8 +23,7 @@ CF_CASE(mmap, populate_anon_pages_resident,
 {
     long page = cf_page_size();
     unsigned char vec[POPULATED_PAGES];
-    void *plain = SAFE_MMAP(NULL, POPULATED_PAGES * page, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *plain = SAFE_ANON(POPULATED_PAGES * page, MAP_PRIVATE);
     residency(plain, POPULATED_PAGES, vec);
     for (int i = 0; i < POPULATED_PAGES; i++)
         if (vec[i] & 1)

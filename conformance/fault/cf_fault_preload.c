@@ -5,7 +5,8 @@
  * never look like a conforming run. It prints nothing: the checker reports what broke.
  *
  * Only the calls shmlab's cases make are interposed, and file and shm faults touch only
- * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed. */
+ * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed;
+ * the anonymous-memory, mremap, madvise and msync faults change those calls process-wide. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,10 @@
 
 #include <string.h>
 
-/* Every fault applies only to shmlab's own objects where other programs could notice it
- * (files and shm names starting with "shmlab-"), so that a preloaded shell or test runner
- * keeps working; see cf_fault_preload.c for how each one is made. */
+/* Every file and shm fault applies only to shmlab's own objects (files and shm names starting
+ * with "shmlab-"), so that a preloaded shell or test runner keeps working; the faults of
+ * anonymous memory, mremap, madvise and msync apply to the whole process. See
+ * cf_fault_preload.c for how each one is made. */
 const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
     [CF_FAULT_MMAP_LEN_ZERO_SUCCEEDS] = {
         "mmap_len_zero_succeeds", "mmap",

@@ -102,6 +102,9 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
     cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
 /* Closes fd, the new file at path, and opens it again with `flags` (O_RDONLY, O_WRONLY). */
 #define SAFE_REOPEN(path, fd, flags) cf_safe_reopen(path, fd, flags, __FILE__, __LINE__)
+/* `len` bytes of read-write anonymous memory; `type` is MAP_SHARED or MAP_PRIVATE. */
+#define SAFE_ANON(len, type)                                                            \
+    SAFE_MMAP(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
 #define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
 #define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)
 #define CF_CATCH_FAULT(fn, arg) cf_catch_fault_at(fn, arg, __FILE__, __LINE__)
