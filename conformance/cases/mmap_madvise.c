@@ -2,7 +2,6 @@
  * MADV_REMOVE do to the data, and the errors. */
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,13 +170,7 @@ CF_CASE(mmap, madv_dontneed_locked_einval,
     long page = cf_page_size();
     volatile char *p = SAFE_ANON(page, MAP_PRIVATE);
     p[0] = 'l';
-    if (mlock((void *)p, page) != 0) {
-        int err = errno;
-        struct rlimit rl;
-        getrlimit(RLIMIT_MEMLOCK, &rl);
-        CF_SKIP("mlock of one page failed (%s; RLIMIT_MEMLOCK %llu bytes)", cf_errno_name(err),
-                (unsigned long long)rl.rlim_cur);
-    }
+    cf_lock_or_skip((void *)p, page);
     CF_EXP_FAIL(madvise((void *)p, page, MADV_DONTNEED), EINVAL);
     CF_EXPECT_EQ(p[0], 'l');
 }

@@ -1,9 +1,7 @@
 /* msync(): each flag, what it promises, and its errors. */
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -14,43 +12,10 @@
 #define TMPFS_MAGIC_ 0x01021994L
 #define RAMFS_MAGIC_ 0x858458f6L
 
-/* The sum of the /proc/self/smaps fields named in `fields` (NULL-terminated) for the
- * mapping that starts at `start`, in kB, or -1 if it is not listed. */
-static long smaps_kb(const void *start, const char *const *fields)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    if (f == NULL)
-        return -1;
-    char line[512];
-    long total = -1;
-    int inside = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        unsigned long from, to;
-        if (sscanf(line, "%lx-%lx ", &from, &to) == 2) {
-            /* A mapping's header line: "start-end perms offset dev inode path". */
-            if (inside)
-                break;
-            inside = from == (unsigned long)start;
-            if (inside)
-                total = 0;
-            continue;
-        }
-        char name[64];
-        long kb;
-        if (!inside || sscanf(line, "%63[^:]: %ld kB", name, &kb) != 2)
-            continue;
-        for (const char *const *field = fields; *field != NULL; field++)
-            if (strcmp(name, *field) == 0)
-                total += kb;
-    }
-    fclose(f);
-    return total;
-}
-
 static long dirty_kb(const void *start)
 {
     static const char *const dirty[] = {"Private_Dirty", "Shared_Dirty", NULL};
-    return smaps_kb(start, dirty);
+    return cf_smaps_kb(start, dirty);
 }
 
 CF_CASE(mmap, ms_sync_writes_dirty_pages_back,
@@ -131,18 +96,7 @@ CF_CASE(mmap, ms_invalidate_locked_range_ebusy,
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(page, NULL);
     char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (mlock(p, page) != 0) {
-        int err = errno;
-        struct rlimit rl;
-        getrlimit(RLIMIT_MEMLOCK, &rl);
-        CF_SKIP("mlock of one page failed (%s; RLIMIT_MEMLOCK %llu bytes)", cf_errno_name(err),
-                (unsigned long long)rl.rlim_cur);
-    }
-    static const char *const locked[] = {"Locked", NULL};
-    long locked_kb = smaps_kb(p, locked);
-    if (locked_kb <= 0)
-        CF_SKIP("mlock() returned 0 but /proc/self/smaps shows %ld kB locked (an interposer "
-                "such as AddressSanitizer makes mlock a no-op)", locked_kb);
+    cf_lock_or_skip(p, page);
     p[0] = 1;
     CF_EXP_FAIL(msync(p, page, MS_INVALIDATE), EBUSY);
     CF_EXP_FAIL(msync(p, page, MS_SYNC | MS_INVALIDATE), EBUSY);

@@ -80,6 +80,12 @@ long cf_info_filesystem(int fd);
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line);
 void cf_safe_pipe(int fds[2], const char *file, int line);
 void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
+/* The sum of the /proc/self/smaps fields named in `fields` (NULL-terminated) for the
+ * mapping that starts at `start`, in kB, or -1 if it is not listed or smaps is unreadable. */
+long cf_smaps_kb(const void *start, const char *const *fields);
+/* mlock()s [p, p + len) and confirms in smaps that it is locked, or skips the case saying
+ * why (RLIMIT_MEMLOCK, no smaps, an mlock that does nothing). */
+void cf_lock_or_skip(void *p, size_t len);
 /* `len` bytes of address space that nothing occupies (reserved, then released). */
 char *cf_free_range(size_t len);
 
