@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 #define TMPFS_MAGIC_ 0x01021994L
@@ -134,7 +135,7 @@ CF_CASE(mmap, ms_invalidate_locked_range_ebusy,
         int err = errno;
         struct rlimit rl;
         getrlimit(RLIMIT_MEMLOCK, &rl);
-        CF_SKIP("mlock of one page failed (errno %d; RLIMIT_MEMLOCK %llu bytes)", err,
+        CF_SKIP("mlock of one page failed (%s; RLIMIT_MEMLOCK %llu bytes)", cf_errno_name(err),
                 (unsigned long long)rl.rlim_cur);
     }
     static const char *const locked[] = {"Locked", NULL};
@@ -234,7 +235,7 @@ CF_CASE(mmap, msync_marks_mtime_ctime,
     cf_info_filesystem(fd);
     /* An old mtime, so that any update shows; ctime can only be "now", so wait past it. */
     struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
-    CF_ASSERT(futimens(fd, old) == 0, "futimens: errno %d", errno);
+    CF_ASSERT(futimens(fd, old) == 0, "futimens: %s", cf_errno_name(errno));
     struct stat before, after;
     SAFE_FSTAT(fd, &before);
     struct timespec pause = {0, 50 * 1000 * 1000};

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, shrink_under_mapping_sigbus,
@@ -33,7 +34,7 @@ CF_CASE(mmap, truncate_by_path_under_mapping_sigbus,
     int fd = SAFE_TMPFILE(2 * page, path);
     volatile char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
     (void)p[page];
-    CF_ASSERT(truncate(path, page) == 0, "truncate: errno %d", errno);
+    CF_ASSERT(truncate(path, page) == 0, "truncate: %s", cf_errno_name(errno));
     CF_EXPECT_SIGNAL(SIGBUS, (void)p[page]);
 }
 
@@ -141,7 +142,7 @@ CF_CASE(mmap, shrink_reaches_other_process_mapping,
     char c;
     CF_ASSERT(read(mapped[0], &c, 1) == 1, "the other process did not map the file");
     SAFE_FTRUNCATE(fd, page);
-    CF_ASSERT(write(cut[1], "c", 1) == 1, "write to the other process: errno %d", errno);
+    CF_ASSERT(write(cut[1], "c", 1) == 1, "write to the other process: %s", cf_errno_name(errno));
     CF_REAP(pid);
 }
 
@@ -165,7 +166,7 @@ CF_CASE(mmap, shrink_under_private_mapping_sigbus,
     if (pid == 0)
         _exit(p[2 * page] == 0 ? 0 : 1);
     int status;
-    CF_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: errno %d", errno);
+    CF_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: %s", cf_errno_name(errno));
     cf_info("a privately modified page past the new end %s",
             WIFSIGNALED(status) ? "is discarded too (SIGBUS)" : "survives");
 }
