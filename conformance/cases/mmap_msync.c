@@ -11,8 +11,8 @@
 #include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
-#define TMPFS_MAGIC_ 0x01021994L
-#define RAMFS_MAGIC_ 0x858458f6L
+#define TMPFS_MAGIC_ 0x01021994u
+#define RAMFS_MAGIC_ 0x858458f6u
 
 /* The sum of the /proc/self/smaps fields named in `fields` (NULL-terminated) for the
  * mapping that starts at `start`, in kB, or -1 if it is not listed. */
@@ -60,7 +60,7 @@ CF_CASE(mmap, ms_sync_writes_dirty_pages_back,
 {
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(4 * page, NULL);
-    long fs = cf_info_filesystem(fd);
+    uint32_t fs = cf_info_filesystem(fd);
     if (fs == TMPFS_MAGIC_ || fs == RAMFS_MAGIC_)
         CF_SKIP("the temporary folder is in memory: there is no storage to write back to");
     char *p = SAFE_MMAP(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -116,6 +116,7 @@ CF_CASE(posix, open_trunc_empties_keeps_mode_owner,
     int fd = SAFE_SHM_NEW(page, name);
     SAFE_PWRITE(fd, "data", 4, 0);
     /* An owner other than the caller, so that "owner kept" cannot mean "owner reset to me". */
+    cf_privilege_over_other_user();
     if (fchown(fd, CF_OTHER_UID, CF_OTHER_GID) != 0)
         CF_SKIP("fchown to %d:%d is not permitted here (%s)", CF_OTHER_UID,
                 CF_OTHER_GID, cf_errno_name(errno));

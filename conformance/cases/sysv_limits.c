@@ -16,9 +16,7 @@
 /* Moves the calling helper into a new IPC namespace with one System V limit set to value. */
 static void private_namespace_with_limit(const char *name, unsigned long value)
 {
-    if (unshare(CLONE_NEWIPC) != 0)
-        CF_SKIP("cannot make a private IPC namespace: unshare(CLONE_NEWIPC): %s",
-                cf_errno_name(errno));
+    cf_private_namespaces(CLONE_NEWIPC);
     char path[64], text[32];
     snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
     int len = snprintf(text, sizeof text, "%lu\n", value);
@@ -74,9 +72,7 @@ CF_CASE(sysv, namespace_isolates_keys,
     memcpy(p, "outer", 6);
     pid_t pid = CF_FORK();
     if (pid == 0) {
-        if (unshare(CLONE_NEWIPC) != 0)
-            CF_SKIP("cannot make a private IPC namespace: unshare(CLONE_NEWIPC): %s",
-                    cf_errno_name(errno));
+        cf_private_namespaces(CLONE_NEWIPC);
         CF_EXP_FAIL(shmget(key, 0, 0600), ENOENT);
         int inner = CF_EXP_FD(shmget(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600));
         const char *q = SAFE_SHMAT(inner, NULL, 0);

@@ -20,12 +20,13 @@ static int segment_with_data(int mode)
     return id;
 }
 
-/* Gives a segment to another owner and group with IPC_SET. */
-static void set_owner(int id, uid_t uid, gid_t gid)
+/* Gives a segment to another owner and group, and a mode, with IPC_SET. */
+static void set_owner(int id, uid_t uid, gid_t gid, int mode)
 {
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     ds.shm_perm.uid = uid;
     ds.shm_perm.gid = gid;
+    ds.shm_perm.mode = (unsigned short)mode;
     SAFE_SHMCTL(id, IPC_SET, &ds);
 }
 
@@ -83,10 +84,11 @@ CF_CASE(sysv, perm_group_bits_apply_to_group,
         "read-write, mode 0600 refuses it",
         "XBD 4.7 IPC permissions (group class); shmat(2)")
 {
-    int id = segment_with_data(0060);
-    set_owner(id, geteuid(), CF_OTHER_GID);
+    /* Written while the owner may, then given mode 0060: the owner bits bind the owner. */
+    int id = segment_with_data(0600);
+    set_owner(id, geteuid(), CF_OTHER_GID, 0060);
     int denied = segment_with_data(0600);
-    set_owner(denied, geteuid(), CF_OTHER_GID);
+    set_owner(denied, geteuid(), CF_OTHER_GID, 0600);
     CF_AS_OTHER_USER({
         CF_EXP_PASS(shmat(id, NULL, 0));
         CF_EXP_MAP_FAIL(shmat(denied, NULL, 0), EACCES);
@@ -164,7 +166,7 @@ CF_CASE(sysv, perm_new_owner_may_control,
         "POSIX.1-2017 shmctl(), DESCRIPTION (IPC_SET, IPC_RMID: owner or creator)")
 {
     int id = segment_with_data(0600);
-    set_owner(id, CF_OTHER_UID, getegid());
+    set_owner(id, CF_OTHER_UID, getegid(), 0600);
     CF_AS_OTHER_USER({
         struct shmid_ds mine;
         CF_EXP_PASS(shmctl(id, IPC_STAT, &mine));

@@ -85,7 +85,7 @@ void cf_skip_at(const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vrecord(CF_REC_SKIP, "", fmt, ap);
     va_end(ap);
-    _exit(0);
+    _exit(CF_SKIP_STATUS);
 }
 
 void cf_broken_at(const char *file, int line, const char *fmt, ...)
@@ -231,6 +231,8 @@ void cf_expect_died_of(pid_t pid, int sig, const char *what, const char *file, i
     int status = wait_for(pid, file, line);
     if (WIFSIGNALED(status) && WTERMSIG(status) == sig)
         return;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CF_SKIP_STATUS)
+        _exit(CF_SKIP_STATUS);
     if (WIFSIGNALED(status))
         cf_fail_at(file, line, "`%s` died of %s, expected %s", what,
                    cf_signal_name(WTERMSIG(status)), cf_signal_name(sig));
@@ -242,6 +244,8 @@ void cf_expect_died_of(pid_t pid, int sig, const char *what, const char *file, i
 void cf_reap_at(pid_t pid, const char *file, int line)
 {
     int status = wait_for(pid, file, line);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CF_SKIP_STATUS)
+        _exit(CF_SKIP_STATUS); /* the helper recorded why */
     if (WIFSIGNALED(status))
         cf_fail_at(file, line, "helper process died of %s", cf_signal_name(WTERMSIG(status)));
     else if (WEXITSTATUS(status) != 0)

@@ -1,6 +1,7 @@
 #include "conformance/harness/cf_safe.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,25 +194,6 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 
 /* ---- Shared by the System V and POSIX shm cases ---- */
 
-#include <grp.h>
-
-void cf_become_other_user(void)
-{
-    if (setgroups(0, NULL) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setgroups(0, NULL): %s",
-                   cf_errno_name(errno));
-    if (setgid(CF_OTHER_GID) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setgid(%d): %s",
-                   CF_OTHER_GID, cf_errno_name(errno));
-    if (setuid(CF_OTHER_UID) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setuid(%d): %s",
-                   CF_OTHER_UID, cf_errno_name(errno));
-    /* A kernel that ignored the drop would turn every refusal check into a false PASS. */
-    if (geteuid() != CF_OTHER_UID || getegid() != CF_OTHER_GID)
-        cf_broken_at(__FILE__, __LINE__, "still euid %ld egid %ld after dropping privileges",
-                     (long)geteuid(), (long)getegid());
-}
-
 void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line)
 {
     if (shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)limits) < 0)
@@ -278,10 +260,10 @@ int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line
     return fd;
 }
 
-long cf_info_filesystem(int fd)
+uint32_t cf_info_filesystem(int fd)
 {
     static const struct {
-        long magic;
+        uint32_t magic;
         const char *name;
     } known[] = {
         {0xEF53, "ext2/3/4"},       {0x01021994, "tmpfs"},  {0x858458f6, "ramfs"},
@@ -292,12 +274,15 @@ long cf_info_filesystem(int fd)
     struct statfs sfs;
     if (fstatfs(fd, &sfs) != 0)
         cf_broken_at(__FILE__, __LINE__, "fstatfs: %s", cf_errno_name(errno));
+    /* Magic numbers are 32 bits; f_type is a signed word, 32 bits on a 32-bit ABI, where a
+     * magic such as ramfs's 0x858458f6 reads as negative. */
+    uint32_t type = (uint32_t)sfs.f_type;
     const char *name = "unknown";
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if ((long)sfs.f_type == known[i].magic)
+        if (type == known[i].magic)
             name = known[i].name;
-    cf_info("filesystem %s (f_type 0x%lx)", name, (long)sfs.f_type);
-    return (long)sfs.f_type;
+    cf_info("filesystem %s (f_type 0x%08" PRIx32 ")", name, type);
+    return type;
 }
 
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line)

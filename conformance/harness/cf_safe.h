@@ -5,11 +5,14 @@
 #define SHMLAB_CF_SAFE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+
+#include "conformance/harness/cf_userns.h"
 
 #define CF_NAME_MAX 64
 #define CF_PATH_MAX 4096
@@ -75,8 +78,9 @@ long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t of
 /* The first offset i in [from, to) with p[i] != 0, or -1. */
 long cf_first_nonzero(const volatile unsigned char *p, long from, long to);
 int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line);
-/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type. */
-long cf_info_filesystem(int fd);
+/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type,
+ * the 32-bit magic number whatever the word size. */
+uint32_t cf_info_filesystem(int fd);
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line);
 void cf_safe_pipe(int fds[2], const char *file, int line);
 void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
@@ -115,16 +119,6 @@ time_t cf_kernel_seconds(void);
 
 /* ---- Shared by the System V and POSIX shm cases ---- */
 
-/* The unprivileged user a permission case runs its refused party as (nobody:nogroup). */
-#define CF_OTHER_UID 65534
-#define CF_OTHER_GID 65534
-
-/* Turns the calling process, a helper made by CF_FORK(), into CF_OTHER_UID:CF_OTHER_GID
- * with no supplementary groups. Where the system forbids that (not root; a user namespace
- * that maps a single uid, as Bazel's linux-sandbox does), the case is skipped with the
- * failing call and its errno: a permission rule cannot be checked without a second user. */
-void cf_become_other_user(void);
-
 /* The System V limits from shmctl(IPC_INFO), also reported with cf_info(). */
 void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line);
 #define SAFE_SHM_LIMITS(limits) cf_safe_shm_limits(limits, __FILE__, __LINE__)
@@ -132,19 +126,6 @@ void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line);
 /* shmctl(IPC_STAT) as a set-up step: the segment's current state. */
 struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line);
 #define SAFE_SHM_STAT(id) cf_safe_shm_stat(id, __FILE__, __LINE__)
-
-/* Runs the statements in a helper process as the other user (cf_become_other_user) and
- * waits for it; the helper's failures and skip are the case's. */
-#define CF_AS_OTHER_USER(...)                                                           \
-    do {                                                                                \
-        pid_t cf_other_ = CF_FORK();                                                    \
-        if (cf_other_ == 0) {                                                           \
-            cf_become_other_user();                                                     \
-            __VA_ARGS__;                                                                \
-            _exit(0);                                                                   \
-        }                                                                               \
-        CF_REAP(cf_other_);                                                             \
-    } while (0)
 
 /* shm_open() of an existing object as a set-up step. */
 int cf_safe_shm_open(const char *name, int flags, const char *file, int line);
