@@ -162,6 +162,22 @@ int cf_safe_shm_new(size_t size, char *name_out, const char *file, int line)
     return fd;
 }
 
+int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file, int line)
+{
+    char name[CF_NAME_MAX];
+    cf_unique_name(name);
+    int fd = memfd_create(name + 1, flags);
+    if (fd < 0 && errno == ENOSYS)
+        cf_skip_at(file, line, "memfd_create: ENOSYS (no memfd_create here)");
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "memfd_create");
+    if (ftruncate(fd, (off_t)size) != 0)
+        BROKEN_ERRNO(file, line, "ftruncate(memfd)");
+    if (label_out != NULL)
+        memcpy(label_out, name + 1, strlen(name));
+    return fd;
+}
+
 int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line)
 {
     int id = shmget(key, size, flags);
