@@ -60,15 +60,17 @@ static void skip_if_noexec_by_default(void)
                 level);
 }
 
-/* F_ADD_SEALS of a seal that needs a newer kernel: skipped, with the kernel's answer, where
- * the seal is unknown (EINVAL). */
-static void add_seal_or_skip(int fd, int seal, const char *name, const char *since)
+/* F_ADD_SEALS of a seal new in Linux major.minor; an EINVAL (unknown seal) ends the case as
+ * CF_UNKNOWN_SINCE says. */
+static void add_seal(int fd, int seal, const char *name, int major, int minor)
 {
     if (fcntl(fd, F_ADD_SEALS, seal) == 0)
         return;
-    if (errno == EINVAL)
-        CF_SKIP("F_ADD_SEALS(%s): EINVAL: the kernel does not know the seal (Linux %s+)", name,
-                since);
+    if (errno == EINVAL) {
+        char what[64];
+        snprintf(what, sizeof what, "F_ADD_SEALS(%s)", name);
+        CF_UNKNOWN_SINCE(major, minor, what);
+    }
     CF_BROKEN("F_ADD_SEALS(%s): %s", name, cf_errno_name(errno));
 }
 
@@ -180,17 +182,17 @@ static const char *const op_names[OP_COUNT] = {
 struct seal_row {
     int seal;
     const char *name;
-    const char *since;
+    int since_major, since_minor; /* the first Linux release with the seal */
     int expect[OP_COUNT];
 };
 static const struct seal_row seal_table[] = {
-    {F_SEAL_WRITE, "F_SEAL_WRITE", "3.17",
+    {F_SEAL_WRITE, "F_SEAL_WRITE", 3, 17,
      {EPERM, EPERM, OK, OK, OK, OK, EPERM, EPERM, OK}},
-    {F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", "5.1",
+    {F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", 5, 1,
      {EPERM, EPERM, OK, OK, OK, OK, EPERM, EPERM, OK}},
-    {F_SEAL_SHRINK, "F_SEAL_SHRINK", "3.17",
+    {F_SEAL_SHRINK, "F_SEAL_SHRINK", 3, 17,
      {OK, OK, EPERM, OK, OK, OK, OK, OK, OK}},
-    {F_SEAL_GROW, "F_SEAL_GROW", "3.17",
+    {F_SEAL_GROW, "F_SEAL_GROW", 3, 17,
      {OK, EPERM, OK, EPERM, OK, EPERM, OK, OK, OK}},
 };
 
@@ -235,7 +237,7 @@ static void check_seal_row(const struct seal_row *row)
     for (int op = 0; op < OP_COUNT; op++) {
         int fd = SAFE_MEMFD(SEALABLE, (size_t)size, NULL);
         SAFE_PWRITE(fd, "a", 1, 0);
-        add_seal_or_skip(fd, row->seal, row->name, row->since);
+        add_seal(fd, row->seal, row->name, row->since_major, row->since_minor);
         int got = run_op(fd, (enum op)op, page);
         int want = row->expect[op];
         CF_EXPECT(got == want, "%s under %s: %s, expected %s", op_names[op], row->name,
@@ -332,7 +334,7 @@ CF_CASE(memfd, future_write_keeps_existing_writable_mapping,
     size_t page = (size_t)cf_page_size();
     int fd = SAFE_MEMFD(SEALABLE, page, NULL);
     char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    add_seal_or_skip(fd, F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", "5.1");
+    add_seal(fd, F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", 5, 1);
     memcpy(p, "old map", 8);
     char buf[8];
     SAFE_PREAD(fd, buf, sizeof buf, 0);
@@ -348,7 +350,7 @@ CF_CASE(memfd, future_write_rdonly_mapping_mprotect_eacces,
 {
     size_t page = (size_t)cf_page_size();
     int fd = SAFE_MEMFD(SEALABLE, page, NULL);
-    add_seal_or_skip(fd, F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", "5.1");
+    add_seal(fd, F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", 5, 1);
     void *p = CF_EXP_PTR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0));
     CF_EXP_FAIL(mprotect(p, page, PROT_READ | PROT_WRITE), EACCES);
 }
@@ -389,7 +391,7 @@ CF_CASE(memfd, seal_exec_blocks_mode_exec_change,
         "kernel selftests memfd_test.c (test_seal_exec)")
 {
     int fd = SAFE_MEMFD(SEALABLE, 0, NULL);
-    add_seal_or_skip(fd, F_SEAL_EXEC, "F_SEAL_EXEC", "6.3");
+    add_seal(fd, F_SEAL_EXEC, "F_SEAL_EXEC", 6, 3);
     struct stat st;
     SAFE_FSTAT(fd, &st);
     mode_t mode = st.st_mode & 07777;
@@ -409,8 +411,7 @@ CF_CASE(memfd, noexec_seal_not_executable_and_sealed,
     cf_unique_name(name);
     int fd = memfd_create(name + 1, MFD_CLOEXEC | MFD_NOEXEC_SEAL);
     if (fd < 0 && errno == EINVAL)
-        CF_SKIP("memfd_create(MFD_NOEXEC_SEAL): EINVAL: the kernel does not know the flag "
-                "(Linux 6.3+)");
+        CF_UNKNOWN_SINCE(6, 3, "memfd_create(MFD_NOEXEC_SEAL)");
     CF_ASSERT(fd >= 0, "memfd_create(MFD_NOEXEC_SEAL) failed: %s", cf_errno_name(errno));
     struct stat st;
     SAFE_FSTAT(fd, &st);
@@ -430,8 +431,7 @@ CF_CASE(memfd, noexec_seal_with_exec_einval,
     cf_unique_name(name);
     int fd = memfd_create(name + 1, MFD_CLOEXEC | MFD_NOEXEC_SEAL);
     if (fd < 0 && errno == EINVAL)
-        CF_SKIP("memfd_create(MFD_NOEXEC_SEAL): EINVAL: the kernel does not know the flag "
-                "(Linux 6.3+), so the combination proves nothing");
+        CF_UNKNOWN_SINCE(6, 3, "memfd_create(MFD_NOEXEC_SEAL)");
     if (fd >= 0)
         close(fd);
     CF_EXP_FAIL(memfd_create(name + 1, MFD_CLOEXEC | MFD_NOEXEC_SEAL | MFD_EXEC), EINVAL);

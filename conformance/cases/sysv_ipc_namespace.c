@@ -82,8 +82,7 @@ static void check_index_against_proc(int cmd, const char *cmd_name)
         CF_EXPECT_EQ(n_rows, 2);
         struct shmid_ds ds;
         if (shmctl(highest, cmd, &ds) < 0 && errno == EINVAL && cmd == SHM_STAT_ANY)
-            CF_SKIP("shmctl(SHM_STAT_ANY): EINVAL at the highest used index: the command is "
-                    "unknown here (Linux 4.17+)");
+            CF_UNKNOWN_SINCE(4, 17, "shmctl(SHM_STAT_ANY) of the highest used index");
         int found = 0;
         for (int idx = 0; idx <= highest; idx++) {
             int id = shmctl(idx, cmd, &ds);

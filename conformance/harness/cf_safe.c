@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
@@ -176,6 +177,23 @@ int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file
     if (label_out != NULL)
         memcpy(label_out, name + 1, strlen(name));
     return fd;
+}
+
+void cf_unknown_since_at(int major, int minor, const char *what, const char *file, int line)
+{
+    struct utsname u;
+    int have_major = 0, have_minor = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &have_major, &have_minor) != 2)
+        cf_skip_at(file, line, "%s is unknown here, and the kernel release cannot be read",
+                   what);
+    if (have_major < major || (have_major == major && have_minor < minor))
+        cf_skip_at(file, line, "%s is unknown to Linux %s (it came in %d.%d)", what, u.release,
+                   major, minor);
+    cf_fail_at(file, line,
+               "%s is refused as unknown, yet the kernel is Linux %s, which has it since "
+               "%d.%d: something in between (an emulator, a sandbox, the libc) drops it",
+               what, u.release, major, minor);
+    cf_end_failed();
 }
 
 int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line)
