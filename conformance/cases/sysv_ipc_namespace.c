@@ -160,7 +160,8 @@ CF_CASE(sysv, next_id_sets_next_shmid,
     if (pid == 0) {
         cf_private_namespaces(CLONE_NEWIPC);
         write_next_id(1234);
-        CF_EXPECT_EQ(CF_EXP_FD(shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600)), 1234);
+        int id = CF_EXP_FD(shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600));
+        CF_EXPECT_EQ(id, 1234);
         _exit(0);
     }
     CF_REAP(pid);

@@ -44,7 +44,8 @@ CF_CASE(sysv, shmdt_after_partial_munmap,
     char *p = SAFE_SHMAT(id, NULL, 0);
     SAFE_MUNMAP(p + page, page);
     CF_EXP_PASS(shmdt(p));
-    CF_EXPECT_EQ(SAFE_SHM_STAT(id).shm_nattch, 0);
+    struct shmid_ds ds = SAFE_SHM_STAT(id);
+    CF_EXPECT_EQ(ds.shm_nattch, 0);
     /* The last page went with the shmdt: msync of an unmapped range fails with ENOMEM. */
     CF_EXP_FAIL(msync(p + 2 * page, page, MS_ASYNC), ENOMEM);
 }
@@ -57,7 +58,8 @@ CF_CASE(sysv, nattch_zero_after_mprotect_split_and_merge,
     size_t page = (size_t)cf_page_size();
     int id = SAFE_SHMGET(IPC_PRIVATE, 3 * page, IPC_CREAT | 0600);
     char *p = SAFE_SHMAT(id, NULL, 0);
-    CF_EXPECT_EQ(SAFE_SHM_STAT(id).shm_nattch, 1);
+    struct shmid_ds ds = SAFE_SHM_STAT(id);
+    CF_EXPECT_EQ(ds.shm_nattch, 1);
     CF_EXP_PASS(mprotect(p + page, page, PROT_READ));
     unsigned long split = (unsigned long)SAFE_SHM_STAT(id).shm_nattch;
     CF_EXPECT(split >= 1 && split <= 3, "shm_nattch %lu for one attachment in 3 pieces", split);
@@ -66,6 +68,5 @@ CF_CASE(sysv, nattch_zero_after_mprotect_split_and_merge,
             split, (unsigned long)SAFE_SHM_STAT(id).shm_nattch);
     SAFE_SHMCTL(id, IPC_RMID, NULL);
     CF_EXP_PASS(shmdt(p));
-    struct shmid_ds ds;
     CF_EXP_FAIL(shmctl(id, IPC_STAT, &ds), EINVAL);
 }

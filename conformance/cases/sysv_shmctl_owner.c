@@ -17,9 +17,11 @@ CF_CASE(sysv, stat_perm_key_is_creating_key,
 {
     key_t key = cf_unique_key();
     int id = SAFE_SHMGET(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600);
-    CF_EXPECT_EQ(SAFE_SHM_STAT(id).shm_perm.__key, key);
+    key_t created = SAFE_SHM_STAT(id).shm_perm.__key;
+    CF_EXPECT_EQ(created, key);
     int priv = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
-    CF_EXPECT_EQ(SAFE_SHM_STAT(priv).shm_perm.__key, IPC_PRIVATE);
+    key_t private_key = SAFE_SHM_STAT(priv).shm_perm.__key;
+    CF_EXPECT_EQ(private_key, IPC_PRIVATE);
 }
 
 CF_CASE(sysv, rmid_repeated_keeps_attached_segment,
