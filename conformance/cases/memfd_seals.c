@@ -288,20 +288,28 @@ CF_CASE(memfd, seal_grow_operations,
     check_seal_row(&seal_table[3]);
 }
 
+/* A sealable memfd of one page, mapped shared and writable at *map. */
+static int mapped_memfd(char **map)
+{
+    size_t page = (size_t)cf_page_size();
+    int fd = SAFE_MEMFD(SEALABLE, page, NULL);
+    *map = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    return fd;
+}
+
 CF_CASE(memfd, seal_write_ebusy_with_shared_writable_mapping,
         "F_ADD_SEALS with F_SEAL_WRITE fails with EBUSY while a writable shared mapping "
         "exists, applies none of the seals asked for, and succeeds once it is unmapped",
         "fcntl(2), File seals (EBUSY); kernel selftests memfd_test.c (test_seal_write, "
         "mfd_fail_add_seals after mmap); gVisor memfd.cc")
 {
-    size_t page = (size_t)cf_page_size();
-    int fd = SAFE_MEMFD(SEALABLE, page, NULL);
-    char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *p;
+    int fd = mapped_memfd(&p);
     int all = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
     CF_EXP_FAIL(fcntl(fd, F_ADD_SEALS, all), EBUSY);
     CF_EXPECT_EQ(seals_but_exec(fd), 0);
     p[0] = 'w'; /* the mapping is still writable */
-    SAFE_MUNMAP(p, page);
+    SAFE_MUNMAP(p, (size_t)cf_page_size());
     CF_EXP_PASS(fcntl(fd, F_ADD_SEALS, all));
     CF_EXPECT_EQ(seals_but_exec(fd), all);
 }
@@ -331,9 +339,8 @@ CF_CASE(memfd, future_write_keeps_existing_writable_mapping,
         "fcntl(2), File seals (F_SEAL_FUTURE_WRITE); "
         "kernel selftests memfd_test.c (test_seal_future_write)")
 {
-    size_t page = (size_t)cf_page_size();
-    int fd = SAFE_MEMFD(SEALABLE, page, NULL);
-    char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *p;
+    int fd = mapped_memfd(&p);
     add_seal(fd, F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", 5, 1);
     memcpy(p, "old map", 8);
     char buf[8];

@@ -67,43 +67,37 @@ static void make_two_segments(void)
 
 /* Every index below SHM_INFO's highest, read with `cmd` (SHM_STAT or SHM_STAT_ANY), must be a
  * row of /proc/sysvipc/shm with the same id, key, size, mode, creator and attach count, and
- * together they must be SHM_INFO's used_ids and all the rows. */
+ * together they must be SHM_INFO's used_ids and all the rows. Run in a private IPC namespace. */
 static void check_index_against_proc(int cmd, const char *cmd_name)
 {
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_private_namespaces(CLONE_NEWIPC);
-        make_two_segments();
-        struct shm_info info;
-        int highest = CF_EXP_FD(shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info));
-        struct proc_row rows[MAX_ROWS];
-        int n_rows = read_proc_rows(rows);
-        CF_EXPECT_EQ(info.used_ids, 2);
-        CF_EXPECT_EQ(n_rows, 2);
-        struct shmid_ds ds;
-        if (shmctl(highest, cmd, &ds) < 0 && errno == EINVAL && cmd == SHM_STAT_ANY)
-            CF_UNKNOWN_SINCE(4, 17, "shmctl(SHM_STAT_ANY) of the highest used index");
-        int found = 0;
-        for (int idx = 0; idx <= highest; idx++) {
-            int id = shmctl(idx, cmd, &ds);
-            if (id < 0)
-                continue;
-            found++;
-            int r = 0;
-            while (r < n_rows && rows[r].shmid != id)
-                r++;
-            CF_ASSERT(r < n_rows, "%s of index %d gave id %d, which /proc/sysvipc/shm lacks",
-                      cmd_name, idx, id);
-            CF_EXPECT_EQ((long)ds.shm_perm.__key, rows[r].key);
-            CF_EXPECT_EQ(ds.shm_segsz, rows[r].size);
-            CF_EXPECT_EQ(ds.shm_perm.mode & 0777, rows[r].perms & 0777);
-            CF_EXPECT_EQ((long)ds.shm_cpid, rows[r].cpid);
-            CF_EXPECT_EQ(ds.shm_nattch, rows[r].nattch);
-        }
-        CF_EXPECT_EQ(found, info.used_ids);
-        _exit(0);
+    make_two_segments();
+    struct shm_info info;
+    int highest = CF_EXP_FD(shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info));
+    struct proc_row rows[MAX_ROWS];
+    int n_rows = read_proc_rows(rows);
+    CF_EXPECT_EQ(info.used_ids, 2);
+    CF_EXPECT_EQ(n_rows, 2);
+    struct shmid_ds ds;
+    if (shmctl(highest, cmd, &ds) < 0 && errno == EINVAL && cmd == SHM_STAT_ANY)
+        CF_UNKNOWN_SINCE(4, 17, "shmctl(SHM_STAT_ANY) of the highest used index");
+    int found = 0;
+    for (int idx = 0; idx <= highest; idx++) {
+        int id = shmctl(idx, cmd, &ds);
+        if (id < 0)
+            continue;
+        found++;
+        int r = 0;
+        while (r < n_rows && rows[r].shmid != id)
+            r++;
+        CF_ASSERT(r < n_rows, "%s of index %d gave id %d, which /proc/sysvipc/shm lacks",
+                  cmd_name, idx, id);
+        CF_EXPECT_EQ((long)ds.shm_perm.__key, rows[r].key);
+        CF_EXPECT_EQ(ds.shm_segsz, rows[r].size);
+        CF_EXPECT_EQ(ds.shm_perm.mode & 0777, rows[r].perms & 0777);
+        CF_EXPECT_EQ((long)ds.shm_cpid, rows[r].cpid);
+        CF_EXPECT_EQ(ds.shm_nattch, rows[r].nattch);
     }
-    CF_REAP(pid);
+    CF_EXPECT_EQ(found, info.used_ids);
 }
 
 CF_CASE(sysv, info_shm_stat_agrees_with_proc,
@@ -111,7 +105,7 @@ CF_CASE(sysv, info_shm_stat_agrees_with_proc,
         "finds below its highest index are exactly the rows of /proc/sysvipc/shm",
         "shmctl(2) (SHM_INFO, SHM_STAT); proc(5) /proc/sysvipc; LTP shmctl04")
 {
-    check_index_against_proc(SHM_STAT, "SHM_STAT");
+    CF_IN_PRIVATE_NAMESPACES(CLONE_NEWIPC, check_index_against_proc(SHM_STAT, "SHM_STAT"));
 }
 
 CF_CASE(sysv, info_shm_stat_any_agrees_with_proc,
@@ -119,7 +113,8 @@ CF_CASE(sysv, info_shm_stat_any_agrees_with_proc,
         "exactly the segments that /proc/sysvipc/shm lists, with the same attributes",
         "shmctl(2) (SHM_STAT_ANY, Linux 4.17); proc(5) /proc/sysvipc; LTP shmctl04")
 {
-    check_index_against_proc(SHM_STAT_ANY, "SHM_STAT_ANY");
+    CF_IN_PRIVATE_NAMESPACES(CLONE_NEWIPC,
+                             check_index_against_proc(SHM_STAT_ANY, "SHM_STAT_ANY"));
 }
 
 #define NEXT_ID "/proc/sys/kernel/shm_next_id"
@@ -156,15 +151,11 @@ CF_CASE(sysv, next_id_sets_next_shmid,
         "proc(5) /proc/sys/kernel/shm_next_id (Linux 3.19); kernel selftests "
         "ipc/msgque.c (msg_next_id, the same mechanism)")
 {
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_private_namespaces(CLONE_NEWIPC);
+    CF_IN_PRIVATE_NAMESPACES(CLONE_NEWIPC, {
         write_next_id(1234);
         int id = CF_EXP_FD(shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600));
         CF_EXPECT_EQ(id, 1234);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }
 
 CF_CASE(sysv, next_id_reads_minus_one_unless_pending,
@@ -172,15 +163,11 @@ CF_CASE(sysv, next_id_reads_minus_one_unless_pending,
         "reads -1 again once a segment has taken that id",
         "proc(5) /proc/sys/kernel/shm_next_id")
 {
-    pid_t pid = CF_FORK();
-    if (pid == 0) {
-        cf_private_namespaces(CLONE_NEWIPC);
+    CF_IN_PRIVATE_NAMESPACES(CLONE_NEWIPC, {
         CF_EXPECT_EQ(read_next_id(), -1);
         write_next_id(77);
         CF_EXPECT_EQ(read_next_id(), 77);
         CF_EXP_FD(shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600));
         CF_EXPECT_EQ(read_next_id(), -1);
-        _exit(0);
-    }
-    CF_REAP(pid);
+    });
 }

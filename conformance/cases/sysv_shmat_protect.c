@@ -34,14 +34,22 @@ CF_CASE(sysv, mprotect_write_restored_on_writable_attach,
     CF_EXPECT(memcmp(other, "again", 6) == 0, "the store did not reach the segment");
 }
 
+/* A new 3-page segment, attached writable at *at. */
+static int attached_three_pages(char **at)
+{
+    int id = SAFE_SHMGET(IPC_PRIVATE, 3 * (size_t)cf_page_size(), IPC_CREAT | 0600);
+    *at = SAFE_SHMAT(id, NULL, 0);
+    return id;
+}
+
 CF_CASE(sysv, shmdt_after_partial_munmap,
         "after munmap of a middle page of an attachment, shmdt of its address still detaches "
         "the rest and shm_nattch drops to 0",
         "shmdt(2); munmap(2); gVisor shm.cc (PartialUnmap)")
 {
     size_t page = (size_t)cf_page_size();
-    int id = SAFE_SHMGET(IPC_PRIVATE, 3 * page, IPC_CREAT | 0600);
-    char *p = SAFE_SHMAT(id, NULL, 0);
+    char *p;
+    int id = attached_three_pages(&p);
     SAFE_MUNMAP(p + page, page);
     CF_EXP_PASS(shmdt(p));
     struct shmid_ds ds = SAFE_SHM_STAT(id);
@@ -56,8 +64,8 @@ CF_CASE(sysv, nattch_zero_after_mprotect_split_and_merge,
         "shmctl(2) (shm_nattch); mprotect(2); gVisor shm.cc")
 {
     size_t page = (size_t)cf_page_size();
-    int id = SAFE_SHMGET(IPC_PRIVATE, 3 * page, IPC_CREAT | 0600);
-    char *p = SAFE_SHMAT(id, NULL, 0);
+    char *p;
+    int id = attached_three_pages(&p);
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     CF_EXPECT_EQ(ds.shm_nattch, 1);
     CF_EXP_PASS(mprotect(p + page, page, PROT_READ));

@@ -322,25 +322,18 @@ static int faulty_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
     return r;
 }
 
-int fcntl(int fd, int cmd, ...)
-{
-    va_list ap;
-    va_start(ap, cmd);
-    void *arg = va_arg(ap, void *);
-    va_end(ap);
-    REAL(fcntl);
-    return faulty_fcntl(real_fcntl, fd, cmd, arg);
-}
-
-int fcntl64(int fd, int cmd, ...)
-{
-    va_list ap;
-    va_start(ap, cmd);
-    void *arg = va_arg(ap, void *);
-    va_end(ap);
-    REAL(fcntl64);
-    return faulty_fcntl(real_fcntl64, fd, cmd, arg);
-}
+#define FAULTY_FCNTL(name)                                                              \
+    int name(int fd, int cmd, ...)                                                      \
+    {                                                                                   \
+        va_list ap;                                                                     \
+        va_start(ap, cmd);                                                              \
+        void *arg = va_arg(ap, void *);                                                 \
+        va_end(ap);                                                                     \
+        REAL(name);                                                                     \
+        return faulty_fcntl(real_##name, fd, cmd, arg);                                 \
+    }
+FAULTY_FCNTL(fcntl)
+FAULTY_FCNTL(fcntl64)
 
 int mprotect(void *addr, size_t len, int prot)
 {

@@ -69,4 +69,17 @@ int cf_try_become_other_user(char *why, size_t len);
         }                                                                               \
     } while (0)
 
+/* Runs the statements in a helper process moved into new namespaces of `clone_flags`
+ * (cf_private_namespaces) and waits for it; what the helper creates there goes with it. */
+#define CF_IN_PRIVATE_NAMESPACES(clone_flags, ...)                                      \
+    do {                                                                                \
+        pid_t cf_ns_helper_ = CF_FORK();                                                \
+        if (cf_ns_helper_ == 0) {                                                       \
+            cf_private_namespaces(clone_flags);                                         \
+            __VA_ARGS__;                                                                \
+            _exit(0);                                                                   \
+        }                                                                               \
+        CF_REAP(cf_ns_helper_);                                                         \
+    } while (0)
+
 #endif
