@@ -242,8 +242,68 @@ CF_CASE(mmap, write_sealed_memfd_shared_write_eperm,
     if (fd < 0)
         CF_SKIP("memfd_create with sealing is not available: %s", cf_errno_name(errno));
     SAFE_FTRUNCATE(fd, page);
-    CF_ASSERT(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, "F_ADD_SEALS failed: %s", cf_errno_name(errno));
+    CF_ASSERT(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, "F_ADD_SEALS failed: %s",
+              cf_errno_name(errno));
     CF_EXP_MAP_FAIL(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
     /* Reading is what a seal against writes still allows. */
     CF_EXP_PTR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0));
+}
+
+CF_CASE(mmap, negative_offset_eoverflow_or_einval,
+        "mmap() of a regular file at a negative offset fails with EOVERFLOW (or EINVAL)",
+        "mmap(2) ERRORS (EOVERFLOW; EINVAL for an offset that is not valid); "
+        "gVisor mmap.cc (negative offset)")
+{
+    /* A 32-bit ABI passes the offset to the kernel as an unsigned count of pages (mmap2):
+     * glibc turns -page into the largest page count, a valid offset for a 64-bit kernel. */
+    if (sizeof(long) < 8)
+        CF_SKIP("this ABI passes mmap offsets as an unsigned page count (mmap2), so a "
+                "negative offset cannot reach the kernel as one");
+    long page = cf_page_size();
+    int fd = SAFE_TMPFILE(page, NULL);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, -(off_t)page), EOVERFLOW,
+                        EINVAL);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, -(off_t)page),
+                        EOVERFLOW, EINVAL);
+}
+
+CF_CASE(mmap, o_path_fd_ebadf,
+        "mmap() of an O_PATH descriptor fails with EBADF: it is not open for reading",
+        "open(2) O_PATH (the descriptor cannot be used for mmap); mmap(2) ERRORS (EBADF); "
+        "gVisor mmap.cc")
+{
+#ifndef O_PATH
+    CF_SKIP("this libc does not define O_PATH");
+#else
+    char path[CF_PATH_MAX];
+    SAFE_CLOSE(SAFE_TMPFILE(cf_page_size(), path));
+    int fd = SAFE_OPEN(path, O_PATH, 0);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fd, 0), EBADF);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_PRIVATE, fd, 0), EBADF);
+#endif
+}
+
+CF_CASE(mmap, pipe_write_end_refused,
+        "mmap() of the write end of a pipe fails: EACCES (not open for reading) or ENODEV",
+        "mmap(2) ERRORS (EACCES: fd not open for reading; ENODEV); gVisor mmap.cc")
+{
+    int fds[2];
+    SAFE_PIPE(fds);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fds[1], 0), EACCES,
+                        ENODEV);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_WRITE, MAP_SHARED, fds[1], 0),
+                        EACCES, ENODEV);
+}
+
+CF_CASE(mmap, chardev_without_mmap_enodev,
+        "mmap() of a character device that has no mapping (/dev/null) fails with ENODEV",
+        "mmap(2) ERRORS (ENODEV: the filesystem of the file does not support memory mapping); "
+        "null(4); gVisor mmap.cc")
+{
+    struct stat st;
+    if (stat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode))
+        CF_SKIP("/dev/null is not a character device here");
+    int fd = SAFE_OPEN("/dev/null", O_RDWR, 0);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fd, 0), ENODEV);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
 }

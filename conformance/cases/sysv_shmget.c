@@ -73,7 +73,8 @@ CF_CASE(sysv, shmget_size_above_shmmax_einval,
     int id = shmget(cf_unique_key(), (size_t)limits.shmmax + 1, IPC_CREAT | IPC_EXCL | 0600);
     if (id >= 0)
         cf_track_sysv(id);
-    CF_EXPECT(id == -1 && errno == EINVAL, "size SHMMAX+1 gave id %d (%s)", id, cf_errno_name(errno));
+    CF_EXPECT(id == -1 && errno == EINVAL, "size SHMMAX+1 gave id %d (%s)", id,
+              cf_errno_name(errno));
 }
 
 CF_CASE(sysv, shmget_existing_larger_size_einval,

@@ -5,7 +5,8 @@
  * never look like a conforming run. It prints nothing: the checker reports what broke.
  *
  * Only the calls shmlab's cases make are interposed, and file and shm faults touch only
- * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed. */
+ * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed;
+ * the anonymous-memory, mremap, madvise and msync faults change those calls process-wide. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +106,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
             (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
             flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
         break;
+    case CF_FAULT_MMAP_POPULATE_IGNORED:
+        flags &= ~MAP_POPULATE;
+        break;
+    case CF_FAULT_SHARED_ANON_IS_PRIVATE:
+        if ((flags & MAP_ANONYMOUS) && type == MAP_SHARED)
+            flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
+        break;
     case CF_FAULT_MMAP_NO_SIGBUS_PAST_EOF: {
         struct stat st;
         void *p = real_mmap(addr, len, prot, flags, fd, off);
@@ -139,11 +147,76 @@ int munmap(void *addr, size_t len)
 int msync(void *addr, size_t len, int flags)
 {
     REAL(msync);
+    if (active == CF_FAULT_MSYNC_ZERO_LEN_FAILS && len == 0) {
+        errno = ENOMEM;
+        return -1;
+    }
     if (active == CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED && (flags & MS_SYNC) &&
         (flags & MS_ASYNC))
         return 0;
     return real_msync(addr, len, flags);
 }
+
+int madvise(void *addr, size_t len, int advice)
+{
+    REAL(madvise);
+    if ((active == CF_FAULT_MADVISE_DONTNEED_NOOP && advice == MADV_DONTNEED) ||
+        (active == CF_FAULT_MADVISE_DONTFORK_IGNORED && advice == MADV_DONTFORK))
+        return 0;
+    return real_madvise(addr, len, advice);
+}
+
+#undef FAILED
+#define FAILED MAP_FAILED
+
+/* Replaces `len` bytes at `at` with a private anonymous copy of what they hold now. */
+static void copy_to_anonymous(void *at, size_t len)
+{
+    void *copy = malloc(len);
+    if (copy == NULL)
+        return;
+    memcpy(copy, at, len);
+    if (mmap(at, len, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) !=
+        MAP_FAILED)
+        memcpy(at, copy, len);
+    free(copy);
+}
+
+void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+    REAL(mremap);
+    void *new_address = NULL;
+    if (flags & MREMAP_FIXED) {
+        va_list ap;
+        va_start(ap, flags);
+        new_address = va_arg(ap, void *);
+        va_end(ap);
+    }
+    void *p = real_mremap(old, old_size, new_size, flags, new_address);
+    size_t page = page_size();
+    size_t kept = (old_size + page - 1) / page * page;
+    switch (active) {
+    case CF_FAULT_MREMAP_GROW_IN_PLACE_SUCCEEDS:
+        if (p == MAP_FAILED && errno == ENOMEM && !(flags & MREMAP_MAYMOVE))
+            return real_mremap(old, old_size, new_size, flags | MREMAP_MAYMOVE);
+        break;
+    case CF_FAULT_MREMAP_GROWN_PAGES_LOSE_FILE:
+        if (p != MAP_FAILED && old_size > 0 && new_size > kept)
+            mmap((char *)p + kept, new_size - kept, PROT_READ | PROT_WRITE,
+                 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        break;
+    case CF_FAULT_MREMAP_LOSES_FILE_TIE:
+        if (p != MAP_FAILED && p != old && old_size > 0)
+            copy_to_anonymous(p, page);
+        break;
+    default:
+        break;
+    }
+    return p;
+}
+
+#undef FAILED
+#define FAILED (-1)
 
 /* ---- System V ---- */
 

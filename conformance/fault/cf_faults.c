@@ -2,9 +2,10 @@
 
 #include <string.h>
 
-/* Every fault applies only to shmlab's own objects where other programs could notice it
- * (files and shm names starting with "shmlab-"), so that a preloaded shell or test runner
- * keeps working; see cf_fault_preload.c for how each one is made. */
+/* Every file and shm fault applies only to shmlab's own objects (files and shm names starting
+ * with "shmlab-"), so that a preloaded shell or test runner keeps working; the faults of
+ * anonymous memory, mremap, madvise and msync apply to the whole process. See
+ * cf_fault_preload.c for how each one is made. */
 const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
     [CF_FAULT_MMAP_LEN_ZERO_SUCCEEDS] = {
         "mmap_len_zero_succeeds", "mmap",
@@ -38,6 +39,45 @@ const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
         "msync_sync_async_accepted", "mmap",
         "msync() with both MS_SYNC and MS_ASYNC fails with EINVAL",
         "mmap.msync_sync_and_async_einval"},
+    [CF_FAULT_MSYNC_ZERO_LEN_FAILS] = {
+        "msync_zero_len_fails", "mmap",
+        "msync() of zero bytes succeeds (the fault fails it with ENOMEM)",
+        "mmap.msync_zero_length_unmapped_succeeds"},
+    [CF_FAULT_MMAP_POPULATE_IGNORED] = {
+        "mmap_populate_ignored", "mmap",
+        "MAP_POPULATE makes the pages resident before mmap() returns (the fault drops it)",
+        "mmap.populate_anon_pages_resident"},
+    [CF_FAULT_MREMAP_GROW_IN_PLACE_SUCCEEDS] = {
+        "mremap_grow_in_place_succeeds", "mmap",
+        "mremap() without MREMAP_MAYMOVE fails with ENOMEM where it cannot grow in place "
+        "(the fault moves the mapping instead)",
+        "mmap.mremap_grow_in_place_blocked_enomem"},
+    [CF_FAULT_MREMAP_GROWN_PAGES_LOSE_FILE] = {
+        "mremap_grown_pages_lose_file", "mmap",
+        "pages mremap() adds to a file mapping show the file at their offsets (the fault "
+        "backs them with anonymous zeros)",
+        "mmap.mremap_grow_in_place_when_room,mmap.mremap_maymove_grow_keeps_data_and_offsets,"
+        "mmap.mremap_grow_past_eof_sigbus"},
+    [CF_FAULT_MREMAP_LOSES_FILE_TIE] = {
+        "mremap_loses_file_tie", "mmap",
+        "a shared file mapping moved by mremap() is still the file (the fault turns its first "
+        "page into a private anonymous copy)",
+        "mmap.mremap_moved_mapping_keeps_file_tie"},
+    [CF_FAULT_SHARED_ANON_IS_PRIVATE] = {
+        "shared_anon_is_private", "mmap",
+        "MAP_SHARED|MAP_ANONYMOUS memory is shared across fork() (the fault maps it private)",
+        "mmap.shared_anon_shared_across_fork"},
+    [CF_FAULT_MADVISE_DONTNEED_NOOP] = {
+        "madvise_dontneed_noop", "mmap",
+        "MADV_DONTNEED drops private pages: file pages are read again, anonymous ones are "
+        "zero (the fault does nothing and succeeds)",
+        "mmap.madv_dontneed_private_file_page_refetched,"
+        "mmap.madv_dontneed_private_anon_zero_filled"},
+    [CF_FAULT_MADVISE_DONTFORK_IGNORED] = {
+        "madvise_dontfork_ignored", "mmap",
+        "a page given MADV_DONTFORK is not mapped in a fork()ed child (the fault does nothing "
+        "and succeeds)",
+        "mmap.madv_dontfork_page_absent_in_child"},
     [CF_FAULT_SHMGET_IGNORES_EXCL] = {
         "shmget_ignores_excl", "sysv",
         "shmget() with IPC_CREAT|IPC_EXCL on an existing key fails with EEXIST",

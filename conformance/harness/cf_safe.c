@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -411,4 +412,54 @@ time_t cf_kernel_seconds(void)
         cf_broken_at(__FILE__, __LINE__, "clock_gettime(CLOCK_REALTIME_COARSE): %s",
                      cf_errno_name(errno));
     return now.tv_sec;
+}
+
+long cf_smaps_kb(const void *start, const char *const *fields)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (f == NULL)
+        return -1;
+    char line[512];
+    long total = -1;
+    int inside = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long from, to;
+        if (sscanf(line, "%lx-%lx ", &from, &to) == 2) {
+            /* A mapping's header line: "start-end perms offset dev inode path". */
+            if (inside)
+                break;
+            inside = from == (unsigned long)start;
+            if (inside)
+                total = 0;
+            continue;
+        }
+        char name[64];
+        long kb;
+        if (!inside || sscanf(line, "%63[^:]: %ld kB", name, &kb) != 2)
+            continue;
+        for (const char *const *field = fields; *field != NULL; field++)
+            if (strcmp(name, *field) == 0)
+                total += kb;
+    }
+    fclose(f);
+    return total;
+}
+
+void cf_lock_or_skip(void *p, size_t len)
+{
+    if (mlock(p, len) != 0) {
+        int err = errno;
+        struct rlimit rl;
+        getrlimit(RLIMIT_MEMLOCK, &rl);
+        cf_skip_at(__FILE__, __LINE__, "mlock of %zu bytes failed (%s; RLIMIT_MEMLOCK %llu bytes)",
+                   len, cf_errno_name(err), (unsigned long long)rl.rlim_cur);
+    }
+    static const char *const locked[] = {"Locked", NULL};
+    long locked_kb = cf_smaps_kb(p, locked);
+    if (locked_kb < 0)
+        cf_skip_at(__FILE__, __LINE__, "cannot read the mapping's Locked field in "
+                   "/proc/self/smaps, so the lock cannot be confirmed");
+    if (locked_kb == 0)
+        cf_skip_at(__FILE__, __LINE__, "mlock() returned 0 but /proc/self/smaps shows 0 kB "
+                   "locked (an interposer such as AddressSanitizer makes mlock a no-op)");
 }

@@ -97,6 +97,12 @@ uint32_t cf_info_filesystem(int fd);
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line);
 void cf_safe_pipe(int fds[2], const char *file, int line);
 void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
+/* The sum of the /proc/self/smaps fields named in `fields` (NULL-terminated) for the
+ * mapping that starts at `start`, in kB, or -1 if it is not listed or smaps is unreadable. */
+long cf_smaps_kb(const void *start, const char *const *fields);
+/* mlock()s [p, p + len) and confirms in smaps that it is locked, or skips the case saying
+ * why (RLIMIT_MEMLOCK, no smaps, an mlock that does nothing). */
+void cf_lock_or_skip(void *p, size_t len);
 /* `len` bytes of address space that nothing occupies (reserved, then released). */
 char *cf_free_range(size_t len);
 
@@ -119,6 +125,9 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
     cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
 /* Closes fd, the new file at path, and opens it again with `flags` (O_RDONLY, O_WRONLY). */
 #define SAFE_REOPEN(path, fd, flags) cf_safe_reopen(path, fd, flags, __FILE__, __LINE__)
+/* `len` bytes of read-write anonymous memory; `type` is MAP_SHARED or MAP_PRIVATE. */
+#define SAFE_ANON(len, type)                                                            \
+    SAFE_MMAP(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
 #define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
 #define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)
 #define CF_CATCH_FAULT(fn, arg) cf_catch_fault_at(fn, arg, __FILE__, __LINE__)
