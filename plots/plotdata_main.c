@@ -18,6 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "plots/plot_charts.h"
+#include "plots/plot_compare.h"
+#include "plots/plot_machine.h"
+#include "plots/plot_output.h"
 #include "plots/plot_series.h"
 #include "plots/plot_table.h"
 #include "src/results/shl_results.h"
@@ -62,106 +66,11 @@ static struct plot_series_list series_of(const struct plot_rows *rows)
     return list;
 }
 
-static bool has_key(const struct shl_results_row *row, const char *key)
-{
-    char k[48];
-    plot_series_key(row, k, sizeof k);
-    return strcmp(k, key) == 0;
-}
-
-/* ---- gnuplot text. */
-
-/* A gnuplot string literal: single quotes double inside single-quoted strings. */
-static void gp_str(FILE *out, const char *text)
-{
-    fputc('\'', out);
-    for (const char *c = text; *c; c++) {
-        if (*c == '\'')
-            fputc('\'', out);
-        fputc(*c, out);
-    }
-    fputc('\'', out);
-}
-
 static char *memstream_text(FILE *f, char **buf)
 {
     if (fclose(f) != 0)
         out_of_memory();
     return *buf;
-}
-
-/* The machine and the run, in two parts: what (CPU, kernel, mode) and where and when. */
-static void machine_parts(const struct shl_results *run, char *what, size_t what_len, char *where,
-                          size_t where_len)
-{
-    const struct shl_results_context *c = &run->context;
-    snprintf(what, what_len, "%s, %s, %s run", c->cpu_model[0] ? c->cpu_model : "unknown CPU",
-             c->kernel[0] ? c->kernel : "unknown kernel", c->mode[0] ? c->mode : "?");
-    char pinning[64] = "";
-    if (run->has_pinning && c->pinned)
-        snprintf(pinning, sizeof pinning, "pinned to CPUs %d and %d", c->cpu_a, c->cpu_b);
-    else if (run->has_pinning)
-        snprintf(pinning, sizeof pinning, "unpinned");
-    const char *parts[] = {c->host[0] ? "on " : NULL, pinning[0] ? pinning : NULL,
-                           c->date[0] ? c->date : NULL};
-    size_t used = 0;
-    where[0] = '\0';
-    for (size_t i = 0; i < 3; i++) {
-        if (parts[i] == NULL)
-            continue;
-        used += (size_t)snprintf(where + used, where_len - used, "%s%s%s", used ? ", " : "",
-                                 parts[i], i == 0 ? c->host : "");
-        if (used >= where_len)
-            break;
-    }
-}
-
-static void machine_line(const struct shl_results *run, char *buf, size_t len)
-{
-    char what[512], where[256];
-    machine_parts(run, what, sizeof what, where, sizeof where);
-    snprintf(buf, len, "%s%s%s", what, where[0] ? " " : "", where);
-}
-
-/* n, keys, colours, dashes, points: the lists by_size.gp and friends read. `dash` overrides
- * the series' own when > 0; a key "-" draws a series without a legend entry. */
-struct gp_series {
-    const char *key;
-    const struct plot_series *s;
-    int dash;
-};
-
-static void series_vars(FILE *out, const struct gp_series *list, size_t n)
-{
-    fprintf(out, "n=%zu; keys=\"", n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s\\\"%s\\\"", i ? " " : "", list[i].key);
-    fputs("\"; colours=\"", out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%s", i ? " " : "", list[i].s->colour);
-    fputs("\"; dashes=\"", out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%d", i ? " " : "", list[i].dash > 0 ? list[i].dash : list[i].s->dash);
-    fputs("\"; points=\"", out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%d", i ? " " : "", list[i].s->point);
-    fputs("\"", out);
-}
-
-static void series_vars_of(FILE *out, const struct plot_series_list *list, const char *suffix[])
-{
-    struct gp_series *gp = calloc(list->n + 1, sizeof *gp);
-    char(*keys)[64] = calloc(list->n + 1, sizeof *keys);
-    if (gp == NULL || keys == NULL)
-        out_of_memory();
-    for (size_t i = 0; i < list->n; i++) {
-        snprintf(keys[i], sizeof keys[i], "%s%s", list->series[i].key,
-                 suffix && suffix[i] ? suffix[i] : "");
-        gp[i] = (struct gp_series){keys[i], &list->series[i], 0};
-    }
-    series_vars(out, gp, list->n);
-    free(keys);
-    free(gp);
 }
 
 /* Creates DIR/NAME for writing (its path in `path`). */
@@ -172,599 +81,6 @@ static FILE *create_in(const char *dir, const char *name, char *path, size_t len
     if (f == NULL)
         die("cannot write %s: %s", path, strerror(errno));
     return f;
-}
-
-static void close_created(FILE *f, const char *path)
-{
-    if (fclose(f) != 0)
-        die("cannot write %s: %s", path, strerror(errno));
-}
-
-static void number_cell(FILE *out, double value)
-{
-    char buf[40];
-    fputs(plot_number(value, buf, sizeof buf), out);
-}
-
-/* One gnuplot data block, ended by two blank lines so that `index i` selects a series. A
- * series without data gets a line of NaN: gnuplot would merge the blank lines of an empty
- * block and hand the next series' data to this one. */
-static void end_block(FILE *out, size_t lines, int columns)
-{
-    if (lines == 0) {
-        for (int c = 0; c < columns; c++)
-            fputs(c ? "\tNaN" : "NaN", out);
-        fputc('\n', out);
-    }
-    fputs("\n\n", out);
-}
-
-static int by_size(const void *a, const void *b)
-{
-    const struct shl_results_row *x = *(const struct shl_results_row *const *)a;
-    const struct shl_results_row *y = *(const struct shl_results_row *const *)b;
-    return (x->size > y->size) - (x->size < y->size);
-}
-
-/* The rows of `key` in `rows`, sorted by size (stable: mergesort-like insertion). */
-static size_t key_rows(const struct plot_rows *rows, const char *key,
-                       const struct shl_results_row **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < rows->n; i++) {
-        if (!has_key(rows->rows[i], key))
-            continue;
-        size_t at = n++;
-        while (at > 0 && by_size(&rows->rows[i], &out[at - 1]) < 0) {
-            out[at] = out[at - 1];
-            at--;
-        }
-        out[at] = rows->rows[i];
-    }
-    return n;
-}
-
-/* Columns: size, p50, p99 in base units; one block per series of `list`. */
-static void size_blocks(FILE *out, const struct plot_rows *rows,
-                        const struct plot_series_list *list)
-{
-    const struct shl_results_row **sorted = calloc(rows->n + 1, sizeof *sorted);
-    if (sorted == NULL)
-        out_of_memory();
-    for (size_t s = 0; s < list->n; s++) {
-        size_t n = key_rows(rows, list->series[s].key, sorted);
-        for (size_t i = 0; i < n; i++) {
-            number_cell(out, (double)sorted[i]->size);
-            fputc('\t', out);
-            number_cell(out, plot_base(sorted[i], "p50"));
-            fputc('\t', out);
-            number_cell(out, plot_base(sorted[i], "p99"));
-            fputc('\n', out);
-        }
-        end_block(out, n, 3);
-    }
-    free(sorted);
-}
-
-static int ascending(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The distinct sizes of `rows`, ascending; returns how many. */
-static size_t sizes_of(const struct plot_rows *rows, double *sizes)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < rows->n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < n && !seen; j++)
-            seen = sizes[j] == (double)rows->rows[i]->size;
-        if (!seen)
-            sizes[n++] = (double)rows->rows[i]->size;
-    }
-    qsort(sizes, n, sizeof *sizes, ascending);
-    return n;
-}
-
-static void size_axis(FILE *out, const struct plot_rows *rows)
-{
-    double *sizes = calloc(rows->n + 1, sizeof *sizes);
-    if (sizes == NULL)
-        out_of_memory();
-    size_t n = sizes_of(rows, sizes);
-    char *tics = NULL;
-    size_t len = 0;
-    FILE *t = open_memstream(&tics, &len);
-    if (t == NULL)
-        out_of_memory();
-    fputc('(', t);
-    for (size_t i = 0; i < n; i++) {
-        char label[32], number[40];
-        fprintf(t, "%s\"%s\" %s", i ? ", " : "", plot_size_label(sizes[i], label, sizeof label),
-                plot_number(sizes[i], number, sizeof number));
-    }
-    fputc(')', t);
-    memstream_text(t, &tics);
-    char lo[40], hi[40];
-    fputs("size_tics=", out);
-    gp_str(out, tics);
-    fprintf(out, "; size_lo=%s; size_hi=%s", plot_number(n ? sizes[0] : NAN, lo, sizeof lo),
-            plot_number(n ? sizes[n - 1] : NAN, hi, sizeof hi));
-    free(tics);
-    free(sizes);
-}
-
-/* A by_size.gp reference drawn from the floor rows of `transport` (kept in a data file): a
- * level line labelled with its value for one row, a line through them for several. */
-static void floor_reference(FILE *out, const struct shl_results *run, const char *transport,
-                            const char *label, const char *unit, const char *colour,
-                            const char *work, const char *file)
-{
-    struct plot_rows rows = rows_of(run, NULL, "floor");
-    const struct shl_results_row **sorted = calloc(rows.n + 1, sizeof *sorted);
-    if (sorted == NULL)
-        out_of_memory();
-    size_t n = key_rows(&rows, transport, sorted);
-    char path[4096];
-    FILE *data = create_in(work, file, path, sizeof path);
-    for (size_t i = 0; i < n; i++) {
-        number_cell(data, (double)sorted[i]->size);
-        fputc('\t', data);
-        number_cell(data, plot_base(sorted[i], "p50"));
-        fputc('\n', data);
-    }
-    close_created(data, path);
-    char value[40], human[48], title[160];
-    if (n == 1) {
-        double level = plot_base(sorted[0], "p50");
-        snprintf(title, sizeof title, "%s, %s", label,
-                 plot_human(level, unit, human, sizeof human));
-        fprintf(out, ", %s with lines lc rgb \"%s\" dt 3 lw 2 title ",
-                plot_number(level, value, sizeof value), colour);
-        gp_str(out, title);
-    } else if (n > 1) {
-        fputs(", ", out);
-        gp_str(out, path);
-        fprintf(out, " using 1:2 with linespoints lc rgb \"%s\" dt 3 lw 2 pt 2 title ", colour);
-        gp_str(out, label);
-    }
-    free(sorted);
-    plot_rows_free(&rows);
-}
-
-/* `reference=...` of a text built by `floor_reference` and friends. */
-static void reference_setting(FILE *out, const char *text)
-{
-    fputs("; reference=", out);
-    gp_str(out, text);
-}
-
-static void common_setting(FILE *out, const char *machine)
-{
-    fputs("machine=", out);
-    gp_str(out, machine);
-}
-
-static void data_setting(FILE *out, const char *path)
-{
-    fputs("; data=", out);
-    gp_str(out, path);
-}
-
-static bool any_shm(const struct plot_rows *rows)
-{
-    for (size_t i = 0; i < rows->n; i++)
-        if (shl_results_is_shm(rows->rows[i]->transport))
-            return true;
-    return false;
-}
-
-/* The latency size nearest 64 B on a log scale: the distribution is drawn there. */
-static double distribution_size(const struct plot_rows *rows)
-{
-    double best = 64, distance = INFINITY;
-    double *sizes = calloc(rows->n + 1, sizeof *sizes);
-    if (sizes == NULL)
-        out_of_memory();
-    size_t n = sizes_of(rows, sizes);
-    for (size_t i = 0; i < n; i++) {
-        double d = fabs(log(sizes[i] / 64));
-        if (d < distance) {
-            distance = d;
-            best = sizes[i];
-        }
-    }
-    free(sizes);
-    return best;
-}
-
-static const struct shl_results_row *row_at(const struct plot_rows *rows, const char *key,
-                                            double size)
-{
-    for (size_t i = 0; i < rows->n; i++)
-        if ((double)rows->rows[i]->size == size && has_key(rows->rows[i], key))
-            return rows->rows[i];
-    return NULL;
-}
-
-/* The best (lowest) shared-memory p50 at `size`, in seconds; NaN when none. */
-static double best_shm_p50(const struct plot_rows *rows, double size)
-{
-    double best = NAN;
-    for (size_t i = 0; i < rows->n; i++) {
-        const struct shl_results_row *row = rows->rows[i];
-        double p50 = plot_base(row, "p50");
-        if ((double)row->size == size && shl_results_is_shm(row->transport) && !isnan(p50) &&
-            (isnan(best) || p50 < best))
-            best = p50;
-    }
-    return best;
-}
-
-/* The charts drawn over message size (by_size.gp), one line each; the distribution and
- * the set-up charts have scripts of their own and no size axis. */
-static const struct chart_kind {
-    const char *name, *benchmark;
-    const char *title;         /* NULL: made from the data */
-    const char *compare_title; /* two runs on one chart; NULL: not compared */
-    int whiskers;              /* -1: not drawn over message size */
-    const char *axis;          /* the y axis' settings */
-    const char *floor;         /* the floor row drawn as the reference, or NULL */
-    const char *floor_label, *floor_short, *unit;
-    const char *reference; /* a reference line of its own, or NULL */
-} chart_kinds[] = {
-    {"latency", "latency", "Round-trip latency by message size: p50, whisker up to p99",
-     "Round-trip latency p50 by message size", 1,
-     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
-     "cache-line floor", "cache-line floor", "s", NULL},
-    {"throughput", "throughput", "One-way throughput by message size (p50 of the runs)",
-     "One-way throughput p50 by message size", 0,
-     "ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s'", "memcpy", "memcpy bandwidth",
-     "memcpy", "B/s", NULL},
-    {"distribution", "latency", NULL, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"setup", "setup",
-     "Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)", NULL,
-     -1, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"advantage", "latency",
-     "Shared memory advantage: p50 as a multiple of the best shared-memory p50", NULL, 0,
-     "ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; "
-     "ymin=0.8",
-     NULL, NULL, NULL, NULL,
-     ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'"},
-};
-
-static const struct chart_kind *chart_kind(const char *name)
-{
-    for (size_t i = 0; i < sizeof chart_kinds / sizeof chart_kinds[0]; i++)
-        if (strcmp(chart_kinds[i].name, name) == 0)
-            return &chart_kinds[i];
-    return NULL;
-}
-
-/* chart_title, whiskers, the size axis and the y axis of a chart over message size. */
-static void by_size_settings(FILE *out, const char *title, int whiskers,
-                             const struct plot_rows *rows, const char *axis)
-{
-    fputs("chart_title=", out);
-    gp_str(out, title);
-    fprintf(out, "; whiskers=%d; ", whiskers);
-    size_axis(out, rows);
-    fprintf(out, "; %s", axis);
-}
-
-/* Prints the settings of chart `name`; returns EXIT_NO_DATA (and the reason) when it has
- * nothing to draw. */
-static int chart(const char *name, const char *path, const char *work)
-{
-    struct shl_results run;
-    load(path, &run);
-    char what[512], where[256], machine[800], data[4096];
-    machine_parts(&run, what, sizeof what, where, sizeof where);
-    snprintf(machine, sizeof machine, "%s%s%s", what, where[0] ? "\n" : "", where);
-    const struct chart_kind *kind = chart_kind(name);
-    if (kind == NULL)
-        die("no chart named %s%s", name, "");
-    struct plot_rows rows = rows_of(&run, NULL, kind->benchmark);
-    const char *nothing = rows.n == 0 ? "no rows for it"
-                          : strcmp(name, "advantage") == 0 && !any_shm(&rows)
-                              ? "no shared-memory latency rows"
-                              : NULL;
-    if (nothing != NULL) {
-        printf("%s\n", nothing);
-        plot_rows_free(&rows);
-        shl_results_free(&run);
-        return EXIT_NO_DATA;
-    }
-    struct plot_series_list list = series_of(&rows);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (out == NULL)
-        out_of_memory();
-    common_setting(out, machine);
-    fputs("; ", out);
-    FILE *dat = create_in(work, name, data, sizeof data);
-    const char **suffix = NULL;
-    char(*batch)[32] = NULL;
-    if (strcmp(name, "latency") == 0 || strcmp(name, "throughput") == 0) {
-        size_blocks(dat, &rows, &list);
-    } else if (strcmp(name, "distribution") == 0) {
-        double size = distribution_size(&rows);
-        suffix = calloc(list.n + 1, sizeof *suffix);
-        batch = calloc(list.n + 1, sizeof *batch);
-        if (suffix == NULL || batch == NULL)
-            out_of_memory();
-        static const char *const quantiles[] = {"p50", "p90", "p99", "p999"};
-        for (size_t s = 0; s < list.n; s++) {
-            size_t lines = 0;
-            const struct shl_results_row *at = NULL;
-            for (size_t i = 0; i < rows.n; i++) {
-                const struct shl_results_row *row = rows.rows[i];
-                if (!has_key(row, list.series[s].key))
-                    continue;
-                if (at == NULL || ((double)row->size == size && (double)at->size != size))
-                    at = row;
-                if ((double)row->size != size)
-                    continue;
-                for (int q = 0; q < 4; q++) {
-                    fprintf(dat, "%d\t", q + 1);
-                    number_cell(dat, plot_base(row, quantiles[q]));
-                    fputc('\n', dat);
-                    lines++;
-                }
-            }
-            end_block(dat, lines, 3);
-            /* A series timed in batches says so: its percentiles are those of batch means,
-             * which understate the tail. */
-            if (at != NULL && at->batch > 1) {
-                snprintf(batch[s], sizeof batch[s], " (batch %u)", at->batch);
-                suffix[s] = batch[s];
-            }
-        }
-        char label[32], title[128];
-        snprintf(title, sizeof title, "Round-trip latency percentiles at %s: where the tails show",
-                 plot_size_label(size, label, sizeof label));
-        fputs("chart_title=", out);
-        gp_str(out, title);
-        fputs("; ", out);
-    } else if (strcmp(name, "setup") == 0) {
-        double *sizes = calloc(rows.n + 1, sizeof *sizes);
-        if (sizes == NULL)
-            out_of_memory();
-        size_t n = sizes_of(&rows, sizes);
-        for (size_t z = 0; z < n; z++) {
-            char label[32];
-            fputs(plot_size_label(sizes[z], label, sizeof label), dat);
-            for (size_t s = 0; s < list.n; s++) {
-                const struct shl_results_row *row = row_at(&rows, list.series[s].key, sizes[z]);
-                double stddev = row ? plot_base(row, "stddev") : NAN;
-                fputc('\t', dat);
-                number_cell(dat, row ? plot_base(row, "mean") : NAN);
-                fputc('\t', dat);
-                number_cell(dat, row && isnan(stddev) ? 0 : stddev);
-            }
-            fputc('\n', dat);
-        }
-        free(sizes);
-    } else { /* advantage: each series' p50 over the best shared-memory p50 at its size */
-        const struct shl_results_row **sorted = calloc(rows.n + 1, sizeof *sorted);
-        if (sorted == NULL)
-            out_of_memory();
-        for (size_t s = 0; s < list.n; s++) {
-            size_t n = key_rows(&rows, list.series[s].key, sorted), lines = 0;
-            for (size_t i = 0; i < n; i++) {
-                double best = best_shm_p50(&rows, (double)sorted[i]->size);
-                if (isnan(best))
-                    continue;
-                number_cell(dat, (double)sorted[i]->size);
-                fputc('\t', dat);
-                number_cell(dat, plot_base(sorted[i], "p50") / best);
-                fputc('\n', dat);
-                lines++;
-            }
-            end_block(dat, lines, 2);
-        }
-        free(sorted);
-    }
-    close_created(dat, data);
-    series_vars_of(out, &list, suffix);
-    data_setting(out, data);
-    fputs("; ", out);
-    if (kind->whiskers >= 0) {
-        by_size_settings(out, kind->title, kind->whiskers, &rows, kind->axis);
-        char *reference = NULL;
-        size_t reference_len = 0;
-        FILE *ref = open_memstream(&reference, &reference_len);
-        if (ref == NULL)
-            out_of_memory();
-        if (kind->floor != NULL) {
-            char file[64];
-            snprintf(file, sizeof file, "%s.dat", kind->floor);
-            floor_reference(ref, &run, kind->floor, kind->floor_label, kind->unit, "black", work,
-                            file);
-        }
-        fputs(kind->reference ? kind->reference : "", ref);
-        memstream_text(ref, &reference);
-        reference_setting(out, reference);
-        free(reference);
-    } else if (kind->title != NULL) {
-        fputs("chart_title=", out);
-        gp_str(out, kind->title);
-    }
-    memstream_text(out, &text);
-    fputs(text, stdout);
-    free(text);
-    free(suffix);
-    free(batch);
-    plot_series_free(&list);
-    plot_rows_free(&rows);
-    shl_results_free(&run);
-    return 0;
-}
-
-/* ---- Two runs: A solid and named in the legend, B dashed and named only where A lacks
- * the series. */
-
-static int compare_chart(const char *benchmark, const char *path_a, const char *path_b,
-                         const char *work)
-{
-    const struct chart_kind *kind = chart_kind(benchmark);
-    if (kind == NULL || kind->compare_title == NULL)
-        die("no comparison chart named %s%s", benchmark, "");
-    struct shl_results a, b;
-    load(path_a, &a);
-    load(path_b, &b);
-    struct plot_rows both = rows_of(&a, &b, benchmark);
-    if (both.n == 0) {
-        printf("neither run has \"%s\" rows\n", benchmark);
-        plot_rows_free(&both);
-        shl_results_free(&a);
-        shl_results_free(&b);
-        return EXIT_NO_DATA;
-    }
-    struct plot_rows rows_a = rows_of(&a, NULL, benchmark), rows_b = rows_of(&b, NULL, benchmark);
-    struct plot_series_list list = series_of(&both);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (out == NULL)
-        out_of_memory();
-    char machine[1200], what[512], where[256], date_a[20], date_b[20];
-    machine_parts(&a, what, sizeof what, where, sizeof where);
-    const struct shl_results *runs[2] = {&a, &b};
-    char *dates[2] = {date_a, date_b};
-    for (int r = 0; r < 2; r++) {
-        const char *date = runs[r]->context.date;
-        snprintf(dates[r], 20, "%.16s", date[0] ? date : "undated");
-        char *t = strchr(dates[r], 'T');
-        if (t != NULL)
-            *t = ' ';
-    }
-    char what_b[512];
-    machine_parts(&b, what_b, sizeof what_b, where, sizeof where);
-    snprintf(machine, sizeof machine, "solid A: %s, %s\ndashed B: %s, %s", what, date_a, what_b,
-             date_b);
-    common_setting(out, machine);
-    fputs("; ", out);
-    struct gp_series *gp = calloc(2 * list.n + 1, sizeof *gp);
-    if (gp == NULL)
-        out_of_memory();
-    for (size_t s = 0; s < list.n; s++) {
-        bool in_a = false;
-        for (size_t i = 0; i < rows_a.n && !in_a; i++)
-            in_a = has_key(rows_a.rows[i], list.series[s].key);
-        gp[s] = (struct gp_series){in_a ? list.series[s].key : "-", &list.series[s], 1};
-        gp[list.n + s] = (struct gp_series){in_a ? "-" : list.series[s].key, &list.series[s], 2};
-    }
-    series_vars(out, gp, 2 * list.n);
-    free(gp);
-    char name[64], data[4096];
-    snprintf(name, sizeof name, "%s.dat", benchmark);
-    FILE *dat = create_in(work, name, data, sizeof data);
-    size_blocks(dat, &rows_a, &list);
-    size_blocks(dat, &rows_b, &list);
-    close_created(dat, data);
-    char title[160];
-    snprintf(title, sizeof title, "%s: run A against run B", kind->compare_title);
-    data_setting(out, data);
-    fputs("; ", out);
-    by_size_settings(out, title, 0, &both, kind->axis);
-    char *reference = NULL;
-    size_t reference_len = 0;
-    FILE *ref = open_memstream(&reference, &reference_len);
-    if (ref == NULL)
-        out_of_memory();
-    for (int r = 0; r < 2; r++) {
-        char label[64], file[64];
-        snprintf(label, sizeof label, "%s %c", kind->floor_short, "AB"[r]);
-        snprintf(file, sizeof file, "%s-%c.dat", kind->floor, "ab"[r]);
-        floor_reference(ref, runs[r], kind->floor, label, kind->unit, r ? "#999999" : "black", work,
-                        file);
-    }
-    fputs(", NaN with lines lc rgb 'black' dt 1 lw 2 title 'run A (solid)', NaN with lines lc "
-          "rgb 'black' dt 2 lw 2 title 'run B (dashed)'",
-          ref);
-    memstream_text(ref, &reference);
-    reference_setting(out, reference);
-    memstream_text(out, &text);
-    fputs(text, stdout);
-    free(reference);
-    free(text);
-    plot_series_free(&list);
-    plot_rows_free(&both);
-    plot_rows_free(&rows_a);
-    plot_rows_free(&rows_b);
-    shl_results_free(&a);
-    shl_results_free(&b);
-    return 0;
-}
-
-/* B's p50 over A's per series and size, for every series and size both runs measured. */
-static void ratio_table(FILE *out, const struct shl_results *a, const struct shl_results *b,
-                        const char *benchmark)
-{
-    struct plot_rows both = rows_of(a, b, benchmark);
-    struct plot_rows rows_a = rows_of(a, NULL, benchmark), rows_b = rows_of(b, NULL, benchmark);
-    struct plot_series_list list = series_of(&both);
-    double *sizes = calloc(both.n + 1, sizeof *sizes);
-    if (sizes == NULL)
-        out_of_memory();
-    size_t n = sizes_of(&both, sizes);
-    if (n + 1 > PLOT_COLS_MAX)
-        n = PLOT_COLS_MAX - 1;
-    struct plot_table t;
-    const char *header[PLOT_COLS_MAX];
-    char labels[PLOT_COLS_MAX][32], title[64];
-    snprintf(title, sizeof title, "%s p50, B / A", benchmark);
-    header[0] = title;
-    for (size_t i = 0; i < n; i++)
-        header[i + 1] = plot_size_label(sizes[i], labels[i], sizeof labels[i]);
-    if (plot_table_init(&t, n + 1, header) != 0)
-        out_of_memory();
-    for (size_t s = 0; s < list.n; s++) {
-        char(*row)[PLOT_CELL_MAX] = plot_table_row(&t);
-        if (row == NULL)
-            out_of_memory();
-        snprintf(row[0], PLOT_CELL_MAX, "%s", list.series[s].key);
-        for (size_t i = 0; i < n; i++) {
-            const struct shl_results_row *x = row_at(&rows_a, list.series[s].key, sizes[i]);
-            const struct shl_results_row *y = row_at(&rows_b, list.series[s].key, sizes[i]);
-            double ratio = NAN;
-            if (x && y && x->stats.p50 > 0)
-                ratio = plot_base(y, "p50") / plot_base(x, "p50");
-            plot_cell_ratio(row[i + 1], ratio);
-        }
-    }
-    plot_table_markdown(&t, out);
-    plot_table_free(&t);
-    free(sizes);
-    plot_series_free(&list);
-    plot_rows_free(&both);
-    plot_rows_free(&rows_a);
-    plot_rows_free(&rows_b);
-}
-
-static int compare_md(const char *path_a, const char *path_b)
-{
-    struct shl_results a, b;
-    load(path_a, &a);
-    load(path_b, &b);
-    char ma[800], mb[800];
-    machine_line(&a, ma, sizeof ma);
-    machine_line(&b, mb, sizeof mb);
-    printf("# shmlab: run B against run A\n\n- A: %s (%s)\n- B: %s (%s)\n\n", ma, path_a, mb,
-           path_b);
-    printf("Ratios of p50, B / A: below 1× B is faster for latency; above 1× B is faster for "
-           "throughput.\n");
-    static const char *const benchmarks[] = {"latency", "throughput"};
-    for (int i = 0; i < 2; i++) {
-        putchar('\n');
-        ratio_table(stdout, &a, &b, benchmarks[i]);
-    }
-    shl_results_free(&a);
-    shl_results_free(&b);
-    return 0;
 }
 
 /* ---- The conformance checker's JSON report ("shmlab-conformance/1", documented in
@@ -1066,10 +382,10 @@ static void efficiency_table(struct report *r, const struct shl_results *run)
 static size_t table_sizes(const struct plot_rows *rows, double *out)
 {
     static const double usual[] = {64, 4096, 65536, 1048576};
-    double *have = calloc(rows->n + 1, sizeof *have);
-    if (have == NULL)
+    double *have;
+    size_t n_have, n = 0;
+    if (plot_rows_sizes(rows, &have, &n_have) != 0)
         out_of_memory();
-    size_t n_have = sizes_of(rows, have), n = 0;
     for (size_t i = 0; i < 4; i++)
         for (size_t j = 0; j < n_have; j++)
             if (have[j] == usual[i])
@@ -1107,7 +423,7 @@ static void latency_section(struct report *r, const struct shl_results *run)
         char(*row)[PLOT_CELL_MAX] = new_row(&t);
         snprintf(row[0], PLOT_CELL_MAX, "%s", key);
         for (size_t i = 0; i < n; i++) {
-            const struct shl_results_row *at = row_at(&rows, key, sizes[i]);
+            const struct shl_results_row *at = plot_row_at(&rows, key, sizes[i]);
             if (at == NULL)
                 snprintf(row[i + 1], PLOT_CELL_MAX, "–");
             else
@@ -1124,7 +440,7 @@ static void latency_section(struct report *r, const struct shl_results *run)
                 bool seen = false;
                 for (size_t d = 0; d < n_done; d++)
                     seen = seen || done[d] == batch;
-                if (batch > 1 && !seen && has_key(rows.rows[i], key) && (!next || batch < next))
+                if (batch > 1 && !seen && plot_series_has_key(rows.rows[i], key) && (!next || batch < next))
                     next = batch;
             }
             if (next == 0 || n_done == 64)
@@ -1136,7 +452,7 @@ static void latency_section(struct report *r, const struct shl_results *run)
             bool first_size = true;
             for (size_t i = 0; i < rows.n; i++) {
                 char label[32];
-                if (rows.rows[i]->batch == next && has_key(rows.rows[i], key)) {
+                if (rows.rows[i]->batch == next && plot_series_has_key(rows.rows[i], key)) {
                     fprintf(b, "%s%s", first_size ? "" : ", ",
                             plot_size_label((double)rows.rows[i]->size, label, sizeof label));
                     first_size = false;
@@ -1169,7 +485,7 @@ static void latency_section(struct report *r, const struct shl_results *run)
 
 static int descending(const void *a, const void *b)
 {
-    return -ascending(a, b);
+    return -plot_ascending(a, b);
 }
 
 static void wakeup_section(struct report *r, const struct shl_results *run)
@@ -1210,7 +526,7 @@ static void wakeup_section(struct report *r, const struct shl_results *run)
         for (size_t i = 0; i < n; i++) {
             const struct shl_results_row *at = NULL;
             for (size_t k = 0; k < rows.n && at == NULL; k++)
-                if (has_key(rows.rows[k], list.series[s].key) && rows.rows[k]->rate_hz == rates[i])
+                if (plot_series_has_key(rows.rows[k], list.series[s].key) && rows.rows[k]->rate_hz == rates[i])
                     at = rows.rows[k];
             if (at == NULL)
                 snprintf(row[i + 1], PLOT_CELL_MAX, "–");
@@ -1303,37 +619,27 @@ static void base64(FILE *in, FILE *out)
 
 static void charts_section(struct report *r, const char *out_dir)
 {
-    static const struct {
-        const char *chart, *title;
-    } charts[] = {
-        {"latency", "Round-trip latency by message size (p50, whisker up to p99) against the "
-                    "cache-line floor"},
-        {"throughput", "One-way throughput by message size against memcpy bandwidth"},
-        {"distribution", "Latency percentiles at a small size"},
-        {"setup", "Set-up cost per mechanism and segment size"},
-        {"advantage", "Each transport's p50 as a multiple of the best shared-memory p50"},
-    };
     heading(r, "Charts");
-    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+    for (size_t i = 0; i < plot_charts_n; i++) {
         char path[4096], text[256];
-        snprintf(path, sizeof path, "%s/%s.svg", out_dir, charts[i].chart);
+        snprintf(path, sizeof path, "%s/%s.svg", out_dir, plot_charts[i].name);
         struct stat st;
         FILE *svg = stat(path, &st) == 0 && st.st_size > 0 ? fopen(path, "rb") : NULL;
         if (svg == NULL) {
             snprintf(text, sizeof text, "%s: not drawn, the results hold no rows for it.",
-                     charts[i].title);
+                     plot_charts[i].caption);
             paragraph(r, text);
             continue;
         }
-        fprintf(r->md, "### %s\n\n![%s](%s.png) ([SVG](%s.svg))\n\n", charts[i].title,
-                charts[i].title, charts[i].chart, charts[i].chart);
+        fprintf(r->md, "### %s\n\n![%s](%s.png) ([SVG](%s.svg))\n\n", plot_charts[i].caption,
+                plot_charts[i].caption, plot_charts[i].name, plot_charts[i].name);
         fputs("<figure><img alt=\"", r->html);
-        plot_html_escape(charts[i].title, r->html);
+        plot_html_escape(plot_charts[i].caption, r->html);
         fputs("\" src=\"data:image/svg+xml;base64,", r->html);
         base64(svg, r->html);
         fclose(svg);
         fputs("\">\n<figcaption>", r->html);
-        plot_html_escape(charts[i].title, r->html);
+        plot_html_escape(plot_charts[i].caption, r->html);
         fputs("</figcaption></figure>\n", r->html);
     }
 }
@@ -1473,7 +779,7 @@ static int report(const char *path, const char *out_dir, const char *conformance
     char md_path[4096], html_path[4096], machine[800];
     struct report r = {create_in(out_dir, "report.md", md_path, sizeof md_path), NULL};
     r.html = create_in(out_dir, "report.html", html_path, sizeof html_path);
-    machine_line(&run, machine, sizeof machine);
+    plot_machine_line(&run, machine, sizeof machine);
     fprintf(r.md, "# shmlab benchmark report\n\n%s\n\n", machine);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>shmlab "
           "benchmark report: ",
@@ -1514,6 +820,90 @@ static int check(const char *path, const char *conformance)
     shl_results_free(&run);
     if (conformance != NULL)
         cJSON_Delete(read_conformance(conformance));
+    return 0;
+}
+
+/* The one line a failure shows. */
+static int failed(const struct shl_error *err)
+{
+    char text[400];
+    fprintf(stderr, "%s\n", err->detail[0] ? err->detail : shl_error_text(err, text, sizeof text));
+    return 1;
+}
+
+/* Settings on stdout, or the reason the chart has nothing to draw and EXIT_NO_DATA. */
+static int drawn(int status, char *settings, const char *nothing, const struct shl_error *err)
+{
+    if (status != 0)
+        return failed(err);
+    if (settings == NULL) {
+        printf("%s\n", nothing);
+        return EXIT_NO_DATA;
+    }
+    fputs(settings, stdout);
+    free(settings);
+    return 0;
+}
+
+static int chart(const char *name, const char *path, const char *work)
+{
+    struct shl_results run;
+    struct shl_error err = {0};
+    if (plot_load(path, &run, &err) != 0)
+        return failed(&err);
+    const struct plot_chart_kind *kind = plot_chart_kind(name);
+    char *settings = NULL;
+    const char *nothing = NULL;
+    int status = kind ? plot_chart(kind, &run, work, &settings, &nothing, &err)
+                      : shl_fail(&err, "chart", EINVAL, "no chart named %s", name);
+    shl_results_free(&run);
+    return drawn(status, settings, nothing, &err);
+}
+
+static int load_two(const char *path_a, const char *path_b, struct shl_results *a,
+                    struct shl_results *b, struct shl_error *err)
+{
+    if (plot_load(path_a, a, err) != 0)
+        return -1;
+    if (plot_load(path_b, b, err) == 0)
+        return 0;
+    shl_results_free(a);
+    return -1;
+}
+
+static int compare_chart(const char *name, const char *path_a, const char *path_b,
+                         const char *work)
+{
+    struct shl_error err = {0};
+    const struct plot_chart_kind *kind = plot_chart_kind(name);
+    if (kind == NULL || kind->compare_title == NULL) {
+        shl_fail(&err, "compare-chart", EINVAL, "no comparison chart named %s", name);
+        return failed(&err);
+    }
+    struct shl_results a, b;
+    if (load_two(path_a, path_b, &a, &b, &err) != 0)
+        return failed(&err);
+    char *settings = NULL, nothing[128];
+    int status = plot_compare_chart(kind, &a, &b, work, &settings, nothing, sizeof nothing, &err);
+    shl_results_free(&a);
+    shl_results_free(&b);
+    return drawn(status, settings, nothing, &err);
+}
+
+static int compare_md(const char *path_a, const char *path_b)
+{
+    struct shl_error err = {0};
+    struct shl_results a, b;
+    if (load_two(path_a, path_b, &a, &b, &err) != 0)
+        return failed(&err);
+    char *text = NULL;
+    int status = plot_compare_md(&a, path_a, &b, path_b, &text, &err);
+    shl_results_free(&a);
+    shl_results_free(&b);
+    if (status != 0)
+        return failed(&err);
+    fputs(text, stdout);
+    free(text);
     return 0;
 }
 
