@@ -36,7 +36,7 @@ static int distribution_size(const struct plot_rows *rows, double *best, struct 
 static int distribution_data(const struct plot_chart_data *c, struct shl_error *err)
 {
     static const char *const quantiles[] = {"p50", "p90", "p99", "p999"};
-    double size;
+    double size = 64;
     if (distribution_size(c->rows, &size, err) != 0)
         return -1;
     for (size_t s = 0; s < c->list->n; s++) {
