@@ -82,8 +82,8 @@ static int setup_data(const struct plot_chart_data *c, struct shl_error *err)
         char label[32];
         fputs(plot_size_label(sizes[z], label, sizeof label), c->dat);
         for (size_t s = 0; s < c->list->n; s++) {
-            const struct shl_results_row *row = plot_row_at(c->rows, c->list->series[s].key,
-                                                            sizes[z]);
+            const struct shl_results_row *row =
+                plot_row_at(c->rows, c->list->series[s].key, sizes[z]);
             double stddev = row ? plot_base(row, "stddev") : NAN;
             fputc('\t', c->dat);
             plot_gp_number(c->dat, row ? plot_base(row, "mean") : NAN);
@@ -145,23 +145,25 @@ static int advantage_data(const struct plot_chart_data *c, struct shl_error *err
 /* Drawn over message size (by_size.gp) when whiskers >= 0; the distribution and the set-up
  * charts have scripts of their own and no size axis. The report shows them in this order. */
 const struct plot_chart_kind plot_charts[] = {
-    {"latency", "latency",
+    {"latency", "latency", "by_size.gp",
      "Round-trip latency by message size (p50, whisker up to p99) against the cache-line floor",
      "Round-trip latency by message size: p50, whisker up to p99",
      "Round-trip latency p50 by message size", 1,
      "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
      "cache-line floor", "cache-line floor", "s", NULL, NULL, by_size_data},
-    {"throughput", "throughput", "One-way throughput by message size against memcpy bandwidth",
+    {"throughput", "throughput", "by_size.gp",
+     "One-way throughput by message size against memcpy bandwidth",
      "One-way throughput by message size (p50 of the runs)",
      "One-way throughput p50 by message size", 0,
      "ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s'", "memcpy", "memcpy bandwidth",
      "memcpy", "B/s", NULL, NULL, by_size_data},
-    {"distribution", "latency", "Latency percentiles at a small size", NULL, NULL, -1, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, distribution_data},
-    {"setup", "setup", "Set-up cost per mechanism and segment size",
+    {"distribution", "latency", "distribution.gp", "Latency percentiles at a small size", NULL,
+     NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, distribution_data},
+    {"setup", "setup", "setup.gp", "Set-up cost per mechanism and segment size",
      "Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)", NULL,
      -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, setup_data},
-    {"advantage", "latency", "Each transport's p50 as a multiple of the best shared-memory p50",
+    {"advantage", "latency", "by_size.gp",
+     "Each transport's p50 as a multiple of the best shared-memory p50",
      "Shared memory advantage: p50 as a multiple of the best shared-memory p50", NULL, 0,
      "ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; "
      "ymin=0.8",
@@ -180,8 +182,8 @@ const struct plot_chart_kind *plot_chart_kind(const char *name)
 }
 
 /* reference=: the floor row's line and the chart's own reference line. */
-static int references(FILE *out, const struct plot_chart_kind *kind,
-                      const struct shl_results *run, const char *work, struct shl_error *err)
+static int references(FILE *out, const struct plot_chart_kind *kind, const struct shl_results *run,
+                      const char *work, struct shl_error *err)
 {
     struct plot_text ref;
     if (plot_text_open(&ref, err) != 0)
@@ -253,8 +255,8 @@ static int chart_of_rows(const struct plot_chart_kind *kind, const struct shl_re
     return status;
 }
 
-int plot_chart(const struct plot_chart_kind *kind, const struct shl_results *run,
-               const char *work, char **settings, const char **nothing, struct shl_error *err)
+int plot_chart(const struct plot_chart_kind *kind, const struct shl_results *run, const char *work,
+               char **settings, const char **nothing, struct shl_error *err)
 {
     *settings = NULL;
     struct plot_rows rows = {0};

@@ -12,15 +12,16 @@
 /* What a chart's data function is handed. */
 struct plot_chart_data {
     const struct shl_results *run;
-    const struct plot_rows *rows;       /* the rows of the chart's benchmark */
+    const struct plot_rows *rows; /* the rows of the chart's benchmark */
     const struct plot_series_list *list;
-    FILE *dat;                          /* the data file the .gp script reads */
-    FILE *settings;                     /* settings written before the series lists */
-    char (*suffix)[32];                 /* per series: appended to its legend key */
+    FILE *dat;          /* the data file the .gp script reads */
+    FILE *settings;     /* settings written before the series lists */
+    char (*suffix)[32]; /* per series: appended to its legend key */
 };
 
 struct plot_chart_kind {
     const char *name, *benchmark;
+    const char *script;        /* the .gp script that draws it */
     const char *caption;       /* the report's figure caption */
     const char *title;         /* NULL: made from the data */
     const char *compare_title; /* two runs on one chart; NULL: not compared */
@@ -42,7 +43,7 @@ const struct plot_chart_kind *plot_chart_kind(const char *name);
 
 /* The settings of chart `kind` drawn from `run` in `*settings` (free it), its data in WORK;
  * or, when it has nothing to draw, the reason in `*nothing` (and no files). */
-int plot_chart(const struct plot_chart_kind *kind, const struct shl_results *run,
-               const char *work, char **settings, const char **nothing, struct shl_error *err);
+int plot_chart(const struct plot_chart_kind *kind, const struct shl_results *run, const char *work,
+               char **settings, const char **nothing, struct shl_error *err);
 
 #endif

@@ -74,8 +74,8 @@ static int series_setting(FILE *out, const struct compare_rows *r, struct shl_er
     return 0;
 }
 
-static int data_setting(FILE *out, const struct plot_chart_kind *kind,
-                        const struct compare_rows *r, const char *work, struct shl_error *err)
+static int data_setting(FILE *out, const struct plot_chart_kind *kind, const struct compare_rows *r,
+                        const char *work, struct shl_error *err)
 {
     char name[64], data[4096];
     snprintf(name, sizeof name, "%s.dat", kind->benchmark);
@@ -127,8 +127,7 @@ static int reference_setting(FILE *out, const struct plot_chart_kind *kind,
 
 static int compare_settings(FILE *out, const struct plot_chart_kind *kind,
                             const struct shl_results *a, const struct shl_results *b,
-                            const struct compare_rows *r, const char *work,
-                            struct shl_error *err)
+                            const struct compare_rows *r, const char *work, struct shl_error *err)
 {
     machine_setting(out, a, b);
     if (series_setting(out, r, err) != 0 || data_setting(out, kind, r, work, err) != 0)
@@ -227,8 +226,8 @@ int plot_compare_md(const struct shl_results *a, const char *path_a, const struc
     char ma[800], mb[800];
     plot_machine_line(a, ma, sizeof ma);
     plot_machine_line(b, mb, sizeof mb);
-    fprintf(md.f, "# shmlab: run B against run A\n\n- A: %s (%s)\n- B: %s (%s)\n\n", ma, path_a,
-            mb, path_b);
+    fprintf(md.f, "# shmlab: run B against run A\n\n- A: %s (%s)\n- B: %s (%s)\n\n", ma, path_a, mb,
+            path_b);
     fprintf(md.f, "Ratios of p50, B / A: below 1× B is faster for latency; above 1× B is faster "
                   "for throughput.\n");
     int status = 0;

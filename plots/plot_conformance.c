@@ -213,9 +213,8 @@ static void summary_paragraph(struct plot_report *r, const cJSON *root, const st
                                      used ? ", " : "", count, verdicts[v]);
     }
     const char *base = strrchr(r->conformance, '/');
-    snprintf(text, sizeof text, "Checker result %s%s%s%s: %s.",
-             base ? base + 1 : r->conformance, platform[0] ? " (" : "", platform,
-             platform[0] ? ")" : "", summary);
+    snprintf(text, sizeof text, "Checker result %s%s%s%s: %s.", base ? base + 1 : r->conformance,
+             platform[0] ? " (" : "", platform, platform[0] ? ")" : "", summary);
     plot_report_paragraph(r, text);
 }
 

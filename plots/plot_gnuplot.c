@@ -66,8 +66,7 @@ int plot_gp_series_of(FILE *out, const struct plot_series_list *list, char (*suf
     char(*keys)[64] = calloc(list->n + 1, sizeof *keys);
     if (gp != NULL && keys != NULL) {
         for (size_t i = 0; i < list->n; i++) {
-            snprintf(keys[i], sizeof keys[i], "%s%s", list->series[i].key,
-                     suffix ? suffix[i] : "");
+            snprintf(keys[i], sizeof keys[i], "%s%s", list->series[i].key, suffix ? suffix[i] : "");
             gp[i] = (struct plot_gp_series){keys[i], &list->series[i], 0};
         }
         plot_gp_series_vars(out, gp, list->n);

@@ -105,10 +105,9 @@ static const struct shl_results_row *first_of(const struct plot_rows *rows, cons
 
 /* measure, value, reference, ratio, target, verdict: each target of src/results. */
 static void efficiency_row(struct plot_report *r, struct plot_table *t,
-                           const struct shl_results_target *target,
-                           const char *what, const struct shl_results_row *best,
-                           const char *reference_text, const struct shl_results_row *reference,
-                           double ratio, const char *unit)
+                           const struct shl_results_target *target, const char *what,
+                           const struct shl_results_row *best, const char *reference_text,
+                           const struct shl_results_row *reference, double ratio, const char *unit)
 {
     char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
     char key[48] = "not measured", size[32];
@@ -147,8 +146,8 @@ static void efficiency_section(struct plot_report *r)
     const struct shl_results_row *slow = best_at(&latency, blocking->size, true, SHL_RESULTS_LOWER);
     const struct shl_results_row *pipe = first_of(&latency, "pipe", blocking->ref_size);
     double ratio = slow && pipe ? plot_base(slow, "p50") / plot_base(pipe, "p50") : NAN;
-    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50", pipe, ratio,
-                   "s");
+    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50", pipe,
+                   ratio, "s");
 
     const struct shl_results_row *top =
         best_at(&throughput, memcpy_share->size, false, SHL_RESULTS_HIGHER);
@@ -296,9 +295,11 @@ static void wakeup_section(struct plot_report *r)
         plot_rows_free(&rows);
         return;
     }
-    plot_report_heading(r, "Wake-up latency at low rates: p50 / the serving peer's CPU time per message");
-    plot_report_paragraph(r, "A blocking strategy pays for the wake-up; a spinning peer burns a whole core "
-                 "between messages.");
+    plot_report_heading(
+        r, "Wake-up latency at low rates: p50 / the serving peer's CPU time per message");
+    plot_report_paragraph(
+        r, "A blocking strategy pays for the wake-up; a spinning peer burns a whole core "
+           "between messages.");
     double rates[PLOT_COLS_MAX];
     size_t n = 0;
     for (size_t i = 0; i < rows.n; i++) {
@@ -327,7 +328,8 @@ static void wakeup_section(struct plot_report *r)
         for (size_t i = 0; i < n; i++) {
             const struct shl_results_row *at = NULL;
             for (size_t k = 0; k < rows.n && at == NULL; k++)
-                if (plot_series_has_key(rows.rows[k], list.series[s].key) && rows.rows[k]->rate_hz == rates[i])
+                if (plot_series_has_key(rows.rows[k], list.series[s].key) &&
+                    rows.rows[k]->rate_hz == rates[i])
                     at = rows.rows[k];
             if (at == NULL)
                 snprintf(row[i + 1], PLOT_CELL_MAX, "–");
@@ -449,14 +451,16 @@ static void charts_section(struct plot_report *r)
     }
 }
 
-static void context_row(struct plot_report *r, struct plot_table *t, const char *field, const char *value)
+static void context_row(struct plot_report *r, struct plot_table *t, const char *field,
+                        const char *value)
 {
     char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
     snprintf(row[0], PLOT_CELL_MAX, "%s", field);
     snprintf(row[1], PLOT_CELL_MAX, "%s", value);
 }
 
-static void context_number(struct plot_report *r, struct plot_table *t, const char *field, double value)
+static void context_number(struct plot_report *r, struct plot_table *t, const char *field,
+                           double value)
 {
     char buf[40];
     context_row(r, t, field, isnan(value) ? "–" : plot_number(value, buf, sizeof buf));
@@ -550,8 +554,7 @@ int plot_report(const struct shl_results *run, const char *out_dir, const char *
                 struct shl_error *err)
 {
     char md_path[4096], html_path[4096];
-    struct plot_report r = {.run = run, .out_dir = out_dir, .conformance = conformance,
-                            .err = err};
+    struct plot_report r = {.run = run, .out_dir = out_dir, .conformance = conformance, .err = err};
     r.md = plot_create_in(out_dir, "report.md", md_path, sizeof md_path, err);
     if (r.md == NULL)
         return -1;

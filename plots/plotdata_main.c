@@ -1,6 +1,7 @@
 /* shl_plotdata: everything the charts and the report show, shaped from results.json (read
  * by src/results). render.sh and compare.sh call it and hand its output to gnuplot:
  *
+ *   shl_plotdata charts                          the charts, one "NAME SCRIPT" a line
  *   shl_plotdata check RESULTS [CONFORMANCE]     exit 1 with the first problem
  *   shl_plotdata chart NAME RESULTS WORK         gnuplot settings; data files in WORK
  *   shl_plotdata report RESULTS OUT [CONFORMANCE]  OUT/report.md and OUT/report.html
@@ -131,9 +132,16 @@ static int check(const char *path, const char *conformance)
     return 0;
 }
 
+static int charts(void)
+{
+    for (size_t i = 0; i < plot_charts_n; i++)
+        printf("%s %s\n", plot_charts[i].name, plot_charts[i].script);
+    return 0;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: shl_plotdata check RESULTS [CONFORMANCE] | chart NAME RESULTS WORK "
+    fprintf(stderr, "usage: shl_plotdata charts | check RESULTS [CONFORMANCE] | chart NAME RESULTS WORK "
                     "| report RESULTS OUT [CONFORMANCE] | compare-chart NAME A B WORK | "
                     "compare-md A B\n");
     return 2;
@@ -144,6 +152,8 @@ int main(int argc, char **argv)
     if (argc < 2)
         return usage();
     const char *command = argv[1];
+    if (strcmp(command, "charts") == 0 && argc == 2)
+        return charts();
     if (strcmp(command, "check") == 0 && (argc == 3 || argc == 4))
         return check(argv[2], argc == 4 ? argv[3] : NULL);
     if (strcmp(command, "chart") == 0 && argc == 5)
