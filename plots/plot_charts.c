@@ -185,25 +185,11 @@ const struct plot_chart_kind *plot_chart_kind(const char *name)
 static int references(FILE *out, const struct plot_chart_kind *kind, const struct shl_results *run,
                       const char *work, struct shl_error *err)
 {
-    struct plot_text ref;
-    if (plot_text_open(&ref, err) != 0)
-        return -1;
-    int status = 0;
-    if (kind->floor != NULL) {
-        char file[64];
-        snprintf(file, sizeof file, "%s.dat", kind->floor);
-        struct plot_gp_floor floor = {kind->floor, kind->floor_label, kind->unit, "black", file};
-        status = plot_gp_floor_reference(ref.f, run, &floor, work, err);
-    }
-    fputs(kind->reference ? kind->reference : "", ref.f);
-    if (plot_text_close(&ref, err) != 0)
-        status = -1;
-    if (status == 0) {
-        fputs("; ", out);
-        plot_gp_setting(out, "reference", ref.buf);
-    }
-    free(ref.buf);
-    return status;
+    char file[64];
+    snprintf(file, sizeof file, "%s.dat", kind->floor ? kind->floor : "");
+    struct plot_gp_floor floor = {kind->floor, kind->floor_label, kind->unit, "black", file};
+    return plot_gp_references(out, &floor, &run, kind->floor ? 1 : 0,
+                              kind->reference ? kind->reference : "", work, err);
 }
 
 /* The settings after the data file: its path and the chart's axes and title. */
@@ -269,12 +255,7 @@ int plot_chart(const struct plot_chart_kind *kind, const struct shl_results *run
     int status = 0;
     if (*nothing == NULL && (status = plot_text_open(&out, err)) == 0) {
         status = chart_of_rows(kind, run, &rows, work, out.f, err);
-        if (plot_text_close(&out, err) != 0)
-            status = -1;
-        if (status == 0)
-            *settings = out.buf;
-        else
-            free(out.buf);
+        status = plot_text_finish(&out, status, settings, err);
     }
     plot_rows_free(&rows);
     return status;

@@ -100,29 +100,18 @@ static int reference_setting(FILE *out, const struct plot_chart_kind *kind,
                              const char *work, struct shl_error *err)
 {
     const struct shl_results *runs[2] = {a, b};
-    struct plot_text ref;
-    if (plot_text_open(&ref, err) != 0)
-        return -1;
-    int status = 0;
-    for (int r = 0; r < 2 && status == 0; r++) {
-        char label[64], file[64];
-        snprintf(label, sizeof label, "%s %c", kind->floor_short, "AB"[r]);
-        snprintf(file, sizeof file, "%s-%c.dat", kind->floor, "ab"[r]);
-        struct plot_gp_floor floor = {kind->floor, label, kind->unit, r ? "#999999" : "black",
-                                      file};
-        status = plot_gp_floor_reference(ref.f, runs[r], &floor, work, err);
+    char labels[2][64], files[2][64];
+    struct plot_gp_floor floors[2];
+    for (int r = 0; r < 2; r++) {
+        snprintf(labels[r], sizeof labels[r], "%s %c", kind->floor_short, "AB"[r]);
+        snprintf(files[r], sizeof files[r], "%s-%c.dat", kind->floor, "ab"[r]);
+        floors[r] = (struct plot_gp_floor){kind->floor, labels[r], kind->unit,
+                                           r ? "#999999" : "black", files[r]};
     }
-    fputs(", NaN with lines lc rgb 'black' dt 1 lw 2 title 'run A (solid)', NaN with lines lc "
-          "rgb 'black' dt 2 lw 2 title 'run B (dashed)'",
-          ref.f);
-    if (plot_text_close(&ref, err) != 0)
-        status = -1;
-    if (status == 0) {
-        fputs("; ", out);
-        plot_gp_setting(out, "reference", ref.buf);
-    }
-    free(ref.buf);
-    return status;
+    return plot_gp_references(out, floors, runs, 2,
+                              ", NaN with lines lc rgb 'black' dt 1 lw 2 title 'run A (solid)', "
+                              "NaN with lines lc rgb 'black' dt 2 lw 2 title 'run B (dashed)'",
+                              work, err);
 }
 
 static int compare_settings(FILE *out, const struct plot_chart_kind *kind,
@@ -154,12 +143,7 @@ int plot_compare_chart(const struct plot_chart_kind *kind, const struct shl_resu
         snprintf(nothing, nothing_len, "neither run has \"%s\" rows", kind->benchmark);
     else if ((status = plot_text_open(&out, err)) == 0) {
         status = compare_settings(out.f, kind, a, b, &r, work, err);
-        if (plot_text_close(&out, err) != 0)
-            status = -1;
-        if (status == 0)
-            *settings = out.buf;
-        else
-            free(out.buf);
+        status = plot_text_finish(&out, status, settings, err);
     }
     compare_rows_free(&r);
     return status;
@@ -235,11 +219,5 @@ int plot_compare_md(const struct shl_results *a, const char *path_a, const struc
         fputc('\n', md.f);
         status = ratio_table(md.f, a, b, benchmarks[i], err);
     }
-    if (plot_text_close(&md, err) != 0)
-        status = -1;
-    if (status == 0)
-        *text = md.buf;
-    else
-        free(md.buf);
-    return status;
+    return plot_text_finish(&md, status, text, err);
 }

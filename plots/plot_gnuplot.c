@@ -192,3 +192,24 @@ int plot_gp_floor_reference(FILE *out, const struct shl_results *run,
     plot_rows_free(&rows);
     return status;
 }
+
+int plot_gp_references(FILE *out, const struct plot_gp_floor *floors,
+                       const struct shl_results *const *runs, size_t n, const char *tail,
+                       const char *work, struct shl_error *err)
+{
+    struct plot_text ref;
+    if (plot_text_open(&ref, err) != 0)
+        return -1;
+    int status = 0;
+    for (size_t i = 0; i < n && status == 0; i++)
+        status = plot_gp_floor_reference(ref.f, runs[i], &floors[i], work, err);
+    fputs(tail, ref.f);
+    if (plot_text_close(&ref, err) != 0)
+        status = -1;
+    if (status == 0) {
+        fputs("; ", out);
+        plot_gp_setting(out, "reference", ref.buf);
+    }
+    free(ref.buf);
+    return status;
+}

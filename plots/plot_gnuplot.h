@@ -46,4 +46,9 @@ int plot_gp_floor_reference(FILE *out, const struct shl_results *run,
                             const struct plot_gp_floor *floor, const char *work,
                             struct shl_error *err);
 
+/* "; reference=" of the floor references (floors[i] drawn from runs[i]) and then `tail`. */
+int plot_gp_references(FILE *out, const struct plot_gp_floor *floors,
+                       const struct shl_results *const *runs, size_t n, const char *tail,
+                       const char *work, struct shl_error *err);
+
 #endif

@@ -48,6 +48,16 @@ int plot_text_close(struct plot_text *t, struct shl_error *err)
     return 0;
 }
 
+int plot_text_finish(struct plot_text *t, int status, char **text, struct shl_error *err)
+{
+    if (plot_text_close(t, err) != 0)
+        status = -1;
+    *text = status == 0 ? t->buf : NULL;
+    if (status != 0)
+        free(t->buf);
+    return status;
+}
+
 int plot_load(const char *path, struct shl_results *run, struct shl_error *err)
 {
     struct shl_error why = {0};

@@ -26,6 +26,10 @@ int plot_text_open(struct plot_text *t, struct shl_error *err);
 /* Ends the writing; `t->buf` holds the text (free it) or is NULL after an error. */
 int plot_text_close(struct plot_text *t, struct shl_error *err);
 
+/* Closes `t` after writing that returned `status`; `*text` gets the text (free it) when
+ * both went well, else NULL. Returns 0 or -1. */
+int plot_text_finish(struct plot_text *t, int status, char **text, struct shl_error *err);
+
 /* Records "out of memory" and returns -1. */
 int plot_out_of_memory(struct shl_error *err);
 
