@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Draws the benchmark charts (SVG and PNG) and the report from one results.json. The
-# figures, tables and verdicts come from shl_plotdata (plotdata_main.c); this script only
+# figures, tables and verdicts come from shl_plotdata (its modules: README.md); this script only
 # runs it and gnuplot.
 # usage: render RESULTS_DIR|results.json [--out DIR] [--conformance FILE]
 set -euo pipefail
