@@ -141,9 +141,9 @@ static int charts(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: shl_plotdata charts | check RESULTS [CONFORMANCE] | chart NAME RESULTS WORK "
-                    "| report RESULTS OUT [CONFORMANCE] | compare-chart NAME A B WORK | "
-                    "compare-md A B\n");
+    fprintf(stderr, "usage: shl_plotdata charts | check RESULTS [CONFORMANCE] | chart NAME "
+                    "RESULTS WORK | report RESULTS OUT [CONFORMANCE] | compare-chart NAME A B "
+                    "WORK | compare-md A B\n");
     return 2;
 }
 
