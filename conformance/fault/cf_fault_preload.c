@@ -41,9 +41,9 @@ __attribute__((constructor)) static void select_fault(void)
 
 #define SHMLAB_PREFIX "shmlab-"
 
-enum fd_kind { FD_OTHER, FD_SHMLAB_FILE, FD_SHMLAB_SHM };
+enum fd_kind { FD_OTHER, FD_SHMLAB_FILE, FD_SHMLAB_SHM, FD_SHMLAB_MEMFD };
 
-/* Whether fd is a file or a POSIX shm object that shmlab named (cf_unique_path/_name). */
+/* Whether fd is a file, a POSIX shm object or a memfd that shmlab named (cf_unique_path/_name). */
 static enum fd_kind kind_of(int fd)
 {
     char link[64], path[4096];
@@ -52,6 +52,8 @@ static enum fd_kind kind_of(int fd)
     if (n <= 0)
         return FD_OTHER;
     path[n] = '\0';
+    if (strncmp(path, "/memfd:" SHMLAB_PREFIX, strlen("/memfd:" SHMLAB_PREFIX)) == 0)
+        return FD_SHMLAB_MEMFD;
     const char *base = strrchr(path, '/');
     if (base == NULL || strncmp(base + 1, SHMLAB_PREFIX, strlen(SHMLAB_PREFIX)) != 0)
         return FD_OTHER;
@@ -218,6 +220,19 @@ void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 
 /* ---- System V ---- */
 
+/* The ids the shmctl_rmid_destroys_attached fault pretends are gone (IPC_RMID'd). */
+#define MAX_REMOVED 64
+static int removed_ids[MAX_REMOVED];
+static int n_removed;
+
+static int pretends_removed(int shmid)
+{
+    for (int i = 0; i < n_removed; i++)
+        if (removed_ids[i] == shmid)
+            return 1;
+    return 0;
+}
+
 int shmget(key_t key, size_t size, int flags)
 {
     REAL(shmget);
@@ -232,6 +247,10 @@ int shmget(key_t key, size_t size, int flags)
 void *shmat(int shmid, const void *addr, int flags)
 {
     REAL(shmat);
+    if (active == CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED && pretends_removed(shmid)) {
+        errno = EINVAL;
+        return FAILED;
+    }
     uintptr_t at = (uintptr_t)addr;
     switch (active) {
     case CF_FAULT_SHMAT_RND_ROUNDS_UP:
@@ -268,9 +287,21 @@ int shmdt(const void *addr)
 int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
     REAL(shmctl);
+    if (active == CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED && cmd != IPC_RMID &&
+        pretends_removed(shmid)) {
+        errno = EINVAL;
+        return -1;
+    }
     int r = real_shmctl(shmid, cmd, buf);
     if (r == 0 && cmd == IPC_STAT && active == CF_FAULT_SHMCTL_NATTCH_OFF_BY_ONE)
         buf->shm_nattch++;
+    if (r == 0 && cmd == IPC_STAT && active == CF_FAULT_SHM_STAT_WRONG_KEY)
+        buf->shm_perm.__key = IPC_PRIVATE;
+    if (r >= 0 && cmd == SHM_INFO && active == CF_FAULT_SHM_INFO_USED_IDS_OFF)
+        ((struct shm_info *)(void *)buf)->used_ids++;
+    if (r == 0 && cmd == IPC_RMID && active == CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED &&
+        n_removed < MAX_REMOVED)
+        removed_ids[n_removed++] = shmid;
     return r;
 }
 
@@ -336,5 +367,53 @@ int fstat(int fd, struct stat *st)
     int r = real_fstat(fd, st);
     if (r == 0 && active == CF_FAULT_SHM_FSTAT_SIZE_OFF && kind_of(fd) == FD_SHMLAB_SHM)
         st->st_size += (off_t)page_size();
+    return r;
+}
+
+/* ---- memfd and file seals ---- */
+
+int memfd_create(const char *name, unsigned flags)
+{
+    REAL(memfd_create);
+    int fd = real_memfd_create(name, flags);
+    if (fd >= 0 && active == CF_FAULT_MEMFD_IGNORES_CLOEXEC && name != NULL &&
+        strncmp(name, SHMLAB_PREFIX, strlen(SHMLAB_PREFIX)) == 0)
+        fcntl(fd, F_SETFD, 0);
+    return fd;
+}
+
+/* fcntl and fcntl64 (its name under 64-bit off_t on 32-bit ABIs) take the same faults. */
+static int faulty_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
+{
+    if (cmd == F_ADD_SEALS && active == CF_FAULT_FCNTL_ADD_SEALS_IGNORED &&
+        kind_of(fd) == FD_SHMLAB_MEMFD)
+        return 0;
+    int r = real(fd, cmd, arg);
+    if (r > 0 && cmd == F_GET_SEALS && active == CF_FAULT_FCNTL_GET_SEALS_DROPS_SEAL_SEAL &&
+        kind_of(fd) == FD_SHMLAB_MEMFD)
+        r &= ~F_SEAL_SEAL;
+    return r;
+}
+
+#define FAULTY_FCNTL(name)                                                              \
+    int name(int fd, int cmd, ...)                                                      \
+    {                                                                                   \
+        va_list ap;                                                                     \
+        va_start(ap, cmd);                                                              \
+        void *arg = va_arg(ap, void *);                                                 \
+        va_end(ap);                                                                     \
+        REAL(name);                                                                     \
+        return faulty_fcntl(real_##name, fd, cmd, arg);                                 \
+    }
+FAULTY_FCNTL(fcntl)
+FAULTY_FCNTL(fcntl64)
+
+int mprotect(void *addr, size_t len, int prot)
+{
+    REAL(mprotect);
+    int r = real_mprotect(addr, len, prot);
+    if (r != 0 && errno == EACCES && (prot & PROT_WRITE) &&
+        active == CF_FAULT_MPROTECT_EACCES_SUCCEEDS)
+        return 0;
     return r;
 }

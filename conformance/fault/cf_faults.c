@@ -134,6 +134,39 @@ const struct cf_fault_spec cf_faults[CF_FAULT_COUNT] = {
         "shm_fstat_size_off", "posix",
         "fstat() of a shared memory object reports its size (the fault adds a page)",
         "posix.create_size_zero_and_mode_umask"},
+    [CF_FAULT_FCNTL_ADD_SEALS_IGNORED] = {
+        "fcntl_add_seals_ignored", "memfd",
+        "F_ADD_SEALS adds the seals, or fails (the fault reports success and adds nothing)",
+        "memfd.seal_*_operations,memfd.no_sealing_add_seals_eperm,memfd.seals_shared_by_*"},
+    [CF_FAULT_FCNTL_GET_SEALS_DROPS_SEAL_SEAL] = {
+        "fcntl_get_seals_drops_seal_seal", "memfd",
+        "F_GET_SEALS of a memfd made without MFD_ALLOW_SEALING reports F_SEAL_SEAL (the fault "
+        "clears it)",
+        "memfd.no_sealing_reports_seal_seal,memfd.seal_seal_blocks_further_seals"},
+    [CF_FAULT_MEMFD_IGNORES_CLOEXEC] = {
+        "memfd_ignores_cloexec", "memfd",
+        "memfd_create(MFD_CLOEXEC) sets FD_CLOEXEC on the new descriptor",
+        "memfd.cloexec_flag_sets_fd_cloexec"},
+    [CF_FAULT_MPROTECT_EACCES_SUCCEEDS] = {
+        "mprotect_eacces_succeeds", "sysv",
+        "mprotect(PROT_WRITE) of a mapping that may never be written (SHM_RDONLY, "
+        "F_SEAL_FUTURE_WRITE) fails with EACCES",
+        "sysv.mprotect_rdonly_attach_write_eacces,memfd.future_write_rdonly_mapping_*"},
+    [CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED] = {
+        "shmctl_rmid_destroys_attached", "sysv",
+        "a segment removed with IPC_RMID while attached lives until the last detach (the "
+        "fault makes it vanish at once: IPC_STAT and shmat of its id fail with EINVAL)",
+        "sysv.rmid_repeated_keeps_attached_segment,sysv.rmid_usable_until_last_detach"},
+    [CF_FAULT_SHM_STAT_WRONG_KEY] = {
+        "shm_stat_wrong_key", "sysv",
+        "IPC_STAT's shm_perm.__key is the key the segment was created with (the fault "
+        "reports IPC_PRIVATE)",
+        "sysv.stat_perm_key_is_creating_key"},
+    [CF_FAULT_SHM_INFO_USED_IDS_OFF] = {
+        "shm_info_used_ids_off", "sysv",
+        "SHM_INFO's used_ids is the number of segments /proc/sysvipc/shm lists (the fault "
+        "adds one)",
+        "sysv.info_shm_stat_agrees_with_proc,sysv.info_shm_stat_any_agrees_with_proc"},
 };
 
 enum cf_fault_id cf_fault_lookup(const char *name)

@@ -39,12 +39,19 @@ enum cf_fault_id {
     CF_FAULT_SHM_UNLINK_MISSING_SUCCEEDS,
     CF_FAULT_SHM_FTRUNCATE_IGNORED,
     CF_FAULT_SHM_FSTAT_SIZE_OFF,
+    CF_FAULT_FCNTL_ADD_SEALS_IGNORED,
+    CF_FAULT_FCNTL_GET_SEALS_DROPS_SEAL_SEAL,
+    CF_FAULT_MEMFD_IGNORES_CLOEXEC,
+    CF_FAULT_MPROTECT_EACCES_SUCCEEDS,
+    CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED,
+    CF_FAULT_SHM_STAT_WRONG_KEY,
+    CF_FAULT_SHM_INFO_USED_IDS_OFF,
     CF_FAULT_COUNT
 };
 
 struct cf_fault_spec {
     const char *name;      /* the value of SHMLAB_FAULT that selects it */
-    const char *mechanism; /* "mmap", "sysv" or "posix" */
+    const char *mechanism; /* "mmap", "sysv", "posix" or "memfd" */
     const char *breaks;    /* the rule the fault violates */
     const char *caught_by; /* checker --filter globs: the cases that must report FAIL */
 };

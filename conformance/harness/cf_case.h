@@ -46,7 +46,7 @@
 
 struct cf_case {
     const char *id;        /* "<mechanism>.<name>", unique */
-    const char *mechanism; /* "mmap", "sysv" or "posix" */
+    const char *mechanism; /* "mmap", "sysv", "posix" or "memfd" */
     const char *rule;      /* the behaviour checked, one sentence */
     const char *source;    /* where the rule is written: POSIX section or man page */
     int expect_signal;     /* 0, or the signal the whole body must die of */

@@ -180,6 +180,39 @@ int cf_safe_shm_new(size_t size, char *name_out, const char *file, int line)
     return fd;
 }
 
+int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file, int line)
+{
+    char name[CF_NAME_MAX];
+    cf_unique_name(name);
+    int fd = memfd_create(name + 1, flags);
+    if (fd < 0 && errno == ENOSYS)
+        cf_skip_at(file, line, "memfd_create: ENOSYS (no memfd_create here)");
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "memfd_create");
+    if (ftruncate(fd, (off_t)size) != 0)
+        BROKEN_ERRNO(file, line, "ftruncate(memfd)");
+    if (label_out != NULL)
+        memcpy(label_out, name + 1, strlen(name));
+    return fd;
+}
+
+void cf_unknown_since_at(int major, int minor, const char *what, const char *file, int line)
+{
+    struct utsname u;
+    int have_major = 0, have_minor = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &have_major, &have_minor) != 2)
+        cf_skip_at(file, line, "%s is unknown here, and the kernel release cannot be read",
+                   what);
+    if (have_major < major || (have_major == major && have_minor < minor))
+        cf_skip_at(file, line, "%s is unknown to Linux %s (it came in %d.%d)", what, u.release,
+                   major, minor);
+    cf_fail_at(file, line,
+               "%s is refused as unknown, yet the kernel is Linux %s, which has it since "
+               "%d.%d: something in between (an emulator, a sandbox, the libc) drops it",
+               what, u.release, major, minor);
+    cf_end_failed();
+}
+
 int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line)
 {
     int id = shmget(key, size, flags);

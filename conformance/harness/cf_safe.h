@@ -70,6 +70,19 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 #define SAFE_MUNMAP(addr, len) cf_safe_munmap(addr, len, __FILE__, __LINE__)
 /* A new POSIX shm object of `size` bytes, O_RDWR, 0600; name_out (CF_NAME_MAX) may be NULL. */
 #define SAFE_SHM_NEW(size, name_out) cf_safe_shm_new(size, name_out, __FILE__, __LINE__)
+/* memfd_create(label, flags) with a unique "shmlab-" label (label_out, CF_NAME_MAX, may be
+ * NULL), then ftruncate to `size`. Nothing to register: a memfd goes with the case's process.
+ * Skips the case where the system has no memfd_create (ENOSYS). */
+int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file, int line);
+#define SAFE_MEMFD(flags, size, label_out)                                              \
+    cf_safe_memfd(flags, size, label_out, __FILE__, __LINE__)
+/* Ends a case whose feature (`what`, new in Linux major.minor) was refused as unknown: a SKIP
+ * where uname reports an older kernel, a FAIL where it reports one that has the feature (an
+ * emulator or libc in between does not pass it on). */
+void cf_unknown_since_at(int major, int minor, const char *what, const char *file, int line)
+    __attribute__((noreturn));
+#define CF_UNKNOWN_SINCE(major, minor, what)                                            \
+    cf_unknown_since_at(major, minor, what, __FILE__, __LINE__)
 #define SAFE_SHMGET(key, size, flags) cf_safe_shmget(key, size, flags, __FILE__, __LINE__)
 #define SAFE_SHMAT(id, addr, flags) cf_safe_shmat(id, addr, flags, __FILE__, __LINE__)
 #define SAFE_SHMDT(addr) cf_safe_shmdt(addr, __FILE__, __LINE__)
