@@ -30,6 +30,7 @@ owned() {
     print "System V segment " $2 " (key " $1 ", mode " $3 ", uid " $8 ", creator uid " $10 ")" }' \
     /proc/sysvipc/shm
   find /dev/shm -mindepth 1 -maxdepth 1 \( -uid "$uid" -o -uid "${sub:-$uid}" \) -printf '/dev/shm/%f\n'
+  local id
   for id in "$uid" ${sub:+"$sub"}; do
     pgrep -u "$id" -a | sed 's/^/process /'
   done
