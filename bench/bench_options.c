@@ -247,8 +247,8 @@ const char *bench_mode_name(enum bench_mode mode) {
     return "default";
 }
 
-/* Sizes, samples and seconds per mode. Every mode measures 64 B and 1 MiB, where the issue
- * states its targets. */
+/* Sizes, samples and seconds per mode. Every mode measures 64 B and 1 MiB, the sizes the
+ * efficiency targets are stated at. */
 static const struct bench_plan quick_plan = {
     .default_sizes = {64, 4096, 1 << 20},
     .n_default_sizes = 3,

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum bench_mode { BENCH_MODE_DEFAULT, BENCH_MODE_QUICK, BENCH_MODE_FULL };
 
 /* Which benchmarks to run (bits of bench_options.benchmarks). */
@@ -68,5 +72,9 @@ extern const double bench_wakeup_rates_hz[3];
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan);
 
 const char *bench_mode_name(enum bench_mode mode);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 #include "bench/bench_exchange.h"
 #include "bench/bench_peer.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_session_config {
     const struct shl_transport *transport;
     const char *notify; /* NULL for kernel transports */
@@ -24,5 +28,9 @@ typedef int (*bench_side_a_fn)(struct bench_sender *s, void *ctx, struct shl_err
  * failure: the peer's own error when the peer failed first (e.g. wrong data). */
 int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn measure,
                       void *ctx, struct bench_peer_report *peer, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

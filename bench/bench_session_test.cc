@@ -10,11 +10,9 @@
 #include <unistd.h>
 #include <vector>
 
-extern "C" {
 #include "bench/bench_pingpong.h"
 #include "bench/bench_session.h"
 #include "bench/bench_stream.h"
-}
 
 namespace {
 

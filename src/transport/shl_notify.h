@@ -32,6 +32,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SHL_CACHE_LINE 64
 #define SHL_NOTIFY_SPIN_CHECK 4096
 #define SHL_NOTIFY_SLICE_MS 100
@@ -115,5 +119,9 @@ static inline void shl_notify_post(const struct shl_notify *n, _Atomic uint32_t 
 /* Wakes the waiter whatever the flag says (on close, so it notices at once); `word` is
  * the one it would be sleeping on. */
 void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

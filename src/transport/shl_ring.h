@@ -39,6 +39,10 @@
 
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The transport hooks shared by the three shared-memory transports. create() takes the
  * mechanism from ch->transport->name. */
 int shl_ring_create(struct shl_channel *ch, struct shl_error *err);
@@ -46,5 +50,9 @@ int shl_ring_join(struct shl_channel *ch, struct shl_error *err);
 int shl_ring_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
 int shl_ring_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
 void shl_ring_close(struct shl_channel *ch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,8 +5,16 @@
 
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 extern const struct shl_transport shl_transport_mmap;  /* a file in $TMPDIR, MAP_SHARED */
 extern const struct shl_transport shl_transport_sysv;  /* shmget(IPC_EXCL, 0600) + shmat */
 extern const struct shl_transport shl_transport_posix; /* shm_open(O_EXCL, 0600) + mmap */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

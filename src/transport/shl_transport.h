@@ -16,6 +16,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum shl_side {
     SHL_SIDE_A, /* the process that created the channel */
     SHL_SIDE_B, /* its peer, usually a forked child */
@@ -73,5 +77,9 @@ int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_e
 /* Releases this process's end; side A (or a never-joined channel) also unlinks FIFOs,
  * socket paths, shm names and segments. Safe to call twice. */
 void shl_channel_close(struct shl_channel *ch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

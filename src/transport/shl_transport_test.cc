@@ -16,9 +16,7 @@
 #include <string>
 #include <vector>
 
-extern "C" {
 #include "src/transport/shl_transport.h"
-}
 
 namespace {
 
