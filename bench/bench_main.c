@@ -14,6 +14,7 @@
 #include "bench/bench_options.h"
 #include "bench/bench_peer.h"
 #include "bench/bench_results.h"
+#include "src/core/shl_cli.h"
 #include "src/core/shl_name.h"
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
@@ -61,13 +62,14 @@ static int mkdir_p(const char *path) {
  * typed, not from the runfiles tree Bazel runs us in. */
 static void resolve_out_dir(const char *given, char *buf, size_t len) {
     const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
-    const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
-    if (given == NULL)
+    if (given == NULL) {
         snprintf(buf, len, "%s/bench-out", workspace ? workspace : ".");
-    else if (given[0] != '/' && cwd != NULL)
-        snprintf(buf, len, "%s/%s", cwd, given);
-    else
-        snprintf(buf, len, "%s", given);
+        return;
+    }
+    struct shl_error err;
+    char *full = shl_cli_path(given, &err);
+    snprintf(buf, len, "%s", full != NULL ? full : given);
+    free(full);
 }
 
 static int is_executable_file(const char *path) {
@@ -294,7 +296,9 @@ int main(int argc, char **argv) {
     if (bench_options_parse(argc, argv, &opts, msg, sizeof msg) != 0)
         usage_error(msg);
     if (opts.help) {
-        fputs(bench_options_usage, stdout);
+        char usage[4096];
+        bench_options_usage(usage, sizeof usage);
+        fputs(usage, stdout);
         return 0;
     }
     check_transports(&opts);

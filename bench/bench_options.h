@@ -47,8 +47,8 @@ struct bench_options {
 int bench_options_parse(int argc, char *const argv[], struct bench_options *opts, char *msg,
                         size_t msg_len);
 
-/* The usage text for --help. */
-extern const char bench_options_usage[];
+/* Writes the text of --help into buf; returns the length it needs, as snprintf does. */
+size_t bench_options_usage(char *buf, size_t len);
 
 /* How hard each mode measures. */
 struct bench_plan {
