@@ -28,7 +28,7 @@ struct bench_job {
     enum bench_job_kind kind;
     const struct shl_transport *transport; /* channel jobs */
     const char *name;                      /* transport or mechanism name */
-    const char *notify;                    /* NULL for kernel transports */
+    enum shl_notify_kind notify;           /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
     double rate_hz;                        /* wakeup */
     size_t samples;                        /* wakeup: exact count */

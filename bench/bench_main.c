@@ -216,11 +216,10 @@ static int write_outputs(const struct bench_context *ctx, const struct bench_res
 
 /* --transports names a transport, or a mechanism whose set-up cost alone is wanted. */
 static void check_transports(const struct bench_options *opts) {
-    static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
     for (size_t i = 0; i < opts->n_transports; i++) {
         int known = shl_transport_find(opts->transports[i]) != NULL;
-        for (int m = 0; m < 3; m++)
-            known |= strcmp(opts->transports[i], mechanisms[m]) == 0;
+        for (int m = 0; m < SHL_MECH_COUNT; m++)
+            known |= strcmp(opts->transports[i], shl_mech_name((enum shl_mech)m)) == 0;
         if (!known) {
             char msg[96];
             snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
@@ -231,17 +230,18 @@ static void check_transports(const struct bench_options *opts) {
 }
 
 static int same_configuration(const struct bench_job *job, const char *transport,
-                              const char *notify) {
+                              enum shl_notify_kind notify) {
     if (transport == NULL || job->transport == NULL || strcmp(job->name, transport) != 0)
         return 0;
-    return job->notify == notify || (job->notify && notify && strcmp(job->notify, notify) == 0);
+    return job->notify == notify;
 }
 
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     struct bench_context *ctx, struct bench_results *results) {
     int failures = 0;
-    const char *failed_transport = NULL, *failed_notify = NULL;
+    const char *failed_transport = NULL;
+    enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
     double expected_total = bench_jobs_expected_s(jobs), expected_done = 0;
     int64_t start = shl_now_ns();
     for (size_t i = 0; i < jobs->n && !interrupted; i++) {

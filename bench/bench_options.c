@@ -139,14 +139,24 @@ static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len)
     return 0;
 }
 
-static const char *const benchmark_names[] = {"latency", "throughput", "wakeup",
-                                              "floor",   "setup",      "crosscheck"};
+/* Each benchmark's name and bit: the bits are named, never an index into this table. */
+static const struct {
+    const char *name;
+    unsigned bit;
+} benchmarks[] = {
+    {"latency", BENCH_LATENCY},
+    {"throughput", BENCH_THROUGHPUT},
+    {"wakeup", BENCH_WAKEUP},
+    {"floor", BENCH_FLOOR},
+    {"setup", BENCH_SETUP},
+    {"crosscheck", BENCH_CROSSCHECK},
+};
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
     struct bench_options *opts = ctx;
-    for (unsigned i = 0; i < sizeof benchmark_names / sizeof *benchmark_names; i++) {
-        if (strcmp(text, benchmark_names[i]) == 0) {
-            opts->benchmarks |= 1u << i;
+    for (size_t i = 0; i < sizeof benchmarks / sizeof *benchmarks; i++) {
+        if (strcmp(text, benchmarks[i].name) == 0) {
+            opts->benchmarks |= benchmarks[i].bit;
             return 0;
         }
     }

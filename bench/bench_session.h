@@ -6,6 +6,7 @@
 
 #include "bench/bench_exchange.h"
 #include "bench/bench_peer.h"
+#include "src/transport/shl_notify_kind.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -13,7 +14,7 @@ extern "C" {
 
 struct bench_session_config {
     const struct shl_transport *transport;
-    const char *notify; /* NULL for kernel transports */
+    enum shl_notify_kind notify; /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
     size_t depth;
     int peer_cpu;       /* -1: unpinned */

@@ -157,11 +157,12 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct opts *o, 
             return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[0]);
         return 0;
     }
+    char mechs[64];
     if (nargs == 0)
-        return cli_say(o, EXIT_USAGE, "missing mechanism: mmap, sysv or posix");
+        return cli_say(o, EXIT_USAGE, "missing mechanism: %s", shl_mech_list(mechs, sizeof mechs));
     if (shl_mech_parse(args[0], &o->mech) != 0)
-        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected mmap, sysv or posix)",
-                       args[0]);
+        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected %s)", args[0],
+                       shl_mech_list(mechs, sizeof mechs));
     if (nargs > 2)
         return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[2]);
     if (nargs == 2)

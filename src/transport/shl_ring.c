@@ -183,12 +183,9 @@ static int map_segment(struct shl_ring *r, size_t size, struct shl_error *err)
 
 int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
 {
-    enum shl_notify_kind kind;
-    enum shl_mech mech;
-    if (shl_notify_parse(ch->spec.notify, &kind) != 0 ||
-        shl_mech_parse(ch->transport->name, &mech) != 0)
-        return shl_fail(err, "shl_ring_create", EINVAL, "%s/%s", ch->transport->name,
-                        ch->spec.notify);
+    enum shl_notify_kind kind =
+        ch->spec.notify == SHL_NOTIFY_NONE ? SHL_NOTIFY_DEFAULT : ch->spec.notify;
+    enum shl_mech mech = ch->transport->mech;
     /* Free-running 32-bit indices tell full from empty only while depth <= 2^31. */
     if (ch->spec.depth > (1u << 30))
         return shl_fail(err, "shl_ring_create", EINVAL, "depth %zu", ch->spec.depth);

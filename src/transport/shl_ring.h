@@ -1,7 +1,7 @@
 /* A channel made of two single-producer/single-consumer rings in one shared-memory
  * segment (A->B and B->A), each with spec.depth slots of an 8-byte header and spec.max_msg
- * bytes (rounded up to whole cache lines). The segment comes from the shared-memory library (src/shm) with the
- * mechanism of the transport's name ("mmap", "sysv", "posix"); create() maps it and at once
+ * bytes (rounded up to whole cache lines). The segment comes from the shared-memory library
+ * (src/shm) with the transport's mechanism (shl_transport.mech); create() maps it and at once
  * removes its name (unlink, shm_unlink, IPC_RMID): fork shares the mapping, so nothing is
  * left to leak even if both processes are killed.
  *
@@ -43,8 +43,8 @@
 extern "C" {
 #endif
 
-/* The transport hooks shared by the three shared-memory transports. create() takes the
- * mechanism from ch->transport->name. */
+/* The transport hooks shared by the shared-memory transports. create() takes the mechanism
+ * from ch->transport->mech and the strategy from ch->spec.notify. */
 int shl_ring_create(struct shl_channel *ch, struct shl_error *err);
 int shl_ring_join(struct shl_channel *ch, struct shl_error *err);
 int shl_ring_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
