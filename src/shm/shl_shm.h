@@ -21,17 +21,21 @@ extern "C" {
 
 /* Every mechanism, once: X(ENUM_SUFFIX, "command-line name"). The enum, the names, the
  * ring transports and the benchmark's set-up jobs all follow from this list. */
-#define SHL_MECHS(X)                                                                        \
-    X(FILE, "mmap")   /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */               \
-    X(SYSV, "sysv")   /* shmget / shmat */                                                 \
+#define SHL_MECHS(X)                                                          \
+    X(FILE, "mmap")   /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */ \
+    X(SYSV, "sysv")   /* shmget / shmat */                                    \
     X(POSIX, "posix") /* shm_open / mmap */
 
 enum shl_mech {
 #define SHL_MECH_ENUM(id, name) SHL_MECH_##id,
     SHL_MECHS(SHL_MECH_ENUM)
 #undef SHL_MECH_ENUM
-    SHL_MECH_COUNT
 };
+
+/* How many mechanisms there are: the size of a table indexed by mechanism. */
+#define SHL_MECH_PLUS_ONE(id, name) +1
+enum { SHL_MECH_COUNT = 0 SHL_MECHS(SHL_MECH_PLUS_ONE) };
+#undef SHL_MECH_PLUS_ONE
 
 /* A mechanism's command-line name (or "file" for SHL_MECH_FILE) -> mechanism; -1 for
  * anything else. */
