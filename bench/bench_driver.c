@@ -137,9 +137,10 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
-        for (int m = 0; m < SHL_MECH_COUNT && rc == 0; m++) {
-            const char *mechanism = shl_mech_name((enum shl_mech)m);
-            if (!wanted(opts, mechanism))
+        /* The mechanisms under the ring transports, named as their transports. */
+        for (size_t ti = 0; shl_transports[ti] != NULL && rc == 0; ti++) {
+            const char *mechanism = shl_transports[ti]->name;
+            if (shl_transports[ti]->kind != SHL_TRANSPORT_RING || !wanted(opts, mechanism))
                 continue;
             for (int k = 0; k < 3 && rc == 0; k++) {
                 size_t size = plan->setup_sizes[k];
@@ -191,7 +192,7 @@ static double per_message(int64_t cpu_ns, uint64_t messages) {
 }
 
 /* Fills the CPU columns; the peer must have seen exactly the messages this side timed. */
-static int set_cpu(struct bench_row *row, int64_t cpu_a, uint64_t messages,
+static int set_cpu(struct shl_results_row *row, int64_t cpu_a, uint64_t messages,
                    const struct bench_peer_report *peer, struct shl_error *err) {
     if (peer->messages != messages)
         return shl_fail(err, "verify", EBADMSG, "peer received %llu of %llu timed messages",
@@ -229,7 +230,7 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
 }
 
 static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
-                        struct bench_row *row, struct shl_error *err) {
+                        struct shl_results_row *row, struct shl_error *err) {
     struct bench_pingpong pp;
     struct bench_peer_report peer;
     int rc = measure_pingpong(job, env, env->plan.budget_ns, &pp, &peer, err);
@@ -246,7 +247,7 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
 }
 
 static int run_stream(const struct bench_job *job, const struct bench_env *env,
-                      struct bench_row *row, struct shl_error *err) {
+                      struct shl_results_row *row, struct shl_error *err) {
     struct bench_session_config cfg = {
         .transport = job->transport, .notify = job->notify, .size = job->size,
         .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
@@ -267,7 +268,7 @@ static int run_stream(const struct bench_job *job, const struct bench_env *env,
 }
 
 static int run_floor(const struct bench_job *job, const struct bench_env *env,
-                     struct bench_row *row, struct shl_error *err) {
+                     struct shl_results_row *row, struct shl_error *err) {
     struct bench_floor_plan plan = {
         .warmup = env->plan.warmup,
         .min_samples = env->plan.min_samples,
@@ -318,7 +319,7 @@ static int append(double **all, size_t *n_all, const double *more, size_t n,
  * the same state of a shared machine; the row holds the plain one's statistics and their
  * ratio. */
 static int run_crosscheck(const struct bench_job *job, const struct bench_env *env,
-                          struct bench_row *row, struct shl_error *err) {
+                          struct shl_results_row *row, struct shl_error *err) {
     const struct bench_plan *plan = &env->plan;
     double *plain = NULL, *shmlab = NULL;
     size_t n_plain = 0, n_shmlab = 0;
@@ -360,7 +361,7 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
 }
 
 static int run_setup(const struct bench_job *job, const struct bench_env *env,
-                     struct bench_row *row, struct shl_error *err) {
+                     struct shl_results_row *row, struct shl_error *err) {
     if (env->shmlab == NULL)
         return shl_fail(err, "setup", ENOENT, "no shmlab binary in this build");
     char json[4096];
@@ -384,10 +385,10 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
 }
 
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct bench_row *row, struct shl_error *err) {
+                  struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
-    bench_row_init(row, job_benchmark(job->kind), job->name, shl_notify_name(job->notify), job->size,
-                   throughput ? "MB/s" : "ns");
+    shl_results_row_init(row, job_benchmark(job->kind), job->name, shl_notify_name(job->notify),
+                         job->size, throughput ? "MB/s" : "ns");
     switch (job->kind) {
     case JOB_LATENCY:
     case JOB_WAKEUP:
@@ -405,18 +406,18 @@ int bench_job_run(const struct bench_job *job, const struct bench_env *env,
     return run_setup(job, env, row, err);
 }
 
-void bench_results_add_ratios(struct bench_results *r) {
+void bench_results_add_ratios(struct shl_results *r) {
     for (size_t i = 0; i < r->n; i++) {
-        struct bench_row *row = &r->rows[i];
-        const struct bench_row *ref = NULL;
+        struct shl_results_row *row = &r->rows[i];
+        const struct shl_results_row *ref = NULL;
         const char *ref_name = NULL;
         const struct shl_transport *t = shl_transport_find(row->transport);
         int shared_memory = t != NULL && t->kind == SHL_TRANSPORT_RING;
         if (strcmp(row->benchmark, "latency") == 0 && shared_memory) {
-            ref = bench_results_find(r, "floor", "cacheline", NULL, CACHE_LINE);
+            ref = shl_results_find(r, "floor", "cacheline", NULL, CACHE_LINE);
             ref_name = "cacheline";
         } else if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
-            ref = bench_results_find(r, "floor", "memcpy", NULL, row->size);
+            ref = shl_results_find(r, "floor", "memcpy", NULL, row->size);
             ref_name = "memcpy";
         }
         if (ref == NULL || ref->stats.n == 0 || row->stats.n == 0)
