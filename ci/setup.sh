@@ -25,6 +25,7 @@ needs=(
   "gcc-arm-linux-gnueabihf:/usr/bin/arm-linux-gnueabihf-gcc"
   "libc6-dev-armhf-cross:/usr/arm-linux-gnueabihf/include/stdio.h"
   "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+  "clang-format:/usr/bin/clang-format"
 )
 
 missing=()
