@@ -432,6 +432,8 @@ TEST(GateBaseline, RejectsBadEntries)
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
               "\"notify\": 3}", "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
+              "\"notify\": \"!spinning\"}", "\"lower\"", "0.04", "2.5"),
+        entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
               "\"size\": -64}", "\"lower\"", "0.04", "2.5"),
         "{\"format\": \"shmlab-gate-baseline/1\", \"ratios\": {}}",
         "{\"format\": \"shmlab-gate-baseline/2\", \"ratios\": []}",

@@ -240,6 +240,20 @@ TEST(ResultsReader, RefusesWhatDoesNotFollowTheSchema)
     EXPECT_EQ(err.errnum, ENOENT);
 }
 
+// A strategy is one the notification table names; the error says which row and field.
+TEST(ResultsReader, RefusesAStrategyTheTableDoesNotName)
+{
+    const char text[] = "{\"results\": [{\"benchmark\": \"latency\", \"transport\": \"posix\", "
+                        "\"notify\": \"spinning\", \"size\": 64}]}";
+    shl_results run;
+    shl_error err = {};
+    EXPECT_EQ(shl_results_parse(text, strlen(text), &run, &err), -1);
+    EXPECT_EQ(err.errnum, EINVAL);
+    EXPECT_NE(strstr(err.detail, "row 0"), nullptr) << err.detail;
+    EXPECT_NE(strstr(err.detail, "'notify' \"spinning\""), nullptr) << err.detail;
+    EXPECT_EQ(run.rows, nullptr);
+}
+
 // Parsing follows the schema; completeness is what a chart or a table needs on top.
 TEST(ResultsReader, CompleteNeedsContextRowsUnitsAndTheDefinedStatistics)
 {
