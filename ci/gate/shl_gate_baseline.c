@@ -45,7 +45,8 @@ static const struct rule rules[] = {
      SHL_RESULTS_HIGHER, 2.5, 0},
     {"latency", true, SHL_NOTIFY_SPIN, 64, "ratio", NULL, NULL, 0, false,
      SHL_RESULTS_LOWER, 4.0, -1},
-    {"setup", false, SHL_NOTIFY_NONE, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER, 2.5, 0},
+    {"setup", false, SHL_NOTIFY_NONE, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER,
+     2.5, 0},
 };
 
 /* How far above the runs' spread a calibrated tolerance goes. */
@@ -243,7 +244,8 @@ static bool rule_ratio(const struct rule *rule, const struct shl_results_row *ro
     }
     if (!shl_gate_select_set(&ratio->to, rule->ref_benchmark,
                              rule->ref_transport != NULL ? rule->ref_transport : row->transport,
-                             SHL_NOTIFY_NONE, rule->ref_size == 0 ? row->size : rule->ref_size, rule->stat))
+                             SHL_NOTIFY_NONE, rule->ref_size == 0 ? row->size : rule->ref_size,
+                             rule->stat))
         return false;
     if (rule->same_rate)
         ratio->to.rate_hz = ratio->of.rate_hz;

@@ -129,6 +129,17 @@ void shl_gate_evaluate(const struct shl_results *const *runs, size_t nruns,
     }
 }
 
+/* Every shared-memory transport in the table, as alternatives: "mmap|sysv|posix". */
+static const char *shm_transports(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const struct shl_transport *const *t = shl_transports; *t != NULL; t++)
+        if (shl_results_is_shm((*t)->name) && used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "|" : "", (*t)->name);
+    return buf;
+}
+
 /* Appends the check for `inv` (with `transports` and `size` when it leaves them open) if
  * there is room; returns the count there would be. */
 static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap,
@@ -137,14 +148,19 @@ static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap
     if (count < cap) {
         struct shl_gate_check *check = &out[count];
         memset(check, 0, sizeof *check);
-        shl_gate_select_set(&check->ratio.of, inv->benchmark,
-                            inv->transports != NULL ? inv->transports : transports, inv->notify,
+        char shm[SHL_GATE_CHOICES * SHL_GATE_NAME_MAX];
+        if (inv->of_shm)
+            transports = shm_transports(shm, sizeof shm);
+        else if (inv->transports != NULL)
+            transports = inv->transports;
+        shl_gate_select_set(&check->ratio.of, inv->benchmark, transports, inv->notify,
                             inv->size > 0 ? inv->size : size, inv->stat);
         check->ratio.of.notify_except = inv->notify_except;
         snprintf(check->ratio.of.ratio_to, sizeof check->ratio.of.ratio_to, "%s", inv->ratio_to);
         if (inv->ref_benchmark != NULL)
-            shl_gate_select_set(&check->ratio.to, inv->ref_benchmark, inv->ref_transport, SHL_NOTIFY_NONE,
-                                inv->ref_size != 0 ? inv->ref_size : size, inv->stat);
+            shl_gate_select_set(&check->ratio.to, inv->ref_benchmark, inv->ref_transport,
+                                SHL_NOTIFY_NONE, inv->ref_size != 0 ? inv->ref_size : size,
+                                inv->stat);
         check->ratio.better = inv->better;
         check->allowed = inv->limit;
         check->hard = inv->hard;

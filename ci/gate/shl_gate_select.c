@@ -87,8 +87,10 @@ bool shl_gate_results_find(const struct shl_results *results,
         if (sel->rate_hz > 0)
             snprintf(rate, sizeof rate, " and rate %g Hz", sel->rate_hz);
         snprintf(why, why_len, "no %s row for %s%s%s at size %s%s", sel->benchmark,
-                 transports, sel->notify != SHL_NOTIFY_NONE ? (sel->notify_except ? "/!" : "/") : "",
-                 shl_notify_name(sel->notify), shl_gate_size_text(sel->size, size, sizeof size), rate);
+                 transports,
+                 sel->notify != SHL_NOTIFY_NONE ? (sel->notify_except ? "/!" : "/") : "",
+                 shl_notify_name(sel->notify), shl_gate_size_text(sel->size, size, sizeof size),
+                 rate);
     }
     else if (non_positive)
         snprintf(why, why_len, "%s is %g, not a positive figure",

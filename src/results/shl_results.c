@@ -145,6 +145,7 @@ const double shl_results_small_size_max = 4096;
 const struct shl_results_target shl_results_beats_pipe = {
     "latency",
     NULL,
+    false,
     SHL_NOTIFY_NONE,
     false,
     0,
@@ -164,19 +165,19 @@ const struct shl_results_target shl_results_beats_pipe = {
 const struct shl_results_target shl_results_efficiency[3] = {
     /* One cache line handed between two cores is the least a round trip can cost; a ring
      * that adds more than half of that again does needless work per message. */
-    {"latency", "mmap|sysv|posix", SHL_NOTIFY_NONE, false, 64, "ratio", "cacheline", NULL, NULL, 0,
+    {"latency", NULL, true, SHL_NOTIFY_NONE, false, 64, "ratio", "cacheline", NULL, NULL, 0,
      SHL_RESULTS_LOWER, 1.5, false,
      "target: best shared memory at 64 B within 1.5x of the cache-line floor, the least a "
      "round trip can cost"},
     /* A blocking strategy sleeps in the kernel as a pipe does, but moves no bytes through
      * it: it must not cost more than the pipe's own wake-up. */
-    {"latency", "mmap|sysv|posix", SHL_NOTIFY_SPIN, true, 64, "p50", "", "latency", "pipe", 64,
+    {"latency", NULL, true, SHL_NOTIFY_SPIN, true, 64, "p50", "", "latency", "pipe", 64,
      SHL_RESULTS_LOWER, 1.0, false,
      "target: blocking shared-memory notification no slower than a pipe at 64 B, whose "
      "wake-up it shares without the copies"},
     /* A large message is one copy in and one copy out of the segment: at least half of one
      * memcpy's bandwidth. */
-    {"throughput", "mmap|sysv|posix", SHL_NOTIFY_NONE, false, 1048576, "ratio", "memcpy", NULL, NULL, 0,
+    {"throughput", NULL, true, SHL_NOTIFY_NONE, false, 1048576, "ratio", "memcpy", NULL, NULL, 0,
      SHL_RESULTS_HIGHER, 0.5, false,
      "target: shared-memory throughput at 1 MiB at least half of memcpy: one copy in, one "
      "copy out"},
@@ -185,12 +186,12 @@ const struct shl_results_target shl_results_efficiency[3] = {
 /* An independent plain ping-pong measures the same round trip; beyond a quarter apart, the
  * benchmark measures its own overhead rather than the transport's. Checked both ways. */
 const struct shl_results_target shl_results_crosscheck[2] = {
-    {"crosscheck", NULL, SHL_NOTIFY_NONE, false, 64, "ratio", "latency", NULL, NULL, 0, SHL_RESULTS_LOWER, 1.25,
-     false,
+    {"crosscheck", NULL, false, SHL_NOTIFY_NONE, false, 64, "ratio", "latency", NULL, NULL, 0,
+     SHL_RESULTS_LOWER, 1.25, false,
      "target: shmlab's round trip agrees with a plain ping-pong within 25%, or it "
      "measures its own overhead"},
-    {"crosscheck", NULL, SHL_NOTIFY_NONE, false, 64, "ratio", "latency", NULL, NULL, 0, SHL_RESULTS_HIGHER, 0.8,
-     false,
+    {"crosscheck", NULL, false, SHL_NOTIFY_NONE, false, 64, "ratio", "latency", NULL, NULL, 0,
+     SHL_RESULTS_HIGHER, 0.8, false,
      "target: shmlab's round trip agrees with a plain ping-pong within 25%, or it "
      "measures its own overhead"},
 };

@@ -124,6 +124,7 @@ enum shl_results_better {
 struct shl_results_target {
     const char *benchmark;
     const char *transports; /* alternatives joined by '|'; NULL: each the caller lists */
+    bool of_shm; /* transports are every shared-memory one (shl_results_is_shm) instead */
     enum shl_notify_kind notify; /* NONE: any; with notify_except, every strategy but this */
     bool notify_except;
     double size; /* 0: each small size of the run */
