@@ -83,7 +83,7 @@ static const struct shl_results_row *best_at(const struct plot_rows *rows, doubl
         const struct shl_results_row *row = rows->rows[i];
         double p50 = plot_base(row, "p50");
         if ((double)row->size != size || !shl_results_is_shm(row->transport) || isnan(p50) ||
-            (blocking && strcmp(row->notify, "spin") == 0))
+            (blocking && row->notify == SHL_NOTIFY_SPIN))
             continue;
         double b = best ? plot_base(best, "p50") : 0;
         if (best == NULL || (better == SHL_RESULTS_LOWER ? p50 < b : p50 > b))

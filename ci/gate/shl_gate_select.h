@@ -22,7 +22,7 @@ extern "C" {
 struct shl_gate_select {
     char benchmark[SHL_GATE_NAME_MAX];
     char transport[SHL_GATE_CHOICES][SHL_GATE_NAME_MAX]; /* any of these; unused ones "" */
-    char notify[SHL_GATE_NAME_MAX];                       /* "" matches any strategy */
+    enum shl_notify_kind notify; /* SHL_NOTIFY_NONE matches any strategy */
     bool notify_except; /* match every strategy but `notify` (e.g. "not spin": blocking) */
     double size;        /* bytes; negative matches any size */
     double rate_hz;     /* wakeup rows; 0 matches any rate */

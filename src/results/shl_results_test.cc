@@ -54,7 +54,7 @@ class Results : public ::testing::Test
         shl_results_note(ctx, "a note");
 
         shl_results_row row;
-        shl_results_row_init(&row, "latency", "posix", "spin", 64, "ns");
+        shl_results_row_init(&row, "latency", "posix", SHL_NOTIFY_SPIN, 64, "ns");
         double samples[] = {300, 100, 200};
         shl_stats_compute(samples, 3, &row.stats);
         row.cpu_ns_per_msg = 500;
@@ -63,12 +63,12 @@ class Results : public ::testing::Test
         snprintf(row.ratio_to, sizeof row.ratio_to, "cacheline");
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
 
-        shl_results_row_init(&row, "throughput", "pipe", nullptr, 4096, "MB/s");
+        shl_results_row_init(&row, "throughput", "pipe", SHL_NOTIFY_NONE, 4096, "MB/s");
         double rates[] = {1000, 2000};
         shl_stats_compute(rates, 2, &row.stats);
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
 
-        shl_results_row_init(&row, "wakeup", "pipe", nullptr, 64, "ns"); // measured nothing
+        shl_results_row_init(&row, "wakeup", "pipe", SHL_NOTIFY_NONE, 64, "ns"); // measured nothing
         row.rate_hz = 1000;
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
     }
@@ -170,7 +170,7 @@ TEST_F(Results, RoundTrip)
         const shl_results_row &x = results_.rows[i], &y = back.rows[i];
         EXPECT_STREQ(y.benchmark, x.benchmark);
         EXPECT_STREQ(y.transport, x.transport);
-        EXPECT_STREQ(y.notify, x.notify);
+        EXPECT_EQ(y.notify, x.notify);
         EXPECT_STREQ(y.unit, x.unit);
         EXPECT_STREQ(y.ratio_to, x.ratio_to);
         EXPECT_EQ(y.size, x.size);
@@ -192,10 +192,10 @@ TEST_F(Results, RoundTrip)
 
 TEST_F(Results, FindMatchesKernelTransportsWithoutStrategy)
 {
-    EXPECT_NE(shl_results_find(&results_, "throughput", "pipe", nullptr, 4096), nullptr);
-    EXPECT_NE(shl_results_find(&results_, "latency", "posix", "spin", 64), nullptr);
-    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", "futex", 64), nullptr);
-    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", "spin", 65), nullptr);
+    EXPECT_NE(shl_results_find(&results_, "throughput", "pipe", SHL_NOTIFY_NONE, 4096), nullptr);
+    EXPECT_NE(shl_results_find(&results_, "latency", "posix", SHL_NOTIFY_SPIN, 64), nullptr);
+    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", SHL_NOTIFY_FUTEX, 64), nullptr);
+    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", SHL_NOTIFY_SPIN, 65), nullptr);
 }
 
 TEST_F(Results, UnwritablePathIsAnErrorNotACrash)
@@ -238,6 +238,20 @@ TEST(ResultsReader, RefusesWhatDoesNotFollowTheSchema)
     shl_error err = {};
     EXPECT_EQ(shl_results_read("/nonexistent/results.json", &run, &err), -1);
     EXPECT_EQ(err.errnum, ENOENT);
+}
+
+// A strategy is one the notification table names; the error says which row and field.
+TEST(ResultsReader, RefusesAStrategyTheTableDoesNotName)
+{
+    const char text[] = "{\"results\": [{\"benchmark\": \"latency\", \"transport\": \"posix\", "
+                        "\"notify\": \"spinning\", \"size\": 64}]}";
+    shl_results run;
+    shl_error err = {};
+    EXPECT_EQ(shl_results_parse(text, strlen(text), &run, &err), -1);
+    EXPECT_EQ(err.errnum, EINVAL);
+    EXPECT_NE(strstr(err.detail, "row 0"), nullptr) << err.detail;
+    EXPECT_NE(strstr(err.detail, "'notify' \"spinning\""), nullptr) << err.detail;
+    EXPECT_EQ(run.rows, nullptr);
 }
 
 // Parsing follows the schema; completeness is what a chart or a table needs on top.
