@@ -427,7 +427,7 @@ TEST(GateBaseline, RejectsBadEntries)
         entry(good_of, "\"lower\"", "0.04", "\"2\""),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"size\": 64}", "\"lower\"",
               "0.04", "2.5"),
-        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e\", \"stat\": \"p50\"}",
+        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e|f|g|h|i\", \"stat\": \"p50\"}",
               "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
               "\"notify\": 3}", "\"lower\"", "0.04", "2.5"),
