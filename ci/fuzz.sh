@@ -27,11 +27,28 @@ cleanup() { if [ "$keep" = 0 ]; then rm -rf "$work"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The parsers are built here with libFuzzer and the sanitizers; what they call beneath
+# (the transport table and everything under it) is linked from the archives Bazel built,
+# with the link options its BUILD files give: the list is asked of Bazel, never written here.
+bazel build --noshow_progress //ci/gate:gate_lib >/dev/null 2>"$work/bazel.log" ||
+  { cat "$work/bazel.log" >&2; echo "fuzz: bazel build //ci/gate:gate_lib failed" >&2; exit 1; }
+link_expr='"\n".join(
+  ["-Wl,--start-group"] +
+  [(l.static_library or l.pic_static_library).path
+   for i in providers(target)["CcInfo"].linking_context.linker_inputs.to_list()
+   for l in i.libraries if (l.static_library or l.pic_static_library)] +
+  ["-Wl,--end-group"] +
+  [f for i in providers(target)["CcInfo"].linking_context.linker_inputs.to_list()
+   for f in i.user_link_flags])'
+mapfile -t link < <(bazel cquery --noshow_progress //ci/gate:gate_lib --output=starlark \
+  --starlark:expr="$link_expr" 2>"$work/bazel.log") ||
+  { cat "$work/bazel.log" >&2; echo "fuzz: bazel cquery of the link inputs failed" >&2; exit 1; }
+
 "$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
   ci/gate/fuzz/gate_fuzz.c ci/gate/shl_gate_select.c ci/gate/shl_gate_check.c \
   ci/gate/shl_gate_baseline.c src/results/shl_results.c src/results/shl_results_json.c \
-  src/timing/shl_stats.c src/core/shl_error.c -lcjson -lm -o "$work/gate_fuzz"
+  "${link[@]}" -o "$work/gate_fuzz"
 
 mkdir "$work/corpus" "$work/artifacts"
 # The first folder receives new inputs; the committed seeds are only read.

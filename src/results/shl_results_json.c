@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,36 +331,49 @@ static double number_or(const cJSON *obj, const char *key, double otherwise)
     return cJSON_IsNumber(value) && isfinite(value->valuedouble) ? value->valuedouble : otherwise;
 }
 
+/* A whole number within [lo, hi], or `otherwise`: a file may hold any double, and converting
+ * one outside the target type's range is undefined behaviour. */
+static long long whole_or(const cJSON *obj, const char *key, double lo, double hi,
+                          long long otherwise)
+{
+    double value = number_or(obj, key, NAN);
+    return value >= lo && value <= hi ? (long long)value : otherwise;
+}
+#define INT_OR(obj, key, otherwise) ((int)whole_or(obj, key, INT_MIN, INT_MAX, otherwise))
+/* Beyond any count of bytes or nanoseconds a run records, and inside every 64-bit type. */
+#define WHOLE64_LIMIT 9.0e18
+
 /* The context is the run's description: read what is there, as it is there. */
 static void parse_context(const cJSON *c, struct shl_results *out)
 {
     struct shl_results_context *ctx = &out->context;
-    ctx->schema_version = (int)number_or(c, "schema_version", 0);
+    ctx->schema_version = INT_OR(c, "schema_version", 0);
     copy_string(c, "host", ctx->host, sizeof ctx->host);
     copy_string(c, "kernel", ctx->kernel, sizeof ctx->kernel);
     copy_string(c, "cpu_model", ctx->cpu_model, sizeof ctx->cpu_model);
     copy_string(c, "mode", ctx->mode, sizeof ctx->mode);
     copy_string(c, "date", ctx->date, sizeof ctx->date);
     copy_string(c, "clock", ctx->clock, sizeof ctx->clock);
-    ctx->cpus = (int)number_or(c, "cpus", 0);
+    ctx->cpus = INT_OR(c, "cpus", 0);
     const cJSON *pin = item(c, "pinning");
     if (cJSON_IsObject(pin)) {
         out->has_pinning = true;
         ctx->pinned = cJSON_IsTrue(item(pin, "pinned"));
-        ctx->cpu_a = (int)number_or(pin, "cpu_a", -1);
-        ctx->cpu_b = (int)number_or(pin, "cpu_b", -1);
+        ctx->cpu_a = INT_OR(pin, "cpu_a", -1);
+        ctx->cpu_b = INT_OR(pin, "cpu_b", -1);
     }
     const cJSON *buf = item(c, "buffers");
-    ctx->pipe_buffer = (long)number_or(buf, "pipe", 0);
-    ctx->unix_stream_sndbuf = (int)number_or(buf, "unix_stream_sndbuf", 0);
-    ctx->unix_stream_rcvbuf = (int)number_or(buf, "unix_stream_rcvbuf", 0);
-    ctx->unix_dgram_sndbuf = (int)number_or(buf, "unix_dgram_sndbuf", 0);
-    ctx->unix_dgram_rcvbuf = (int)number_or(buf, "unix_dgram_rcvbuf", 0);
-    ctx->tcp_sndbuf = (int)number_or(buf, "tcp_sndbuf", 0);
-    ctx->tcp_rcvbuf = (int)number_or(buf, "tcp_rcvbuf", 0);
+    ctx->pipe_buffer = (long)whole_or(buf, "pipe", 0, INT_MAX, 0);
+    ctx->unix_stream_sndbuf = INT_OR(buf, "unix_stream_sndbuf", 0);
+    ctx->unix_stream_rcvbuf = INT_OR(buf, "unix_stream_rcvbuf", 0);
+    ctx->unix_dgram_sndbuf = INT_OR(buf, "unix_dgram_sndbuf", 0);
+    ctx->unix_dgram_rcvbuf = INT_OR(buf, "unix_dgram_rcvbuf", 0);
+    ctx->tcp_sndbuf = INT_OR(buf, "tcp_sndbuf", 0);
+    ctx->tcp_rcvbuf = INT_OR(buf, "tcp_rcvbuf", 0);
     ctx->timer_overhead_ns = number_or(c, "timer_overhead_ns", NAN);
-    ctx->clock_resolution_ns = (int64_t)number_or(c, "clock_resolution_ns", 0);
-    ctx->timeout_ms = (int)number_or(c, "timeout_ms", 0);
+    ctx->clock_resolution_ns =
+        (int64_t)whole_or(c, "clock_resolution_ns", -WHOLE64_LIMIT, WHOLE64_LIMIT, 0);
+    ctx->timeout_ms = INT_OR(c, "timeout_ms", 0);
     const cJSON *note;
     cJSON_ArrayForEach(note, item(c, "notes"))
         shl_results_note(ctx, "%s", cJSON_IsString(note) ? note->valuestring : "?");

@@ -254,6 +254,24 @@ TEST(ResultsReader, RefusesAStrategyTheTableDoesNotName)
     EXPECT_EQ(run.rows, nullptr);
 }
 
+// A context number outside its field's range is read as absent, never converted (which
+// would be undefined behaviour): the fuzzer found a cpus of 6.6e91.
+TEST(ResultsReader, ContextNumbersOutOfRangeReadAsAbsent)
+{
+    const char text[] = "{\"context\": {\"cpus\": 6.6e91, \"timeout_ms\": -1e300, "
+                        "\"pinning\": {\"cpu_a\": 1e10, \"cpu_b\": 1}, "
+                        "\"clock_resolution_ns\": 1e30}, \"results\": []}";
+    shl_results run;
+    shl_error err = {};
+    ASSERT_EQ(shl_results_parse(text, strlen(text), &run, &err), 0) << err.detail;
+    EXPECT_EQ(run.context.cpus, 0);
+    EXPECT_EQ(run.context.timeout_ms, 0);
+    EXPECT_EQ(run.context.cpu_a, -1);
+    EXPECT_EQ(run.context.cpu_b, 1);
+    EXPECT_EQ(run.context.clock_resolution_ns, 0);
+    shl_results_free(&run);
+}
+
 // Parsing follows the schema; completeness is what a chart or a table needs on top.
 TEST(ResultsReader, CompleteNeedsContextRowsUnitsAndTheDefinedStatistics)
 {
