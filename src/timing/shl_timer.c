@@ -1,5 +1,7 @@
 #include "src/timing/shl_timer.h"
 
+#include "src/timing/shl_machine.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,46 +10,32 @@
 
 const char *const shl_timer_source_names[] = {"tsc", "clock_gettime"};
 
-static int has_flag(const char *flags, const char *flag)
-{
-    size_t n = strlen(flag);
-    for (const char *p = strstr(flags, flag); p != NULL; p = strstr(p + 1, flag)) {
-        int starts = p == flags || p[-1] == ' ' || p[-1] == '\t';
-        int ends = p[n] == ' ' || p[n] == '\n' || p[n] == '\0';
-        if (starts && ends)
-            return 1;
-    }
-    return 0;
-}
-
 int shl_timer_tsc_invariant(const char *cpuinfo_path, char *why, size_t why_len,
                             struct shl_error *err)
 {
-    FILE *f = fopen(cpuinfo_path, "r");
-    if (f == NULL)
-        return shl_fail(err, "fopen", errno, "%s", cpuinfo_path);
-    char line[4096];
-    int found = 0, constant = 0, nonstop = 0;
-    while (!found && fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, "flags", 5) != 0)
-            continue;
-        found = 1;
-        constant = has_flag(line, "constant_tsc");
-        nonstop = has_flag(line, "nonstop_tsc");
+    char flags[4096];
+    struct shl_error missing;
+    if (shl_cpuinfo_flags(cpuinfo_path, flags, sizeof flags, &missing) != 0) {
+        if (missing.errnum != ENOENT || strcmp(missing.call, "fopen") == 0) {
+            if (err != NULL)
+                *err = missing;
+            return -1;
+        }
+        snprintf(why, why_len, "no flags line in %s", cpuinfo_path);
+        return 0;
     }
-    fclose(f);
 #if !defined(__x86_64__) && !defined(__i386__)
     snprintf(why, why_len, "not an x86 build");
     return 0;
 #endif
-    if (!found)
-        snprintf(why, why_len, "no flags line in %s", cpuinfo_path);
-    else if (!constant || !nonstop)
+    int constant = shl_flag_listed(flags, "constant_tsc");
+    int nonstop = shl_flag_listed(flags, "nonstop_tsc");
+    if (!constant || !nonstop)
         snprintf(why, why_len, "%s lacks %s", cpuinfo_path,
                  !constant ? "constant_tsc" : "nonstop_tsc");
     else
         snprintf(why, why_len, "%s has constant_tsc and nonstop_tsc", cpuinfo_path);
-    return found && constant && nonstop;
+    return constant && nonstop;
 }
 
 static int64_t monotonic_ns(void)
