@@ -5,7 +5,7 @@
 def shm_mechanisms: ["mmap", "sysv", "posix"];
 def kernel_transports: ["pipe", "fifo", "unix-stream", "unix-dgram", "tcp"];
 # Strategies the benchmark is known to offer, cheapest-looking first; others sort after.
-def notify_strategies: ["spin", "futex", "sem", "eventfd"];
+def notify_strategies: ["spin", "futex", "sem", "eventfd", "adaptive"];
 
 def is_shm: .transport as $t | shm_mechanisms | index($t) != null;
 def notify_name: (.notify // "") | if . == "none" then "" else . end;

@@ -222,6 +222,7 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
         return -1;
     }
     r->wait = (struct shl_notify_wait){.timeout_ms = ch->spec.timeout_ms,
+                                       .spin_budget_ns = ch->spec.spin_budget_ns,
                                        .peer_gone = peer_gone, .arg = r};
     ch->impl = r;
     return 0;

@@ -27,6 +27,8 @@ struct shl_channel_spec {
                       * kernel transports may buffer more, shared-memory rings exactly this */
     const char *notify; /* shared-memory transports: how a receiver learns of a message
                          * ("spin", "futex", ...); NULL means the transport's default */
+    long spin_budget_ns; /* "adaptive": how long a waiter spins before it sleeps; 0 for
+                          * SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS */
     int timeout_ms;  /* a send or recv that cannot proceed for this long fails with
                       * ETIMEDOUT; a vanished peer fails it with EPIPE, within that time */
 };
