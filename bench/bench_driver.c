@@ -217,7 +217,7 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
         .min_samples = plan->min_samples,
         .max_samples = plan->max_samples,
         .budget_ns = budget_ns,
-        .clock_overhead_ns = env->clock_overhead_ns,
+        .timer = env->timer,
     };
     if (job->kind == JOB_WAKEUP) {
         pp->warmup = WAKEUP_WARMUP;
@@ -237,11 +237,10 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
         rc = set_cpu(row, pp.cpu_ns, pp.messages, &peer, err);
     if (rc == 0) {
         shl_stats_compute(pp.samples, pp.n, &row->stats);
-        row->batch = pp.batch;
         if (job->kind == JOB_WAKEUP)
             row->rate_hz = job->rate_hz;
     }
-    free(pp.samples);
+    bench_pingpong_free(&pp);
     return rc;
 }
 
@@ -273,7 +272,7 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
         .min_samples = env->plan.min_samples,
         .max_samples = env->plan.max_samples,
         .budget_ns = job->kind == JOB_MEMCPY ? env->plan.budget_ns / 4 : env->plan.budget_ns,
-        .clock_overhead_ns = env->clock_overhead_ns,
+        .timer = env->timer,
         .peer_cpu = env->cpu_b,
         .timeout_ms = env->timeout_ms,
     };
@@ -284,7 +283,7 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
         rc = bench_floor_memcpy(&plan, job->size, &out, err);
         row->messages = out.messages;
     } else {
-        rc = bench_floor_cacheline(&plan, &out, &peer, err);
+        rc = bench_floor_roundtrip(&plan, BENCH_FLOOR_ONE_LINE, &out, &peer, err);
         /* The spinning peer also spins while this side reads the clock between batches, so
          * its figure is per bounce of the whole measurement, warm-up excluded. */
         if (rc == 0) {
@@ -294,11 +293,9 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
             row->cpu_ns_per_msg = row->cpu_ns_per_msg_a + row->cpu_ns_per_msg_b;
         }
     }
-    if (rc == 0) {
+    if (rc == 0)
         shl_stats_compute(out.samples, out.n, &row->stats);
-        row->batch = out.batch;
-    }
-    free(out.samples);
+    bench_floor_result_free(&out);
     return rc;
 }
 
@@ -344,7 +341,7 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
                                   err);
         if (rc == 0)
             rc = append(&shmlab, &n_shmlab, pp.samples, pp.n, err);
-        free(pp.samples);
+        bench_pingpong_free(&pp);
     }
     if (rc == 0) {
         struct shl_stats theirs;

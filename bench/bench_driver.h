@@ -8,6 +8,7 @@
 
 #include "bench/bench_options.h"
 #include "bench/bench_results.h"
+#include "src/timing/shl_timer.h"
 #include "src/transport/shl_transport.h"
 
 enum bench_job_kind {
@@ -36,7 +37,7 @@ struct bench_env {
     struct bench_plan plan;
     int cpu_a, cpu_b;          /* -1: unpinned */
     int timeout_ms;
-    double clock_overhead_ns;
+    const struct shl_timer *timer; /* times every sample */
     const char *shmlab;        /* NULL: set-up cost cannot be measured */
     const char *hyperfine;
     const char *out_dir;

@@ -18,6 +18,7 @@
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_pin.h"
+#include "src/timing/shl_timer.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -281,9 +282,8 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         format_duration((expected_total - expected_done) * (elapsed / expected_done), left,
                         sizeof left);
         format_figure(&row, figure, sizeof figure);
-        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs->n, what,
-                figure, row.stats.n, row.batch > 1 ? ", batched" : "",
-                isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left);
+        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s) ~%s left\n", i + 1, jobs->n, what,
+                figure, row.stats.n, isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left);
     }
     return failures;
 }
@@ -305,9 +305,10 @@ int main(int argc, char **argv) {
     char text[256];
     struct bench_context ctx;
     struct bench_env env;
+    struct shl_timer timer;
     memset(&env, 0, sizeof env);
     if (bench_context_collect(&ctx, &err) != 0 || choose_cpus(&opts, &env, &ctx) != 0 ||
-        shl_clock_overhead_ns(10001, &env.clock_overhead_ns, &err) != 0 ||
+        shl_timer_init(&timer, 1, "/proc/cpuinfo", 50, &err) != 0 ||
         shl_clock_resolution_ns(&ctx.clock_resolution_ns, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
@@ -315,8 +316,9 @@ int main(int argc, char **argv) {
     bench_plan_for(opts.mode, &env.plan);
     env.timeout_ms = opts.timeout_ms;
     ctx.mode = bench_mode_name(opts.mode);
-    ctx.clock = SHL_CLOCK_NAME;
-    ctx.timer_overhead_ns = env.clock_overhead_ns;
+    env.timer = &timer;
+    ctx.clock = shl_timer_source_names[timer.source];
+    ctx.timer_overhead_ns = timer.cost_ns;
     ctx.timeout_ms = opts.timeout_ms;
 
     char out_dir[4096], shmlab_path[4096], hyperfine_path[4096];
@@ -335,9 +337,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     fprintf(stderr,
-            "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns; "
-            "%s; results in %s\n",
-            ctx.mode, jobs.n, bench_jobs_expected_s(&jobs), SHL_CLOCK_NAME, env.clock_overhead_ns,
+            "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns per "
+            "sample%s (%s); %s; results in %s\n",
+            ctx.mode, jobs.n, bench_jobs_expected_s(&jobs), ctx.clock, timer.cost_ns,
+            timer.subtract_ns > 0 ? ", subtracted from each" : "", timer.why,
             ctx.pinned ? "pinned" : "unpinned", out_dir);
     if (ctx.pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
@@ -358,6 +361,12 @@ int main(int argc, char **argv) {
     else if (env.hyperfine == NULL && (opts.benchmarks & BENCH_SETUP))
         bench_context_note(&ctx, "setup: not measured, hyperfine is not installed "
                                  "(ci/setup.sh installs it)");
+    if (shl_timer_check(&timer, &err) != 0) {
+        fprintf(stderr, "bench: the clock cannot be trusted, nothing written: %s\n",
+                shl_error_text(&err, text, sizeof text));
+        bench_results_free(&results);
+        return 1;
+    }
     bench_results_add_ratios(&results);
     if (opts.no_plots)
         snprintf(ctx.charts, sizeof ctx.charts, "not drawn: --no-plots");

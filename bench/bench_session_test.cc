@@ -53,6 +53,7 @@ int faulty_send(shl_channel *ch, const void *buf, size_t len, shl_error *err) {
 }
 
 shl_transport faulty;
+shl_timer timer;
 
 class Session : public ::testing::Test {
   protected:
@@ -64,6 +65,8 @@ class Session : public ::testing::Test {
         fault = Fault::none;
         faulty_side = SHL_SIDE_B;
         sends = 0;
+        shl_error err = {};
+        ASSERT_EQ(shl_timer_init(&timer, 1, "/proc/cpuinfo", 5, &err), 0) << err.detail;
     }
     void TearDown() override {
         int status;
@@ -76,7 +79,7 @@ class Session : public ::testing::Test {
         pp->warmup = 10;
         pp->min_samples = pp->max_samples = 50;
         pp->budget_ns = 0;
-        pp->clock_overhead_ns = 25;
+        pp->timer = &timer;
         return bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
     }
 
@@ -88,7 +91,7 @@ class Session : public ::testing::Test {
         bench_pingpong pp;
         bench_peer_report peer;
         EXPECT_EQ(pingpong(size, &err, &pp, &peer), -1);
-        free(pp.samples);
+        bench_pingpong_free(&pp);
         return err;
     }
 };
@@ -104,7 +107,7 @@ TEST_F(Session, HonestTransportPassesAndThePeerSawEveryMessage) {
     EXPECT_FALSE(peer.failed);
     for (size_t i = 0; i < pp.n; i++)
         EXPECT_GT(pp.samples[i], 0.0);
-    free(pp.samples);
+    bench_pingpong_free(&pp);
 }
 
 TEST_F(Session, DamagedStampInATimedEchoFails) {
