@@ -79,3 +79,12 @@ void bench_context_note(struct bench_context *ctx, const char *fmt, ...) {
     vsnprintf(ctx->notes[ctx->n_notes++], sizeof ctx->notes[0], fmt, ap);
     va_end(ap);
 }
+
+void bench_context_warn(struct bench_context *ctx, const char *fmt, ...) {
+    if (ctx->n_warnings == sizeof ctx->warnings / sizeof *ctx->warnings)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->warnings[ctx->n_warnings++], sizeof ctx->warnings[0], fmt, ap);
+    va_end(ap);
+}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "bench/bench_floor.h"
 #include "bench/bench_options.h"
 #include "bench/bench_results.h"
 #include "src/timing/shl_timer.h"
@@ -19,6 +20,7 @@ enum bench_job_kind {
     JOB_THROUGHPUT,
     JOB_WAKEUP,
     JOB_SETUP,
+    JOB_LOAD,
 };
 
 struct bench_job {
@@ -27,9 +29,11 @@ struct bench_job {
     const char *name;                      /* transport or mechanism name */
     const char *notify;                    /* NULL for kernel transports */
     size_t size;
-    double rate_hz;                        /* wakeup */
+    double rate_hz;                        /* wakeup; load: the offered rate */
+    enum bench_floor_form floor_form;      /* cache-line floor jobs */
     size_t samples;                        /* wakeup: exact count */
     double expected_s;                     /* for the time-left estimate */
+    unsigned repetition;                   /* 0 .. repetitions - 1 */
 };
 
 /* What every job needs to know about the run. */
@@ -38,6 +42,8 @@ struct bench_env {
     int cpu_a, cpu_b;          /* -1: unpinned */
     int timeout_ms;
     const struct shl_timer *timer; /* times every sample */
+    long spin_budget_ns;       /* the adaptive strategy's */
+    struct bench_floor_moment *moment; /* the floors last measured, shared by the jobs */
     const char *shmlab;        /* NULL: set-up cost cannot be measured */
     const char *hyperfine;
     const char *out_dir;
@@ -53,18 +59,31 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
                     struct bench_jobs *jobs, struct shl_error *err);
 void bench_jobs_free(struct bench_jobs *jobs);
 
+/* Every job `repetitions` times, in an order drawn from `seed`, so that the machine's drift
+ * spreads over all transports instead of favouring the ones measured first. A load ladder
+ * (one transport and strategy, every offered rate) stays one unit in rising order, since
+ * its rates past saturation are skipped. */
+int bench_jobs_repeat(struct bench_jobs *jobs, unsigned repetitions, uint64_t seed,
+                      struct shl_error *err);
+
 /* The rough total of the jobs' expected_s: the start of the time-left estimate. */
 double bench_jobs_expected_s(const struct bench_jobs *jobs);
+
+/* The adaptive strategy's budget from this machine: the line-per-direction floor and a futex
+ * round trip, each measured briefly now (shl_notify_spin_budget_ns). */
+int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, double *futex_ns,
+                                long *budget_ns, struct shl_error *err);
 
 /* Runs one job and fills its row. */
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct bench_row *row, struct shl_error *err);
 
-/* "latency pipe 64 B", "wakeup posix:futex 64 B @ 1000 Hz"... */
+/* "latency pipe 64 B", "wakeup posix:futex 64 B @ 1000 Hz", "load pipe 64 B @ 10000 Hz"... */
 void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
 
-/* Ratios that need the whole run: shared-memory latency to the cache-line floor, shared-
- * memory throughput to memcpy at the same size. (A crosscheck row carries its own.) */
+/* Ratios that need the whole run: shared-memory throughput to memcpy at the same size. (A
+ * shared-memory latency row carries its ratios to the floors of its own moment, a crosscheck
+ * row its ratio to shmlab's round trip.) */
 void bench_results_add_ratios(struct bench_results *r);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
+#include "src/timing/shl_machine.h"
 
 const char *const bench_floor_form_names[] = {"cacheline", "cacheline-pair", "futex"};
 
@@ -250,4 +251,37 @@ out:
     free(src);
     free(dst);
     return rc;
+}
+
+int bench_floor_moment_measure(const struct bench_floor_plan *plan,
+                               struct bench_floor_moment *m, struct shl_error *err)
+{
+    static const enum bench_floor_form forms[] = {BENCH_FLOOR_ONE_LINE,
+                                                  BENCH_FLOOR_LINE_PER_DIRECTION};
+    double *figures[] = {&m->line_ns, &m->pair_ns};
+    m->fresh = 0;
+    for (int i = 0; i < 2; i++) {
+        struct bench_floor_result out;
+        struct bench_peer_report peer;
+        int rc = bench_floor_roundtrip(plan, forms[i], &out, &peer, err);
+        *figures[i] = rc == 0 ? (double)shl_hist_value_at_percentile(&out.hist, 50) : NAN;
+        bench_floor_result_free(&out);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void bench_floor_compare(const struct bench_floor_moment *before,
+                         const struct bench_floor_moment *after, double p50,
+                         struct bench_floor_ratios *out)
+{
+    out->line_ns = (before->line_ns + after->line_ns) / 2;
+    out->pair_ns = (before->pair_ns + after->pair_ns) / 2;
+    out->ratio_line = p50 / out->line_ns;
+    out->ratio_pair = p50 / out->pair_ns;
+    double line = shl_floor_move(before->line_ns, after->line_ns);
+    double pair = shl_floor_move(before->pair_ns, after->pair_ns);
+    out->move = isnan(line) ? pair : isnan(pair) ? line : fmax(line, pair);
+    out->moved = out->move > SHL_NOISE_FLOOR_MOVE_MAX;
 }

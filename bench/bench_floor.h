@@ -51,6 +51,27 @@ int bench_floor_roundtrip(const struct bench_floor_plan *plan, enum bench_floor_
                           struct bench_floor_result *out, struct bench_peer_report *peer,
                           struct shl_error *err);
 
+/* The two cache-line floors at one moment: p50s of short runs of each form. */
+struct bench_floor_moment {
+    double line_ns, pair_ns;
+    int fresh; /* measured right after the previous configuration: it can serve as the
+                * next one's "before" */
+};
+int bench_floor_moment_measure(const struct bench_floor_plan *plan,
+                               struct bench_floor_moment *m, struct shl_error *err);
+
+/* A configuration's figures against the floors measured just before and just after it. */
+struct bench_floor_ratios {
+    double line_ns, pair_ns;   /* the means of before and after */
+    double ratio_line, ratio_pair; /* p50 over each */
+    double move;               /* the larger move of the two forms: max/min - 1 */
+    int moved;                 /* move > SHL_NOISE_FLOOR_MOVE_MAX: the ratios straddle two
+                                * placements of the vCPUs and are marked */
+};
+void bench_floor_compare(const struct bench_floor_moment *before,
+                         const struct bench_floor_moment *after, double p50,
+                         struct bench_floor_ratios *out);
+
 /* memcpy of `size` bytes, verified after timing. */
 int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
                        struct bench_floor_result *out, struct shl_error *err);

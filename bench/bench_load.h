@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "bench/bench_exchange.h"
 #include "src/core/shl_error.h"
 #include "src/timing/shl_hist.h"
 #include "src/timing/shl_timer.h"
@@ -50,11 +51,28 @@ typedef int (*bench_load_send_fn)(void *arg, uint64_t i, struct shl_error *err);
 int bench_load_send(const struct shl_timer *t, const struct bench_load_schedule *s,
                     bench_load_send_fn send, void *arg, struct shl_error *err);
 
+/* A bench_side_a_fn for one offered rate over a RECORD session: a closed-loop warm-up of
+ * `warmup` acknowledged messages, then `record->n` messages on the schedule, the first and
+ * the closing one marked for the peer's CPU time. record->first_seq must be warmup + 1. */
+struct bench_load_run {
+    /* plan */
+    const struct shl_timer *timer;
+    double rate_hz;
+    unsigned warmup;
+    const struct bench_record *record;
+    /* result */
+    struct bench_load_schedule schedule;
+    int64_t cpu_ns;             /* side A's CPU time over the scheduled messages */
+    long voluntary, involuntary; /* its context switches over them */
+};
+int bench_load_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
+
 /* Records each message's latency from its intended time (received[i] - due(i), in ns) into
  * h, and returns the achieved rate in messages per second: the n - 1 intervals after message
- * 0 over the time from its intended send to the last receipt. */
+ * 0 over the time from its intended send to the last receipt. latencies, when not NULL,
+ * gets the n latencies in ns too. */
 double bench_load_record(const struct shl_timer *t, const struct bench_load_schedule *s,
-                         const uint64_t *received, struct shl_hist *h);
+                         const uint64_t *received, struct shl_hist *h, double *latencies);
 
 #ifdef __cplusplus
 }

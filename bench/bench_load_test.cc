@@ -68,7 +68,7 @@ TEST(Load, AStallRaisesTheLatencyOfEveryMessageDueDuringIt)
 
     shl_hist h;
     ASSERT_EQ(shl_hist_init(&h, 3600LL * 1000000000, &err), 0);
-    double achieved = bench_load_record(&timer, &s, ch.received.data(), &h);
+    double achieved = bench_load_record(&timer, &s, ch.received.data(), &h, nullptr);
     EXPECT_EQ(h.total, n);
     EXPECT_GT(achieved, 0);
 
@@ -107,14 +107,14 @@ TEST(Load, AchievedRateOfAScheduleKeptIsTheOfferedRate)
         received[i] = bench_load_due(&s, i) + 50;  // 50 ns each
     shl_hist h;
     ASSERT_EQ(shl_hist_init(&h, 1000000000, &err), 0);
-    double achieved = bench_load_record(&timer, &s, received.data(), &h);
+    double achieved = bench_load_record(&timer, &s, received.data(), &h, nullptr);
     EXPECT_NEAR(achieved, 1e6, 1e6 * 1e-3);
     EXPECT_EQ(shl_hist_value_at_percentile(&h, 50), 50);
     // Received half as fast as offered: the achieved rate says so.
     for (uint64_t i = 0; i < n; i++)
         received[i] = s.t0 + 2 * (received[i] - s.t0);
     shl_hist_reset(&h);
-    achieved = bench_load_record(&timer, &s, received.data(), &h);
+    achieved = bench_load_record(&timer, &s, received.data(), &h, nullptr);
     EXPECT_NEAR(achieved, 5e5, 5e5 * 1e-2);
     EXPECT_LT(achieved, BENCH_LOAD_REACHED * 1e6);
     shl_hist_free(&h);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench/bench_context.h"
@@ -18,7 +19,9 @@
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_pin.h"
+#include "src/timing/shl_machine.h"
 #include "src/timing/shl_timer.h"
+#include "src/transport/shl_notify.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -127,6 +130,88 @@ static void format_figure(const struct bench_row *row, char *buf, size_t len) {
     size_t used = strlen(buf);
     if (!isnan(row->ratio) && used < len)
         snprintf(buf + used, len - used, ", %.2fx %s", row->ratio, row->ratio_to);
+    used = strlen(buf);
+    if (!isnan(row->ratio_pair) && used < len)
+        snprintf(buf + used, len - used, ", %.2fx cacheline-pair", row->ratio_pair);
+    used = strlen(buf);
+    if (!isnan(row->achieved_hz) && used < len)
+        snprintf(buf + used, len - used, ", achieved %.0f msg/s", row->achieved_hz);
+}
+
+/* How busy the two pinned CPUs are with other work while this process sleeps. */
+static void measure_pinned_busy(const struct bench_env *env, struct bench_context *ctx) {
+    int cpus[2] = {env->cpu_a, env->cpu_b};
+    struct shl_cpu_times before[2], after[2];
+    int ok[2];
+    for (int i = 0; i < 2; i++) {
+        ctx->pinned_busy[i] = NAN;
+        ok[i] = cpus[i] >= 0 && shl_cpu_times_read("", cpus[i], &before[i], NULL) == 0;
+    }
+    struct timespec window = {0, 200 * 1000000L};
+    nanosleep(&window, NULL);
+    for (int i = 0; i < 2; i++)
+        if (ok[i] && shl_cpu_times_read("", cpus[i], &after[i], NULL) == 0)
+            ctx->pinned_busy[i] = shl_cpu_times_busy(&before[i], &after[i]);
+}
+
+/* The adaptive strategy's budget: given, or calibrated now from this machine. */
+static void choose_spin_budget(const struct bench_options *opts, struct bench_env *env,
+                               struct bench_context *ctx) {
+    ctx->calibration_pair_ns = ctx->calibration_futex_ns = NAN;
+    if (opts->spin_budget_ns > 0) {
+        env->spin_budget_ns = opts->spin_budget_ns;
+        ctx->spin_budget_from = "--spin-budget";
+    } else {
+        struct shl_error err = {0};
+        long budget;
+        if (bench_calibrate_spin_budget(env, &ctx->calibration_pair_ns,
+                                        &ctx->calibration_futex_ns, &budget, &err) == 0) {
+            env->spin_budget_ns = budget;
+            ctx->spin_budget_from = "calibrated";
+        } else {
+            char text[256];
+            env->spin_budget_ns = SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+            ctx->spin_budget_from = "default";
+            bench_context_note(ctx, "adaptive: calibration failed (%s); default budget",
+                               shl_error_text(&err, text, sizeof text));
+        }
+    }
+    ctx->spin_budget_ns = (double)env->spin_budget_ns;
+}
+
+/* The noise warnings (steal, busy pinned CPUs, moved floors) and the clock's share of the
+ * fastest p50, in the context and on stderr. */
+static void judge_run(struct bench_context *ctx, const struct bench_results *results) {
+    struct shl_noise noise = {ctx->steal,
+                              {ctx->pinned_busy[0], ctx->pinned_busy[1]},
+                              {ctx->cpu_a, ctx->cpu_b},
+                              0,
+                              0};
+    ctx->fastest_p50_ns = NAN;
+    for (size_t i = 0; i < results->n; i++) {
+        const struct bench_row *row = &results->rows[i];
+        if (row->floor_moved) {
+            noise.floor_moved_rows++;
+            if (row->floor_move > noise.floor_move_max)
+                noise.floor_move_max = row->floor_move;
+        }
+        int timed = strcmp(row->unit, "ns") == 0 && row->hist != NULL;
+        if (timed && (isnan(ctx->fastest_p50_ns) || row->stats.p50 < ctx->fastest_p50_ns))
+            ctx->fastest_p50_ns = row->stats.p50;
+    }
+    char lines[4][200];
+    size_t n = shl_noise_warnings(&noise, lines, 4);
+    for (size_t i = 0; i < n && i < 4; i++)
+        bench_context_warn(ctx, "%s", lines[i]);
+    double share = ctx->timer_overhead_ns / ctx->fastest_p50_ns;
+    if (share > BENCH_CLOCK_SHARE_MAX)
+        bench_context_warn(ctx,
+                           "the clock's cost (%.1f ns per sample) is %.0f%% of the fastest p50 "
+                           "(%.0f ns), above %.0f%%",
+                           ctx->timer_overhead_ns, 100 * share, ctx->fastest_p50_ns,
+                           100 * BENCH_CLOCK_SHARE_MAX);
+    for (size_t i = 0; i < ctx->n_warnings; i++)
+        fprintf(stderr, "bench: WARNING: %s\n", ctx->warnings[i]);
 }
 
 static int count_stale(const struct shl_stale *obj, void *arg) {
@@ -208,6 +293,8 @@ static int write_outputs(const struct bench_context *ctx, const struct bench_res
     snprintf(path, sizeof path, "%s/gbench.json", out_dir);
     if (rc == 0)
         rc = bench_results_write_gbench(ctx, results, path, &err);
+    if (rc == 0)
+        rc = bench_results_write_hgrm(results, out_dir, &err);
     if (rc != 0)
         fprintf(stderr, "bench: writing results: %s\n", shl_error_text(&err, text, sizeof text));
     return rc;
@@ -241,6 +328,7 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     struct bench_context *ctx, struct bench_results *results) {
     int failures = 0;
     const char *failed_transport = NULL, *failed_notify = NULL;
+    const struct bench_job *saturated = NULL; /* the load ladder that fell short */
     double expected_total = bench_jobs_expected_s(jobs), expected_done = 0;
     int64_t start = shl_now_ns();
     for (size_t i = 0; i < jobs->n && !interrupted; i++) {
@@ -253,6 +341,12 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         if (same_configuration(job, failed_transport, failed_notify)) {
             fprintf(stderr, "[%3zu/%zu] %s: skipped after the failure above\n", i + 1, jobs->n,
                     what);
+            continue;
+        }
+        if (saturated != NULL && job->kind == JOB_LOAD && job->transport == saturated->transport &&
+            job->notify == saturated->notify && job->repetition == saturated->repetition) {
+            fprintf(stderr, "[%3zu/%zu] %s: not offered: saturated at a lower rate\n", i + 1,
+                    jobs->n, what);
             continue;
         }
         if (job->kind == JOB_SETUP && (env->shmlab == NULL || env->hyperfine == NULL)) {
@@ -282,8 +376,14 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         format_duration((expected_total - expected_done) * (elapsed / expected_done), left,
                         sizeof left);
         format_figure(&row, figure, sizeof figure);
-        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s) ~%s left\n", i + 1, jobs->n, what,
-                figure, row.stats.n, isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left);
+        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs->n, what,
+                figure, row.stats.n, isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured",
+                row.floor_moved ? ", FLOOR MOVED" : "", left);
+        if (row.reached == 0) {
+            saturated = job;
+            fprintf(stderr, "[%3zu/%zu] %s: rate not reached: %.0f of %.0f msg/s; saturated\n",
+                    i + 1, jobs->n, what, row.achieved_hz, row.offered_hz);
+        }
     }
     return failures;
 }
@@ -319,6 +419,18 @@ int main(int argc, char **argv) {
     env.timer = &timer;
     ctx.clock = shl_timer_source_names[timer.source];
     ctx.timer_overhead_ns = timer.cost_ns;
+    ctx.timer_subtracted_ns = timer.subtract_ns;
+    ctx.timer_drift = NAN;
+    snprintf(ctx.clock_why, sizeof ctx.clock_why, "%s", timer.why);
+    struct bench_floor_moment moment = {0};
+    env.moment = &moment;
+    struct shl_cpu_times times_before;
+    int have_times = shl_cpu_times_read("", -1, &times_before, NULL) == 0;
+    shl_machine_collect("", env.cpu_a, env.cpu_b, &ctx.machine, NULL);
+    measure_pinned_busy(&env, &ctx);
+    choose_spin_budget(&opts, &env, &ctx);
+    ctx.repetitions = opts.repetitions;
+    ctx.seed = opts.seed ? opts.seed : (unsigned long long)shl_now_ns() ^ (unsigned)getpid();
     ctx.timeout_ms = opts.timeout_ms;
 
     char out_dir[4096], shmlab_path[4096], hyperfine_path[4096];
@@ -332,7 +444,8 @@ int main(int argc, char **argv) {
     env.shmlab = runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
 
     struct bench_jobs jobs;
-    if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0) {
+    if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0 ||
+        bench_jobs_repeat(&jobs, opts.repetitions, ctx.seed, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
     }
@@ -345,6 +458,10 @@ int main(int argc, char **argv) {
     if (ctx.pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
+    fprintf(stderr, "bench: %u repetition%s in a random order, seed %llu (--seed %llu repeats "
+                    "it); adaptive spin budget %ld ns (%s)\n",
+            opts.repetitions, opts.repetitions == 1 ? "" : "s", ctx.seed, ctx.seed,
+            env.spin_budget_ns, ctx.spin_budget_from);
 
     struct bench_results results = {0};
     int64_t start = shl_now_ns();
@@ -367,6 +484,12 @@ int main(int argc, char **argv) {
         bench_results_free(&results);
         return 1;
     }
+    ctx.timer_drift = timer.source == SHL_TIMER_TSC ? timer.drift : NAN;
+    struct shl_cpu_times times_after;
+    ctx.steal = have_times && shl_cpu_times_read("", -1, &times_after, NULL) == 0
+                    ? shl_cpu_times_steal(&times_before, &times_after)
+                    : NAN;
+    judge_run(&ctx, &results);
     bench_results_add_ratios(&results);
     if (opts.no_plots)
         snprintf(ctx.charts, sizeof ctx.charts, "not drawn: --no-plots");

@@ -9,11 +9,12 @@
 const char bench_options_usage[] =
     "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
     "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
-    "           [--no-plots]\n"
+    "           [--spin-budget NS] [--repetitions N] [--seed S] [--no-plots]\n"
     "\n"
     "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
     "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
-    "at 10 kHz / 1 kHz / 100 Hz, CPU per message, the cache-line and memcpy floor, set-up\n"
+    "at 10 kHz / 1 kHz / 100 Hz, latency under offered load (1 kHz up to saturation), CPU\n"
+    "per message, the cache-line (one line, a line per direction) and memcpy floors, set-up\n"
     "cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
     "\n"
     "  --quick            every transport and strategy, fewer sizes and samples (<= 60 s)\n"
@@ -24,8 +25,13 @@ const char bench_options_usage[] =
     "                     CPUs this process may use; no pinning with only one)\n"
     "  --out DIR          where results go (default: bench-out/ in the workspace)\n"
     "  --transports LIST  only these transports (e.g. pipe,posix)\n"
-    "  --benchmarks LIST  only these of latency,throughput,wakeup,floor,setup,crosscheck\n"
+    "  --benchmarks LIST  only these of latency,throughput,wakeup,floor,setup,crosscheck,load\n"
     "  --timeout-ms MS    a peer that is silent this long fails the run (default 3000)\n"
+    "  --spin-budget NS   how long the adaptive strategy spins before it sleeps (default:\n"
+    "                     calibrated at start-up from the floor and a futex round trip)\n"
+    "  --repetitions N    run every configuration N times in a random order (1 to 100,\n"
+    "                     default 1); the run takes about N times as long\n"
+    "  --seed S           the seed of that order (default: from the clock; always printed)\n"
     "  --no-plots         write results but do not draw the charts\n"
     "  --help             this text\n"
     "\n"
@@ -122,8 +128,8 @@ static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len)
     return 0;
 }
 
-static const char *const benchmark_names[] = {"latency", "throughput", "wakeup",
-                                              "floor",   "setup",      "crosscheck"};
+static const char *const benchmark_names[] = {"latency", "throughput", "wakeup",    "floor",
+                                              "setup",   "crosscheck", "load"};
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
     struct bench_options *opts = ctx;
@@ -135,7 +141,7 @@ static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
     }
     return fail(msg, msg_len,
                 "--benchmarks: unknown '%s' (latency, throughput, wakeup, floor, setup, "
-                "crosscheck)",
+                "crosscheck, load)",
                 text);
 }
 
@@ -163,6 +169,7 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
     opts->mode = BENCH_MODE_DEFAULT;
     opts->cpu_a = opts->cpu_b = -1;
     opts->timeout_ms = 3000;
+    opts->repetitions = 1;
     int mode_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -180,7 +187,9 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
         int takes_value = strcmp(name, "--sizes") == 0 || strcmp(name, "--cpus") == 0 ||
                           strcmp(name, "--out") == 0 || strcmp(name, "--transports") == 0 ||
                           strcmp(name, "--benchmarks") == 0 ||
-                          strcmp(name, "--timeout-ms") == 0;
+                          strcmp(name, "--timeout-ms") == 0 ||
+                          strcmp(name, "--spin-budget") == 0 ||
+                          strcmp(name, "--repetitions") == 0 || strcmp(name, "--seed") == 0;
         if (takes_value && value == NULL) {
             if (i + 1 >= argc)
                 return fail(msg, msg_len, "%s needs a value", name);
@@ -220,6 +229,26 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
                 return fail(msg, msg_len, "--timeout-ms: '%s' is not a number from 100 to 600000",
                             value);
             opts->timeout_ms = (int)ms;
+        } else if (strcmp(name, "--spin-budget") == 0) {
+            long ns;
+            if (parse_int(value, 1, 100000000, &ns) != 0)
+                return fail(msg, msg_len,
+                            "--spin-budget: '%s' is not a number of ns from 1 to 100000000",
+                            value);
+            opts->spin_budget_ns = ns;
+        } else if (strcmp(name, "--repetitions") == 0) {
+            long n;
+            if (parse_int(value, 1, 100, &n) != 0)
+                return fail(msg, msg_len, "--repetitions: '%s' is not a number from 1 to 100",
+                            value);
+            opts->repetitions = (unsigned)n;
+        } else if (strcmp(name, "--seed") == 0) {
+            char *end;
+            errno = 0;
+            unsigned long long seed = strtoull(value, &end, 10);
+            if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || seed == 0)
+                return fail(msg, msg_len, "--seed: '%s' is not a positive number", value);
+            opts->seed = seed;
         } else if (strcmp(name, "--no-plots") == 0) {
             opts->no_plots = 1;
         } else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
@@ -261,6 +290,11 @@ static const struct bench_plan quick_plan = {
     .n_crosscheck_sizes = 1,
     .setup_runs = 3,
     .setup_warmup = 1,
+    .canary_budget_ns = 5000000,
+    .canary_samples = 2000,
+    .load_duration_ns = 20000000,
+    .load_min_messages = 200,
+    .load_max_messages = 200000,
 };
 
 /* 8 B, then powers of 4 from 64 B to 1 MiB. */
@@ -276,6 +310,11 @@ static const struct bench_plan default_plan = {
     .n_crosscheck_sizes = 2,
     .setup_runs = 10,
     .setup_warmup = 2,
+    .canary_budget_ns = 10000000,
+    .canary_samples = 5000,
+    .load_duration_ns = 100000000,
+    .load_min_messages = 1000,
+    .load_max_messages = 1 << 20,
 };
 
 /* Every power of 2 from 8 B to 1 MiB (filled in below). */
@@ -289,6 +328,11 @@ static const struct bench_plan full_plan = {
     .n_crosscheck_sizes = 2,
     .setup_runs = 30,
     .setup_warmup = 5,
+    .canary_budget_ns = 30000000,
+    .canary_samples = 20000,
+    .load_duration_ns = 500000000,
+    .load_min_messages = 5000,
+    .load_max_messages = 1 << 22,
 };
 
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {

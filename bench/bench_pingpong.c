@@ -4,6 +4,7 @@
 
 #include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
+#include "src/timing/shl_machine.h"
 
 enum { full_checks_after = 4 };
 
@@ -23,7 +24,9 @@ int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *
             return -1;
 
     int64_t cpu_before, cpu_after;
-    if (shl_process_cpu_ns(&cpu_before, err) != 0)
+    long vol_before, invol_before, vol_after, invol_after;
+    if (shl_process_cpu_ns(&cpu_before, err) != 0 ||
+        shl_context_switches(&vol_before, &invol_before, err) != 0)
         return -1;
     struct bench_sampler sampler;
     if (bench_sampler_init(&sampler, pp->min_samples, pp->max_samples, pp->budget_ns, err) != 0)
@@ -51,9 +54,12 @@ int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *
         shl_hist_record(&pp->hist, ns);
         pp->n = sampler.n;
     }
-    if (shl_process_cpu_ns(&cpu_after, err) != 0)
+    if (shl_process_cpu_ns(&cpu_after, err) != 0 ||
+        shl_context_switches(&vol_after, &invol_after, err) != 0)
         return -1;
     pp->cpu_ns = cpu_after - cpu_before;
+    pp->voluntary = vol_after - vol_before;
+    pp->involuntary = invol_after - invol_before;
     pp->messages = (uint64_t)pp->n;
     for (int i = 0; i < full_checks_after; i++)
         if (bench_sender_roundtrip(s, BENCH_WORD_FULL_CHECK | (i == 0 ? BENCH_WORD_MARK : 0),

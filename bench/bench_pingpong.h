@@ -23,6 +23,7 @@ struct bench_pingpong {
     struct shl_hist hist;     /* the same round trips */
     size_t n;
     int64_t cpu_ns;           /* side A's CPU time over the timed round trips */
+    long voluntary, involuntary; /* side A's context switches over them */
     uint64_t messages;        /* timed round trips */
 };
 

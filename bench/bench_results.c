@@ -19,6 +19,10 @@ void bench_row_init(struct bench_row *row, const char *benchmark, const char *tr
     shl_stats_compute(NULL, 0, &row->stats);
     row->rate_hz = row->cpu_ns_per_msg = row->cpu_ns_per_msg_a = row->cpu_ns_per_msg_b = NAN;
     row->ratio = NAN;
+    row->floor_line_ns = row->floor_pair_ns = row->ratio_pair = row->floor_move = NAN;
+    row->voluntary_a = row->involuntary_a = row->voluntary_b = row->involuntary_b = -1;
+    row->offered_hz = row->achieved_hz = row->spin_budget_ns = NAN;
+    row->reached = -1;
 }
 
 int bench_results_add(struct bench_results *r, const struct bench_row *row,
@@ -36,6 +40,11 @@ int bench_results_add(struct bench_results *r, const struct bench_row *row,
 }
 
 void bench_results_free(struct bench_results *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->rows[i].hist != NULL)
+            shl_hist_free(r->rows[i].hist);
+        free(r->rows[i].hist);
+    }
     free(r->rows);
     r->rows = NULL;
     r->n = r->cap = 0;
@@ -69,6 +78,58 @@ static void add_string_or_null(cJSON *obj, const char *key, const char *value) {
         cJSON_AddStringToObject(obj, key, value);
 }
 
+static void add_int_or_null(cJSON *obj, const char *key, int value) {
+    if (value < 0)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddNumberToObject(obj, key, value);
+}
+
+static void add_place(cJSON *obj, const char *key, const struct shl_cpu_place *p) {
+    if (p->cpu < 0) {
+        cJSON_AddNullToObject(obj, key);
+        return;
+    }
+    cJSON *o = cJSON_AddObjectToObject(obj, key);
+    cJSON_AddNumberToObject(o, "cpu", p->cpu);
+    add_int_or_null(o, "core", p->core);
+    add_int_or_null(o, "package", p->package);
+    add_int_or_null(o, "node", p->node);
+    add_string_or_null(o, "siblings", p->siblings);
+    add_string_or_null(o, "governor", p->governor);
+}
+
+/* What the kernel shows of the machine's state; null for what it does not. */
+static void add_machine(cJSON *c, const struct bench_context *ctx) {
+    const struct shl_machine *m = &ctx->machine;
+    cJSON *o = cJSON_AddObjectToObject(c, "machine");
+    add_place(o, "cpu_a", &m->a);
+    add_place(o, "cpu_b", &m->b);
+    if (m->smt_siblings < 0)
+        cJSON_AddNullToObject(o, "smt_siblings");
+    else
+        cJSON_AddBoolToObject(o, "smt_siblings", m->smt_siblings);
+    if (m->turbo < 0)
+        cJSON_AddNullToObject(o, "turbo");
+    else
+        cJSON_AddBoolToObject(o, "turbo", m->turbo);
+    cJSON_AddBoolToObject(o, "hypervisor", m->hypervisor);
+    add_string_or_null(o, "hypervisor_signs", m->hypervisor_detail);
+    cJSON_AddStringToObject(o, "isolcpus", m->isolcpus);
+    cJSON_AddStringToObject(o, "nohz_full", m->nohz_full);
+    add_string_or_null(o, "clocksource", m->clocksource);
+    cJSON *load = cJSON_AddArrayToObject(o, "loadavg");
+    for (int i = 0; i < 3; i++)
+        cJSON_AddItemToArray(load, m->loadavg[i] < 0 ? cJSON_CreateNull()
+                                                     : cJSON_CreateNumber(m->loadavg[i]));
+    add_number(o, "steal", ctx->steal);
+    cJSON *busy = cJSON_AddArrayToObject(o, "pinned_busy");
+    for (int i = 0; i < 2; i++)
+        cJSON_AddItemToArray(busy, isnan(ctx->pinned_busy[i])
+                                       ? cJSON_CreateNull()
+                                       : cJSON_CreateNumber(ctx->pinned_busy[i]));
+}
+
 static cJSON *context_json(const struct bench_context *ctx) {
     cJSON *c = cJSON_CreateObject();
     cJSON_AddNumberToObject(c, "schema_version", BENCH_SCHEMA_VERSION);
@@ -97,13 +158,72 @@ static cJSON *context_json(const struct bench_context *ctx) {
     cJSON_AddStringToObject(c, "date", ctx->date);
     cJSON_AddStringToObject(c, "clock", ctx->clock ? ctx->clock : "");
     add_number(c, "timer_overhead_ns", ctx->timer_overhead_ns);
+    add_number(c, "timer_subtracted_ns", ctx->timer_subtracted_ns);
+    add_number(c, "timer_drift", ctx->timer_drift);
+    cJSON_AddStringToObject(c, "clock_why", ctx->clock_why);
+    add_number(c, "fastest_p50_ns", ctx->fastest_p50_ns);
+    add_number(c, "clock_share_of_fastest_p50", ctx->timer_overhead_ns / ctx->fastest_p50_ns);
     cJSON_AddNumberToObject(c, "clock_resolution_ns", (double)ctx->clock_resolution_ns);
+    add_machine(c, ctx);
+    cJSON *adaptive = cJSON_AddObjectToObject(c, "adaptive");
+    add_number(adaptive, "spin_budget_ns", ctx->spin_budget_ns);
+    add_string_or_null(adaptive, "from", ctx->spin_budget_from);
+    add_number(adaptive, "floor_pair_ns", ctx->calibration_pair_ns);
+    add_number(adaptive, "futex_roundtrip_ns", ctx->calibration_futex_ns);
+    cJSON_AddNumberToObject(c, "repetitions", ctx->repetitions);
+    cJSON_AddNumberToObject(c, "seed", (double)ctx->seed);
+    cJSON *warnings = cJSON_AddArrayToObject(c, "warnings");
+    for (size_t i = 0; i < ctx->n_warnings; i++)
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(ctx->warnings[i]));
     cJSON_AddNumberToObject(c, "timeout_ms", ctx->timeout_ms);
     add_string_or_null(c, "charts", ctx->charts);
     cJSON *notes = cJSON_AddArrayToObject(c, "notes");
     for (size_t i = 0; i < ctx->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(ctx->notes[i]));
     return c;
+}
+
+static void add_count(cJSON *obj, const char *key, long value) {
+    if (value < 0)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddNumberToObject(obj, key, (double)value);
+}
+
+void bench_row_hgrm_name(const struct bench_row *row, char *buf, size_t len) {
+    char rate[32] = "";
+    double hz = !isnan(row->offered_hz) ? row->offered_hz : row->rate_hz;
+    if (!isnan(hz))
+        snprintf(rate, sizeof rate, "-%.0fHz", hz);
+    snprintf(buf, len, "%s-%s%s%s-%zu%s.hgrm", row->benchmark, row->transport,
+             row->notify[0] ? "-" : "", row->notify, row->size, rate);
+}
+
+/* The histogram in its compact form (shl_hist_encode), with what a reader needs to rebuild
+ * it: the layout's range, and the exact min and max. */
+static int add_histogram(cJSON *o, const struct bench_row *row) {
+    if (row->hist == NULL) {
+        cJSON_AddNullToObject(o, "histogram");
+        cJSON_AddNullToObject(o, "hgrm");
+        return 0;
+    }
+    char *counts = shl_hist_encode(row->hist, NULL);
+    if (counts == NULL)
+        return -1;
+    cJSON *h = cJSON_AddObjectToObject(o, "histogram");
+    cJSON_AddStringToObject(h, "unit", "ns");
+    cJSON_AddNumberToObject(h, "significant_digits", SHL_HIST_SIGNIFICANT_DIGITS);
+    cJSON_AddNumberToObject(h, "lowest", 1);
+    cJSON_AddNumberToObject(h, "highest", (double)row->hist->highest);
+    cJSON_AddNumberToObject(h, "total", (double)row->hist->total);
+    cJSON_AddNumberToObject(h, "min", row->hist->total ? (double)row->hist->min : 0);
+    cJSON_AddNumberToObject(h, "max", (double)row->hist->max);
+    cJSON_AddStringToObject(h, "counts", counts);
+    free(counts);
+    char name[160];
+    bench_row_hgrm_name(row, name, sizeof name);
+    cJSON_AddStringToObject(o, "hgrm", name);
+    return 0;
 }
 
 static cJSON *row_json(const struct bench_row *row) {
@@ -119,6 +239,7 @@ static cJSON *row_json(const struct bench_row *row) {
     add_number(o, "p90", row->stats.p90);
     add_number(o, "p99", row->stats.p99);
     add_number(o, "p999", row->stats.p999);
+    add_number(o, "p9999", row->stats.p9999);
     add_number(o, "max", row->stats.max);
     add_number(o, "mean", row->stats.mean);
     add_number(o, "stddev", row->stats.stddev);
@@ -130,6 +251,30 @@ static cJSON *row_json(const struct bench_row *row) {
     cJSON_AddNumberToObject(o, "messages", (double)row->messages);
     add_number(o, "ratio", row->ratio);
     add_string_or_null(o, "ratio_to", row->ratio_to);
+    add_number(o, "floor_line_ns", row->floor_line_ns);
+    add_number(o, "floor_pair_ns", row->floor_pair_ns);
+    add_number(o, "ratio_pair", row->ratio_pair);
+    add_number(o, "floor_move", row->floor_move);
+    if (isnan(row->floor_move))
+        cJSON_AddNullToObject(o, "floor_moved");
+    else
+        cJSON_AddBoolToObject(o, "floor_moved", row->floor_moved);
+    add_count(o, "voluntary_switches_a", row->voluntary_a);
+    add_count(o, "involuntary_switches_a", row->involuntary_a);
+    add_count(o, "voluntary_switches_b", row->voluntary_b);
+    add_count(o, "involuntary_switches_b", row->involuntary_b);
+    add_number(o, "offered_hz", row->offered_hz);
+    add_number(o, "achieved_hz", row->achieved_hz);
+    if (row->reached < 0)
+        cJSON_AddNullToObject(o, "reached");
+    else
+        cJSON_AddBoolToObject(o, "reached", row->reached);
+    add_number(o, "spin_budget_ns", row->spin_budget_ns);
+    cJSON_AddNumberToObject(o, "repetition", row->repetition);
+    if (add_histogram(o, row) != 0) {
+        cJSON_Delete(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -158,9 +303,37 @@ int bench_results_write_json(const struct bench_context *ctx, const struct bench
         return shl_fail(err, "cJSON_CreateObject", ENOMEM, "%s", path);
     cJSON_AddItemToObject(root, "context", context_json(ctx));
     cJSON *rows = cJSON_AddArrayToObject(root, "results");
-    for (size_t i = 0; i < r->n; i++)
-        cJSON_AddItemToArray(rows, row_json(&r->rows[i]));
+    for (size_t i = 0; i < r->n; i++) {
+        cJSON *row = row_json(&r->rows[i]);
+        if (row == NULL) {
+            cJSON_Delete(root);
+            return shl_fail(err, "shl_hist_encode", ENOMEM, "%s", path);
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
     return write_json(root, path, err);
+}
+
+int bench_results_write_hgrm(const struct bench_results *r, const char *dir,
+                             struct shl_error *err) {
+    for (size_t i = 0; i < r->n; i++) {
+        const struct bench_row *row = &r->rows[i];
+        if (row->hist == NULL)
+            continue;
+        char name[160], path[4096];
+        bench_row_hgrm_name(row, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        FILE *f = fopen(path, "w");
+        if (f == NULL)
+            return shl_fail(err, "fopen", errno, "%s", path);
+        /* Microseconds, the unit HdrHistogram's own plotter expects. */
+        int rc = shl_hist_write_hgrm(row->hist, f, 1000.0, err);
+        if (fclose(f) != 0 && rc == 0)
+            return shl_fail(err, "fclose", errno, "%s", path);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static void csv_number(FILE *f, double value) {
@@ -203,10 +376,95 @@ int bench_results_write_csv(const struct bench_results *r, const char *path,
 /* "latency/pipe/64", "latency/posix:futex/64", "wakeup/pipe/64/1000Hz". */
 static void gbench_name(const struct bench_row *row, char *buf, size_t len) {
     char rate[32] = "";
-    if (!isnan(row->rate_hz))
-        snprintf(rate, sizeof rate, "/%.0fHz", row->rate_hz);
+    double hz = !isnan(row->offered_hz) ? row->offered_hz : row->rate_hz;
+    if (!isnan(hz))
+        snprintf(rate, sizeof rate, "/%.0fHz", hz);
     snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport,
              row->notify[0] ? ":" : "", row->notify, row->size, rate);
+}
+
+/* Google Benchmark's times are per iteration; one iteration here is one message or round
+ * trip. real_time is the median, so that compare.py compares medians. */
+struct gbench_times {
+    double real_ns, cpu_ns, bytes_per_second;
+};
+
+static struct gbench_times gbench_times(const struct bench_row *row) {
+    struct gbench_times t = {row->stats.p50, NAN, NAN};
+    if (strcmp(row->unit, "MB/s") == 0) {
+        t.real_ns = (double)row->size / (row->stats.p50 * 1e6) * 1e9;
+        t.bytes_per_second = row->stats.p50 * 1e6;
+    }
+    t.cpu_ns = isnan(row->cpu_ns_per_msg) ? t.real_ns : row->cpu_ns_per_msg;
+    return t;
+}
+
+static cJSON *gbench_entry(const char *name, unsigned repetitions, const char *run_type,
+                           const char *aggregate) {
+    cJSON *b = cJSON_CreateObject();
+    char full[160];
+    snprintf(full, sizeof full, "%s%s%s", name, aggregate ? "_" : "", aggregate ? aggregate : "");
+    cJSON_AddStringToObject(b, "name", full);
+    cJSON_AddStringToObject(b, "run_name", name);
+    cJSON_AddStringToObject(b, "run_type", run_type);
+    cJSON_AddNumberToObject(b, "repetitions", repetitions ? repetitions : 1);
+    cJSON_AddNumberToObject(b, "threads", 1);
+    if (aggregate != NULL)
+        cJSON_AddStringToObject(b, "aggregate_name", aggregate);
+    return b;
+}
+
+static void gbench_add_times(cJSON *b, double real_ns, double cpu_ns, double bytes_per_second) {
+    add_number(b, "real_time", real_ns);
+    add_number(b, "cpu_time", cpu_ns);
+    cJSON_AddStringToObject(b, "time_unit", "ns");
+    if (!isnan(bytes_per_second))
+        cJSON_AddNumberToObject(b, "bytes_per_second", bytes_per_second);
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* mean, median and stddev over the repetitions of the configuration called `name`. */
+static void add_aggregates(cJSON *list, const struct bench_results *r, const char *name,
+                           unsigned repetitions) {
+    double real[100], cpu[100];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n && n < 100; i++) {
+        const struct bench_row *o = &r->rows[i];
+        char other[128];
+        gbench_name(o, other, sizeof other);
+        if (o->stats.n == 0 || strcmp(other, name) != 0)
+            continue;
+        struct gbench_times t = gbench_times(o);
+        real[n] = t.real_ns;
+        cpu[n++] = t.cpu_ns;
+    }
+    if (n < 2)
+        return;
+    const char *names[] = {"mean", "median", "stddev"};
+    double *series[] = {real, cpu};
+    double figures[2][3];
+    for (int s = 0; s < 2; s++) {
+        double sum = 0, squares = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += series[s][i];
+        double mean = sum / (double)n;
+        for (size_t i = 0; i < n; i++)
+            squares += (series[s][i] - mean) * (series[s][i] - mean);
+        qsort(series[s], n, sizeof *series[s], compare_doubles);
+        figures[s][0] = mean;
+        figures[s][1] = n % 2 ? series[s][n / 2] : (series[s][n / 2 - 1] + series[s][n / 2]) / 2;
+        figures[s][2] = sqrt(squares / (double)(n - 1));
+    }
+    for (int a = 0; a < 3; a++) {
+        cJSON *b = gbench_entry(name, repetitions, "aggregate", names[a]);
+        cJSON_AddNumberToObject(b, "iterations", (double)n);
+        gbench_add_times(b, figures[0][a], figures[1][a], NAN);
+        cJSON_AddItemToArray(list, b);
+    }
 }
 
 int bench_results_write_gbench(const struct bench_context *ctx, const struct bench_results *r,
@@ -220,7 +478,13 @@ int bench_results_write_gbench(const struct bench_context *ctx, const struct ben
     cJSON_AddStringToObject(c, "executable", "shmlab bench");
     cJSON_AddNumberToObject(c, "num_cpus", ctx->cpus);
     cJSON_AddNumberToObject(c, "mhz_per_cpu", 0);
-    cJSON_AddBoolToObject(c, "cpu_scaling_enabled", 0);
+    /* As Google Benchmark decides it: a visible governor other than "performance". */
+    const char *governors[] = {ctx->machine.a.governor, ctx->machine.b.governor};
+    int scaling = 0;
+    for (int i = 0; i < 2; i++)
+        if (governors[i][0] != '\0' && strcmp(governors[i], "performance") != 0)
+            scaling = 1;
+    cJSON_AddBoolToObject(c, "cpu_scaling_enabled", scaling);
     cJSON_AddArrayToObject(c, "caches");
     cJSON_AddStringToObject(c, "library_build_type", "release");
     cJSON *list = cJSON_AddArrayToObject(root, "benchmarks");
@@ -230,31 +494,17 @@ int bench_results_write_gbench(const struct bench_context *ctx, const struct ben
             continue;
         char name[128];
         gbench_name(row, name, sizeof name);
-        /* Google Benchmark's times are per iteration; one iteration here is one message or
-         * round trip. real_time is the median, so that compare.py compares medians. */
-        double real_ns, bytes_per_second = NAN;
-        if (strcmp(row->unit, "MB/s") == 0) {
-            real_ns = (double)row->size / (row->stats.p50 * 1e6) * 1e9;
-            bytes_per_second = row->stats.p50 * 1e6;
-        } else {
-            real_ns = row->stats.p50;
-        }
-        cJSON *b = cJSON_CreateObject();
-        cJSON_AddStringToObject(b, "name", name);
-        cJSON_AddStringToObject(b, "run_name", name);
-        cJSON_AddStringToObject(b, "run_type", "iteration");
-        cJSON_AddNumberToObject(b, "repetitions", 1);
-        cJSON_AddNumberToObject(b, "repetition_index", 0);
-        cJSON_AddNumberToObject(b, "threads", 1);
+        struct gbench_times t = gbench_times(row);
+        cJSON *b = gbench_entry(name, ctx->repetitions, "iteration", NULL);
+        cJSON_AddNumberToObject(b, "repetition_index", row->repetition);
         cJSON_AddNumberToObject(b, "iterations", row->messages ? (double)row->messages
                                                                : (double)row->stats.n);
-        cJSON_AddNumberToObject(b, "real_time", real_ns);
-        add_number(b, "cpu_time",
-                   isnan(row->cpu_ns_per_msg) ? real_ns : row->cpu_ns_per_msg);
-        cJSON_AddStringToObject(b, "time_unit", "ns");
-        if (!isnan(bytes_per_second))
-            cJSON_AddNumberToObject(b, "bytes_per_second", bytes_per_second);
+        gbench_add_times(b, t.real_ns, t.cpu_ns, t.bytes_per_second);
         cJSON_AddItemToArray(list, b);
+        /* After the last repetition of a configuration: its mean, median and stddev, as
+         * Google Benchmark writes them, for compare.py's U test. */
+        if (ctx->repetitions > 1 && row->repetition + 1 == ctx->repetitions)
+            add_aggregates(list, r, name, ctx->repetitions);
     }
     return write_json(root, path, err);
 }
