@@ -299,7 +299,7 @@ static double per_message(int64_t cpu_ns, uint64_t messages) {
 }
 
 /* Fills the CPU columns; the peer must have seen exactly the messages this side timed. */
-static int set_cpu(struct bench_row *row, int64_t cpu_a, uint64_t messages,
+static int set_cpu(struct shl_results_row *row, int64_t cpu_a, uint64_t messages,
                    const struct bench_peer_report *peer, struct shl_error *err) {
     if (peer->messages != messages)
         return shl_fail(err, "verify", EBADMSG, "peer received %llu of %llu timed messages",
@@ -314,7 +314,7 @@ static int set_cpu(struct bench_row *row, int64_t cpu_a, uint64_t messages,
 }
 
 /* The row takes the histogram over; the measurement's own copy is left empty. */
-static int give_histogram(struct bench_row *row, struct shl_hist *hist, struct shl_error *err) {
+static int give_histogram(struct shl_results_row *row, struct shl_hist *hist, struct shl_error *err) {
     row->hist = malloc(sizeof *row->hist);
     if (row->hist == NULL)
         return shl_fail(err, "malloc", ENOMEM, "histogram");
@@ -371,7 +371,7 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
 /* A shared-memory latency configuration is measured between two moments of the floors: the
  * one after the previous configuration when that was one too, else a fresh one. */
 static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
-                        const struct bench_floor_moment *last, struct bench_row *row,
+                        const struct bench_floor_moment *last, struct shl_results_row *row,
                         struct shl_error *err) {
     int between_floors = job->kind == JOB_LATENCY && job->notify != NULL;
     struct bench_floor_moment before = *last, after;
@@ -414,7 +414,7 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
 
 /* One offered rate, open loop, latency from each message's intended send time. */
 static int run_load(const struct bench_job *job, const struct bench_env *env,
-                    struct bench_row *row, struct shl_error *err) {
+                    struct shl_results_row *row, struct shl_error *err) {
     size_t n = job->samples;
     size_t bytes = n * sizeof(uint64_t);
     uint64_t *received = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -486,7 +486,7 @@ int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, do
 }
 
 static int run_stream(const struct bench_job *job, const struct bench_env *env,
-                      struct bench_row *row, struct shl_error *err) {
+                      struct shl_results_row *row, struct shl_error *err) {
     struct bench_session_config cfg = {
         .transport = job->transport, .notify = job->notify, .size = job->size,
         .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
@@ -507,7 +507,7 @@ static int run_stream(const struct bench_job *job, const struct bench_env *env,
 }
 
 static int run_floor(const struct bench_job *job, const struct bench_env *env,
-                     struct bench_row *row, struct shl_error *err) {
+                     struct shl_results_row *row, struct shl_error *err) {
     struct bench_floor_plan plan = {
         .warmup = env->plan.warmup,
         .min_samples = env->plan.min_samples,
@@ -558,7 +558,7 @@ static int append(double **all, size_t *n_all, const double *more, size_t n,
  * the same state of a shared machine; the row holds the plain one's statistics and their
  * ratio. */
 static int run_crosscheck(const struct bench_job *job, const struct bench_env *env,
-                          struct bench_row *row, struct shl_error *err) {
+                          struct shl_results_row *row, struct shl_error *err) {
     const struct bench_plan *plan = &env->plan;
     double *plain = NULL, *shmlab = NULL;
     size_t n_plain = 0, n_shmlab = 0;
@@ -600,7 +600,7 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
 }
 
 static int run_setup(const struct bench_job *job, const struct bench_env *env,
-                     struct bench_row *row, struct shl_error *err) {
+                     struct shl_results_row *row, struct shl_error *err) {
     if (env->shmlab == NULL)
         return shl_fail(err, "setup", ENOENT, "no shmlab binary in this build");
     char json[4096];
@@ -624,9 +624,9 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
 }
 
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct bench_row *row, struct shl_error *err) {
+                  struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
-    bench_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
+    shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
                    throughput ? "MB/s" : "ns");
     row->repetition = job->repetition;
     /* Only a floor measured right after the previous job can stand for this one's start. */
@@ -651,14 +651,14 @@ int bench_job_run(const struct bench_job *job, const struct bench_env *env,
     return run_setup(job, env, row, err);
 }
 
-void bench_results_add_ratios(struct bench_results *r) {
+void bench_results_add_ratios(struct shl_results *r) {
     for (size_t i = 0; i < r->n; i++) {
-        struct bench_row *row = &r->rows[i];
-        const struct bench_row *ref = NULL;
+        struct shl_results_row *row = &r->rows[i];
+        const struct shl_results_row *ref = NULL;
         const char *ref_name = NULL;
         int shared_memory = row->notify[0] != '\0';
         if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
-            ref = bench_results_find(r, "floor", "memcpy", NULL, row->size);
+            ref = shl_results_find(r, "floor", "memcpy", NULL, row->size);
             ref_name = "memcpy";
         }
         if (ref == NULL || ref->stats.n == 0 || row->stats.n == 0)

@@ -8,7 +8,7 @@
 
 #include "bench/bench_floor.h"
 #include "bench/bench_options.h"
-#include "bench/bench_results.h"
+#include "src/results/shl_results.h"
 #include "src/timing/shl_timer.h"
 #include "src/transport/shl_transport.h"
 
@@ -76,7 +76,7 @@ int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, do
 
 /* Runs one job and fills its row. */
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct bench_row *row, struct shl_error *err);
+                  struct shl_results_row *row, struct shl_error *err);
 
 /* "latency pipe 64 B", "wakeup posix:futex 64 B @ 1000 Hz", "load pipe 64 B @ 10000 Hz"... */
 void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
@@ -84,6 +84,6 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
 /* Ratios that need the whole run: shared-memory throughput to memcpy at the same size. (A
  * shared-memory latency row carries its ratios to the floors of its own moment, a crosscheck
  * row its ratio to shmlab's round trip.) */
-void bench_results_add_ratios(struct bench_results *r);
+void bench_results_add_ratios(struct shl_results *r);
 
 #endif

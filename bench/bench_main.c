@@ -1,4 +1,6 @@
-/* `bazel run //bench:all`: the benchmark driver. The only place that prints or exits. */
+/* The benchmark driver (//bench:measure): runs the planned configurations and writes
+ * results.json and gbench.json. `bazel run //bench:all` runs it, then the charts. The only
+ * place in the driver that prints or exits. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -6,20 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench/bench_context.h"
 #include "bench/bench_driver.h"
 #include "bench/bench_options.h"
+#include "bench/bench_paths.h"
 #include "bench/bench_peer.h"
-#include "bench/bench_results.h"
+#include "src/results/shl_results.h"
 #include "src/core/shl_name.h"
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
-#include "src/timing/shl_pin.h"
 #include "src/timing/shl_machine.h"
+#include "src/timing/shl_pin.h"
 #include "src/timing/shl_timer.h"
 #include "src/transport/shl_notify.h"
 
@@ -61,53 +63,6 @@ static int mkdir_p(const char *path) {
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Default bench-out/ in the workspace; a relative --out is taken from where `bazel run` was
- * typed, not from the runfiles tree Bazel runs us in. */
-static void resolve_out_dir(const char *given, char *buf, size_t len) {
-    const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
-    const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
-    if (given == NULL)
-        snprintf(buf, len, "%s/bench-out", workspace ? workspace : ".");
-    else if (given[0] != '/' && cwd != NULL)
-        snprintf(buf, len, "%s/%s", cwd, given);
-    else
-        snprintf(buf, len, "%s", given);
-}
-
-static int is_executable_file(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* A program that `bazel run` put in our runfiles (a data dependency), or NULL. */
-static const char *runfile(const char *argv0, const char *rel, char *buf, size_t len) {
-    const char *dir = getenv("RUNFILES_DIR");
-    if (dir != NULL) {
-        snprintf(buf, len, "%s/shmlab/%s", dir, rel);
-        if (is_executable_file(buf))
-            return buf;
-    }
-    snprintf(buf, len, "%s.runfiles/shmlab/%s", argv0, rel);
-    if (is_executable_file(buf))
-        return buf;
-    snprintf(buf, len, "%s", rel);
-    return is_executable_file(buf) ? buf : NULL;
-}
-
-/* The program's path in PATH, or NULL: set-up cost needs hyperfine, which may be missing. */
-static const char *in_path(const char *program, char *buf, size_t len) {
-    const char *path = getenv("PATH");
-    while (path != NULL && *path != '\0') {
-        const char *colon = strchr(path, ':');
-        size_t dir_len = colon ? (size_t)(colon - path) : strlen(path);
-        snprintf(buf, len, "%.*s/%s", (int)dir_len, path, program);
-        if (dir_len > 0 && is_executable_file(buf))
-            return buf;
-        path = colon ? colon + 1 : NULL;
-    }
-    return NULL;
-}
-
 static void format_duration(double s, char *buf, size_t len) {
     if (s >= 60)
         snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
@@ -115,7 +70,7 @@ static void format_duration(double s, char *buf, size_t len) {
         snprintf(buf, len, "%.0fs", s);
 }
 
-static void format_figure(const struct bench_row *row, char *buf, size_t len) {
+static void format_figure(const struct shl_results_row *row, char *buf, size_t len) {
     if (row->stats.n == 0)
         snprintf(buf, len, "no samples");
     else if (strcmp(row->unit, "MB/s") == 0)
@@ -139,7 +94,7 @@ static void format_figure(const struct bench_row *row, char *buf, size_t len) {
 }
 
 /* How busy the two pinned CPUs are with other work while this process sleeps. */
-static void measure_pinned_busy(const struct bench_env *env, struct bench_context *ctx) {
+static void measure_pinned_busy(const struct bench_env *env, struct shl_results_context *ctx) {
     int cpus[2] = {env->cpu_a, env->cpu_b};
     struct shl_cpu_times before[2], after[2];
     int ok[2];
@@ -156,32 +111,34 @@ static void measure_pinned_busy(const struct bench_env *env, struct bench_contex
 
 /* The adaptive strategy's budget: given, or calibrated now from this machine. */
 static void choose_spin_budget(const struct bench_options *opts, struct bench_env *env,
-                               struct bench_context *ctx) {
+                               struct shl_results_context *ctx) {
     ctx->calibration_pair_ns = ctx->calibration_futex_ns = NAN;
+    const char *from = "calibrated";
     if (opts->spin_budget_ns > 0) {
         env->spin_budget_ns = opts->spin_budget_ns;
-        ctx->spin_budget_from = "--spin-budget";
+        from = "--spin-budget";
     } else {
         struct shl_error err = {0};
         long budget;
         if (bench_calibrate_spin_budget(env, &ctx->calibration_pair_ns,
                                         &ctx->calibration_futex_ns, &budget, &err) == 0) {
             env->spin_budget_ns = budget;
-            ctx->spin_budget_from = "calibrated";
         } else {
             char text[256];
             env->spin_budget_ns = SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
-            ctx->spin_budget_from = "default";
-            bench_context_note(ctx, "adaptive: calibration failed (%s); default budget",
-                               shl_error_text(&err, text, sizeof text));
+            from = "default";
+            shl_results_note(ctx, "adaptive: calibration failed (%s); default budget",
+                             shl_error_text(&err, text, sizeof text));
         }
     }
+    snprintf(ctx->spin_budget_from, sizeof ctx->spin_budget_from, "%s", from);
     ctx->spin_budget_ns = (double)env->spin_budget_ns;
 }
 
 /* The noise warnings (steal, busy pinned CPUs, moved floors) and the clock's share of the
  * fastest p50, in the context and on stderr. */
-static void judge_run(struct bench_context *ctx, const struct bench_results *results) {
+static void judge_run(struct shl_results *results) {
+    struct shl_results_context *ctx = &results->context;
     struct shl_noise noise = {ctx->steal,
                               {ctx->pinned_busy[0], ctx->pinned_busy[1]},
                               {ctx->cpu_a, ctx->cpu_b},
@@ -189,7 +146,7 @@ static void judge_run(struct bench_context *ctx, const struct bench_results *res
                               0};
     ctx->fastest_p50_ns = NAN;
     for (size_t i = 0; i < results->n; i++) {
-        const struct bench_row *row = &results->rows[i];
+        const struct shl_results_row *row = &results->rows[i];
         if (row->floor_moved) {
             noise.floor_moved_rows++;
             if (row->floor_move > noise.floor_move_max)
@@ -202,14 +159,14 @@ static void judge_run(struct bench_context *ctx, const struct bench_results *res
     char lines[4][200];
     size_t n = shl_noise_warnings(&noise, lines, 4);
     for (size_t i = 0; i < n && i < 4; i++)
-        bench_context_warn(ctx, "%s", lines[i]);
+        shl_results_warn(ctx, "%s", lines[i]);
     double share = ctx->timer_overhead_ns / ctx->fastest_p50_ns;
-    if (share > BENCH_CLOCK_SHARE_MAX)
-        bench_context_warn(ctx,
-                           "the clock's cost (%.1f ns per sample) is %.0f%% of the fastest p50 "
-                           "(%.0f ns), above %.0f%%",
-                           ctx->timer_overhead_ns, 100 * share, ctx->fastest_p50_ns,
-                           100 * BENCH_CLOCK_SHARE_MAX);
+    if (share > shl_results_clock_share_max)
+        shl_results_warn(ctx,
+                         "the clock's cost (%.1f ns per sample) is %.0f%% of the fastest p50 "
+                         "(%.0f ns), above %.0f%%",
+                         ctx->timer_overhead_ns, 100 * share, ctx->fastest_p50_ns,
+                         100 * shl_results_clock_share_max);
     for (size_t i = 0; i < ctx->n_warnings; i++)
         fprintf(stderr, "bench: WARNING: %s\n", ctx->warnings[i]);
 }
@@ -232,7 +189,7 @@ static void report_stale(void) {
 }
 
 static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
-                       struct bench_context *ctx) {
+                       struct shl_results_context *ctx) {
     struct shl_error err = {0};
     int count, first, second;
     if (shl_cpus_allowed(&count, &first, &second, &err) != 0)
@@ -251,7 +208,7 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
         env->cpu_b = second;
     } else {
         env->cpu_a = env->cpu_b = -1;
-        bench_context_note(ctx, "unpinned: only one CPU available, so round trips include "
+        shl_results_note(ctx, "unpinned: only one CPU available, so round trips include "
                                 "scheduler hand-offs");
     }
     ctx->pinned = env->cpu_a >= 0;
@@ -262,39 +219,17 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
     return 0;
 }
 
-/* The charts: plots/ owns them; its entry point gets the output directory. */
-static void draw_charts(const char *argv0, const char *out_dir, struct bench_context *ctx) {
-    char path[4096];
-    const char *render = runfile(argv0, "plots/render", path, sizeof path);
-    if (render == NULL) {
-        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render is not in this build");
-        return;
-    }
-    char command[8300];
-    snprintf(command, sizeof command, "'%s' '%s' >&2", render, out_dir);
-    int status = system(command);
-    if (status == 0)
-        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render");
-    else
-        snprintf(ctx->charts, sizeof ctx->charts, "plots/render failed (status %d)",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
-
-static int write_outputs(const struct bench_context *ctx, const struct bench_results *results,
-                         const char *out_dir) {
-    char path[4096];
+static int write_outputs(const struct shl_results *results, const char *out_dir) {
+    char path[4096 + 16];
     struct shl_error err = {0};
     char text[256];
     snprintf(path, sizeof path, "%s/results.json", out_dir);
-    int rc = bench_results_write_json(ctx, results, path, &err);
-    snprintf(path, sizeof path, "%s/results.csv", out_dir);
-    if (rc == 0)
-        rc = bench_results_write_csv(results, path, &err);
+    int rc = shl_results_write_json(results, path, &err);
     snprintf(path, sizeof path, "%s/gbench.json", out_dir);
     if (rc == 0)
-        rc = bench_results_write_gbench(ctx, results, path, &err);
+        rc = shl_results_write_gbench(results, path, &err);
     if (rc == 0)
-        rc = bench_results_write_hgrm(results, out_dir, &err);
+        rc = shl_results_write_hgrm(results, out_dir, &err);
     if (rc != 0)
         fprintf(stderr, "bench: writing results: %s\n", shl_error_text(&err, text, sizeof text));
     return rc;
@@ -325,7 +260,7 @@ static int same_configuration(const struct bench_job *job, const char *transport
 
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
-                    struct bench_context *ctx, struct bench_results *results) {
+                    struct shl_results_context *ctx, struct shl_results *results) {
     int failures = 0;
     const char *failed_transport = NULL, *failed_notify = NULL;
     const struct bench_job *saturated = NULL; /* the load ladder that fell short */
@@ -355,17 +290,17 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                                         : "hyperfine is not installed");
             continue;
         }
-        struct bench_row row;
+        struct shl_results_row row;
         struct shl_error err = {0};
         int rc = bench_job_run(job, env, &row, &err);
         if (rc == 0)
-            rc = bench_results_add(results, &row, &err);
+            rc = shl_results_add(results, &row, &err);
         if (rc != 0 && interrupted)
             break;
         if (rc != 0) {
             shl_error_text(&err, text, sizeof text);
             fprintf(stderr, "[%3zu/%zu] %s: FAILED: %s\n", i + 1, jobs->n, what, text);
-            bench_context_note(ctx, "FAILED %s: %s", what, text);
+            shl_results_note(ctx, "FAILED %s: %s", what, text);
             failures++;
             failed_transport = job->transport ? job->name : NULL;
             failed_notify = job->notify;
@@ -403,106 +338,98 @@ int main(int argc, char **argv) {
 
     struct shl_error err = {0};
     char text[256];
-    struct bench_context ctx;
+    struct shl_results results = {0};
+    struct shl_results_context *ctx = &results.context;
     struct bench_env env;
     struct shl_timer timer;
     memset(&env, 0, sizeof env);
-    if (bench_context_collect(&ctx, &err) != 0 || choose_cpus(&opts, &env, &ctx) != 0 ||
+    if (bench_context_collect(ctx, &err) != 0 || choose_cpus(&opts, &env, ctx) != 0 ||
         shl_timer_init(&timer, 1, "/proc/cpuinfo", 50, &err) != 0 ||
-        shl_clock_resolution_ns(&ctx.clock_resolution_ns, &err) != 0) {
+        shl_clock_resolution_ns(&ctx->clock_resolution_ns, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
     }
     bench_plan_for(opts.mode, &env.plan);
     env.timeout_ms = opts.timeout_ms;
-    ctx.mode = bench_mode_name(opts.mode);
+    snprintf(ctx->mode, sizeof ctx->mode, "%s", bench_mode_name(opts.mode));
     env.timer = &timer;
-    ctx.clock = shl_timer_source_names[timer.source];
-    ctx.timer_overhead_ns = timer.cost_ns;
-    ctx.timer_subtracted_ns = timer.subtract_ns;
-    ctx.timer_drift = NAN;
-    snprintf(ctx.clock_why, sizeof ctx.clock_why, "%s", timer.why);
+    snprintf(ctx->clock, sizeof ctx->clock, "%s", shl_timer_source_names[timer.source]);
+    ctx->timer_overhead_ns = timer.cost_ns;
+    ctx->timer_subtracted_ns = timer.subtract_ns;
+    ctx->timer_drift = NAN;
+    snprintf(ctx->clock_why, sizeof ctx->clock_why, "%s", timer.why);
+    ctx->timeout_ms = opts.timeout_ms;
     struct bench_floor_moment moment = {0};
     env.moment = &moment;
     struct shl_cpu_times times_before;
     int have_times = shl_cpu_times_read("", -1, &times_before, NULL) == 0;
-    shl_machine_collect("", env.cpu_a, env.cpu_b, &ctx.machine, NULL);
-    measure_pinned_busy(&env, &ctx);
-    choose_spin_budget(&opts, &env, &ctx);
-    ctx.repetitions = opts.repetitions;
-    ctx.seed = opts.seed ? opts.seed : (unsigned long long)shl_now_ns() ^ (unsigned)getpid();
-    ctx.timeout_ms = opts.timeout_ms;
+    shl_machine_collect("", env.cpu_a, env.cpu_b, &ctx->machine, NULL);
+    measure_pinned_busy(&env, ctx);
+    choose_spin_budget(&opts, &env, ctx);
+    ctx->repetitions = opts.repetitions;
+    ctx->seed = opts.seed ? opts.seed : (unsigned long long)shl_now_ns() ^ (unsigned)getpid();
 
     char out_dir[4096], shmlab_path[4096], hyperfine_path[4096];
-    resolve_out_dir(opts.out_dir, out_dir, sizeof out_dir);
+    bench_out_dir(opts.out_dir, out_dir, sizeof out_dir);
     if (mkdir_p(out_dir) != 0) {
         fprintf(stderr, "bench: cannot create %s: %s\n", out_dir, strerror(errno));
         return 1;
     }
     env.out_dir = out_dir;
-    env.hyperfine = in_path("hyperfine", hyperfine_path, sizeof hyperfine_path);
-    env.shmlab = runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
+    env.hyperfine = bench_in_path("hyperfine", hyperfine_path, sizeof hyperfine_path);
+    env.shmlab = bench_runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
 
     struct bench_jobs jobs;
     if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0 ||
-        bench_jobs_repeat(&jobs, opts.repetitions, ctx.seed, &err) != 0) {
+        bench_jobs_repeat(&jobs, opts.repetitions, ctx->seed, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
     }
     fprintf(stderr,
             "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns per "
             "sample%s (%s); %s; results in %s\n",
-            ctx.mode, jobs.n, bench_jobs_expected_s(&jobs), ctx.clock, timer.cost_ns,
+            ctx->mode, jobs.n, bench_jobs_expected_s(&jobs), ctx->clock, timer.cost_ns,
             timer.subtract_ns > 0 ? ", subtracted from each" : "", timer.why,
-            ctx.pinned ? "pinned" : "unpinned", out_dir);
-    if (ctx.pinned)
+            ctx->pinned ? "pinned" : "unpinned", out_dir);
+    if (ctx->pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
     fprintf(stderr, "bench: %u repetition%s in a random order, seed %llu (--seed %llu repeats "
                     "it); adaptive spin budget %ld ns (%s)\n",
-            opts.repetitions, opts.repetitions == 1 ? "" : "s", ctx.seed, ctx.seed,
-            env.spin_budget_ns, ctx.spin_budget_from);
+            opts.repetitions, opts.repetitions == 1 ? "" : "s", ctx->seed, ctx->seed,
+            env.spin_budget_ns, ctx->spin_budget_from);
 
-    struct bench_results results = {0};
     int64_t start = shl_now_ns();
-    int failures = run_jobs(&jobs, &env, &ctx, &results);
+    int failures = run_jobs(&jobs, &env, ctx, &results);
     bench_jobs_free(&jobs);
     if (interrupted) {
         fprintf(stderr, "bench: interrupted by signal %d; peers killed, nothing written\n",
                 (int)interrupted);
-        bench_results_free(&results);
+        shl_results_free(&results);
         return 128 + (int)interrupted;
     }
     if (env.shmlab == NULL && (opts.benchmarks & BENCH_SETUP))
-        bench_context_note(&ctx, "setup: not measured, no shmlab binary in this build");
+        shl_results_note(ctx, "setup: not measured, no shmlab binary in this build");
     else if (env.hyperfine == NULL && (opts.benchmarks & BENCH_SETUP))
-        bench_context_note(&ctx, "setup: not measured, hyperfine is not installed "
+        shl_results_note(ctx, "setup: not measured, hyperfine is not installed "
                                  "(ci/setup.sh installs it)");
     if (shl_timer_check(&timer, &err) != 0) {
         fprintf(stderr, "bench: the clock cannot be trusted, nothing written: %s\n",
                 shl_error_text(&err, text, sizeof text));
-        bench_results_free(&results);
+        shl_results_free(&results);
         return 1;
     }
-    ctx.timer_drift = timer.source == SHL_TIMER_TSC ? timer.drift : NAN;
+    ctx->timer_drift = timer.source == SHL_TIMER_TSC ? timer.drift : NAN;
     struct shl_cpu_times times_after;
-    ctx.steal = have_times && shl_cpu_times_read("", -1, &times_after, NULL) == 0
-                    ? shl_cpu_times_steal(&times_before, &times_after)
-                    : NAN;
-    judge_run(&ctx, &results);
+    ctx->steal = have_times && shl_cpu_times_read("", -1, &times_after, NULL) == 0
+                     ? shl_cpu_times_steal(&times_before, &times_after)
+                     : NAN;
+    judge_run(&results);
     bench_results_add_ratios(&results);
-    if (opts.no_plots)
-        snprintf(ctx.charts, sizeof ctx.charts, "not drawn: --no-plots");
-    /* Results first, so the charts read them. */
-    int rc = write_outputs(&ctx, &results, out_dir);
-    if (rc == 0 && !opts.no_plots) {
-        draw_charts(argv[0], out_dir, &ctx);
-        rc = write_outputs(&ctx, &results, out_dir);
-    }
+    int rc = write_outputs(&results, out_dir);
     double total = (double)(shl_now_ns() - start) / 1e9;
-    fprintf(stderr, "bench: %zu rows in %.1f s -> %s/results.json (charts: %s)\n", results.n,
-            total, out_dir, ctx.charts);
-    bench_results_free(&results);
+    fprintf(stderr, "bench: %zu rows in %.1f s -> %s/results.json\n", results.n, total, out_dir);
+    shl_results_free(&results);
     if (failures > 0) {
         fprintf(stderr, "bench: %d configuration%s FAILED (see above)\n", failures,
                 failures == 1 ? "" : "s");

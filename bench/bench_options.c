@@ -35,7 +35,7 @@ const char bench_options_usage[] =
     "  --no-plots         write results but do not draw the charts\n"
     "  --help             this text\n"
     "\n"
-    "Writes results.json, results.csv and gbench.json (see bench/RESULTS.md).\n"
+    "Writes results.json and gbench.json (see bench/RESULTS.md).\n"
     "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n";
 
 const double bench_wakeup_rates_hz[3] = {10000.0, 1000.0, 100.0};
