@@ -19,8 +19,10 @@
 #include <sys/stat.h>
 
 #include "plots/plot_series.h"
+#include "plots/plot_spectrum.h"
 #include "plots/plot_table.h"
 #include "src/results/shl_results.h"
+#include "src/timing/shl_signif.h"
 
 #define EXIT_NO_DATA 3
 
@@ -379,6 +381,77 @@ static double distribution_size(const struct plot_rows *rows)
     return best;
 }
 
+/* One block per series: its histogram at the size nearest 64 B, the repetitions merged, as
+ * points of the percentile spectrum (x = 1/(1-p), y in seconds); and the chart's title. */
+static void spectrum_blocks(FILE *dat, const struct plot_rows *rows,
+                            const struct plot_series_list *list, FILE *out)
+{
+    double size = distribution_size(rows);
+    enum { max_points = 512 };
+    struct plot_spectrum_point points[max_points];
+    for (size_t s = 0; s < list->n; s++) {
+        struct shl_hist merged = {0};
+        for (size_t i = 0; i < rows->n; i++) {
+            const struct shl_results_row *row = rows->rows[i];
+            if (row->hist == NULL || (double)row->size != size ||
+                !has_key(row, list->series[s].key))
+                continue;
+            if (merged.counts == NULL && shl_hist_init(&merged, row->hist->highest, NULL) != 0)
+                out_of_memory();
+            shl_hist_merge(&merged, row->hist, NULL);
+        }
+        size_t n = merged.counts ? plot_spectrum(&merged, points, max_points) : 0;
+        if (n > max_points)
+            n = max_points;
+        for (size_t k = 0; k < n; k++)
+            fprintf(dat, "%.6g\t%.9g\n", points[k].x, points[k].value * 1e-9);
+        end_block(dat, n, 2);
+        shl_hist_free(&merged);
+    }
+    char label[32], title[160];
+    snprintf(title, sizeof title,
+             "Percentile spectrum of the round trips at %s (every sample, up to p99.99 where "
+             "n allows)",
+             plot_size_label(size, label, sizeof label));
+    fputs("chart_title=", out);
+    gp_str(out, title);
+    fputs("; ", out);
+}
+
+static int by_offered(const void *a, const void *b)
+{
+    double x = (*(const struct shl_results_row *const *)a)->offered_hz;
+    double y = (*(const struct shl_results_row *const *)b)->offered_hz;
+    return (x > y) - (x < y);
+}
+
+/* One block per series: offered rate, p50 and p99 in seconds, and whether it was reached;
+ * the first repetition only, so that each line is one ladder. */
+static void load_blocks(FILE *dat, const struct plot_rows *rows,
+                        const struct plot_series_list *list)
+{
+    const struct shl_results_row **ladder = calloc(rows->n + 1, sizeof *ladder);
+    if (ladder == NULL)
+        out_of_memory();
+    for (size_t s = 0; s < list->n; s++) {
+        size_t n = 0;
+        for (size_t i = 0; i < rows->n; i++)
+            if (rows->rows[i]->repetition == 0 && has_key(rows->rows[i], list->series[s].key))
+                ladder[n++] = rows->rows[i];
+        qsort(ladder, n, sizeof *ladder, by_offered);
+        for (size_t i = 0; i < n; i++) {
+            number_cell(dat, ladder[i]->offered_hz);
+            fputc('\t', dat);
+            number_cell(dat, plot_base(ladder[i], "p50"));
+            fputc('\t', dat);
+            number_cell(dat, plot_base(ladder[i], "p99"));
+            fprintf(dat, "\t%d\n", ladder[i]->reached == 1);
+        }
+        end_block(dat, n, 4);
+    }
+    free(ladder);
+}
+
 static const struct shl_results_row *row_at(const struct plot_rows *rows, const char *key,
                                             double size)
 {
@@ -426,6 +499,11 @@ static const struct chart_kind {
     {"setup", "setup",
      "Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)", NULL,
      -1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"spectrum", "latency", NULL, NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"load", "load",
+     "Latency against offered load: p50 (solid) and p99 (dotted) from the intended send time; "
+     "a cross where a rate was not reached",
+     NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL},
     {"advantage", "latency",
      "Shared memory advantage: p50 as a multiple of the best shared-memory p50", NULL, 0,
      "ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; "
@@ -466,7 +544,12 @@ static int chart(const char *name, const char *path, const char *work)
     if (kind == NULL)
         die("no chart named %s%s", name, "");
     struct plot_rows rows = rows_of(&run, NULL, kind->benchmark);
+    bool histograms = false;
+    for (size_t i = 0; i < rows.n; i++)
+        histograms = histograms || rows.rows[i]->hist != NULL;
     const char *nothing = rows.n == 0 ? "no rows for it"
+                          : strcmp(name, "spectrum") == 0 && !histograms
+                              ? "no histograms (results written before they were kept)"
                           : strcmp(name, "advantage") == 0 && !any_shm(&rows)
                               ? "no shared-memory latency rows"
                               : NULL;
@@ -528,6 +611,10 @@ static int chart(const char *name, const char *path, const char *work)
         fputs("chart_title=", out);
         gp_str(out, title);
         fputs("; ", out);
+    } else if (strcmp(name, "spectrum") == 0) {
+        spectrum_blocks(dat, &rows, &list, out);
+    } else if (strcmp(name, "load") == 0) {
+        load_blocks(dat, &rows, &list);
     } else if (strcmp(name, "setup") == 0) {
         double *sizes = calloc(rows.n + 1, sizeof *sizes);
         if (sizes == NULL)
@@ -745,6 +832,64 @@ static void ratio_table(FILE *out, const struct shl_results *a, const struct shl
     plot_rows_free(&rows_b);
 }
 
+/* The p50 of every repetition of one configuration (series key and size) in rows. */
+static size_t repetition_p50s(const struct plot_rows *rows, const char *key, double size,
+                              double *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n && n < max; i++)
+        if (has_key(rows->rows[i], key) && (double)rows->rows[i]->size == size &&
+            !isnan(rows->rows[i]->stats.p50))
+            out[n++] = rows->rows[i]->stats.p50;
+    return n;
+}
+
+/* For each configuration both runs measured: a Mann-Whitney U test on the per-repetition
+ * p50s of A against B, and its verdict (src/timing/shl_signif.h). */
+static void significance_table(FILE *out, const struct shl_results *a, const struct shl_results *b,
+                               const char *benchmark)
+{
+    struct plot_rows both = rows_of(a, b, benchmark);
+    struct plot_rows rows_a = rows_of(a, NULL, benchmark), rows_b = rows_of(b, NULL, benchmark);
+    struct plot_series_list list = series_of(&both);
+    double *sizes = calloc(both.n + 1, sizeof *sizes);
+    if (sizes == NULL)
+        out_of_memory();
+    size_t n_sizes = sizes_of(&both, sizes);
+    char title[64];
+    snprintf(title, sizeof title, "%s significance", benchmark);
+    const char *header[] = {title, "size", "repetitions A / B", "p = ", "verdict (B against A)"};
+    struct plot_table t;
+    if (plot_table_init(&t, 5, header) != 0)
+        out_of_memory();
+    enum { max_repetitions = 100 };
+    double pa[max_repetitions], pb[max_repetitions];
+    for (size_t s = 0; s < list.n; s++) {
+        for (size_t z = 0; z < n_sizes; z++) {
+            size_t na = repetition_p50s(&rows_a, list.series[s].key, sizes[z], pa, max_repetitions);
+            size_t nb = repetition_p50s(&rows_b, list.series[s].key, sizes[z], pb, max_repetitions);
+            if (na == 0 || nb == 0)
+                continue;
+            struct shl_mann_whitney mw;
+            char(*row)[PLOT_CELL_MAX] = plot_table_row(&t);
+            if (row == NULL || shl_mann_whitney_test(pa, na, pb, nb, &mw, NULL) != 0)
+                out_of_memory();
+            snprintf(row[0], PLOT_CELL_MAX, "%s", list.series[s].key);
+            plot_size_label(sizes[z], row[1], PLOT_CELL_MAX);
+            snprintf(row[2], PLOT_CELL_MAX, "%zu / %zu", na, nb);
+            snprintf(row[3], PLOT_CELL_MAX, "%.3g%s", mw.p, mw.exact ? "" : " (normal)");
+            snprintf(row[4], PLOT_CELL_MAX, "%s", shl_verdict_names[mw.verdict]);
+        }
+    }
+    plot_table_markdown(&t, out);
+    plot_table_free(&t);
+    free(sizes);
+    plot_series_free(&list);
+    plot_rows_free(&both);
+    plot_rows_free(&rows_a);
+    plot_rows_free(&rows_b);
+}
+
 static int compare_md(const char *path_a, const char *path_b)
 {
     struct shl_results a, b;
@@ -761,6 +906,15 @@ static int compare_md(const char *path_a, const char *path_b)
     for (int i = 0; i < 2; i++) {
         putchar('\n');
         ratio_table(stdout, &a, &b, benchmarks[i]);
+    }
+    printf("\nWhether each difference is significant: a Mann-Whitney U test on the p50s of "
+           "every repetition (--repetitions) of A against those of B, two-sided, at p < %g. "
+           "With few repetitions (3 against 3, say) no ordering reaches that, and the verdict "
+           "says so rather than claim there is no difference.\n",
+           SHL_SIGNIF_ALPHA);
+    for (int i = 0; i < 2; i++) {
+        putchar('\n');
+        significance_table(stdout, &a, &b, benchmarks[i]);
     }
     shl_results_free(&a);
     shl_results_free(&b);
@@ -1083,6 +1237,34 @@ static size_t table_sizes(const struct plot_rows *rows, double *out)
     return n;
 }
 
+/* The whole tail at the size nearest 64 B: every sample is one round trip, so these are
+ * percentiles of round trips. p99.99 needs 10^4 samples; n says how many there were. */
+static void tails_table(struct report *r, const struct plot_rows *rows,
+                        const struct plot_series_list *list)
+{
+    double size = distribution_size(rows);
+    static const char *const header[] = {"transport", "p99", "p99.9", "p99.99", "max", "n"};
+    struct plot_table t;
+    new_table(&t, 6, header);
+    for (size_t s = 0; s < list->n; s++) {
+        const struct shl_results_row *at = row_at(rows, list->series[s].key, size);
+        if (at == NULL)
+            continue;
+        char(*row)[PLOT_CELL_MAX] = new_row(&t);
+        snprintf(row[0], PLOT_CELL_MAX, "%s", list->series[s].key);
+        static const char *const stats[] = {"p99", "p999", "p9999", "max"};
+        for (int k = 0; k < 4; k++)
+            plot_cell_quantity(row[k + 1], plot_base(at, stats[k]), "s");
+        snprintf(row[5], PLOT_CELL_MAX, "%zu", at->stats.n);
+    }
+    char label[32], text[200];
+    snprintf(text, sizeof text, "Round-trip tails at %s, each sample one round trip",
+             plot_size_label(size, label, sizeof label));
+    heading(r, text);
+    paragraph(r, "p99.99 is shown only from 10^4 samples on; below that it would be the max.");
+    table(r, &t);
+}
+
 static void latency_section(struct report *r, const struct shl_results *run)
 {
     heading(r, "Round-trip latency, p50 / p99");
@@ -1096,12 +1278,6 @@ static void latency_section(struct report *r, const struct shl_results *run)
         header[i + 1] = plot_size_label(sizes[i], labels[i], sizeof labels[i]);
     struct plot_table t;
     new_table(&t, n + 1, header);
-    char *batched = NULL;
-    size_t batched_len = 0;
-    FILE *b = open_memstream(&batched, &batched_len);
-    if (b == NULL)
-        out_of_memory();
-    bool first_series = true;
     for (size_t s = 0; s < list.n; s++) {
         const char *key = list.series[s].key;
         char(*row)[PLOT_CELL_MAX] = new_row(&t);
@@ -1113,56 +1289,9 @@ static void latency_section(struct report *r, const struct shl_results *run)
             else
                 plot_cell_pair(row[i + 1], plot_base(at, "p50"), plot_base(at, "p99"), "s");
         }
-        /* Which sizes of this series were timed in batches, per batch length. */
-        unsigned done[64];
-        size_t n_done = 0;
-        bool first_batch = true;
-        for (;;) {
-            unsigned next = 0;
-            for (size_t i = 0; i < rows.n; i++) {
-                unsigned batch = rows.rows[i]->batch;
-                bool seen = false;
-                for (size_t d = 0; d < n_done; d++)
-                    seen = seen || done[d] == batch;
-                if (batch > 1 && !seen && has_key(rows.rows[i], key) && (!next || batch < next))
-                    next = batch;
-            }
-            if (next == 0 || n_done == 64)
-                break;
-            done[n_done++] = next;
-            fprintf(b, "%s%s", first_batch ? (first_series ? "" : "; ") : "; ",
-                    first_batch ? key : "");
-            fprintf(b, "%sbatch %u at ", first_batch ? ": " : "", next);
-            bool first_size = true;
-            for (size_t i = 0; i < rows.n; i++) {
-                char label[32];
-                if (rows.rows[i]->batch == next && has_key(rows.rows[i], key)) {
-                    fprintf(b, "%s%s", first_size ? "" : ", ",
-                            plot_size_label((double)rows.rows[i]->size, label, sizeof label));
-                    first_size = false;
-                }
-            }
-            first_batch = false;
-            first_series = false;
-        }
     }
-    memstream_text(b, &batched);
     table(r, &t);
-    if (batched[0] != '\0') {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *p = open_memstream(&text, &len);
-        if (p == NULL)
-            out_of_memory();
-        fprintf(p,
-                "Timed in batches, where one round trip is too short for the clock: %s. Their "
-                "percentiles are percentiles of batch means and understate the tail.",
-                batched);
-        memstream_text(p, &text);
-        paragraph(r, text);
-        free(text);
-    }
-    free(batched);
+    tails_table(r, &rows, &list);
     plot_series_free(&list);
     plot_rows_free(&rows);
 }
@@ -1221,6 +1350,149 @@ static void wakeup_section(struct report *r, const struct shl_results *run)
     table(r, &t);
     plot_series_free(&list);
     plot_rows_free(&rows);
+}
+
+/* Each transport's ladder: the highest offered rate it reached (95% of it achieved), the
+ * first it did not, and p50 / p99 from the intended send time at the fixed rates. */
+static void load_section(struct report *r, const struct shl_results *run)
+{
+    struct plot_rows rows = rows_of(run, NULL, "load");
+    if (rows.n == 0) {
+        plot_rows_free(&rows);
+        return;
+    }
+    heading(r, "Latency under offered load (from the intended send time)");
+    paragraph(r, "An open-loop sender keeps its schedule whatever the replies do; each "
+                 "message's latency counts from when it was due, so a stall counts against "
+                 "every message due during it. A transport saturates between the highest "
+                 "rate it reached and the first it did not; higher rates are not offered.");
+    static const double fixed[] = {1e3, 1e4, 1e5, 1e6};
+    static const char *const header[] = {"transport", "reached up to", "not reached at",
+                                         "1k/s",      "10k/s",         "100k/s",
+                                         "1M/s"};
+    struct plot_table t;
+    new_table(&t, 7, header);
+    struct plot_series_list list = series_of(&rows);
+    for (size_t s = 0; s < list.n; s++) {
+        double reached = NAN, short_at = NAN;
+        char(*row)[PLOT_CELL_MAX] = new_row(&t);
+        snprintf(row[0], PLOT_CELL_MAX, "%s", list.series[s].key);
+        for (size_t i = 0; i < rows.n; i++) {
+            const struct shl_results_row *at = rows.rows[i];
+            if (at->repetition != 0 || !has_key(at, list.series[s].key))
+                continue;
+            if (at->reached == 1 && !(at->offered_hz <= reached))
+                reached = at->offered_hz;
+            if (at->reached == 0 && !(at->offered_hz >= short_at))
+                short_at = at->offered_hz;
+        }
+        char number[40];
+        snprintf(row[1], PLOT_CELL_MAX, "%s",
+                 isnan(reached) ? "none" : plot_number(reached, number, sizeof number));
+        if (isnan(short_at))
+            snprintf(row[2], PLOT_CELL_MAX, "every rate offered was reached");
+        else
+            snprintf(row[2], PLOT_CELL_MAX, "%s", plot_number(short_at, number, sizeof number));
+        for (int k = 0; k < 4; k++) {
+            const struct shl_results_row *at = NULL;
+            for (size_t i = 0; i < rows.n && at == NULL; i++)
+                if (rows.rows[i]->repetition == 0 && has_key(rows.rows[i], list.series[s].key) &&
+                    rows.rows[i]->offered_hz == fixed[k])
+                    at = rows.rows[i];
+            if (at == NULL)
+                snprintf(row[k + 3], PLOT_CELL_MAX, "not offered");
+            else if (at->reached == 0)
+                snprintf(row[k + 3], PLOT_CELL_MAX, "not reached (%.0f/s)", at->achieved_hz);
+            else
+                plot_cell_pair(row[k + 3], plot_base(at, "p50"), plot_base(at, "p99"), "s");
+        }
+    }
+    table(r, &t);
+    plot_series_free(&list);
+    plot_rows_free(&rows);
+}
+
+static const struct shl_results_row *find_in(const struct plot_rows *rows, const char *transport,
+                                             const char *notify, double size, double rate)
+{
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct shl_results_row *row = rows->rows[i];
+        if (strcmp(row->transport, transport) == 0 && strcmp(row->notify, notify) == 0 &&
+            (double)row->size == size && (isnan(rate) || row->rate_hz == rate) &&
+            row->repetition == 0)
+            return row;
+    }
+    return NULL;
+}
+
+static void fidelity_row(struct plot_table *t, const char *measure, double value,
+                         double reference, const char *unit, double ratio, double limit,
+                         const char *remark)
+{
+    char(*row)[PLOT_CELL_MAX] = new_row(t);
+    snprintf(row[0], PLOT_CELL_MAX, "%s", measure);
+    plot_cell_quantity(row[1], value, unit);
+    plot_cell_quantity(row[2], reference, unit);
+    plot_cell_ratio(row[3], ratio);
+    snprintf(row[4], PLOT_CELL_MAX, "at most %g×", limit);
+    snprintf(row[5], PLOT_CELL_MAX, "%s%s", isnan(ratio) ? "not measured"
+                                            : ratio <= limit ? "met"
+                                                             : "not met",
+             remark);
+}
+
+/* The measurement's targets (src/results), each a ratio of two figures of this run. */
+static void fidelity_table(struct report *r, const struct shl_results *run)
+{
+    heading(r, "Measurement targets (ratios within this run)");
+    static const char *const header[] = {"measure", "value",  "reference",
+                                         "ratio",   "target", "verdict"};
+    struct plot_table t;
+    new_table(&t, 6, header);
+    struct plot_rows latency = rows_of(run, NULL, "latency");
+    struct plot_rows wakeup = rows_of(run, NULL, "wakeup");
+    const struct shl_results_row *best = best_at(&latency, 64, false, SHL_RESULTS_LOWER);
+    char what[160], key[48] = "none";
+    if (best != NULL)
+        plot_series_key(best, key, sizeof key);
+    snprintf(what, sizeof what, "best ring round trip at 64 B (%s) / line-per-direction floor",
+             key);
+    fidelity_row(&t, what, best ? plot_base(best, "p50") : NAN,
+                 best ? best->floor_pair_ns * 1e-9 : NAN, "s", best ? best->ratio_pair : NAN,
+                 shl_results_pair_floor_max,
+                 best && best->floor_moved ? " (the floor moved during it)" : "");
+    static const char *const mechanisms[] = {"mmap", "sysv", "posix", "memfd"};
+    for (size_t m = 0; m < sizeof mechanisms / sizeof *mechanisms; m++) {
+        const char *mech = mechanisms[m];
+        const struct shl_results_row *adaptive = find_in(&latency, mech, "adaptive", 64, NAN);
+        const struct shl_results_row *spin = find_in(&latency, mech, "spin", 64, NAN);
+        if (adaptive == NULL && spin == NULL)
+            continue;
+        double a = adaptive ? plot_base(adaptive, "p50") : NAN;
+        double s = spin ? plot_base(spin, "p50") : NAN;
+        snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / %s/spin", mech, mech);
+        fidelity_row(&t, what, a, s, "s", a / s, shl_results_adaptive_spin_max, "");
+        const struct shl_results_row *idle = find_in(&wakeup, mech, "adaptive", 64, 100);
+        const struct shl_results_row *futex_idle = find_in(&wakeup, mech, "futex", 64, 100);
+        double ci = idle ? idle->cpu_ns_per_msg_b * 1e-9 : NAN;
+        double cf = futex_idle ? futex_idle->cpu_ns_per_msg_b * 1e-9 : NAN;
+        snprintf(what, sizeof what, "%s/adaptive serving peer's CPU per message at 100 Hz / futex",
+                 mech);
+        fidelity_row(&t, what, ci, cf, "s", ci / cf, shl_results_adaptive_idle_cpu_max, "");
+        const struct shl_results_row *fast = find_in(&wakeup, mech, "adaptive", 64, 10000);
+        const struct shl_results_row *futex_fast = find_in(&wakeup, mech, "futex", 64, 10000);
+        double wa = fast ? plot_base(fast, "p50") : NAN;
+        double wf = futex_fast ? plot_base(futex_fast, "p50") : NAN;
+        snprintf(what, sizeof what, "%s/adaptive wake-up p50 at 10 kHz / futex", mech);
+        fidelity_row(&t, what, wa, wf, "s", wa / wf, shl_results_adaptive_wakeup_max, "");
+    }
+    const struct shl_results_context *c = &run->context;
+    snprintf(what, sizeof what, "the clock's cost per sample (%s) / the fastest p50", c->clock);
+    fidelity_row(&t, what, c->timer_overhead_ns * 1e-9, c->fastest_p50_ns * 1e-9, "s",
+                 c->timer_overhead_ns / c->fastest_p50_ns, shl_results_clock_share_max, "");
+    table(r, &t);
+    plot_rows_free(&latency);
+    plot_rows_free(&wakeup);
 }
 
 static void crosscheck_section(struct report *r, const struct shl_results *run)
@@ -1310,6 +1582,8 @@ static void charts_section(struct report *r, const char *out_dir)
                     "cache-line floor"},
         {"throughput", "One-way throughput by message size against memcpy bandwidth"},
         {"distribution", "Latency percentiles at a small size"},
+        {"spectrum", "Percentile spectrum of every round trip at a small size, up to p99.99"},
+        {"load", "Latency against offered load, from the intended send time"},
         {"setup", "Set-up cost per mechanism and segment size"},
         {"advantage", "Each transport's p50 as a multiple of the best shared-memory p50"},
     };
@@ -1440,7 +1714,20 @@ static void context_section(struct report *r, const struct shl_results *run)
     context_row(&t, "mode", c->mode);
     context_row(&t, "date", c->date);
     context_row(&t, "clock", c->clock);
+    context_row(&t, "clock_why", c->clock_why);
     context_number(&t, "timer_overhead_ns", c->timer_overhead_ns);
+    context_number(&t, "timer_subtracted_ns", c->timer_subtracted_ns);
+    context_number(&t, "timer_drift", c->timer_drift);
+    context_number(&t, "machine.steal", c->steal);
+    context_row(&t, "machine.hypervisor", c->machine.hypervisor ? "true" : "false");
+    context_row(&t, "machine.smt_siblings", c->machine.smt_siblings < 0   ? "unknown"
+                                            : c->machine.smt_siblings ? "true"
+                                                                      : "false");
+    context_row(&t, "machine.clocksource", c->machine.clocksource);
+    context_number(&t, "adaptive.spin_budget_ns", c->spin_budget_ns);
+    context_row(&t, "adaptive.from", c->spin_budget_from);
+    context_number(&t, "repetitions", c->repetitions);
+    context_number(&t, "seed", (double)c->seed);
     context_number(&t, "clock_resolution_ns", (double)c->clock_resolution_ns);
     context_number(&t, "timeout_ms", c->timeout_ms);
     char notes[PLOT_CELL_MAX] = "none";
@@ -1489,10 +1776,18 @@ static int report(const char *path, const char *out_dir, const char *conformance
         snprintf(text, sizeof text, "Note from the run: %s", run.context.notes[i]);
         paragraph(&r, text);
     }
+    /* So are the signs that the machine was noisy. */
+    for (size_t i = 0; i < run.context.n_warnings; i++) {
+        char text[240];
+        snprintf(text, sizeof text, "Warning from the run: %s", run.context.warnings[i]);
+        paragraph(&r, text);
+    }
     heading(&r, "Efficiency against the floor");
     efficiency_table(&r, &run);
+    fidelity_table(&r, &run);
     latency_section(&r, &run);
     wakeup_section(&r, &run);
+    load_section(&r, &run);
     crosscheck_section(&r, &run);
     charts_section(&r, out_dir);
     if (conformance != NULL)

@@ -37,7 +37,7 @@ mkdir -p "$out" 2>/dev/null || fail "cannot create the output folder $out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-plots.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for chart in latency throughput distribution setup advantage; do
+for chart in latency throughput distribution spectrum load setup advantage; do
   case $chart in
     latency|throughput|advantage) script=by_size.gp ;;
     *) script=$chart.gp ;;

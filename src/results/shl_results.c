@@ -74,6 +74,15 @@ void shl_results_warn(struct shl_results_context *ctx, const char *fmt, ...)
 
 /* Above it, the clock's own cost is a visible part of the fastest figures. */
 const double shl_results_clock_share_max = 0.15;
+/* A two-way channel moves a line each way per round trip: the line-per-direction floor is
+ * the least it can cost, and more than 15% above it is the ring's own work. */
+const double shl_results_pair_floor_max = 1.15;
+/* Adaptive spins first: a peer that answers at once finds it spinning, as spin would. */
+const double shl_results_adaptive_spin_max = 1.2;
+/* Idle, it sleeps as futex does and pays only its bounded spin on top. */
+const double shl_results_adaptive_idle_cpu_max = 1.5;
+/* Waking it costs what waking futex costs: it must be no slower at 10 kHz. */
+const double shl_results_adaptive_wakeup_max = 1.0;
 
 const struct shl_results_row *shl_results_find(const struct shl_results *r, const char *benchmark,
                                                const char *transport, const char *notify,

@@ -189,6 +189,16 @@ extern const struct shl_results_target shl_results_efficiency[3];
 /* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
 extern const struct shl_results_target shl_results_crosscheck[2];
 
+/* The measurement's own targets (ratios within one run): the best ring round trip at 64 B
+ * over the line-per-direction floor of its moment; the adaptive strategy's back-to-back round
+ * trip over spin's, its serving peer's CPU per message at 100 Hz over futex's, and its
+ * 10 kHz wake-up latency over futex's (each per mechanism, at 64 B). The clock's share of the
+ * fastest p50 is shl_results_clock_share_max. */
+extern const double shl_results_pair_floor_max;
+extern const double shl_results_adaptive_spin_max;
+extern const double shl_results_adaptive_idle_cpu_max;
+extern const double shl_results_adaptive_wakeup_max;
+
 /* "at most L×" or "at least L×", L the limit. */
 const char *shl_results_target_text(const struct shl_results_target *target, char *buf, size_t len);
 bool shl_results_target_met(const struct shl_results_target *target, double value);
