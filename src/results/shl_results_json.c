@@ -786,6 +786,19 @@ static const struct {
     {"load", {"p50", "p99", "offered_hz"}},
 };
 
+/* Whether a row's percentile agrees with its histogram: within the bucket of the sample one
+ * rank either side of it (the exact statistic counts ranks by ceil(p * n), the histogram as
+ * HdrHistogram does, by round(p * n)). */
+static bool agrees_with_histogram(const struct shl_results_row *row, double p, double value)
+{
+    const struct shl_hist *h = row->hist;
+    double step = 100.0 / (double)h->total;
+    int64_t low = shl_hist_value_at_percentile(h, p - step > 0 ? p - step : 0);
+    int64_t high = shl_hist_value_at_percentile(h, p + step < 100 ? p + step : 100);
+    return value >= (double)shl_hist_lowest_equivalent(h, low) &&
+           value <= (double)shl_hist_highest_equivalent(h, high);
+}
+
 int shl_results_check_complete(const struct shl_results *r, struct shl_error *err)
 {
     if (!r->has_context)
@@ -807,6 +820,18 @@ int shl_results_check_complete(const struct shl_results *r, struct shl_error *er
                                     "\"%s\"",
                                     i, row->benchmark, row->transport, row->size,
                                     defined_stats[b].stats[s]);
+        }
+        static const struct {
+            const char *stat;
+            double p;
+        } percentiles[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}};
+        for (size_t k = 0; row->hist != NULL && row->hist->total == row->stats.n && k < 3; k++) {
+            double value = shl_results_stat(row, percentiles[k].stat);
+            if (!isnan(value) && !agrees_with_histogram(row, percentiles[k].p, value))
+                return shl_fail(err, "results", EINVAL,
+                                "results[%zu] (%s %s %zu B): %s %g disagrees with its histogram",
+                                i, row->benchmark, row->transport, row->size,
+                                percentiles[k].stat, value);
         }
         if (shl_results_unit_scale(row->unit) == 0)
             return shl_fail(err, "results", EINVAL,

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include <cjson/cJSON.h>
 
@@ -269,6 +270,73 @@ TEST(ResultsReader, CompleteNeedsContextRowsUnitsAndTheDefinedStatistics)
         EXPECT_NE(std::string(err.detail).find(c.gap), std::string::npos) << err.detail;
         shl_results_free(&run);
     }
+}
+
+// The fields the measurement adds survive a write and a read: the histogram (its counts,
+// exact min and max), the floors of the moment, load and repetition; and a percentile that
+// disagrees with its own histogram makes the run incomplete.
+TEST_F(Results, HistogramsAndTheNewFieldsRoundTrip)
+{
+    shl_results run = {};
+    shl_results_row row;
+    shl_results_row_init(&row, "latency", "posix", "adaptive", 64, "ns");
+    std::vector<double> samples;
+    row.hist = static_cast<shl_hist *>(malloc(sizeof(shl_hist)));
+    shl_error err = {};
+    ASSERT_EQ(shl_hist_init(row.hist, 3600LL * 1000000000, &err), 0);
+    for (int v = 1000; v < 3000; v += 3) {
+        samples.push_back(v);
+        shl_hist_record(row.hist, v);
+    }
+    shl_stats_compute(samples.data(), samples.size(), &row.stats);
+    row.floor_line_ns = 400;
+    row.floor_pair_ns = 500;
+    row.ratio_pair = row.stats.p50 / 500;
+    row.floor_move = 0.3;
+    row.floor_moved = true;
+    row.voluntary_b = 7;
+    row.spin_budget_ns = 2240;
+    row.repetition = 2;
+    ASSERT_EQ(shl_results_add(&run, &row, &err), 0);
+    shl_results_row load;
+    shl_results_row_init(&load, "load", "pipe", "", 64, "ns");
+    load.stats = row.stats;
+    load.offered_hz = 1e5;
+    load.achieved_hz = 8e4;
+    load.reached = 0;
+    ASSERT_EQ(shl_results_add(&run, &load, &err), 0);
+    run.context.repetitions = 3;
+    shl_results_warn(&run.context, "noisy machine: %s", "test");
+    std::string path = dir_ + "/new-fields.json";
+    ASSERT_EQ(shl_results_write_json(&run, path.c_str(), &err), 0) << err.detail;
+    ASSERT_EQ(shl_results_write_hgrm(&run, dir_.c_str(), &err), 0) << err.detail;
+    std::string hgrm = slurp(dir_ + "/latency-posix-adaptive-64-r2.hgrm");
+    EXPECT_NE(hgrm.find("#[Buckets ="), std::string::npos) << hgrm;
+
+    shl_results back;
+    ASSERT_EQ(shl_results_read(path.c_str(), &back, &err), 0) << err.detail;
+    ASSERT_EQ(back.n, 2u);
+    const shl_results_row &r = back.rows[0];
+    ASSERT_NE(r.hist, nullptr);
+    EXPECT_EQ(r.hist->total, row.hist->total);
+    EXPECT_EQ(r.hist->min, 1000);
+    EXPECT_EQ(r.hist->max, 2998);
+    EXPECT_EQ(shl_hist_value_at_percentile(r.hist, 99), shl_hist_value_at_percentile(row.hist, 99));
+    EXPECT_DOUBLE_EQ(r.floor_pair_ns, 500);
+    EXPECT_TRUE(r.floor_moved);
+    EXPECT_EQ(r.voluntary_b, 7);
+    EXPECT_EQ(r.voluntary_a, -1);
+    EXPECT_EQ(r.repetition, 2u);
+    EXPECT_EQ(back.rows[1].reached, 0);
+    EXPECT_DOUBLE_EQ(back.rows[1].achieved_hz, 8e4);
+    EXPECT_EQ(back.rows[1].hist, nullptr);
+    EXPECT_EQ(back.context.n_warnings, 1u);
+    EXPECT_EQ(shl_results_check_complete(&back, &err), 0) << err.detail;
+    back.rows[0].stats.p50 *= 1.1;
+    EXPECT_EQ(shl_results_check_complete(&back, &err), -1);
+    EXPECT_NE(std::string(err.detail).find("disagrees with its histogram"), std::string::npos);
+    shl_results_free(&back);
+    shl_results_free(&run);
 }
 
 TEST(ResultsTargets, TextAndVerdictFollowTheDirection)
