@@ -142,6 +142,49 @@ TEST_F(Results, GbenchHasWhatCompareReads)
     cJSON_Delete(root);
 }
 
+// Repetitions are entries of their own, followed by Google Benchmark's three aggregates;
+// cpu_scaling_enabled follows the pinned CPUs' governor.
+TEST_F(Results, GbenchWritesRepetitionsAggregatesAndTheGovernor)
+{
+    shl_error err = {};
+    shl_results run = {};
+    run.context.repetitions = 3;
+    snprintf(run.context.machine.a.governor, sizeof run.context.machine.a.governor, "powersave");
+    for (unsigned r = 0; r < 3; r++) {
+        shl_results_row row;
+        shl_results_row_init(&row, "latency", "pipe", nullptr, 64, "ns");
+        double samples[] = {100.0 + 10 * r};
+        shl_stats_compute(samples, 1, &row.stats);
+        row.repetition = r;
+        ASSERT_EQ(shl_results_add(&run, &row, &err), 0);
+    }
+    std::string path = Path("gbench-repeated.json");
+    ASSERT_EQ(shl_results_write_gbench(&run, path.c_str(), &err), 0);
+    cJSON *root = cJSON_Parse(slurp(path).c_str());
+    ASSERT_NE(root, nullptr);
+    EXPECT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"),
+                                                 "cpu_scaling_enabled")));
+    cJSON *list = cJSON_GetObjectItem(root, "benchmarks");
+    ASSERT_EQ(cJSON_GetArraySize(list), 6);
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 2), "repetition_index")->valuedouble, 2);
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "repetitions")->valuedouble, 3);
+    cJSON *median = cJSON_GetArrayItem(list, 4);
+    EXPECT_STREQ(cJSON_GetObjectItem(median, "run_type")->valuestring, "aggregate");
+    EXPECT_STREQ(cJSON_GetObjectItem(median, "aggregate_name")->valuestring, "median");
+    EXPECT_STREQ(cJSON_GetObjectItem(median, "name")->valuestring, "latency/pipe/64_median");
+    EXPECT_EQ(cJSON_GetObjectItem(median, "real_time")->valuedouble, 110);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 5), "real_time")->valuedouble, 10,
+                1e-9);
+    cJSON_Delete(root);
+    shl_results_free(&run);
+    // No cpufreq governor visible (this VM): no scaling claimed.
+    ASSERT_EQ(shl_results_write_gbench(&results_, path.c_str(), &err), 0);
+    root = cJSON_Parse(slurp(path).c_str());
+    EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"),
+                                                  "cpu_scaling_enabled")));
+    cJSON_Delete(root);
+}
+
 // Every field the writer puts in comes back from the reader as it went in.
 TEST_F(Results, RoundTrip)
 {
