@@ -194,6 +194,9 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                 job.expected_s = (kind == JOB_THROUGHPUT ? (double)plan->stream_budget_ns / 1e9
                                                          : budget_s) +
                                  PROCESS_COST_S;
+                /* A shared-memory latency job measures both floors after itself. */
+                if (kind == JOB_LATENCY && t->notify != NULL)
+                    job.expected_s += 2 * ((double)plan->canary_budget_ns / 1e9 + PROCESS_COST_S);
                 if (add_job(jobs, &job, err) != 0)
                     return -1;
                 if (kind == JOB_LATENCY && t->notify == NULL &&
