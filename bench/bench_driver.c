@@ -330,10 +330,9 @@ static int is_adaptive(const struct bench_job *job) {
     return job->notify != NULL && strcmp(job->notify, "adaptive") == 0;
 }
 
-/* The two floors, briefly, between configurations. */
-static int measure_moment(const struct bench_env *env, struct bench_floor_moment *m,
-                          struct shl_error *err) {
-    struct bench_floor_plan plan = {
+/* A floor measured briefly: between configurations, and at start-up. */
+static struct bench_floor_plan brief_floor(const struct bench_env *env) {
+    return (struct bench_floor_plan){
         .warmup = 100,
         .min_samples = 100,
         .max_samples = env->plan.canary_samples,
@@ -342,6 +341,11 @@ static int measure_moment(const struct bench_env *env, struct bench_floor_moment
         .peer_cpu = env->cpu_b,
         .timeout_ms = env->timeout_ms,
     };
+}
+
+static int measure_moment(const struct bench_env *env, struct bench_floor_moment *m,
+                          struct shl_error *err) {
+    struct bench_floor_plan plan = brief_floor(env);
     return bench_floor_moment_measure(&plan, m, err);
 }
 
@@ -463,27 +467,10 @@ static int run_load(const struct bench_job *job, const struct bench_env *env,
 
 int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, double *futex_ns,
                                 long *budget_ns, struct shl_error *err) {
-    struct bench_floor_plan plan = {
-        .warmup = 100,
-        .min_samples = 100,
-        .max_samples = env->plan.canary_samples,
-        .budget_ns = env->plan.canary_budget_ns,
-        .timer = env->timer,
-        .peer_cpu = env->cpu_b,
-        .timeout_ms = env->timeout_ms,
-    };
-    static const enum bench_floor_form forms[] = {BENCH_FLOOR_LINE_PER_DIRECTION,
-                                                  BENCH_FLOOR_FUTEX};
-    double *figures[] = {pair_ns, futex_ns};
-    for (int i = 0; i < 2; i++) {
-        struct bench_floor_result out;
-        struct bench_peer_report peer;
-        int rc = bench_floor_roundtrip(&plan, forms[i], &out, &peer, err);
-        *figures[i] = rc == 0 ? (double)shl_hist_value_at_percentile(&out.hist, 50) : NAN;
-        bench_floor_result_free(&out);
-        if (rc != 0)
-            return -1;
-    }
+    struct bench_floor_plan plan = brief_floor(env);
+    if (bench_floor_p50(&plan, BENCH_FLOOR_LINE_PER_DIRECTION, pair_ns, err) != 0 ||
+        bench_floor_p50(&plan, BENCH_FLOOR_FUTEX, futex_ns, err) != 0)
+        return -1;
     *budget_ns = shl_notify_spin_budget_ns(*pair_ns, *futex_ns);
     return 0;
 }

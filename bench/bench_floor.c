@@ -253,23 +253,25 @@ out:
     return rc;
 }
 
+int bench_floor_p50(const struct bench_floor_plan *plan, enum bench_floor_form form, double *p50,
+                    struct shl_error *err)
+{
+    struct bench_floor_result out;
+    struct bench_peer_report peer;
+    int rc = bench_floor_roundtrip(plan, form, &out, &peer, err);
+    *p50 = rc == 0 ? (double)shl_hist_value_at_percentile(&out.hist, 50) : NAN;
+    bench_floor_result_free(&out);
+    return rc;
+}
+
 int bench_floor_moment_measure(const struct bench_floor_plan *plan,
                                struct bench_floor_moment *m, struct shl_error *err)
 {
-    static const enum bench_floor_form forms[] = {BENCH_FLOOR_ONE_LINE,
-                                                  BENCH_FLOOR_LINE_PER_DIRECTION};
-    double *figures[] = {&m->line_ns, &m->pair_ns};
     m->fresh = 0;
-    for (int i = 0; i < 2; i++) {
-        struct bench_floor_result out;
-        struct bench_peer_report peer;
-        int rc = bench_floor_roundtrip(plan, forms[i], &out, &peer, err);
-        *figures[i] = rc == 0 ? (double)shl_hist_value_at_percentile(&out.hist, 50) : NAN;
-        bench_floor_result_free(&out);
-        if (rc != 0)
-            return -1;
-    }
-    return 0;
+    return bench_floor_p50(plan, BENCH_FLOOR_ONE_LINE, &m->line_ns, err) != 0 ||
+                   bench_floor_p50(plan, BENCH_FLOOR_LINE_PER_DIRECTION, &m->pair_ns, err) != 0
+               ? -1
+               : 0;
 }
 
 void bench_floor_compare(const struct bench_floor_moment *before,

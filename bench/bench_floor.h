@@ -51,6 +51,10 @@ int bench_floor_roundtrip(const struct bench_floor_plan *plan, enum bench_floor_
                           struct bench_floor_result *out, struct bench_peer_report *peer,
                           struct shl_error *err);
 
+/* The p50 of a run of `form`, from its histogram. */
+int bench_floor_p50(const struct bench_floor_plan *plan, enum bench_floor_form form, double *p50,
+                    struct shl_error *err);
+
 /* The two cache-line floors at one moment: p50s of short runs of each form. */
 struct bench_floor_moment {
     double line_ns, pair_ns;

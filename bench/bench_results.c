@@ -78,11 +78,18 @@ static void add_string_or_null(cJSON *obj, const char *key, const char *value) {
         cJSON_AddStringToObject(obj, key, value);
 }
 
-static void add_int_or_null(cJSON *obj, const char *key, int value) {
+static void add_int_or_null(cJSON *obj, const char *key, long value) {
     if (value < 0)
         cJSON_AddNullToObject(obj, key);
     else
-        cJSON_AddNumberToObject(obj, key, value);
+        cJSON_AddNumberToObject(obj, key, (double)value);
+}
+
+static void add_bool_or_null(cJSON *obj, const char *key, int value) {
+    if (value < 0)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddBoolToObject(obj, key, value);
 }
 
 static void add_place(cJSON *obj, const char *key, const struct shl_cpu_place *p) {
@@ -105,14 +112,8 @@ static void add_machine(cJSON *c, const struct bench_context *ctx) {
     cJSON *o = cJSON_AddObjectToObject(c, "machine");
     add_place(o, "cpu_a", &m->a);
     add_place(o, "cpu_b", &m->b);
-    if (m->smt_siblings < 0)
-        cJSON_AddNullToObject(o, "smt_siblings");
-    else
-        cJSON_AddBoolToObject(o, "smt_siblings", m->smt_siblings);
-    if (m->turbo < 0)
-        cJSON_AddNullToObject(o, "turbo");
-    else
-        cJSON_AddBoolToObject(o, "turbo", m->turbo);
+    add_bool_or_null(o, "smt_siblings", m->smt_siblings);
+    add_bool_or_null(o, "turbo", m->turbo);
     cJSON_AddBoolToObject(o, "hypervisor", m->hypervisor);
     add_string_or_null(o, "hypervisor_signs", m->hypervisor_detail);
     cJSON_AddStringToObject(o, "isolcpus", m->isolcpus);
@@ -183,20 +184,16 @@ static cJSON *context_json(const struct bench_context *ctx) {
     return c;
 }
 
-static void add_count(cJSON *obj, const char *key, long value) {
-    if (value < 0)
-        cJSON_AddNullToObject(obj, key);
-    else
-        cJSON_AddNumberToObject(obj, key, (double)value);
-}
-
 void bench_row_hgrm_name(const struct bench_row *row, char *buf, size_t len) {
     char rate[32] = "";
     double hz = !isnan(row->offered_hz) ? row->offered_hz : row->rate_hz;
     if (!isnan(hz))
         snprintf(rate, sizeof rate, "-%.0fHz", hz);
-    snprintf(buf, len, "%s-%s%s%s-%zu%s.hgrm", row->benchmark, row->transport,
-             row->notify[0] ? "-" : "", row->notify, row->size, rate);
+    char repetition[24] = "";
+    if (row->repetition > 0)
+        snprintf(repetition, sizeof repetition, "-r%u", row->repetition);
+    snprintf(buf, len, "%s-%s%s%s-%zu%s%s.hgrm", row->benchmark, row->transport,
+             row->notify[0] ? "-" : "", row->notify, row->size, rate, repetition);
 }
 
 /* The histogram in its compact form (shl_hist_encode), with what a reader needs to rebuild
@@ -255,20 +252,14 @@ static cJSON *row_json(const struct bench_row *row) {
     add_number(o, "floor_pair_ns", row->floor_pair_ns);
     add_number(o, "ratio_pair", row->ratio_pair);
     add_number(o, "floor_move", row->floor_move);
-    if (isnan(row->floor_move))
-        cJSON_AddNullToObject(o, "floor_moved");
-    else
-        cJSON_AddBoolToObject(o, "floor_moved", row->floor_moved);
-    add_count(o, "voluntary_switches_a", row->voluntary_a);
-    add_count(o, "involuntary_switches_a", row->involuntary_a);
-    add_count(o, "voluntary_switches_b", row->voluntary_b);
-    add_count(o, "involuntary_switches_b", row->involuntary_b);
+    add_bool_or_null(o, "floor_moved", isnan(row->floor_move) ? -1 : row->floor_moved);
+    add_int_or_null(o, "voluntary_switches_a", row->voluntary_a);
+    add_int_or_null(o, "involuntary_switches_a", row->involuntary_a);
+    add_int_or_null(o, "voluntary_switches_b", row->voluntary_b);
+    add_int_or_null(o, "involuntary_switches_b", row->involuntary_b);
     add_number(o, "offered_hz", row->offered_hz);
     add_number(o, "achieved_hz", row->achieved_hz);
-    if (row->reached < 0)
-        cJSON_AddNullToObject(o, "reached");
-    else
-        cJSON_AddBoolToObject(o, "reached", row->reached);
+    add_bool_or_null(o, "reached", row->reached);
     add_number(o, "spin_budget_ns", row->spin_budget_ns);
     cJSON_AddNumberToObject(o, "repetition", row->repetition);
     if (add_histogram(o, row) != 0) {
