@@ -58,6 +58,8 @@ static int same_ladder(const struct bench_job *a, const struct bench_job *b) {
 
 int bench_jobs_repeat(struct bench_jobs *jobs, unsigned repetitions, uint64_t seed,
                       struct shl_error *err) {
+    if (repetitions <= 1)
+        return 0;
     size_t one = jobs->n, total = one * repetitions;
     struct bench_job *all = malloc((total ? total : 1) * sizeof *all);
     size_t *unit_start = malloc((total ? total : 1) * sizeof *unit_start);

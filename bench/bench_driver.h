@@ -62,7 +62,8 @@ void bench_jobs_free(struct bench_jobs *jobs);
 /* Every job `repetitions` times, in an order drawn from `seed`, so that the machine's drift
  * spreads over all transports instead of favouring the ones measured first. A load ladder
  * (one transport and strategy, every offered rate) stays one unit in rising order, since
- * its rates past saturation are skipped. */
+ * its rates past saturation are skipped. One repetition keeps the planned order, in which
+ * consecutive shared-memory configurations share the floor measured between them. */
 int bench_jobs_repeat(struct bench_jobs *jobs, unsigned repetitions, uint64_t seed,
                       struct shl_error *err);
 

@@ -83,6 +83,11 @@ TEST(Repetitions, EveryJobNTimesInASeededOrderWithLoadLaddersWhole)
 {
     shl_error err = {};
     bench_jobs a = Ladders(), b = Ladders(), c = Ladders();
+    bench_jobs once = Ladders();
+    std::string planned = Order(once);
+    ASSERT_EQ(bench_jobs_repeat(&once, 1, 42, &err), 0);
+    EXPECT_EQ(Order(once), planned);  // one repetition: the planned order
+    bench_jobs_free(&once);
     ASSERT_EQ(bench_jobs_repeat(&a, 3, 42, &err), 0);
     ASSERT_EQ(bench_jobs_repeat(&b, 3, 42, &err), 0);
     ASSERT_EQ(bench_jobs_repeat(&c, 3, 43, &err), 0);

@@ -458,10 +458,12 @@ int main(int argc, char **argv) {
     if (ctx.pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
-    fprintf(stderr, "bench: %u repetition%s in a random order, seed %llu (--seed %llu repeats "
-                    "it); adaptive spin budget %ld ns (%s)\n",
-            opts.repetitions, opts.repetitions == 1 ? "" : "s", ctx.seed, ctx.seed,
-            env.spin_budget_ns, ctx.spin_budget_from);
+    if (opts.repetitions > 1)
+        fprintf(stderr, "bench: %u repetitions in a random order, seed %llu (--seed %llu "
+                        "repeats it)\n",
+                opts.repetitions, ctx.seed, ctx.seed);
+    fprintf(stderr, "bench: adaptive spin budget %ld ns (%s)\n", env.spin_budget_ns,
+            ctx.spin_budget_from);
 
     struct bench_results results = {0};
     int64_t start = shl_now_ns();
