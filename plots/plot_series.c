@@ -1,6 +1,7 @@
 #include "plots/plot_series.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,4 +147,60 @@ void plot_series_free(struct plot_series_list *list)
 double plot_base(const struct shl_results_row *row, const char *stat)
 {
     return shl_results_stat(row, stat) * shl_results_unit_scale(row->unit);
+}
+
+int plot_series_has_key(const struct shl_results_row *row, const char *key)
+{
+    char k[48];
+    plot_series_key(row, k, sizeof k);
+    return strcmp(k, key) == 0;
+}
+
+size_t plot_rows_of_key(const struct plot_rows *rows, const char *key,
+                        const struct shl_results_row **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        if (!plot_series_has_key(rows->rows[i], key))
+            continue;
+        size_t at = n++;
+        while (at > 0 && rows->rows[i]->size < out[at - 1]->size) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = rows->rows[i];
+    }
+    return n;
+}
+
+const struct shl_results_row *plot_row_at(const struct plot_rows *rows, const char *key,
+                                          double size)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if ((double)rows->rows[i]->size == size && plot_series_has_key(rows->rows[i], key))
+            return rows->rows[i];
+    return NULL;
+}
+
+int plot_ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int plot_rows_sizes(const struct plot_rows *rows, double **sizes, size_t *n)
+{
+    *n = 0;
+    *sizes = calloc(rows->n + 1, sizeof **sizes);
+    if (*sizes == NULL)
+        return -1;
+    for (size_t i = 0; i < rows->n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < *n && !seen; j++)
+            seen = (*sizes)[j] == (double)rows->rows[i]->size;
+        if (!seen)
+            (*sizes)[(*n)++] = (double)rows->rows[i]->size;
+    }
+    qsort(*sizes, *n, sizeof **sizes, plot_ascending);
+    return 0;
 }

@@ -40,6 +40,20 @@ void plot_series_key(const struct shl_results_row *row, char *buf, size_t len);
 /* Orders series: shared memory, then kernel transports, then others; then by strategy. */
 int plot_series_compare(const struct shl_results_row *a, const struct shl_results_row *b);
 
+/* Whether `row` belongs to the series `key`. */
+int plot_series_has_key(const struct shl_results_row *row, const char *key);
+/* The rows of series `key` into `out` (room for rows->n), by size, stable; returns how many. */
+size_t plot_rows_of_key(const struct plot_rows *rows, const char *key,
+                        const struct shl_results_row **out);
+/* The row of series `key` at `size`, or NULL. */
+const struct shl_results_row *plot_row_at(const struct plot_rows *rows, const char *key,
+                                          double size);
+/* The distinct sizes of `rows`, ascending, in `*sizes` (room for rows->n + 1; free it);
+ * -1 when out of memory. */
+int plot_rows_sizes(const struct plot_rows *rows, double **sizes, size_t *n);
+/* qsort order of doubles. */
+int plot_ascending(const void *a, const void *b);
+
 /* A row's statistic in base units (seconds, bytes per second); NaN when absent. */
 double plot_base(const struct shl_results_row *row, const char *stat);
 

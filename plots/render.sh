@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Draws the benchmark charts (SVG and PNG) and the report from one results.json. The
-# figures, tables and verdicts come from shl_plotdata (plotdata_main.c); this script only
+# figures, tables and verdicts come from shl_plotdata (its modules: README.md); this script only
 # runs it and gnuplot.
 # usage: render RESULTS_DIR|results.json [--out DIR] [--conformance FILE]
 set -euo pipefail
@@ -37,11 +37,8 @@ mkdir -p "$out" 2>/dev/null || fail "cannot create the output folder $out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/shmlab-plots.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for chart in latency throughput distribution spectrum load setup advantage; do
-  case $chart in
-    latency|throughput|advantage) script=by_size.gp ;;
-    *) script=$chart.gp ;;
-  esac
+charts=$(plotdata charts)
+while read -r chart script <&3; do
   status=0
   settings=$(plotdata chart "$chart" "$json" "$work") || status=$?
   case $status in
@@ -52,7 +49,7 @@ for chart in latency throughput distribution spectrum load setup advantage; do
        rm -f "$out/$chart.svg" "$out/$chart.png" ;;
     *) exit "$status" ;;
   esac
-done
+done 3<<<"$charts"
 
 plotdata report "$json" "$out" ${conformance:+"$conformance"}
 echo "${prog}: charts and report in $out"

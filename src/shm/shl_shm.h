@@ -1,8 +1,9 @@
-/* One interface over the three mechanisms (file mapping, System V, POSIX): create or open
+/* One interface over the four mechanisms (file mapping, System V, POSIX, memfd): create or open
  * an object, map it at a requested address and protection, sync, stat, unmap, destroy.
  * Objects are created exclusively with the mode the caller gives (0600 is the safe
  * default); a created object is registered for cleanup (shl_cleanup.h) until it is
- * destroyed or kept, so that no failure path or signal can leak it. */
+ * destroyed or kept, so that no failure path or signal can leak it (a memfd needs no
+ * registry: it vanishes with its last descriptor and mapping, see shl_memfd.h). */
 #ifndef SHMLAB_SHL_SHM_H
 #define SHMLAB_SHL_SHM_H
 
@@ -23,18 +24,21 @@ enum shl_mech {
     SHL_MECH_FILE,  /* "mmap": a regular file mapped MAP_SHARED (or MAP_PRIVATE) */
     SHL_MECH_SYSV,  /* "sysv": shmget / shmat */
     SHL_MECH_POSIX, /* "posix": shm_open / mmap */
+    SHL_MECH_MEMFD, /* "memfd": memfd_create / mmap; reached by fork or /proc/PID/fd/N */
 };
+/* Below, "FILE/POSIX" means every mechanism with a descriptor: FILE, POSIX and MEMFD. */
 
-/* "mmap" (or "file"), "sysv", "posix" -> mechanism; -1 for anything else. */
+/* "mmap" (or "file"), "sysv", "posix", "memfd" -> mechanism; -1 for anything else. */
 int shl_mech_parse(const char *s, enum shl_mech *out);
-/* The mechanism's command-line name: "mmap", "sysv", "posix". */
+/* The mechanism's name: "mmap", "sysv", "posix", "memfd". */
 const char *shl_mech_name(enum shl_mech mech);
 
 /* Which object to create or open, and how. */
 struct shl_shm_spec {
     enum shl_mech mech;
-    const char *name; /* FILE: path; POSIX: "/name"; NULL: shmlab chooses an
-                         unpredictable one ($TMPDIR or /tmp for FILE). Unused by SYSV. */
+    const char *name; /* FILE: path; POSIX: "/name"; MEMFD: create: the label, open: a
+                         /proc/PID/fd/N path; NULL: shmlab chooses an unpredictable one
+                         ($TMPDIR or /tmp for FILE). Unused by SYSV. */
     key_t key;        /* SYSV, when has_key; IPC_PRIVATE is allowed */
     int has_key;      /* SYSV: 0 means shmlab chooses a tagged random key */
     size_t size;      /* create: bytes, > 0. open: the least size the object must have */
@@ -48,10 +52,10 @@ struct shl_shm_spec {
 /* An open object. Fields are read-only for callers. */
 struct shl_shm {
     enum shl_mech mech;
-    char name[PATH_MAX]; /* FILE path or POSIX name; "" for SYSV */
+    char name[PATH_MAX]; /* FILE path, POSIX name, MEMFD /proc/PID/fd/N; "" for SYSV */
     key_t key;           /* SYSV */
     int shmid;           /* SYSV, else -1 */
-    int fd;              /* FILE and POSIX while open, else -1 */
+    int fd;              /* FILE/POSIX while open, else -1 */
     size_t size;         /* bytes */
     int created;         /* this process created it */
     int cleanup_slot;    /* registry slot while registered, else -1 */
@@ -108,7 +112,8 @@ void shl_shm_keep(struct shl_shm *obj);
 void shl_shm_close(struct shl_shm *obj);
 
 /* Removes the object (unlink, shm_unlink, IPC_RMID) and closes it. Mappings stay valid
- * until unmapped; a SYSV segment goes when its last process detaches. */
+ * until unmapped; a SYSV segment goes when its last process detaches, a MEMFD when its
+ * last descriptor (this one is closed here) and mapping go. */
 int shl_shm_destroy(struct shl_shm *obj, struct shl_error *err);
 
 #ifdef __cplusplus

@@ -99,6 +99,9 @@ static void print_help(const struct command *cmd)
 static int check_mechanism_options(const struct opts *o)
 {
     const char *mech = shl_mech_name(o->mech);
+    if (o->mech == SHL_MECH_MEMFD)
+        return cli_say(o, EXIT_USAGE, "memfd has no name that another shmlab process could "
+                                      "open (expected mmap, sysv or posix)");
     if ((o->has_key || o->ftok_path != NULL || o->proj != 0) && o->mech != SHL_MECH_SYSV)
         return cli_say(o, EXIT_USAGE, "--key, --ftok and --proj are for sysv, not %s", mech);
     if (o->has_key && o->ftok_path != NULL)
