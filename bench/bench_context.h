@@ -6,7 +6,15 @@
 #include "src/core/shl_error.h"
 #include "src/results/shl_results.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Reads host, kernel, CPU model, CPU count, buffer sizes and the date. */
 int bench_context_collect(struct shl_results_context *ctx, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

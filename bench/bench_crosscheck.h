@@ -11,6 +11,10 @@
 #include "bench/bench_peer.h"
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The shmlab transport name each plain ping-pong mirrors: "pipe", "unix-stream", "tcp";
  * NULL-terminated. */
 extern const char *const bench_crosscheck_kinds[];
@@ -32,5 +36,9 @@ struct bench_crosscheck {
 
 int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc,
                          struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -157,14 +157,13 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
         const struct shl_transport *t = shl_transports[ti];
         if (!wanted(opts, t->name))
             continue;
-        /* A kernel transport runs once, with no strategy. */
-        size_t n_strategies = 1;
-        if (t->notify != NULL)
-            for (n_strategies = 0; t->notify[n_strategies] != NULL; n_strategies++)
-                ;
-        for (size_t si = 0; si < n_strategies; si++) {
+        /* A kernel transport runs once, with no strategy; a ring once per strategy. */
+        int ring = t->kind == SHL_TRANSPORT_RING;
+        int first = ring ? SHL_NOTIFY_FIRST : SHL_NOTIFY_NONE;
+        int end = ring ? SHL_NOTIFY_COUNT : SHL_NOTIFY_NONE + 1;
+        for (int notify = first; notify < end; notify++) {
             struct bench_job job = {.kind = kind, .transport = t, .name = t->name,
-                                    .notify = t->notify ? t->notify[si] : NULL};
+                                    .notify = (enum shl_notify_kind)notify};
             if (kind == JOB_LOAD) {
                 /* The whole ladder is planned; the rates past saturation are skipped as the
                  * run finds it (bench_main), so only the fixed rates count in the estimate. */
@@ -197,11 +196,11 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                                                          : budget_s) +
                                  PROCESS_COST_S;
                 /* A shared-memory latency job measures both floors after itself. */
-                if (kind == JOB_LATENCY && t->notify != NULL)
+                if (kind == JOB_LATENCY && ring)
                     job.expected_s += 2 * ((double)plan->canary_budget_ns / 1e9 + PROCESS_COST_S);
                 if (add_job(jobs, &job, err) != 0)
                     return -1;
-                if (kind == JOB_LATENCY && t->notify == NULL &&
+                if (kind == JOB_LATENCY && !ring &&
                     (opts->benchmarks & BENCH_CROSSCHECK) &&
                     bench_crosscheck_supports(t->name) && crosscheck_size(plan, sizes[k])) {
                     struct bench_job cc = job;
@@ -249,15 +248,16 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     if (rc == 0 && (opts->benchmarks & BENCH_LOAD))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LOAD, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
-        static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
-        for (int m = 0; m < 3 && rc == 0; m++) {
-            if (!wanted(opts, mechanisms[m]))
+        /* The mechanisms under the ring transports, named as their transports. */
+        for (size_t ti = 0; shl_transports[ti] != NULL && rc == 0; ti++) {
+            const char *mechanism = shl_transports[ti]->name;
+            if (shl_transports[ti]->kind != SHL_TRANSPORT_RING || !wanted(opts, mechanism))
                 continue;
             for (int k = 0; k < 3 && rc == 0; k++) {
                 size_t size = plan->setup_sizes[k];
                 /* Touching a page costs about a microsecond here; add process start-up. */
                 double per_run = 0.003 + (double)(size / 4096) * 1.5e-6;
-                struct bench_job job = {.kind = JOB_SETUP, .name = mechanisms[m], .size = size,
+                struct bench_job job = {.kind = JOB_SETUP, .name = mechanism, .size = size,
                                         .expected_s = per_run * (plan->setup_runs +
                                                                  plan->setup_warmup) +
                                                       0.05};
@@ -296,7 +296,8 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
     if (job->kind == JOB_WAKEUP || job->kind == JOB_LOAD)
         snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
     snprintf(buf, len, "%s %s%s%s %zu B%s", job_benchmark(job->kind), job->name,
-             job->notify ? ":" : "", job->notify ? job->notify : "", job->size, rate);
+             job->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(job->notify), job->size,
+             rate);
 }
 
 static double per_message(int64_t cpu_ns, uint64_t messages) {
@@ -329,7 +330,7 @@ static int give_histogram(struct shl_results_row *row, struct shl_hist *hist, st
 }
 
 static int is_adaptive(const struct bench_job *job) {
-    return job->notify != NULL && strcmp(job->notify, "adaptive") == 0;
+    return job->notify == SHL_NOTIFY_ADAPTIVE;
 }
 
 /* A floor measured briefly: between configurations, and at start-up. */
@@ -382,7 +383,7 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
 static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
                         const struct bench_floor_moment *last, struct shl_results_row *row,
                         struct shl_error *err) {
-    int between_floors = job->kind == JOB_LATENCY && job->notify != NULL;
+    int between_floors = job->kind == JOB_LATENCY && job->notify != SHL_NOTIFY_NONE;
     struct bench_floor_moment before = *last, after;
     if (between_floors && !before.fresh && measure_moment(env, &before, err) != 0)
         return -1;
@@ -618,8 +619,8 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
-    shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
-                   throughput ? "MB/s" : "ns");
+    shl_results_row_init(row, job_benchmark(job->kind), job->name, shl_notify_name(job->notify),
+                         job->size, throughput ? "MB/s" : "ns");
     row->repetition = job->repetition;
     /* Only a floor measured right after the previous job can stand for this one's start. */
     struct bench_floor_moment last = *env->moment;
@@ -648,7 +649,8 @@ void bench_results_add_ratios(struct shl_results *r) {
         struct shl_results_row *row = &r->rows[i];
         const struct shl_results_row *ref = NULL;
         const char *ref_name = NULL;
-        int shared_memory = row->notify[0] != '\0';
+        const struct shl_transport *t = shl_transport_find(row->transport);
+        int shared_memory = t != NULL && t->kind == SHL_TRANSPORT_RING;
         if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
             ref = shl_results_find(r, "floor", "memcpy", NULL, row->size);
             ref_name = "memcpy";

@@ -12,6 +12,10 @@
 #include "src/timing/shl_timer.h"
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum bench_job_kind {
     JOB_CACHELINE,
     JOB_MEMCPY,
@@ -27,7 +31,7 @@ struct bench_job {
     enum bench_job_kind kind;
     const struct shl_transport *transport; /* channel jobs */
     const char *name;                      /* transport or mechanism name */
-    const char *notify;                    /* NULL for kernel transports */
+    enum shl_notify_kind notify;           /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
     double rate_hz;                        /* wakeup; load: the offered rate */
     enum bench_floor_form floor_form;      /* cache-line floor jobs */
@@ -86,5 +90,9 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
  * shared-memory latency row carries its ratios to the floors of its own moment, a crosscheck
  * row its ratio to shmlab's round trip.) */
 void bench_results_add_ratios(struct shl_results *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "src/timing/shl_timer.h"
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ECHO answers every message whole, SINK only the ones that ask for an acknowledgement;
  * RECORD is SINK that also notes when each message arrived (bench_record). */
 enum bench_serve_mode { BENCH_SERVE_ECHO, BENCH_SERVE_SINK, BENCH_SERVE_RECORD };
@@ -54,5 +58,9 @@ struct bench_serve_arg {
     const struct bench_record *record; /* BENCH_SERVE_RECORD only */
 };
 int bench_serve(void *arg, struct bench_peer_report *report);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

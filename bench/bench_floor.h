@@ -28,6 +28,10 @@ enum bench_floor_form {
 /* Row names, in enum order: "cacheline", "cacheline-pair", "futex". */
 extern const char *const bench_floor_form_names[];
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_floor_plan {
     unsigned warmup;
     size_t min_samples, max_samples;
@@ -79,5 +83,9 @@ void bench_floor_compare(const struct bench_floor_moment *before,
 /* memcpy of `size` bytes, verified after timing. */
 int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
                        struct bench_floor_result *out, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

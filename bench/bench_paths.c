@@ -6,16 +6,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "src/core/shl_cli.h"
+
 void bench_out_dir(const char *given, char *buf, size_t len)
 {
     const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
-    const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
-    if (given == NULL)
+    if (given == NULL) {
         snprintf(buf, len, "%s/bench-out", workspace ? workspace : ".");
-    else if (given[0] != '/' && cwd != NULL)
-        snprintf(buf, len, "%s/%s", cwd, given);
-    else
-        snprintf(buf, len, "%s", given);
+        return;
+    }
+    struct shl_error err;
+    char *full = shl_cli_path(given, &err);
+    snprintf(buf, len, "%s", full != NULL ? full : given);
+    free(full);
 }
 
 static int is_executable_file(const char *path)

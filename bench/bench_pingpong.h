@@ -11,6 +11,10 @@
 #include "src/timing/shl_hist.h"
 #include "src/timing/shl_timer.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_pingpong {
     /* plan */
     unsigned warmup;
@@ -31,5 +35,9 @@ struct bench_pingpong {
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
 /* Frees the samples and the histogram, also after a failed measurement. */
 void bench_pingpong_free(struct bench_pingpong *pp);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_sampler {
     double *samples; /* the caller owns them after the loop: free() */
     size_t n, min, max;
@@ -24,5 +28,9 @@ int bench_sampler_more(const struct bench_sampler *s);
 static inline void bench_sampler_add(struct bench_sampler *s, double value) {
     s->samples[s->n++] = value;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 
 #include "conformance/harness/cf_userns.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CF_NAME_MAX 64
 #define CF_PATH_MAX 4096
 
@@ -137,8 +141,6 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
  * second ahead, which would make a correct stamp look like it came from the past. */
 time_t cf_kernel_seconds(void);
 
-#endif
-
 /* ---- Shared by the System V and POSIX shm cases ---- */
 
 /* The System V limits from shmctl(IPC_INFO), also reported with cf_info(). */
@@ -152,3 +154,9 @@ struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line);
 /* shm_open() of an existing object as a set-up step. */
 int cf_safe_shm_open(const char *name, int flags, const char *file, int line);
 #define SAFE_SHM_OPEN(name, flags) cf_safe_shm_open(name, flags, __FILE__, __LINE__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -17,6 +17,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The second user's ids as the host sees them: nobody:nogroup (65534) for root, otherwise
  * the first id of the caller's subordinate ranges (65534 where it has none; such a caller
  * cannot become it, and cf_become_other_user says so). */
@@ -81,5 +85,9 @@ int cf_try_become_other_user(char *why, size_t len);
         }                                                                               \
         CF_REAP(cf_ns_helper_);                                                         \
     } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "conformance/checker/cf_escape.h"
-#include "src/core/shl_args.h"
+#include "src/core/shl_cli.h"
 
 #define MAX_COLUMNS 32
 
@@ -41,12 +41,29 @@ struct matrix {
     size_t n_ids;
 };
 
-static const char usage[] =
-    "usage: matrix_report --out DIR [--about NAME=TEXT]... NAME=REPORT.json|NAME!REASON...\n"
-    "  NAME=REPORT.json  a column whose checker ran and wrote REPORT.json (--format json)\n"
-    "  NAME!REASON       a column that could not run here, and why\n"
-    "  --about NAME=TEXT how the column was run (shown under its name)\n"
-    "writes DIR/matrix.json, DIR/matrix.md and DIR/matrix.html\n";
+enum option_id { OPT_OUT, OPT_ABOUT, OPT_HELP };
+
+static const struct shl_cli_option options[] = {
+    {"--out", NULL, OPT_OUT, true, "DIR", NULL},
+    {"--about", NULL, OPT_ABOUT, true, "NAME=TEXT",
+     "how the column was run (shown under its name)"},
+    {"--help", "-h", OPT_HELP, false, NULL, NULL},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+static void print_usage(FILE *to)
+{
+    char list[512];
+    shl_cli_help(options, N_OPTIONS, 20, list, sizeof list);
+    fprintf(to,
+            "usage: matrix_report --out DIR [--about NAME=TEXT]... "
+            "NAME=REPORT.json|NAME!REASON...\n"
+            "  NAME=REPORT.json  a column whose checker ran and wrote REPORT.json (--format json)\n"
+            "  NAME!REASON       a column that could not run here, and why\n"
+            "%s"
+            "writes DIR/matrix.json, DIR/matrix.md and DIR/matrix.html\n",
+            list);
+}
 
 static _Noreturn void bad_usage(const char *what, const char *arg)
 {
@@ -399,37 +416,40 @@ static void parse(int argc, char **argv, struct matrix *m, const char **out)
 {
     char *abouts[MAX_COLUMNS];
     size_t n_abouts = 0;
-    for (int i = 1; i < argc; i++) {
-        char *value;
-        bool missing = false;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
+    struct shl_cli cli;
+    struct shl_cli_item item;
+    shl_cli_init(&cli, options, N_OPTIONS, 1, argc, argv);
+    while (shl_cli_next(&cli, &item) != SHL_CLI_END) {
+        char *value = item.value;
+        if (item.kind == SHL_CLI_MISSING_VALUE)
+            bad_usage("a value is missing after", item.arg);
+        if (item.kind == SHL_CLI_OPTION && item.option->id == OPT_HELP) {
+            print_usage(stdout);
             exit(0);
-        } else if ((value = shl_option_value("--out", argc, argv, &i, &missing)) != NULL) {
+        } else if (item.kind == SHL_CLI_OPTION && item.option->id == OPT_OUT) {
             if (value[0] == '\0')
                 bad_usage("--out needs a folder, not", value);
             *out = value;
-        } else if ((value = shl_option_value("--about", argc, argv, &i, &missing)) != NULL) {
+        } else if (item.kind == SHL_CLI_OPTION) {
             if (strchr(value, '=') == NULL || n_abouts == MAX_COLUMNS)
                 bad_usage("--about wants NAME=TEXT, not", value);
             abouts[n_abouts++] = value;
-        } else if (missing) {
-            bad_usage("a value is missing after", argv[i]);
         } else {
-            char *eq = strchr(argv[i], '='), *bang = strchr(argv[i], '!');
+            char *arg = item.kind == SHL_CLI_POSITIONAL ? value : NULL;
+            char *eq = arg ? strchr(arg, '=') : NULL, *bang = arg ? strchr(arg, '!') : NULL;
             if (eq != NULL && (bang == NULL || eq < bang)) {
                 *eq = '\0';
-                add_column(m, argv[i])->report = eq + 1;
+                add_column(m, arg)->report = eq + 1;
             } else if (bang != NULL) {
                 *bang = '\0';
-                add_column(m, argv[i])->not_run = bang[1] != '\0' ? bang + 1 : "no reason given";
+                add_column(m, arg)->not_run = bang[1] != '\0' ? bang + 1 : "no reason given";
             } else {
-                bad_usage("a column is NAME=REPORT.json or NAME!REASON, not", argv[i]);
+                bad_usage("a column is NAME=REPORT.json or NAME!REASON, not", item.arg);
             }
         }
     }
     if (*out == NULL || m->n_columns == 0) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         exit(2);
     }
     for (size_t k = 0; k < n_abouts; k++) {

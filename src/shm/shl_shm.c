@@ -15,7 +15,11 @@
 #include "src/shm/shl_posix.h"
 #include "src/shm/shl_sysv.h"
 
-static const char *const mech_names[] = {"mmap", "sysv", "posix", "memfd"};
+static const char *const mech_names[SHL_MECH_COUNT] = {
+#define SHL_MECH_NAME(id, name, ring) [SHL_MECH_##id] = name,
+    SHL_MECHS(SHL_MECH_NAME)
+#undef SHL_MECH_NAME
+};
 
 int shl_mech_parse(const char *s, enum shl_mech *out)
 {

@@ -20,17 +20,29 @@
 extern "C" {
 #endif
 
-enum shl_mech {
-    SHL_MECH_FILE,  /* "mmap": a regular file mapped MAP_SHARED (or MAP_PRIVATE) */
-    SHL_MECH_SYSV,  /* "sysv": shmget / shmat */
-    SHL_MECH_POSIX, /* "posix": shm_open / mmap */
-    SHL_MECH_MEMFD, /* "memfd": memfd_create / mmap; reached by fork or /proc/PID/fd/N */
-};
+/* Every mechanism, once: X(ENUM_SUFFIX, "name", RING or NO_RING). The enum, the names and
+ * the ring transports (one per RING mechanism, named as it) follow from this list. */
+#define SHL_MECHS(X)                                                                  \
+    X(FILE, "mmap", RING)     /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */ \
+    X(SYSV, "sysv", RING)     /* shmget / shmat */                                    \
+    X(POSIX, "posix", RING)   /* shm_open / mmap */                                   \
+    X(MEMFD, "memfd", NO_RING) /* memfd_create / mmap; reached by fork or /proc/PID/fd/N */
 /* Below, "FILE/POSIX" means every mechanism with a descriptor: FILE, POSIX and MEMFD. */
 
-/* "mmap" (or "file"), "sysv", "posix", "memfd" -> mechanism; -1 for anything else. */
+enum shl_mech {
+#define SHL_MECH_ENUM(id, name, ring) SHL_MECH_##id,
+    SHL_MECHS(SHL_MECH_ENUM)
+#undef SHL_MECH_ENUM
+};
+
+/* How many mechanisms there are: the size of a table indexed by mechanism. */
+#define SHL_MECH_PLUS_ONE(id, name, ring) +1
+enum { SHL_MECH_COUNT = 0 SHL_MECHS(SHL_MECH_PLUS_ONE) };
+#undef SHL_MECH_PLUS_ONE
+
+/* A mechanism's name (or "file" for SHL_MECH_FILE) -> mechanism; -1 for anything else. */
 int shl_mech_parse(const char *s, enum shl_mech *out);
-/* The mechanism's name: "mmap", "sysv", "posix", "memfd". */
+/* The mechanism's name ("mmap", "sysv", ...); "?" out of range. */
 const char *shl_mech_name(enum shl_mech mech);
 
 /* Which object to create or open, and how. */

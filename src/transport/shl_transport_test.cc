@@ -16,29 +16,27 @@
 #include <string>
 #include <vector>
 
-extern "C" {
 #include "src/transport/shl_transport.h"
-}
 
 namespace {
 
 struct Config {
     const struct shl_transport *transport;
-    const char *notify; // NULL for kernel transports
+    shl_notify_kind notify; // SHL_NOTIFY_NONE for kernel transports
 };
 
 void PrintTo(const Config &c, std::ostream *os)
 {
     *os << c.transport->name;
-    if (c.notify != nullptr)
-        *os << "/" << c.notify;
+    if (c.notify != SHL_NOTIFY_NONE)
+        *os << "/" << shl_notify_name(c.notify);
 }
 
 std::string ConfigName(const ::testing::TestParamInfo<Config> &info)
 {
     std::string name = info.param.transport->name;
-    if (info.param.notify != nullptr)
-        name += std::string("_") + info.param.notify;
+    if (info.param.notify != SHL_NOTIFY_NONE)
+        name += std::string("_") + shl_notify_name(info.param.notify);
     for (char &c : name)
         if (c == '-')
             c = '_';
@@ -50,12 +48,12 @@ std::vector<Config> AllConfigs()
     std::vector<Config> configs;
     for (size_t i = 0; shl_transports[i] != nullptr; i++) {
         const struct shl_transport *t = shl_transports[i];
-        if (t->notify == nullptr) {
-            configs.push_back({t, nullptr});
+        if (t->kind != SHL_TRANSPORT_RING) {
+            configs.push_back({t, SHL_NOTIFY_NONE});
             continue;
         }
-        for (size_t j = 0; t->notify[j] != nullptr; j++)
-            configs.push_back({t, t->notify[j]});
+        for (int k = SHL_NOTIFY_FIRST; k < SHL_NOTIFY_COUNT; k++)
+            configs.push_back({t, static_cast<shl_notify_kind>(k)});
     }
     return configs;
 }
@@ -461,7 +459,7 @@ TEST_P(TransportTest, RejectsBadMessagesAndSpecs)
     EXPECT_EQ(-1, shl_channel_create(&ch, GetParam().transport, &spec, &err));
     EXPECT_EQ(EINVAL, err.errnum);
     spec = Spec(64, 1, 1000);
-    spec.notify = "no-such-strategy";
+    spec.notify = static_cast<shl_notify_kind>(SHL_NOTIFY_COUNT); // no such strategy
     EXPECT_EQ(-1, shl_channel_create(&ch, GetParam().transport, &spec, &err));
     EXPECT_EQ(EINVAL, err.errnum);
     shl_channel_close(&ch); // a failed create leaves a channel that close accepts
