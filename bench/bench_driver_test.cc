@@ -25,7 +25,7 @@ TEST(FloorRatios, AMovedFloorMarksTheRow)
     EXPECT_NEAR(r.move, 0.10, 1e-12);
     EXPECT_FALSE(r.moved);
     bench_floor_compare(&before, &moved, 300, &r);
-    EXPECT_NEAR(r.move, 3.2, 1e-12);  // the one-line floor went from 100 to 420 ns
+    EXPECT_NEAR(r.move, 3.2, 1e-12); // the one-line floor went from 100 to 420 ns
     EXPECT_TRUE(r.moved);
     // Only the pair moved: still marked, the larger move counts.
     bench_floor_moment pair_only = {100, 300, 0};
@@ -46,8 +46,8 @@ void Push(bench_jobs *jobs, const bench_job &job)
 // Five latency jobs and one load ladder of three rates.
 bench_jobs Ladders()
 {
-    static const shl_transport pipe_like = {"pipe",  nullptr, nullptr, nullptr,
-                                            nullptr, nullptr, nullptr};
+    static shl_transport pipe_like = {};
+    pipe_like.name = "pipe";
     bench_jobs jobs = {};
     for (int i = 0; i < 5; i++) {
         bench_job job = {};
@@ -86,13 +86,13 @@ TEST(Repetitions, EveryJobNTimesInASeededOrderWithLoadLaddersWhole)
     bench_jobs once = Ladders();
     std::string planned = Order(once);
     ASSERT_EQ(bench_jobs_repeat(&once, 1, 42, &err), 0);
-    EXPECT_EQ(Order(once), planned);  // one repetition: the planned order
+    EXPECT_EQ(Order(once), planned); // one repetition: the planned order
     bench_jobs_free(&once);
     ASSERT_EQ(bench_jobs_repeat(&a, 3, 42, &err), 0);
     ASSERT_EQ(bench_jobs_repeat(&b, 3, 42, &err), 0);
     ASSERT_EQ(bench_jobs_repeat(&c, 3, 43, &err), 0);
     ASSERT_EQ(a.n, 24u);
-    EXPECT_EQ(Order(a), Order(b));  // one seed, one order
+    EXPECT_EQ(Order(a), Order(b)); // one seed, one order
     EXPECT_NE(Order(a), Order(c));
     std::map<std::tuple<int, size_t, long>, int> seen;
     for (size_t i = 0; i < a.n; i++) {
@@ -113,4 +113,4 @@ TEST(Repetitions, EveryJobNTimesInASeededOrderWithLoadLaddersWhole)
     bench_jobs_free(&c);
 }
 
-}  // namespace
+} // namespace

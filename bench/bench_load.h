@@ -62,7 +62,7 @@ struct bench_load_run {
     const struct bench_record *record;
     /* result */
     struct bench_load_schedule schedule;
-    int64_t cpu_ns;             /* side A's CPU time over the scheduled messages */
+    int64_t cpu_ns;              /* side A's CPU time over the scheduled messages */
     long voluntary, involuntary; /* its context switches over them */
 };
 int bench_load_measure(struct bench_sender *s, void *ctx, struct shl_error *err);

@@ -14,7 +14,7 @@ namespace {
 struct StallingChannel {
     const shl_timer *timer;
     std::vector<uint64_t> received;
-    std::vector<uint64_t> sent;  // when each send began: what a closed-loop timer would use
+    std::vector<uint64_t> sent; // when each send began: what a closed-loop timer would use
     uint64_t stall_at;
     long stall_ns;
     uint64_t stall_end = 0;
@@ -33,7 +33,10 @@ int StallingSend(void *arg, uint64_t i, shl_error *)
     return 0;
 }
 
-int64_t TicksToNs(const shl_timer &t, uint64_t ticks) { return (int64_t)(ticks * t.ns_per_tick); }
+int64_t TicksToNs(const shl_timer &t, uint64_t ticks)
+{
+    return (int64_t)(ticks * t.ns_per_tick);
+}
 
 TEST(Load, RatesClimbByTenThenDouble)
 {
@@ -61,7 +64,7 @@ TEST(Load, AStallRaisesTheLatencyOfEveryMessageDueDuringIt)
     StallingChannel ch{&timer, std::vector<uint64_t>(n), std::vector<uint64_t>(n), 1000,
                        5 * 1000 * 1000};
     bench_load_schedule s = {shl_timer_read(&timer) + (uint64_t)(1e6 / timer.ns_per_tick),
-                             1e4 / timer.ns_per_tick, n};  // 1 ms from now, every 10 us
+                             1e4 / timer.ns_per_tick, n}; // 1 ms from now, every 10 us
     ASSERT_EQ(bench_load_send(&timer, &s, StallingSend, &ch, &err), 0) << err.detail;
     for (uint64_t i = 0; i < n; i++)
         ASSERT_GE(ch.sent[i], bench_load_due(&s, i)) << "message " << i << " sent early";
@@ -85,7 +88,7 @@ TEST(Load, AStallRaisesTheLatencyOfEveryMessageDueDuringIt)
         // It could not be received before the stall ended.
         EXPECT_GE(latency, TicksToNs(timer, ch.stall_end - due) - 1000) << "message " << i;
     }
-    EXPECT_GE(due_during, 400u);  // 5 ms at 10 us apart, at least (a loaded host adds more)
+    EXPECT_GE(due_during, 400u); // 5 ms at 10 us apart, at least (a loaded host adds more)
     // Counted from the intended time, the messages due during the stall fill the tail: the
     // p(1 - due_during/n) latency is at least a quarter of the stall.
     double tail = 100.0 * (1.0 - (double)due_during / 2 / n);
@@ -99,12 +102,12 @@ TEST(Load, AchievedRateOfAScheduleKeptIsTheOfferedRate)
 {
     shl_timer timer;
     shl_error err = {};
-    ASSERT_EQ(shl_timer_init(&timer, 0, "/proc/cpuinfo", 1, &err), 0);  // ticks are ns
+    ASSERT_EQ(shl_timer_init(&timer, 0, "/proc/cpuinfo", 1, &err), 0); // ticks are ns
     const uint64_t n = 1001;
-    bench_load_schedule s = {1000000, 1000.0, n};  // 1 MHz from t = 1 ms
+    bench_load_schedule s = {1000000, 1000.0, n}; // 1 MHz from t = 1 ms
     std::vector<uint64_t> received(n);
     for (uint64_t i = 0; i < n; i++)
-        received[i] = bench_load_due(&s, i) + 50;  // 50 ns each
+        received[i] = bench_load_due(&s, i) + 50; // 50 ns each
     shl_hist h;
     ASSERT_EQ(shl_hist_init(&h, 1000000000, &err), 0);
     double achieved = bench_load_record(&timer, &s, received.data(), &h, nullptr);
@@ -120,4 +123,4 @@ TEST(Load, AchievedRateOfAScheduleKeptIsTheOfferedRate)
     shl_hist_free(&h);
 }
 
-}  // namespace
+} // namespace

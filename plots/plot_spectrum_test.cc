@@ -52,4 +52,4 @@ TEST(Spectrum, AnEmptyHistogramHasNoPoints)
     EXPECT_TRUE(Spectrum(0).empty());
 }
 
-}  // namespace
+} // namespace

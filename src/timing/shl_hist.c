@@ -241,13 +241,13 @@ int shl_hist_write_hgrm(const struct shl_hist *h, FILE *out, double value_scale,
             fprintf(out, "%12.3f %2.12f %10llu\n", (double)it.value / value_scale, fraction,
                     (unsigned long long)it.cumulative);
         else
-            fprintf(out, "%12.3f %2.12f %10llu %14.2f\n", (double)it.value / value_scale,
-                    fraction, (unsigned long long)it.cumulative, 1.0 / (1.0 - fraction));
+            fprintf(out, "%12.3f %2.12f %10llu %14.2f\n", (double)it.value / value_scale, fraction,
+                    (unsigned long long)it.cumulative, 1.0 / (1.0 - fraction));
     }
     fprintf(out, "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n", shl_hist_mean(h) / value_scale,
             shl_hist_stddev(h) / value_scale);
-    fprintf(out, "#[Max     = %12.3f, Total count    = %12llu]\n",
-            (double)h->max / value_scale, (unsigned long long)h->total);
+    fprintf(out, "#[Max     = %12.3f, Total count    = %12llu]\n", (double)h->max / value_scale,
+            (unsigned long long)h->total);
     fprintf(out, "#[Buckets = %12d, SubBuckets     = %12d]\n", h->bucket_count,
             h->sub_bucket_count);
     if (ferror(out))

@@ -28,15 +28,15 @@ extern "C" {
 #define SHL_HIST_SIGNIFICANT_DIGITS 3
 
 struct shl_hist {
-    int64_t highest;     /* the largest value that can be recorded as itself */
-    int bucket_count;    /* power-of-two ranges */
+    int64_t highest;  /* the largest value that can be recorded as itself */
+    int bucket_count; /* power-of-two ranges */
     int sub_bucket_count;
     int counts_len;
     uint64_t *counts;
     uint64_t total;
-    uint64_t clamped;    /* values above `highest`, recorded as `highest` */
-    int64_t min, max;    /* exact; INT64_MAX / 0 when empty */
-    double sum;          /* of the recorded values, for the exact mean */
+    uint64_t clamped; /* values above `highest`, recorded as `highest` */
+    int64_t min, max; /* exact; INT64_MAX / 0 when empty */
+    double sum;       /* of the recorded values, for the exact mean */
 };
 
 /* A histogram for values 1..highest (highest >= 2). Values below 1 are recorded as 0. */
@@ -69,7 +69,7 @@ int shl_hist_index_of(const struct shl_hist *h, int64_t value);
  *   struct shl_hist_iter it = {0};
  *   while (shl_hist_next(h, &it)) ... it.lowest, it.highest, it.count, it.cumulative */
 struct shl_hist_iter {
-    int index;           /* next counts index to look at */
+    int index; /* next counts index to look at */
     int64_t lowest, highest;
     uint64_t count, cumulative;
 };

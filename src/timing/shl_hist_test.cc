@@ -20,7 +20,10 @@ struct Hist {
         if (shl_hist_init(&h, highest, &err) != 0)
             abort();
     }
-    ~Hist() { shl_hist_free(&h); }
+    ~Hist()
+    {
+        shl_hist_free(&h);
+    }
 };
 
 std::string Hgrm(const shl_hist *h, double scale)
@@ -70,32 +73,31 @@ TEST(Hist, HgrmMatchesAHandComputedDistribution)
     Hist a(10000);
     for (int v = 1; v <= 10; v++)
         shl_hist_record(&a.h, v);
-    const char *expected =
-        "       Value     Percentile TotalCount 1/(1-Percentile)\n"
-        "\n"
-        "       1.000 0.000000000000          1           1.00\n"
-        "       1.000 0.100000000000          1           1.11\n"
-        "       2.000 0.200000000000          2           1.25\n"
-        "       3.000 0.300000000000          3           1.43\n"
-        "       4.000 0.400000000000          4           1.67\n"
-        "       5.000 0.500000000000          5           2.00\n"
-        "       6.000 0.550000000000          6           2.22\n"
-        "       6.000 0.600000000000          6           2.50\n"
-        "       7.000 0.650000000000          7           2.86\n"
-        "       7.000 0.700000000000          7           3.33\n"
-        "       8.000 0.750000000000          8           4.00\n"
-        "       8.000 0.775000000000          8           4.44\n"
-        "       8.000 0.800000000000          8           5.00\n"
-        "       9.000 0.825000000000          9           5.71\n"
-        "       9.000 0.850000000000          9           6.67\n"
-        "       9.000 0.875000000000          9           8.00\n"
-        "       9.000 0.887500000000          9           8.89\n"
-        "       9.000 0.900000000000          9          10.00\n"
-        "      10.000 0.912500000000         10          11.43\n"
-        "      10.000 1.000000000000         10\n"
-        "#[Mean    =        5.500, StdDeviation   =        2.872]\n"
-        "#[Max     =       10.000, Total count    =           10]\n"
-        "#[Buckets =            4, SubBuckets     =         2048]\n";
+    const char *expected = "       Value     Percentile TotalCount 1/(1-Percentile)\n"
+                           "\n"
+                           "       1.000 0.000000000000          1           1.00\n"
+                           "       1.000 0.100000000000          1           1.11\n"
+                           "       2.000 0.200000000000          2           1.25\n"
+                           "       3.000 0.300000000000          3           1.43\n"
+                           "       4.000 0.400000000000          4           1.67\n"
+                           "       5.000 0.500000000000          5           2.00\n"
+                           "       6.000 0.550000000000          6           2.22\n"
+                           "       6.000 0.600000000000          6           2.50\n"
+                           "       7.000 0.650000000000          7           2.86\n"
+                           "       7.000 0.700000000000          7           3.33\n"
+                           "       8.000 0.750000000000          8           4.00\n"
+                           "       8.000 0.775000000000          8           4.44\n"
+                           "       8.000 0.800000000000          8           5.00\n"
+                           "       9.000 0.825000000000          9           5.71\n"
+                           "       9.000 0.850000000000          9           6.67\n"
+                           "       9.000 0.875000000000          9           8.00\n"
+                           "       9.000 0.887500000000          9           8.89\n"
+                           "       9.000 0.900000000000          9          10.00\n"
+                           "      10.000 0.912500000000         10          11.43\n"
+                           "      10.000 1.000000000000         10\n"
+                           "#[Mean    =        5.500, StdDeviation   =        2.872]\n"
+                           "#[Max     =       10.000, Total count    =           10]\n"
+                           "#[Buckets =            4, SubBuckets     =         2048]\n";
     EXPECT_EQ(Hgrm(&a.h, 1.0), expected);
 }
 
@@ -108,8 +110,7 @@ TEST(Hist, HgrmPrintsABucketsHighestValueScaled)
     EXPECT_NE(s.find("       4.099 0.000000000000          3           1.00\n"), std::string::npos)
         << s;
     EXPECT_NE(s.find("       4.099 1.000000000000          3\n"), std::string::npos) << s;
-    EXPECT_NE(s.find("#[Max     =        4.097, Total count    =            3]"),
-              std::string::npos)
+    EXPECT_NE(s.find("#[Max     =        4.097, Total count    =            3]"), std::string::npos)
         << s;
     shl_error err = {};
     FILE *f = tmpfile();
@@ -123,7 +124,7 @@ TEST(Hist, PercentilesAgreeWithSortedSamplesWithinPrecision)
 {
     Hist a(3600LL * 1000000000);
     std::mt19937_64 rng(42);
-    std::lognormal_distribution<double> dist(7.0, 1.2);  // ~1 us median, a long tail
+    std::lognormal_distribution<double> dist(7.0, 1.2); // ~1 us median, a long tail
     std::vector<int64_t> samples;
     for (int i = 0; i < 100000; i++) {
         int64_t v = (int64_t)dist(rng) + 1;
@@ -206,7 +207,7 @@ TEST(Hist, EncodingRoundTripsAndIsCompact)
     shl_error err = {};
     char *text = shl_hist_encode(&a.h, &err);
     ASSERT_NE(text, nullptr);
-    EXPECT_LT(strlen(text), 4000u);  // a few hundred buckets, not 33k counts
+    EXPECT_LT(strlen(text), 4000u); // a few hundred buckets, not 33k counts
     ASSERT_EQ(shl_hist_decode(&b.h, text, &err), 0) << err.detail;
     free(text);
     EXPECT_EQ(b.h.total, a.h.total);
@@ -228,14 +229,14 @@ TEST(Hist, DecodeRefusesMalformedText)
 {
     Hist a(1000);
     shl_error err = {};
-    EXPECT_EQ(shl_hist_decode(&a.h, "abc", &err), -1);     // not a multiple of 4
-    EXPECT_EQ(shl_hist_decode(&a.h, "a=bc", &err), -1);    // padding inside
-    EXPECT_EQ(shl_hist_decode(&a.h, "!!!!", &err), -1);    // not base64
-    EXPECT_EQ(shl_hist_decode(&a.h, "gA==", &err), -1);    // a varint cut short
-    EXPECT_EQ(shl_hist_decode(&a.h, "AA==", &err), -1);    // a zero count
+    EXPECT_EQ(shl_hist_decode(&a.h, "abc", &err), -1);  // not a multiple of 4
+    EXPECT_EQ(shl_hist_decode(&a.h, "a=bc", &err), -1); // padding inside
+    EXPECT_EQ(shl_hist_decode(&a.h, "!!!!", &err), -1); // not base64
+    EXPECT_EQ(shl_hist_decode(&a.h, "gA==", &err), -1); // a varint cut short
+    EXPECT_EQ(shl_hist_decode(&a.h, "AA==", &err), -1); // a zero count
     EXPECT_EQ(err.errnum, EINVAL);
     // A skip past the end of the counts: zigzag(-5000) = 9999 = 0x8f 0x4e, then count 1.
     EXPECT_EQ(shl_hist_decode(&a.h, "j04C", &err), -1);
 }
 
-}  // namespace
+} // namespace

@@ -208,8 +208,7 @@ int shl_machine_collect(const char *root, int cpu_a, int cpu_b, struct shl_machi
     return 0;
 }
 
-int shl_cpu_times_read(const char *root, int cpu, struct shl_cpu_times *t,
-                       struct shl_error *err)
+int shl_cpu_times_read(const char *root, int cpu, struct shl_cpu_times *t, struct shl_error *err)
 {
     char path[512], want[32], line[512];
     snprintf(path, sizeof path, "%s/proc/stat", root);
@@ -225,8 +224,8 @@ int shl_cpu_times_read(const char *root, int cpu, struct shl_cpu_times *t,
     while (!found && fgets(line, sizeof line, f) != NULL) {
         if (strncmp(line, want, strlen(want)) != 0)
             continue;
-        found = sscanf(line + strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-                       &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) >= 7;
+        found = sscanf(line + strlen(want), "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+                       &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) >= 7;
         break;
     }
     fclose(f);
@@ -276,11 +275,11 @@ double shl_floor_move(double before_ns, double after_ns)
 size_t shl_noise_warnings(const struct shl_noise *n, char (*out)[200], size_t max)
 {
     size_t count = 0;
-#define WARN(...)                                                                          \
-    do {                                                                                   \
-        if (count < max)                                                                   \
-            snprintf(out[count], sizeof out[count], __VA_ARGS__);                          \
-        count++;                                                                           \
+#define WARN(...)                                                 \
+    do {                                                          \
+        if (count < max)                                          \
+            snprintf(out[count], sizeof out[count], __VA_ARGS__); \
+        count++;                                                  \
     } while (0)
     if (n->steal > SHL_NOISE_STEAL_MAX)
         WARN("noisy machine: the hypervisor stole %.1f%% of the CPU time (above %.0f%%)",

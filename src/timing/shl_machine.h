@@ -37,15 +37,15 @@ struct shl_cpu_place {
 };
 
 struct shl_machine {
-    struct shl_cpu_place a, b; /* the two pinned CPUs */
-    int smt_siblings;          /* 1: a and b are threads of one core; 0: not; -1: unknown */
-    int turbo;                 /* 1 on, 0 off, -1 not visible */
-    int hypervisor;            /* 1 when any sign of one is seen */
+    struct shl_cpu_place a, b;   /* the two pinned CPUs */
+    int smt_siblings;            /* 1: a and b are threads of one core; 0: not; -1: unknown */
+    int turbo;                   /* 1 on, 0 off, -1 not visible */
+    int hypervisor;              /* 1 when any sign of one is seen */
     char hypervisor_detail[160]; /* which signs: cpuinfo flag, /sys/hypervisor, dmi */
-    char isolcpus[64];         /* /sys/devices/system/cpu/isolated or isolcpus=; "" none */
-    char nohz_full[64];        /* /sys/devices/system/cpu/nohz_full or nohz_full=; "" none */
+    char isolcpus[64];           /* /sys/devices/system/cpu/isolated or isolcpus=; "" none */
+    char nohz_full[64];          /* /sys/devices/system/cpu/nohz_full or nohz_full=; "" none */
     char clocksource[32];
-    double loadavg[3];         /* 1, 5, 15 minutes; -1 when unreadable */
+    double loadavg[3]; /* 1, 5, 15 minutes; -1 when unreadable */
 };
 
 /* Reads the state for cpu_a and cpu_b (either may be -1: not pinned). */
@@ -58,8 +58,7 @@ struct shl_cpu_times {
     uint64_t idle;  /* idle, iowait */
     uint64_t steal; /* taken by the hypervisor */
 };
-int shl_cpu_times_read(const char *root, int cpu, struct shl_cpu_times *t,
-                       struct shl_error *err);
+int shl_cpu_times_read(const char *root, int cpu, struct shl_cpu_times *t, struct shl_error *err);
 /* Shares of the time between two readings; NaN when no time passed. */
 double shl_cpu_times_steal(const struct shl_cpu_times *before, const struct shl_cpu_times *after);
 double shl_cpu_times_busy(const struct shl_cpu_times *before, const struct shl_cpu_times *after);

@@ -66,15 +66,15 @@ TEST_F(FakeRoot, ReadsTopologyGovernorTurboAndKernelSettings)
     shl_machine m;
     shl_error err = {};
     ASSERT_EQ(shl_machine_collect(root_.c_str(), 0, 2, &m, &err), 0);
-    EXPECT_EQ(m.smt_siblings, 1);  // 2 is in cpu0's thread_siblings_list
+    EXPECT_EQ(m.smt_siblings, 1); // 2 is in cpu0's thread_siblings_list
     EXPECT_EQ(m.a.core, 0);
     EXPECT_EQ(m.b.core, 0);
     EXPECT_EQ(m.a.package, 0);
     EXPECT_EQ(m.a.node, 0);
     EXPECT_STREQ(m.a.governor, "performance");
     EXPECT_EQ(m.turbo, 0);
-    EXPECT_STREQ(m.isolcpus, "");  // the sysfs file wins: it says what is in force
-    EXPECT_STREQ(m.nohz_full, "1-3");  // no sysfs file: from the command line
+    EXPECT_STREQ(m.isolcpus, "");     // the sysfs file wins: it says what is in force
+    EXPECT_STREQ(m.nohz_full, "1-3"); // no sysfs file: from the command line
     EXPECT_STREQ(m.clocksource, "tsc");
     EXPECT_DOUBLE_EQ(m.loadavg[1], 1.25);
     EXPECT_EQ(m.hypervisor, 1);
@@ -99,7 +99,7 @@ TEST_F(FakeRoot, WhatIsNotVisibleStaysUnknown)
     EXPECT_EQ(m.a.node, -1);
     EXPECT_STREQ(m.a.governor, "");
     EXPECT_EQ(m.loadavg[0], -1);
-    EXPECT_EQ(m.hypervisor, 0);  // a dmi vendor alone proves nothing
+    EXPECT_EQ(m.hypervisor, 0); // a dmi vendor alone proves nothing
     EXPECT_STREQ(m.clocksource, "");
 }
 
@@ -167,7 +167,7 @@ TEST(Machine, NoiseWarningsNameWhatWasNoisy)
         << lines[2];
     shl_noise unknown = {NAN, {NAN, NAN}, {0, 1}, 0, 0};
     EXPECT_EQ(shl_noise_warnings(&unknown, lines, 4), 0u);
-    EXPECT_EQ(shl_noise_warnings(&noisy, lines, 1), 3u);  // counted even when cut
+    EXPECT_EQ(shl_noise_warnings(&noisy, lines, 1), 3u); // counted even when cut
 }
 
-}  // namespace
+} // namespace

@@ -64,8 +64,7 @@ int shl_mann_whitney_test(const double *a, size_t na, const double *b, size_t nb
 {
     memset(out, 0, sizeof *out);
     if (na == 0 || nb == 0)
-        return shl_fail(err, "shl_mann_whitney_test", EINVAL, "%zu against %zu values", na,
-                        nb);
+        return shl_fail(err, "shl_mann_whitney_test", EINVAL, "%zu against %zu values", na, nb);
     size_t n = na + nb;
     struct ranked *all = malloc(n * sizeof *all);
     if (all == NULL)
@@ -161,8 +160,8 @@ int shl_bootstrap_median_ratio(const double *a, size_t na, const double *b, size
     memset(out, 0, sizeof *out);
     if (na == 0 || nb == 0 || resamples == 0 || !(confidence > 0 && confidence < 1))
         return shl_fail(err, "shl_bootstrap_median_ratio", EINVAL,
-                        "%zu against %zu values, %u resamples, confidence %g", na, nb,
-                        resamples, confidence);
+                        "%zu against %zu values, %u resamples, confidence %g", na, nb, resamples,
+                        confidence);
     size_t most = na > nb ? na : nb;
     double *scratch = malloc((most + resamples) * sizeof *scratch);
     if (scratch == NULL)
@@ -174,8 +173,8 @@ int shl_bootstrap_median_ratio(const double *a, size_t na, const double *b, size
     double median_b = median_in_place(scratch, nb);
     if (!(median_a > 0) || !(median_b > 0)) {
         free(scratch);
-        return shl_fail(err, "shl_bootstrap_median_ratio", EINVAL, "medians %g and %g",
-                        median_a, median_b);
+        return shl_fail(err, "shl_bootstrap_median_ratio", EINVAL, "medians %g and %g", median_a,
+                        median_b);
     }
     out->ratio = median_b / median_a;
     uint64_t rng = seed;

@@ -20,20 +20,20 @@ extern "C" {
 #define SHL_SIGNIF_ALPHA 0.05
 
 enum shl_verdict {
-    SHL_VERDICT_SAME,        /* no significant difference */
-    SHL_VERDICT_FASTER,      /* b is significantly lower than a */
-    SHL_VERDICT_SLOWER,      /* b is significantly higher than a */
-    SHL_VERDICT_TOO_FEW,     /* not enough values for the test to reach alpha */
+    SHL_VERDICT_SAME,    /* no significant difference */
+    SHL_VERDICT_FASTER,  /* b is significantly lower than a */
+    SHL_VERDICT_SLOWER,  /* b is significantly higher than a */
+    SHL_VERDICT_TOO_FEW, /* not enough values for the test to reach alpha */
 };
 /* In enum order: "no significant difference", "significantly lower", "significantly higher",
  * "too few repetitions to judge". */
 extern const char *const shl_verdict_names[];
 
 struct shl_mann_whitney {
-    double u;        /* U of a: pairs (x in a, y in b) with x > y, ties counting 1/2 */
-    double p;        /* two-sided */
-    double min_p;    /* the smallest p these sample sizes can give */
-    int exact;       /* 1: p from the exact distribution (no ties, na * nb <= 2500) */
+    double u;                 /* U of a: pairs (x in a, y in b) with x > y, ties counting 1/2 */
+    double p;                 /* two-sided */
+    double min_p;             /* the smallest p these sample sizes can give */
+    int exact;                /* 1: p from the exact distribution (no ties, na * nb <= 2500) */
     enum shl_verdict verdict; /* at SHL_SIGNIF_ALPHA */
 };
 
@@ -42,8 +42,8 @@ int shl_mann_whitney_test(const double *a, size_t na, const double *b, size_t nb
                           struct shl_mann_whitney *out, struct shl_error *err);
 
 struct shl_bootstrap {
-    double ratio;    /* median(b) / median(a) */
-    double lo, hi;   /* the central `confidence` interval of the resampled ratio */
+    double ratio;             /* median(b) / median(a) */
+    double lo, hi;            /* the central `confidence` interval of the resampled ratio */
     enum shl_verdict verdict; /* SAME when [lo, hi] holds 1 */
 };
 

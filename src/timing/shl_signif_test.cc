@@ -33,7 +33,7 @@ TEST(MannWhitney, ExactPValuesOfSmallSamples)
     EXPECT_TRUE(r.exact);
     EXPECT_DOUBLE_EQ(r.u, 0);
     EXPECT_DOUBLE_EQ(r.p, 0.1);
-    EXPECT_EQ(r.verdict, SHL_VERDICT_TOO_FEW);  // 0.1 is the best 3 against 3 can do
+    EXPECT_EQ(r.verdict, SHL_VERDICT_TOO_FEW); // 0.1 is the best 3 against 3 can do
     // 5 against 5, separated: 2 / C(10,5) = 2/252.
     r = Mwu({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10});
     EXPECT_NEAR(r.p, 2.0 / 252, 1e-12);
@@ -59,7 +59,8 @@ TEST(MannWhitney, OneDistributionGivesNoSignificantDifference)
     // At alpha 0.05 about 10 of 200 are false alarms; far more means a broken test.
     EXPECT_LE(significant, 20);
     std::mt19937_64 fixed(7);
-    EXPECT_EQ(Mwu(Repetitions(fixed, 500, 10), Repetitions(fixed, 500, 10)).verdict, SHL_VERDICT_SAME);
+    EXPECT_EQ(Mwu(Repetitions(fixed, 500, 10), Repetitions(fixed, 500, 10)).verdict,
+              SHL_VERDICT_SAME);
 }
 
 TEST(MannWhitney, RunsTwentyPercentApartAreSignificant)
@@ -92,7 +93,8 @@ TEST(Bootstrap, MedianRatioIntervalHoldsOneOnlyForOneDistribution)
     std::mt19937_64 rng(5);
     shl_bootstrap same, apart;
     shl_error err = {};
-    std::vector<double> a = Repetitions(rng, 500, 30), b = Repetitions(rng, 500, 30), c = Repetitions(rng, 600, 30);
+    std::vector<double> a = Repetitions(rng, 500, 30), b = Repetitions(rng, 500, 30),
+                        c = Repetitions(rng, 600, 30);
     ASSERT_EQ(shl_bootstrap_median_ratio(a.data(), a.size(), b.data(), b.size(), 2000, 0.95, 1,
                                          &same, &err),
               0);
@@ -120,4 +122,4 @@ TEST(Bootstrap, MedianRatioIntervalHoldsOneOnlyForOneDistribution)
     EXPECT_EQ(again.verdict, SHL_VERDICT_TOO_FEW);
 }
 
-}  // namespace
+} // namespace

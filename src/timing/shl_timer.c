@@ -94,8 +94,8 @@ static int measure_cost(struct shl_timer *t, struct shl_error *err)
     return 0;
 }
 
-int shl_timer_init(struct shl_timer *t, int want_tsc, const char *cpuinfo_path,
-                   int calibrate_ms, struct shl_error *err)
+int shl_timer_init(struct shl_timer *t, int want_tsc, const char *cpuinfo_path, int calibrate_ms,
+                   struct shl_error *err)
 {
     memset(t, 0, sizeof *t);
     t->source = SHL_TIMER_CLOCK_GETTIME;

@@ -35,12 +35,12 @@ extern const char *const shl_timer_source_names[];
 
 struct shl_timer {
     enum shl_timer_source source;
-    double ns_per_tick;   /* 1 for clock_gettime */
-    double cost_ns;       /* an empty interval (mean of the middle half of 2001 of them):
+    double ns_per_tick;    /* 1 for clock_gettime */
+    double cost_ns;        /* an empty interval (mean of the middle half of 2001 of them):
                            * what the two reads of a sample add */
-    double subtract_ns;   /* taken off every sample: cost_ns for clock_gettime, 0 for the TSC */
-    double drift;         /* |end-of-run rate / start-up rate - 1|, after shl_timer_check */
-    char why[128];        /* why this source was chosen */
+    double subtract_ns;    /* taken off every sample: cost_ns for clock_gettime, 0 for the TSC */
+    double drift;          /* |end-of-run rate / start-up rate - 1|, after shl_timer_check */
+    char why[128];         /* why this source was chosen */
     uint64_t anchor_ticks; /* start-up pairing of the two clocks */
     int64_t anchor_ns;
 };
@@ -52,8 +52,8 @@ int shl_timer_tsc_invariant(const char *cpuinfo_path, char *why, size_t why_len,
 
 /* Picks the source (the TSC only if want_tsc and the CPU qualifies), calibrates it over
  * about calibrate_ms and measures its cost. */
-int shl_timer_init(struct shl_timer *t, int want_tsc, const char *cpuinfo_path,
-                   int calibrate_ms, struct shl_error *err);
+int shl_timer_init(struct shl_timer *t, int want_tsc, const char *cpuinfo_path, int calibrate_ms,
+                   struct shl_error *err);
 
 /* Measures the TSC's rate again from start-up to now and fails with ERANGE if it disagrees
  * with the start-up rate by more than SHL_TIMER_MAX_DRIFT; always passes for
@@ -77,8 +77,7 @@ static inline uint64_t shl_timer_read(const struct shl_timer *t)
 }
 
 /* The time between two reads in nanoseconds, less the subtracted cost, never below 0. */
-static inline int64_t shl_timer_elapsed_ns(const struct shl_timer *t, uint64_t start,
-                                           uint64_t end)
+static inline int64_t shl_timer_elapsed_ns(const struct shl_timer *t, uint64_t start, uint64_t end)
 {
     double ns = (double)(int64_t)(end - start) * t->ns_per_tick - t->subtract_ns;
     return ns > 0 ? (int64_t)(ns + 0.5) : 0;

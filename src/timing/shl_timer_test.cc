@@ -73,8 +73,8 @@ TEST(Timer, TscIsCalibratedAgainstMonotonicAndAWrongRateFailsTheCheck)
         GTEST_SKIP() << "no invariant TSC here: " << t.why;
     EXPECT_EQ(t.subtract_ns, 0.0);
     EXPECT_GT(t.cost_ns, 0.0);
-    EXPECT_GT(t.ns_per_tick, 0.01);  // below 100 GHz
-    EXPECT_LT(t.ns_per_tick, 10.0);  // above 100 MHz
+    EXPECT_GT(t.ns_per_tick, 0.01); // below 100 GHz
+    EXPECT_LT(t.ns_per_tick, 10.0); // above 100 MHz
     // 10 ms slept, timed by both clocks: they agree to well within 1%.
     uint64_t a = shl_timer_read(&t);
     int64_t m0 = MonotonicNs();
@@ -102,4 +102,4 @@ TEST(Timer, NotAskingForTheTscGivesClockGettime)
     EXPECT_STREQ(shl_timer_source_names[t.source], "clock_gettime");
 }
 
-}  // namespace
+} // namespace

@@ -9,13 +9,13 @@
 
 static int failures;
 
-#define CHECK(cond, fmt, ...)                                                              \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: %s failed: " fmt "\n", __FILE__, __LINE__, #cond,      \
-                    __VA_ARGS__);                                                          \
-            failures++;                                                                    \
-        }                                                                                  \
+#define CHECK(cond, fmt, ...)                                                         \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "%s:%d: %s failed: " fmt "\n", __FILE__, __LINE__, #cond, \
+                    __VA_ARGS__);                                                     \
+            failures++;                                                               \
+        }                                                                             \
     } while (0)
 
 struct thread_use {
@@ -27,9 +27,9 @@ static struct thread_use this_thread(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_THREAD, &ru);
-    return (struct thread_use){
-        ru.ru_nvcsw, ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
-                         ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL};
+    return (struct thread_use){ru.ru_nvcsw,
+                               ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+                                   ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL};
 }
 
 struct exchange {
