@@ -18,6 +18,12 @@ needs=(
   "libxml2-utils:/usr/bin/xmllint"
   "strace:/usr/bin/strace"
   "clang-14:/usr/bin/clang-14"
+  "uidmap:/usr/bin/newuidmap"
+  "qemu-user:/usr/bin/qemu-arm"
+  "valgrind:/usr/bin/valgrind"
+  "proot:/usr/bin/proot"
+  "gcc-arm-linux-gnueabihf:/usr/bin/arm-linux-gnueabihf-gcc"
+  "libc6-dev-armhf-cross:/usr/arm-linux-gnueabihf/include/stdio.h"
   "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
   "clang-format:/usr/bin/clang-format"
 )
