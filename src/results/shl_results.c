@@ -52,23 +52,32 @@ void shl_results_free(struct shl_results *r)
     r->n = r->cap = 0;
 }
 
+/* Appends one line to an array of `cap` lines of `width` bytes; a full array keeps its
+ * first lines. */
+static void add_line(char *lines, size_t width, size_t cap, size_t *n, const char *fmt,
+                     va_list ap)
+{
+    if (*n == cap)
+        return;
+    vsnprintf(lines + *n * width, width, fmt, ap);
+    (*n)++;
+}
+
 void shl_results_note(struct shl_results_context *ctx, const char *fmt, ...)
 {
-    if (ctx->n_notes == sizeof ctx->notes / sizeof *ctx->notes)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->notes[ctx->n_notes++], sizeof ctx->notes[0], fmt, ap);
+    add_line(ctx->notes[0], sizeof ctx->notes[0], sizeof ctx->notes / sizeof *ctx->notes,
+             &ctx->n_notes, fmt, ap);
     va_end(ap);
 }
 
 void shl_results_warn(struct shl_results_context *ctx, const char *fmt, ...)
 {
-    if (ctx->n_warnings == sizeof ctx->warnings / sizeof *ctx->warnings)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->warnings[ctx->n_warnings++], sizeof ctx->warnings[0], fmt, ap);
+    add_line(ctx->warnings[0], sizeof ctx->warnings[0],
+             sizeof ctx->warnings / sizeof *ctx->warnings, &ctx->n_warnings, fmt, ap);
     va_end(ap);
 }
 
