@@ -464,17 +464,28 @@ static void load_section(struct plot_report *r)
 }
 
 /* The first-repetition row of a configuration; rate NaN: any. */
-static const struct shl_results_row *find_in(const struct plot_rows *rows, const char *transport,
-                                             const char *notify, double size, double rate)
+/* The median over the repetitions of one configuration (rate NaN: any) of its `stat` in base
+ * units, where "cpu_b" is the serving peer's CPU time per message; NaN when not measured.
+ * With repetitions in a random order, the median is what drift moves least. */
+static double median_of(const struct plot_rows *rows, const char *transport, const char *notify,
+                        double size, double rate, const char *stat)
 {
-    for (size_t i = 0; i < rows->n; i++) {
+    enum { most = 128 };
+    double values[most];
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n && n < most; i++) {
         const struct shl_results_row *row = rows->rows[i];
-        if (strcmp(row->transport, transport) == 0 && strcmp(row->notify, notify) == 0 &&
-            (double)row->size == size && (isnan(rate) || row->rate_hz == rate) &&
-            row->repetition == 0)
-            return row;
+        if (strcmp(row->transport, transport) != 0 || strcmp(row->notify, notify) != 0 ||
+            (double)row->size != size || !(isnan(rate) || row->rate_hz == rate))
+            continue;
+        double v = strcmp(stat, "cpu_b") == 0 ? row->cpu_ns_per_msg_b * 1e-9 : plot_base(row, stat);
+        if (!isnan(v))
+            values[n++] = v;
     }
-    return NULL;
+    if (n == 0)
+        return NAN;
+    qsort(values, n, sizeof *values, plot_ascending);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 static void fidelity_row(struct plot_report *r, struct plot_table *t, const char *measure,
@@ -499,26 +510,21 @@ static void adaptive_rows(struct plot_report *r, struct plot_table *t,
                           const struct plot_rows *latency, const struct plot_rows *wakeup,
                           const char *mech)
 {
-    const struct shl_results_row *adaptive = find_in(latency, mech, "adaptive", 64, NAN);
-    const struct shl_results_row *spin = find_in(latency, mech, "spin", 64, NAN);
-    if (adaptive == NULL && spin == NULL)
+    double adaptive = median_of(latency, mech, "adaptive", 64, NAN, "p50");
+    double spin = median_of(latency, mech, "spin", 64, NAN, "p50");
+    if (isnan(adaptive) && isnan(spin))
         return;
     char what[160];
     snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / %s/spin", mech, mech);
-    fidelity_row(r, t, what, adaptive ? plot_base(adaptive, "p50") : NAN,
-                 spin ? plot_base(spin, "p50") : NAN, shl_results_adaptive_spin_max, "");
-    const struct shl_results_row *idle = find_in(wakeup, mech, "adaptive", 64, 100);
-    const struct shl_results_row *futex_idle = find_in(wakeup, mech, "futex", 64, 100);
+    fidelity_row(r, t, what, adaptive, spin, shl_results_adaptive_spin_max, "");
     snprintf(what, sizeof what, "%s/adaptive serving peer's CPU per message at 100 Hz / futex",
              mech);
-    fidelity_row(r, t, what, idle ? idle->cpu_ns_per_msg_b * 1e-9 : NAN,
-                 futex_idle ? futex_idle->cpu_ns_per_msg_b * 1e-9 : NAN,
+    fidelity_row(r, t, what, median_of(wakeup, mech, "adaptive", 64, 100, "cpu_b"),
+                 median_of(wakeup, mech, "futex", 64, 100, "cpu_b"),
                  shl_results_adaptive_idle_cpu_max, "");
-    const struct shl_results_row *fast = find_in(wakeup, mech, "adaptive", 64, 10000);
-    const struct shl_results_row *futex_fast = find_in(wakeup, mech, "futex", 64, 10000);
     snprintf(what, sizeof what, "%s/adaptive wake-up p50 at 10 kHz / futex", mech);
-    fidelity_row(r, t, what, fast ? plot_base(fast, "p50") : NAN,
-                 futex_fast ? plot_base(futex_fast, "p50") : NAN,
+    fidelity_row(r, t, what, median_of(wakeup, mech, "adaptive", 64, 10000, "p50"),
+                 median_of(wakeup, mech, "futex", 64, 10000, "p50"),
                  shl_results_adaptive_wakeup_max, "");
 }
 
@@ -529,6 +535,9 @@ static void fidelity_section(struct plot_report *r)
     struct plot_rows wakeup = rows_of(r, "wakeup");
     if (latency.n > 0) {
         plot_report_heading(r, "Measurement targets (ratios within this run)");
+        plot_report_paragraph(
+            r, "The adaptive rows compare medians over the repetitions (--repetitions); the "
+               "best ring is the fastest single row, against the floor of its own moment.");
         static const char *const header[] = {"measure", "value",  "reference",
                                              "ratio",   "target", "verdict"};
         struct plot_table t;
@@ -542,9 +551,15 @@ static void fidelity_section(struct plot_report *r)
         fidelity_row(r, &t, what, best ? plot_base(best, "p50") : NAN,
                      best ? best->floor_pair_ns * 1e-9 : NAN, shl_results_pair_floor_max,
                      best && best->floor_moved ? " (the floor moved during it)" : "");
-        static const char *const mechanisms[] = {"mmap", "sysv", "posix", "memfd"};
-        for (size_t m = 0; m < sizeof mechanisms / sizeof *mechanisms; m++)
-            adaptive_rows(r, &t, &latency, &wakeup, mechanisms[m]);
+        /* Each shared-memory transport the run measured, once, in the rows' order. */
+        for (size_t i = 0; i < latency.n; i++) {
+            const char *transport = latency.rows[i]->transport;
+            bool seen = !shl_results_is_shm(transport);
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = strcmp(latency.rows[j]->transport, transport) == 0;
+            if (!seen)
+                adaptive_rows(r, &t, &latency, &wakeup, transport);
+        }
         const struct shl_results_context *c = &r->run->context;
         snprintf(what, sizeof what, "the clock's cost per sample (%s) / the fastest p50",
                  c->clock);
