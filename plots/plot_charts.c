@@ -249,8 +249,8 @@ const struct plot_chart_kind plot_charts[] = {
     {"distribution", "latency", "distribution.gp", "Latency percentiles at a small size", NULL,
      NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, distribution_data},
     {"spectrum", "latency", "spectrum.gp",
-     "Percentile spectrum of every round trip at a small size, up to p99.99", NULL, NULL, -1,
-     NULL, NULL, NULL, NULL, NULL, NULL, without_histograms, spectrum_data},
+     "Percentile spectrum of every round trip at a small size, up to p99.99", NULL, NULL, -1, NULL,
+     NULL, NULL, NULL, NULL, NULL, without_histograms, spectrum_data},
     {"load", "load", "load.gp", "Latency against offered load, from the intended send time",
      "Latency against offered load: p50 (solid) and p99 (dotted) from the intended send time; "
      "a cross where a rate was not reached",

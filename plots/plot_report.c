@@ -427,8 +427,8 @@ static void load_section(struct plot_report *r)
            "during it. A transport saturates between the highest rate it reached and the first "
            "it did not; higher rates are not offered.");
     static const double fixed[] = {1e3, 1e4, 1e5, 1e6};
-    static const char *const header[] = {"transport", "reached up to", "not reached at", "1k/s",
-                                         "10k/s",     "100k/s",        "1M/s"};
+    static const char *const header[] = {
+        "transport", "reached up to", "not reached at", "1k/s", "10k/s", "100k/s", "1M/s"};
     struct plot_table t;
     plot_report_new_table(r, &t, 7, header);
     struct plot_series_list list = series_of(r, &rows);
@@ -499,7 +499,7 @@ static void fidelity_row(struct plot_report *r, struct plot_table *t, const char
     plot_cell_ratio(row[3], ratio);
     snprintf(row[4], PLOT_CELL_MAX, "at most %g×", limit);
     snprintf(row[5], PLOT_CELL_MAX, "%s%s",
-             isnan(ratio)    ? "not measured"
+             isnan(ratio)     ? "not measured"
              : ratio <= limit ? "met"
                               : "not met",
              remark);
@@ -546,8 +546,8 @@ static void fidelity_section(struct plot_report *r)
         char what[160], key[48] = "none";
         if (best != NULL)
             plot_series_key(best, key, sizeof key);
-        snprintf(what, sizeof what,
-                 "best ring round trip at 64 B (%s) / line-per-direction floor", key);
+        snprintf(what, sizeof what, "best ring round trip at 64 B (%s) / line-per-direction floor",
+                 key);
         fidelity_row(r, &t, what, best ? plot_base(best, "p50") : NAN,
                      best ? best->floor_pair_ns * 1e-9 : NAN, shl_results_pair_floor_max,
                      best && best->floor_moved ? " (the floor moved during it)" : "");
@@ -561,8 +561,7 @@ static void fidelity_section(struct plot_report *r)
                 adaptive_rows(r, &t, &latency, &wakeup, transport);
         }
         const struct shl_results_context *c = &r->run->context;
-        snprintf(what, sizeof what, "the clock's cost per sample (%s) / the fastest p50",
-                 c->clock);
+        snprintf(what, sizeof what, "the clock's cost per sample (%s) / the fastest p50", c->clock);
         fidelity_row(r, &t, what, c->timer_overhead_ns * 1e-9, c->fastest_p50_ns * 1e-9,
                      shl_results_clock_share_max, "");
         plot_report_table(r, &t);
@@ -784,9 +783,9 @@ static void warnings_section(struct plot_report *r)
 
 /* The report, top to bottom; a section with nothing to say writes nothing. */
 static void (*const sections[])(struct plot_report *r) = {
-    notes_section,   warnings_section, efficiency_section, fidelity_section,
-    latency_section, tails_section,    wakeup_section,     load_section,
-    crosscheck_section, charts_section, plot_conformance_section, context_section,
+    notes_section,      warnings_section, efficiency_section,       fidelity_section,
+    latency_section,    tails_section,    wakeup_section,           load_section,
+    crosscheck_section, charts_section,   plot_conformance_section, context_section,
 };
 
 static void head(struct plot_report *r)

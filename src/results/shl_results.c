@@ -54,8 +54,7 @@ void shl_results_free(struct shl_results *r)
 
 /* Appends one line to an array of `cap` lines of `width` bytes; a full array keeps its
  * first lines. */
-static void add_line(char *lines, size_t width, size_t cap, size_t *n, const char *fmt,
-                     va_list ap)
+static void add_line(char *lines, size_t width, size_t cap, size_t *n, const char *fmt, va_list ap)
 {
     if (*n == cap)
         return;

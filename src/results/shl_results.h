@@ -35,7 +35,7 @@ struct shl_results_row {
     uint64_t messages;       /* messages or round trips timed */
     double ratio;            /* see ratio_to */
     char ratio_to[24];       /* "cacheline", "memcpy" or "latency" (crosscheck); "" for none */
-    struct shl_hist *hist; /* latency, wake-up, load and floor rows: every sample, in ns;
+    struct shl_hist *hist;   /* latency, wake-up, load and floor rows: every sample, in ns;
                             * owned by the results once added (NULL for none) */
     /* Shared-memory latency: the floors measured just before and just after it. */
     double floor_line_ns; /* one line bounced: the mean of the two p50s */
@@ -68,7 +68,7 @@ struct shl_results_context {
     int unix_dgram_sndbuf, unix_dgram_rcvbuf;
     int tcp_sndbuf, tcp_rcvbuf;
     char mode[16];
-    char date[32]; /* ISO 8601, UTC */
+    char date[32];              /* ISO 8601, UTC */
     char clock[32];             /* the sample clock: "tsc" or "clock_gettime" */
     double timer_overhead_ns;   /* what its two reads add to a sample */
     double timer_subtracted_ns; /* taken off every sample (clock_gettime only) */
@@ -85,7 +85,7 @@ struct shl_results_context {
     double calibration_pair_ns, calibration_futex_ns; /* what it was calibrated from */
     unsigned repetitions;                             /* >= 1 */
     unsigned long long seed;                          /* of the run's order */
-    char notes[16][160]; /* what was skipped and why */
+    char notes[16][160];                              /* what was skipped and why */
     size_t n_notes;
     char warnings[8][200]; /* the machine was noisy, or the clock too costly */
     size_t n_warnings;

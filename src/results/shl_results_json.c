@@ -662,8 +662,7 @@ static void parse_context(const cJSON *c, struct shl_results *out)
                                     ? cJSON_IsTrue(item(machine, "smt_siblings"))
                                     : -1;
     ctx->machine.hypervisor = cJSON_IsTrue(item(machine, "hypervisor"));
-    copy_string(machine, "clocksource", ctx->machine.clocksource,
-                sizeof ctx->machine.clocksource);
+    copy_string(machine, "clocksource", ctx->machine.clocksource, sizeof ctx->machine.clocksource);
     const cJSON *adaptive = item(c, "adaptive");
     ctx->spin_budget_ns = number_or(adaptive, "spin_budget_ns", NAN);
     copy_string(adaptive, "from", ctx->spin_budget_from, sizeof ctx->spin_budget_from);
@@ -829,9 +828,9 @@ int shl_results_check_complete(const struct shl_results *r, struct shl_error *er
             double value = shl_results_stat(row, percentiles[k].stat);
             if (!isnan(value) && !agrees_with_histogram(row, percentiles[k].p, value))
                 return shl_fail(err, "results", EINVAL,
-                                "results[%zu] (%s %s %zu B): %s %g disagrees with its histogram",
-                                i, row->benchmark, row->transport, row->size,
-                                percentiles[k].stat, value);
+                                "results[%zu] (%s %s %zu B): %s %g disagrees with its histogram", i,
+                                row->benchmark, row->transport, row->size, percentiles[k].stat,
+                                value);
         }
         if (shl_results_unit_scale(row->unit) == 0)
             return shl_fail(err, "results", EINVAL,

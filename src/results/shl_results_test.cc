@@ -162,8 +162,8 @@ TEST_F(Results, GbenchWritesRepetitionsAggregatesAndTheGovernor)
     ASSERT_EQ(shl_results_write_gbench(&run, path.c_str(), &err), 0);
     cJSON *root = cJSON_Parse(slurp(path).c_str());
     ASSERT_NE(root, nullptr);
-    EXPECT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"),
-                                                 "cpu_scaling_enabled")));
+    EXPECT_TRUE(cJSON_IsTrue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"), "cpu_scaling_enabled")));
     cJSON *list = cJSON_GetObjectItem(root, "benchmarks");
     ASSERT_EQ(cJSON_GetArraySize(list), 6);
     EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 2), "repetition_index")->valuedouble, 2);
@@ -180,8 +180,8 @@ TEST_F(Results, GbenchWritesRepetitionsAggregatesAndTheGovernor)
     // No cpufreq governor visible (this VM): no scaling claimed.
     ASSERT_EQ(shl_results_write_gbench(&results_, path.c_str(), &err), 0);
     root = cJSON_Parse(slurp(path).c_str());
-    EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"),
-                                                  "cpu_scaling_enabled")));
+    EXPECT_TRUE(cJSON_IsFalse(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"), "cpu_scaling_enabled")));
     cJSON_Delete(root);
 }
 
