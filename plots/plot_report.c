@@ -83,7 +83,7 @@ static const struct shl_results_row *best_at(const struct plot_rows *rows, doubl
         const struct shl_results_row *row = rows->rows[i];
         double p50 = plot_base(row, "p50");
         if ((double)row->size != size || !shl_results_is_shm(row->transport) || isnan(p50) ||
-            (blocking && strcmp(row->notify, "spin") == 0))
+            (blocking && shl_results_notify_in(shl_results_efficiency[1].notify, row->notify)))
             continue;
         double b = best ? plot_base(best, "p50") : 0;
         if (best == NULL || (better == SHL_RESULTS_LOWER ? p50 < b : p50 > b))
@@ -106,7 +106,7 @@ static const struct shl_results_row *first_of(const struct plot_rows *rows, cons
 static void efficiency_row(struct plot_report *r, struct plot_table *t,
                            const struct shl_results_target *target, const char *what,
                            const struct shl_results_row *best, const char *reference_text,
-                           const struct shl_results_row *reference, double ratio, const char *unit)
+                           double reference, double ratio, const char *unit)
 {
     char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
     char key[48] = "not measured", size[32];
@@ -115,7 +115,7 @@ static void efficiency_row(struct plot_report *r, struct plot_table *t,
     snprintf(row[0], PLOT_CELL_MAX, "%s at %s (%s) / %s", what,
              plot_size_label(target->size, size, sizeof size), key, reference_text);
     plot_cell_quantity(row[1], best ? plot_base(best, "p50") : NAN, unit);
-    plot_cell_quantity(row[2], reference ? plot_base(reference, "p50") : NAN, unit);
+    plot_cell_quantity(row[2], reference, unit);
     plot_cell_ratio(row[3], ratio);
     shl_results_target_text(target, row[4], PLOT_CELL_MAX);
     snprintf(row[5], PLOT_CELL_MAX, "%s",
@@ -138,20 +138,26 @@ static void efficiency_section(struct plot_report *r)
     const struct shl_results_target *blocking = &shl_results_efficiency[1];
     const struct shl_results_target *memcpy_share = &shl_results_efficiency[2];
 
+    /* The floor of the row's own moment where the run measured one around it. */
     const struct shl_results_row *fast = best_at(&latency, line->size, false, SHL_RESULTS_LOWER);
-    efficiency_row(r, &t, line, "best shared-memory p50", fast, "cache-line floor p50",
-                   first_of(&floor, "cacheline", -1), fast ? fast->ratio : NAN, "s");
+    const struct shl_results_row *cacheline = first_of(&floor, "cacheline", -1);
+    double floor_p50 = fast && !isnan(fast->floor_line_ns) ? fast->floor_line_ns * 1e-9
+                       : cacheline                         ? plot_base(cacheline, "p50")
+                                                           : NAN;
+    efficiency_row(r, &t, line, "best shared-memory p50", fast, "cache-line floor p50", floor_p50,
+                   fast ? fast->ratio : NAN, "s");
 
     const struct shl_results_row *slow = best_at(&latency, blocking->size, true, SHL_RESULTS_LOWER);
     const struct shl_results_row *pipe = first_of(&latency, "pipe", blocking->ref_size);
     double ratio = slow && pipe ? plot_base(slow, "p50") / plot_base(pipe, "p50") : NAN;
-    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50", pipe,
-                   ratio, "s");
+    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50",
+                   pipe ? plot_base(pipe, "p50") : NAN, ratio, "s");
 
     const struct shl_results_row *top =
         best_at(&throughput, memcpy_share->size, false, SHL_RESULTS_HIGHER);
+    const struct shl_results_row *copy = first_of(&floor, "memcpy", memcpy_share->size);
     efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
-                   first_of(&floor, "memcpy", memcpy_share->size), top ? top->ratio : NAN, "B/s");
+                   copy ? plot_base(copy, "p50") : NAN, top ? top->ratio : NAN, "B/s");
     plot_report_table(r, &t);
     plot_rows_free(&latency);
     plot_rows_free(&floor);

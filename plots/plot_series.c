@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/transport/shl_notify_kind.h"
+
 /* Shared-memory mechanisms in cool colours, kernel transports in warm ones and grey; each
  * has its own point shape too, since mechanisms overlap where they cost the same: filled
  * for the first strategy, open for the second. */
@@ -22,10 +24,6 @@ static const struct {
 #define SHM_LOOKS 3 /* the first entries of `looks` are the shared-memory mechanisms */
 #define N_LOOKS (sizeof looks / sizeof looks[0])
 
-/* Strategies the benchmark is known to offer, cheapest-looking first; others sort after. */
-static const char *const strategies[] = {"spin", "futex", "sem", "eventfd"};
-#define N_STRATEGIES (sizeof strategies / sizeof strategies[0])
-
 static const char *strategy(const struct shl_results_row *row)
 {
     return strcmp(row->notify, "none") == 0 ? "" : row->notify;
@@ -39,12 +37,13 @@ static size_t look_of(const char *transport)
     return i;
 }
 
+/* The order of SHL_NOTIFY_KINDS, from 0; a strategy it does not list sorts after. */
 static size_t strategy_rank(const char *notify)
 {
-    size_t i = 0;
-    while (i < N_STRATEGIES && strcmp(strategies[i], notify) != 0)
-        i++;
-    return i;
+    enum shl_notify_kind kind;
+    if (shl_notify_parse(notify, &kind) != 0)
+        return SHL_NOTIFY_COUNT - SHL_NOTIFY_FIRST;
+    return (size_t)(kind - SHL_NOTIFY_FIRST);
 }
 
 void plot_series_key(const struct shl_results_row *row, char *buf, size_t len)

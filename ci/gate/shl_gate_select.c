@@ -16,7 +16,7 @@ static bool notify_matches(const struct shl_gate_select *sel, const char *notify
 {
     if (sel->notify[0] == '\0')
         return true;
-    return (strcmp(sel->notify, notify) == 0) != sel->notify_except;
+    return shl_results_notify_in(sel->notify, notify) != sel->notify_except;
 }
 
 static bool place_matches(const struct shl_gate_select *sel, const struct shl_results_row *row)

@@ -174,6 +174,18 @@ double shl_results_unit_scale(const char *unit)
     return 0;
 }
 
+bool shl_results_notify_in(const char *list, const char *notify)
+{
+    size_t n = strlen(notify);
+    for (const char *p = list; *p != '\0';) {
+        size_t len = strcspn(p, "|");
+        if (len == n && strncmp(p, notify, n) == 0)
+            return true;
+        p += len + (p[len] == '|');
+    }
+    return false;
+}
+
 bool shl_results_is_shm(const char *transport)
 {
     return strcmp(transport, "mmap") == 0 || strcmp(transport, "sysv") == 0 ||
@@ -214,8 +226,9 @@ const struct shl_results_target shl_results_efficiency[3] = {
      "target: best shared memory at 64 B within 1.5x of the cache-line floor, the least a "
      "round trip can cost"},
     /* A blocking strategy sleeps in the kernel as a pipe does, but moves no bytes through
-     * it: it must not cost more than the pipe's own wake-up. */
-    {"latency", "mmap|sysv|posix", "spin", true, 64, "p50", "", "latency", "pipe", 64,
+     * it: it must not cost more than the pipe's own wake-up. Adaptive spins first, so back
+     * to back it does not sleep and is not one. */
+    {"latency", "mmap|sysv|posix", "spin|adaptive", true, 64, "p50", "", "latency", "pipe", 64,
      SHL_RESULTS_LOWER, 1.0, false,
      "target: blocking shared-memory notification no slower than a pipe at 64 B, whose "
      "wake-up it shares without the copies"},

@@ -131,6 +131,9 @@ const char *shl_results_context_text(const struct shl_results *r, const char *ke
 /* What one of the row's units is in base units (seconds, bytes per second); 0 if unknown. */
 double shl_results_unit_scale(const char *unit);
 
+/* Whether `notify` is one of the strategy names in `list`, alternatives joined by '|'. */
+bool shl_results_notify_in(const char *list, const char *notify);
+
 /* Whether the transport is a shared-memory mechanism. */
 bool shl_results_is_shm(const char *transport);
 
