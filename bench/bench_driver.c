@@ -619,8 +619,8 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
-    shl_results_row_init(row, job_benchmark(job->kind), job->name, shl_notify_name(job->notify),
-                         job->size, throughput ? "MB/s" : "ns");
+    shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
+                         throughput ? "MB/s" : "ns");
     row->repetition = job->repetition;
     /* Only a floor measured right after the previous job can stand for this one's start. */
     struct bench_floor_moment last = *env->moment;
@@ -649,10 +649,9 @@ void bench_results_add_ratios(struct shl_results *r) {
         struct shl_results_row *row = &r->rows[i];
         const struct shl_results_row *ref = NULL;
         const char *ref_name = NULL;
-        const struct shl_transport *t = shl_transport_find(row->transport);
-        int shared_memory = t != NULL && t->kind == SHL_TRANSPORT_RING;
+        bool shared_memory = shl_results_is_shm(row->transport);
         if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
-            ref = shl_results_find(r, "floor", "memcpy", NULL, row->size);
+            ref = shl_results_find(r, "floor", "memcpy", SHL_NOTIFY_NONE, row->size);
             ref_name = "memcpy";
         }
         if (ref == NULL || ref->stats.n == 0 || row->stats.n == 0)

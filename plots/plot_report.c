@@ -83,7 +83,7 @@ static const struct shl_results_row *best_at(const struct plot_rows *rows, doubl
         const struct shl_results_row *row = rows->rows[i];
         double p50 = plot_base(row, "p50");
         if ((double)row->size != size || !shl_results_is_shm(row->transport) || isnan(p50) ||
-            (blocking && shl_results_notify_in(shl_results_efficiency[1].notify, row->notify)))
+            (blocking && row->notify == SHL_NOTIFY_SPIN))
             continue;
         double b = best ? plot_base(best, "p50") : 0;
         if (best == NULL || (better == SHL_RESULTS_LOWER ? p50 < b : p50 > b))
@@ -473,15 +473,15 @@ static void load_section(struct plot_report *r)
 /* The median over the repetitions of one configuration (rate NaN: any) of its `stat` in base
  * units, where "cpu_b" is the serving peer's CPU time per message; NaN when not measured.
  * With repetitions in a random order, the median is what drift moves least. */
-static double median_of(const struct plot_rows *rows, const char *transport, const char *notify,
-                        double size, double rate, const char *stat)
+static double median_of(const struct plot_rows *rows, const char *transport,
+                        enum shl_notify_kind notify, double size, double rate, const char *stat)
 {
     enum { most = 128 };
     double values[most];
     size_t n = 0;
     for (size_t i = 0; i < rows->n && n < most; i++) {
         const struct shl_results_row *row = rows->rows[i];
-        if (strcmp(row->transport, transport) != 0 || strcmp(row->notify, notify) != 0 ||
+        if (strcmp(row->transport, transport) != 0 || row->notify != notify ||
             (double)row->size != size || !(isnan(rate) || row->rate_hz == rate))
             continue;
         double v = strcmp(stat, "cpu_b") == 0 ? row->cpu_ns_per_msg_b * 1e-9 : plot_base(row, stat);
@@ -516,8 +516,8 @@ static void adaptive_rows(struct plot_report *r, struct plot_table *t,
                           const struct plot_rows *latency, const struct plot_rows *wakeup,
                           const char *mech)
 {
-    double adaptive = median_of(latency, mech, "adaptive", 64, NAN, "p50");
-    double spin = median_of(latency, mech, "spin", 64, NAN, "p50");
+    double adaptive = median_of(latency, mech, SHL_NOTIFY_ADAPTIVE, 64, NAN, "p50");
+    double spin = median_of(latency, mech, SHL_NOTIFY_SPIN, 64, NAN, "p50");
     if (isnan(adaptive) && isnan(spin))
         return;
     char what[160];
@@ -525,12 +525,12 @@ static void adaptive_rows(struct plot_report *r, struct plot_table *t,
     fidelity_row(r, t, what, adaptive, spin, shl_results_adaptive_spin_max, "");
     snprintf(what, sizeof what, "%s/adaptive serving peer's CPU per message at 100 Hz / futex",
              mech);
-    fidelity_row(r, t, what, median_of(wakeup, mech, "adaptive", 64, 100, "cpu_b"),
-                 median_of(wakeup, mech, "futex", 64, 100, "cpu_b"),
+    fidelity_row(r, t, what, median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 100, "cpu_b"),
+                 median_of(wakeup, mech, SHL_NOTIFY_FUTEX, 64, 100, "cpu_b"),
                  shl_results_adaptive_idle_cpu_max, "");
     snprintf(what, sizeof what, "%s/adaptive wake-up p50 at 10 kHz / futex", mech);
-    fidelity_row(r, t, what, median_of(wakeup, mech, "adaptive", 64, 10000, "p50"),
-                 median_of(wakeup, mech, "futex", 64, 10000, "p50"),
+    fidelity_row(r, t, what, median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 10000, "p50"),
+                 median_of(wakeup, mech, SHL_NOTIFY_FUTEX, 64, 10000, "p50"),
                  shl_results_adaptive_wakeup_max, "");
 }
 

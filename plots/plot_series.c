@@ -10,7 +10,8 @@
 
 /* Shared-memory mechanisms in cool colours, kernel transports in warm ones and grey; each
  * has its own point shape too, since mechanisms overlap where they cost the same: filled
- * for the first strategy, open for the second. */
+ * for the first strategy, open for the second. What counts as shared memory is the
+ * transport table's, not this list's: a transport without a look is drawn in the default. */
 static const struct {
     const char *transport;
     const char *colour;
@@ -21,13 +22,7 @@ static const struct {
     {"fifo", "#E69F00", {8, 8}},         {"unix-stream", "#8C564B", {13, 13}},
     {"unix-dgram", "#CC79A7", {12, 12}}, {"tcp", "#555555", {11, 11}},
 };
-#define SHM_LOOKS 3 /* the first entries of `looks` are the shared-memory mechanisms */
 #define N_LOOKS (sizeof looks / sizeof looks[0])
-
-static const char *strategy(const struct shl_results_row *row)
-{
-    return strcmp(row->notify, "none") == 0 ? "" : row->notify;
-}
 
 static size_t look_of(const char *transport)
 {
@@ -37,26 +32,28 @@ static size_t look_of(const char *transport)
     return i;
 }
 
-/* The order of SHL_NOTIFY_KINDS, from 0; a strategy it does not list sorts after. */
-static size_t strategy_rank(const char *notify)
+/* Shared memory first, then the kernel transports with a look, then the rest. */
+static int group_of(const char *transport)
 {
-    enum shl_notify_kind kind;
-    if (shl_notify_parse(notify, &kind) != 0)
-        return SHL_NOTIFY_COUNT - SHL_NOTIFY_FIRST;
-    return (size_t)(kind - SHL_NOTIFY_FIRST);
+    return shl_results_is_shm(transport) ? 0 : look_of(transport) < N_LOOKS ? 1 : 2;
+}
+
+/* Strategies in the order the table lists them, cheapest-looking first; none after them. */
+static int strategy_rank(const struct shl_results_row *row)
+{
+    return row->notify == SHL_NOTIFY_NONE ? SHL_NOTIFY_COUNT : (int)row->notify;
 }
 
 void plot_series_key(const struct shl_results_row *row, char *buf, size_t len)
 {
-    const char *notify = strategy(row);
-    snprintf(buf, len, "%s%s%s", row->transport, notify[0] ? "/" : "", notify);
+    snprintf(buf, len, "%s%s%s", row->transport, row->notify != SHL_NOTIFY_NONE ? "/" : "",
+             shl_notify_name(row->notify));
 }
 
 int plot_series_compare(const struct shl_results_row *a, const struct shl_results_row *b)
 {
+    int ga = group_of(a->transport), gb = group_of(b->transport);
     size_t la = look_of(a->transport), lb = look_of(b->transport);
-    int ga = la < SHM_LOOKS ? 0 : la < N_LOOKS ? 1 : 2;
-    int gb = lb < SHM_LOOKS ? 0 : lb < N_LOOKS ? 1 : 2;
     if (ga != gb)
         return ga - gb;
     if (la != lb)
@@ -64,10 +61,7 @@ int plot_series_compare(const struct shl_results_row *a, const struct shl_result
     int by_name = strcmp(a->transport, b->transport);
     if (by_name != 0)
         return by_name;
-    size_t sa = strategy_rank(strategy(a)), sb = strategy_rank(strategy(b));
-    if (sa != sb)
-        return sa < sb ? -1 : 1;
-    return strcmp(strategy(a), strategy(b));
+    return strategy_rank(a) - strategy_rank(b);
 }
 
 int plot_rows_of(struct plot_rows *rows, const struct shl_results *run, const char *benchmark)
@@ -94,12 +88,13 @@ static void describe(const struct shl_results_row *row, struct plot_series *s)
 {
     plot_series_key(row, s->key, sizeof s->key);
     s->transport = row->transport;
-    s->notify = strategy(row);
+    s->notify = shl_notify_name(row->notify);
     size_t look = look_of(row->transport);
     s->colour = look < N_LOOKS ? looks[look].colour : "#17BECF";
-    size_t rank = strategy_rank(s->notify);
-    s->dash = look < SHM_LOOKS && s->notify[0] ? (int)(rank % 5) + 1 : 1;
-    int index = s->notify[0] ? (int)(rank % 2) : 0;
+    bool named = row->notify != SHL_NOTIFY_NONE;
+    int rank = strategy_rank(row) - SHL_NOTIFY_FIRST;
+    s->dash = shl_results_is_shm(row->transport) && named ? rank % 5 + 1 : 1;
+    int index = named ? rank % 2 : 0;
     s->point = look < N_LOOKS ? looks[look].points[index] : 1;
 }
 

@@ -35,7 +35,7 @@ void plot_rows_free(struct plot_rows *rows);
 int plot_series_of(const struct plot_rows *rows, struct plot_series_list *out);
 void plot_series_free(struct plot_series_list *list);
 
-/* "pipe", "posix/futex"; a strategy "none" is no strategy. */
+/* "pipe", "posix/futex". */
 void plot_series_key(const struct shl_results_row *row, char *buf, size_t len);
 /* Orders series: shared memory, then kernel transports, then others; then by strategy. */
 int plot_series_compare(const struct shl_results_row *a, const struct shl_results_row *b);

@@ -59,7 +59,11 @@ struct shl_gate_select Select(const char *benchmark, const char *transport, cons
                               double size, const char *stat = "p50")
 {
     struct shl_gate_select sel;
-    EXPECT_TRUE(shl_gate_select_set(&sel, benchmark, transport, notify, size, stat));
+    enum shl_notify_kind kind = SHL_NOTIFY_NONE;
+    if (notify[0] != '\0') {
+        EXPECT_EQ(shl_notify_parse(notify, &kind), 0) << notify;
+    }
+    EXPECT_TRUE(shl_gate_select_set(&sel, benchmark, transport, kind, size, stat));
     return sel;
 }
 
@@ -283,7 +287,7 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
         {"latency sysv 64 B p50 / pipe <=1", SHL_GATE_PASS},
         {"latency posix 64 B p50 / pipe <=1", SHL_GATE_PASS},
         {"latency mmap|sysv|posix 64 B ratio to cacheline <=1.5", SHL_GATE_WARN},
-        {"latency mmap|sysv|posix/!spin|adaptive 64 B p50 / pipe <=1", SHL_GATE_WARN},
+        {"latency mmap|sysv|posix/!spin 64 B p50 / pipe <=1", SHL_GATE_WARN},
         {"throughput mmap|sysv|posix 1 MiB ratio to memcpy >=0.5", SHL_GATE_WARN},
         {"crosscheck pipe 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck pipe 64 B ratio to latency >=0.8", SHL_GATE_PASS},
@@ -412,7 +416,7 @@ TEST(GateBaseline, RejectsBadEntries)
     struct shl_error err = {};
     ASSERT_EQ(shl_gate_baseline_parse(good.data(), good.size(), &baseline, &err), 0) << err.detail;
     EXPECT_EQ(baseline.count, 1u);
-    EXPECT_STREQ(baseline.entries[0].ratio.of.notify, "spin");
+    EXPECT_EQ(baseline.entries[0].ratio.of.notify, SHL_NOTIFY_SPIN);
     shl_gate_baseline_free(&baseline);
 
     const std::string bad[] = {
@@ -423,10 +427,12 @@ TEST(GateBaseline, RejectsBadEntries)
         entry(good_of, "\"lower\"", "0.04", "\"2\""),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"size\": 64}", "\"lower\"",
               "0.04", "2.5"),
-        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e\", \"stat\": \"p50\"}",
+        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e|f|g|h|i\", \"stat\": \"p50\"}",
               "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
               "\"notify\": 3}", "\"lower\"", "0.04", "2.5"),
+        entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
+              "\"notify\": \"!spinning\"}", "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
               "\"size\": -64}", "\"lower\"", "0.04", "2.5"),
         "{\"format\": \"shmlab-gate-baseline/1\", \"ratios\": {}}",

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A way to form ratios from a run's rows: each row of `benchmark` (of `transports`,
+/* A way to form ratios from a run's rows: each row of `benchmark` (of `only_shm`,
  * `only_notify` and `only_size` when given) divided by its reference figure in the same run.
  * Which ratios fail and which only warn, and why: ci/README.md ("Noise"), from repeated
  * --quick runs on this VM. In short, only ratios of figures with hundreds of samples fail:
@@ -15,8 +15,8 @@
  * its CPU to another job makes those 30-600x worse for one run. */
 struct rule {
     const char *benchmark;
-    const char *transports;    /* '|'-separated; NULL for every transport */
-    const char *only_notify;   /* NULL for every strategy */
+    bool only_shm;             /* shared-memory rows only; otherwise every transport */
+    enum shl_notify_kind only_notify; /* SHL_NOTIFY_NONE for every strategy */
     double only_size;          /* -1 for every size */
     const char *stat;
     const char *ref_benchmark; /* NULL: none, the row's `stat` is already a ratio */
@@ -30,20 +30,23 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-    {"latency", NULL, NULL, -1, "p50", "latency", "pipe", 0, false, SHL_RESULTS_LOWER, 2.5, 65536},
-    {"wakeup", NULL, NULL, -1, "p50", "wakeup", "pipe", 0, true, SHL_RESULTS_LOWER, 2.5, 0},
-    {"throughput", NULL, NULL, -1, "p50", "throughput", "pipe", 0, false, SHL_RESULTS_HIGHER, 2.5,
-     0},
+    {"latency", false, SHL_NOTIFY_NONE, -1, "p50", "latency", "pipe", 0, false, SHL_RESULTS_LOWER,
+     2.5, 65536},
+    {"wakeup", false, SHL_NOTIFY_NONE, -1, "p50", "wakeup", "pipe", 0, true, SHL_RESULTS_LOWER,
+     2.5, 0},
+    {"throughput", false, SHL_NOTIFY_NONE, -1, "p50", "throughput", "pipe", 0, false,
+     SHL_RESULTS_HIGHER, 2.5, 0},
     /* The driver's own ratios (bench/RESULTS.md): shared-memory throughput over memcpy at
      * the same size, and spinning shared memory over the cache-line floor. Only spinning is
      * near the floor; a blocking strategy's distance from it is the kernel's wake-up cost,
      * which the ratio to the pipe already follows. The floor itself jumps between about
      * 130 and 485 ns with the host's vCPU placement: hence 4. */
-    {"throughput", SHL_GATE_SHM_TRANSPORTS, NULL, -1, "ratio", NULL, NULL, 0, false,
+    {"throughput", true, SHL_NOTIFY_NONE, -1, "ratio", NULL, NULL, 0, false,
      SHL_RESULTS_HIGHER, 2.5, 0},
-    {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", 64, "ratio", NULL, NULL, 0, false,
+    {"latency", true, SHL_NOTIFY_SPIN, 64, "ratio", NULL, NULL, 0, false,
      SHL_RESULTS_LOWER, 4.0, -1},
-    {"setup", NULL, NULL, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER, 2.5, 0},
+    {"setup", false, SHL_NOTIFY_NONE, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER,
+     2.5, 0},
 };
 
 /* How far above the runs' spread a calibrated tolerance goes. */
@@ -103,11 +106,13 @@ static int parse_select(const cJSON *json, size_t index, const char *side,
     if (except && notify[1] == '\0')
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.notify \"!\" names no strategy",
                         index, side);
+    enum shl_notify_kind kind = SHL_NOTIFY_NONE;
+    if (notify != NULL && notify[except] != '\0' && shl_notify_parse(notify + except, &kind) != 0)
+        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.notify \"%s\" is no strategy",
+                        index, side, notify + except);
     double size, rate_hz;
     if (benchmark == NULL || transport == NULL || stat == NULL || benchmark[0] == '\0' ||
-        stat[0] == '\0' ||
-        !shl_gate_select_set(sel, benchmark, transport, notify == NULL ? "" : notify + except,
-                             -1, stat))
+        stat[0] == '\0' || !shl_gate_select_set(sel, benchmark, transport, kind, -1, stat))
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: '%s' needs benchmark, transport "
                         "and stat names of 1-%d characters", index, side, SHL_GATE_NAME_MAX - 1);
     if (!number_of(json, "size", -1, &size) || !number_of(json, "rate_hz", 0, &rate_hz))
@@ -198,7 +203,7 @@ static bool select_equal(const struct shl_gate_select *a, const struct shl_gate_
     for (int i = 0; i < SHL_GATE_CHOICES; i++)
         if (strcmp(a->transport[i], b->transport[i]) != 0)
             return false;
-    return strcmp(a->benchmark, b->benchmark) == 0 && strcmp(a->notify, b->notify) == 0 &&
+    return strcmp(a->benchmark, b->benchmark) == 0 && a->notify == b->notify &&
            a->notify_except == b->notify_except && a->size == b->size &&
            a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 &&
            strcmp(a->ratio_to, b->ratio_to) == 0;
@@ -218,22 +223,13 @@ static const struct shl_gate_entry *find_entry(const struct shl_gate_baseline *b
     return NULL;
 }
 
-static bool transport_listed(const char *list, const char *transport)
-{
-    size_t len = strlen(transport);
-    for (const char *at = list; at != NULL; at = strchr(at, '|'), at = at ? at + 1 : NULL)
-        if (strncmp(at, transport, len) == 0 && (at[len] == '|' || at[len] == '\0'))
-            return true;
-    return false;
-}
-
 /* The ratio `rule` forms for `row`; false when the rule does not apply to it. */
 static bool rule_ratio(const struct rule *rule, const struct shl_results_row *row,
                        struct shl_gate_ratio *ratio)
 {
     if (strcmp(row->benchmark, rule->benchmark) != 0 ||
-        (rule->transports != NULL && !transport_listed(rule->transports, row->transport)) ||
-        (rule->only_notify != NULL && strcmp(row->notify, rule->only_notify) != 0) ||
+        (rule->only_shm && !shl_results_is_shm(row->transport)) ||
+        (rule->only_notify != SHL_NOTIFY_NONE && row->notify != rule->only_notify) ||
         (rule->only_size >= 0 && row->size != rule->only_size))
         return false;
     memset(ratio, 0, sizeof *ratio);
@@ -248,7 +244,8 @@ static bool rule_ratio(const struct rule *rule, const struct shl_results_row *ro
     }
     if (!shl_gate_select_set(&ratio->to, rule->ref_benchmark,
                              rule->ref_transport != NULL ? rule->ref_transport : row->transport,
-                             "", rule->ref_size == 0 ? row->size : rule->ref_size, rule->stat))
+                             SHL_NOTIFY_NONE, rule->ref_size == 0 ? row->size : rule->ref_size,
+                             rule->stat))
         return false;
     if (rule->same_rate)
         ratio->to.rate_hz = ratio->of.rate_hz;
@@ -346,8 +343,9 @@ static cJSON *select_json(const struct shl_gate_select *sel)
     cJSON_AddStringToObject(json, "benchmark", sel->benchmark);
     cJSON_AddStringToObject(json, "transport",
                             shl_gate_transports_text(sel, transports, sizeof transports));
-    if (sel->notify[0] != '\0') {
-        snprintf(notify, sizeof notify, "%s%s", sel->notify_except ? "!" : "", sel->notify);
+    if (sel->notify != SHL_NOTIFY_NONE) {
+        snprintf(notify, sizeof notify, "%s%s", sel->notify_except ? "!" : "",
+                 shl_notify_name(sel->notify));
         cJSON_AddStringToObject(json, "notify", notify);
     }
     if (sel->size >= 0)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/transport/shl_transport.h"
+
 double shl_gate_allowed(double baseline, double tolerance, enum shl_results_better better)
 {
     return better == SHL_RESULTS_LOWER ? baseline * tolerance : baseline / tolerance;
@@ -15,16 +17,15 @@ bool shl_gate_within(double now, double bound, enum shl_results_better better)
 }
 
 bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
-                         const char *transport, const char *notify, double size,
+                         const char *transport, enum shl_notify_kind notify, double size,
                          const char *stat)
 {
     memset(sel, 0, sizeof *sel);
     sel->size = size;
-    if (strlen(benchmark) >= SHL_GATE_NAME_MAX || strlen(notify) >= SHL_GATE_NAME_MAX ||
-        strlen(stat) >= SHL_GATE_NAME_MAX)
+    if (strlen(benchmark) >= SHL_GATE_NAME_MAX || strlen(stat) >= SHL_GATE_NAME_MAX)
         return false;
     strcpy(sel->benchmark, benchmark);
-    strcpy(sel->notify, notify);
+    sel->notify = notify;
     strcpy(sel->stat, stat);
     const char *start = transport;
     for (int i = 0; i < SHL_GATE_CHOICES; i++) {
@@ -47,7 +48,7 @@ const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, s
     if (b->benchmark[0] == '\0') {
         snprintf(buf, len, "%s", of);
     } else if (strcmp(a->benchmark, b->benchmark) == 0 && a->size == b->size &&
-        a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 && b->notify[0] == '\0') {
+        a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 && b->notify == SHL_NOTIFY_NONE) {
         /* Only the transport differs: "... / pipe" says it all. */
         snprintf(buf, len, "%s / %s", of, shl_gate_transports_text(b, to, sizeof to));
     } else {
@@ -128,6 +129,17 @@ void shl_gate_evaluate(const struct shl_results *const *runs, size_t nruns,
     }
 }
 
+/* Every shared-memory transport in the table, as alternatives: "mmap|sysv|posix". */
+static const char *shm_transports(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const struct shl_transport *const *t = shl_transports; *t != NULL; t++)
+        if (shl_results_is_shm((*t)->name) && used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "|" : "", (*t)->name);
+    return buf;
+}
+
 /* Appends the check for `inv` (with `transports` and `size` when it leaves them open) if
  * there is room; returns the count there would be. */
 static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap,
@@ -136,14 +148,19 @@ static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap
     if (count < cap) {
         struct shl_gate_check *check = &out[count];
         memset(check, 0, sizeof *check);
-        shl_gate_select_set(&check->ratio.of, inv->benchmark,
-                            inv->transports != NULL ? inv->transports : transports, inv->notify,
+        char shm[SHL_GATE_CHOICES * SHL_GATE_NAME_MAX];
+        if (inv->of_shm)
+            transports = shm_transports(shm, sizeof shm);
+        else if (inv->transports != NULL)
+            transports = inv->transports;
+        shl_gate_select_set(&check->ratio.of, inv->benchmark, transports, inv->notify,
                             inv->size > 0 ? inv->size : size, inv->stat);
         check->ratio.of.notify_except = inv->notify_except;
         snprintf(check->ratio.of.ratio_to, sizeof check->ratio.of.ratio_to, "%s", inv->ratio_to);
         if (inv->ref_benchmark != NULL)
-            shl_gate_select_set(&check->ratio.to, inv->ref_benchmark, inv->ref_transport, "",
-                                inv->ref_size != 0 ? inv->ref_size : size, inv->stat);
+            shl_gate_select_set(&check->ratio.to, inv->ref_benchmark, inv->ref_transport,
+                                SHL_NOTIFY_NONE, inv->ref_size != 0 ? inv->ref_size : size,
+                                inv->stat);
         check->ratio.better = inv->better;
         check->allowed = inv->limit;
         check->hard = inv->hard;
@@ -174,16 +191,15 @@ static size_t small_pipe_sizes(const struct shl_results *results, double *sizes,
 size_t shl_gate_invariants(const struct shl_results *results, struct shl_gate_check *out,
                            size_t cap)
 {
-    static const char *const shm[] = {"mmap", "sysv", "posix"};
     static const char *const checked[] = {"pipe", "unix-stream", "tcp"};
     double sizes[32];
     size_t nsizes = small_pipe_sizes(results, sizes, sizeof sizes / sizeof sizes[0]);
     if (nsizes == 0)
         sizes[nsizes++] = 64; /* no pipe row at all: the check then names what is missing */
     size_t count = 0;
-    for (size_t t = 0; t < sizeof shm / sizeof shm[0]; t++)
-        for (size_t s = 0; s < nsizes; s++)
-            count = add_invariant(out, count, cap, &shl_results_beats_pipe, shm[t], sizes[s]);
+    for (const struct shl_transport *const *t = shl_transports; *t != NULL; t++)
+        for (size_t s = 0; s < nsizes && shl_results_is_shm((*t)->name); s++)
+            count = add_invariant(out, count, cap, &shl_results_beats_pipe, (*t)->name, sizes[s]);
     size_t targets = sizeof shl_results_efficiency / sizeof shl_results_efficiency[0];
     for (size_t i = 0; i < targets; i++)
         count = add_invariant(out, count, cap, &shl_results_efficiency[i], NULL, 0);

@@ -13,9 +13,6 @@
 extern "C" {
 #endif
 
-/* The shared-memory mechanisms, as alternatives for a selector. */
-#define SHL_GATE_SHM_TRANSPORTS "mmap|sysv|posix"
-
 /* `of` divided by `to`; both figures are better in the same direction. A `to` with an
  * empty benchmark means `of` is already a ratio the driver computed within the run (the
  * `ratio` statistic of a row, its p50 over the reference named by `ratio_to`). */
@@ -89,7 +86,7 @@ size_t shl_gate_invariants(const struct shl_results *results, struct shl_gate_ch
 /* Sets a selector's names; `transport` may hold alternatives separated by '|'. Returns
  * false when a name does not fit. */
 bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
-                         const char *transport, const char *notify, double size,
+                         const char *transport, enum shl_notify_kind notify, double size,
                          const char *stat);
 
 #ifdef __cplusplus

@@ -12,11 +12,11 @@ static bool transport_matches(const struct shl_gate_select *sel, const char *tra
     return false;
 }
 
-static bool notify_matches(const struct shl_gate_select *sel, const char *notify)
+static bool notify_matches(const struct shl_gate_select *sel, enum shl_notify_kind notify)
 {
-    if (sel->notify[0] == '\0')
+    if (sel->notify == SHL_NOTIFY_NONE)
         return true;
-    return shl_results_notify_in(sel->notify, notify) != sel->notify_except;
+    return (sel->notify == notify) != sel->notify_except;
 }
 
 static bool place_matches(const struct shl_gate_select *sel, const struct shl_results_row *row)
@@ -81,14 +81,16 @@ bool shl_gate_results_find(const struct shl_results *results,
         snprintf(why, why_len, "no %s rows for transport %s", sel->benchmark, transports);
     else if (with_notify == 0)
         snprintf(why, why_len, "no %s rows for %s with notify %s%s", sel->benchmark, transports,
-                 sel->notify_except ? "other than " : "", sel->notify);
+                 sel->notify_except ? "other than " : "", shl_notify_name(sel->notify));
     else if (at_place == 0) {
         char rate[48] = "";
         if (sel->rate_hz > 0)
             snprintf(rate, sizeof rate, " and rate %g Hz", sel->rate_hz);
         snprintf(why, why_len, "no %s row for %s%s%s at size %s%s", sel->benchmark,
-                 transports, sel->notify[0] != '\0' ? (sel->notify_except ? "/!" : "/") : "",
-                 sel->notify, shl_gate_size_text(sel->size, size, sizeof size), rate);
+                 transports,
+                 sel->notify != SHL_NOTIFY_NONE ? (sel->notify_except ? "/!" : "/") : "",
+                 shl_notify_name(sel->notify), shl_gate_size_text(sel->size, size, sizeof size),
+                 rate);
     }
     else if (non_positive)
         snprintf(why, why_len, "%s is %g, not a positive figure",
@@ -116,8 +118,9 @@ const char *shl_gate_select_text(const struct shl_gate_select *sel, char *buf, s
 {
     char transports[SHL_GATE_CHOICES * SHL_GATE_NAME_MAX], size[32] = "", rate[32] = "";
     char notify[SHL_GATE_NAME_MAX + 2] = "";
-    if (sel->notify[0] != '\0')
-        snprintf(notify, sizeof notify, "/%s%s", sel->notify_except ? "!" : "", sel->notify);
+    if (sel->notify != SHL_NOTIFY_NONE)
+        snprintf(notify, sizeof notify, "/%s%s", sel->notify_except ? "!" : "",
+                 shl_notify_name(sel->notify));
     if (sel->size >= 0) {
         size[0] = ' ';
         shl_gate_size_text(sel->size, size + 1, sizeof size - 1);

@@ -14,15 +14,16 @@ extern "C" {
 
 /* Longest benchmark, transport, notify or statistic name the gate accepts, with its NUL. */
 #define SHL_GATE_NAME_MAX 32
-/* How many transports one selector may offer as alternatives. */
-#define SHL_GATE_CHOICES 4
+/* How many transports one selector may offer as alternatives: room for every shared-memory
+ * ring transport, which the efficiency targets name together. */
+#define SHL_GATE_CHOICES 8
 
 /* Which row, and which statistic of it. When several rows match (alternative transports,
  * any notification strategy), the best figure among them counts. */
 struct shl_gate_select {
     char benchmark[SHL_GATE_NAME_MAX];
     char transport[SHL_GATE_CHOICES][SHL_GATE_NAME_MAX]; /* any of these; unused ones "" */
-    char notify[SHL_GATE_NAME_MAX];                       /* "" matches any strategy */
+    enum shl_notify_kind notify; /* SHL_NOTIFY_NONE matches any strategy */
     bool notify_except; /* match every strategy but `notify` (e.g. "not spin": blocking) */
     double size;        /* bytes; negative matches any size */
     double rate_hz;     /* wakeup rows; 0 matches any rate */

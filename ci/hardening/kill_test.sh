@@ -158,6 +158,9 @@ for i in $(seq "$kills"); do
       ;;
   esac
   finish "$pid"
+  # A peer forked between the look-up above and the kill is in the driver's process group
+  # all the same; what it still holds would otherwise be judged as left behind.
+  peers=$(printf '%s\n' $peers $(pgrep -g "$pid" 2>/dev/null) | sort -u | tr '\n' ' ')
   wait_gone $peers
   [ -n "$victim" ] || status=0 # no peer to kill: counts as not mid-run
   judge "$i" "$target" "${delay_ms} ms" "$pid" "$peers" "$status"

@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/transport/shl_transport.h"
+
 void shl_results_row_init(struct shl_results_row *row, const char *benchmark, const char *transport,
-                          const char *notify, size_t size, const char *unit)
+                          enum shl_notify_kind notify, size_t size, const char *unit)
 {
     memset(row, 0, sizeof *row);
     snprintf(row->benchmark, sizeof row->benchmark, "%s", benchmark);
     snprintf(row->transport, sizeof row->transport, "%s", transport);
-    snprintf(row->notify, sizeof row->notify, "%s", notify ? notify : "");
+    row->notify = notify;
     snprintf(row->unit, sizeof row->unit, "%s", unit);
     row->size = size;
     row->batch = 1;
@@ -93,14 +95,14 @@ const double shl_results_adaptive_idle_cpu_max = 1.5;
 const double shl_results_adaptive_wakeup_max = 1.0;
 
 const struct shl_results_row *shl_results_find(const struct shl_results *r, const char *benchmark,
-                                               const char *transport, const char *notify,
+                                               const char *transport, enum shl_notify_kind notify,
                                                size_t size)
 {
     for (size_t i = 0; i < r->n; i++) {
         const struct shl_results_row *row = &r->rows[i];
         if (row->size == size && strcmp(row->benchmark, benchmark) == 0 &&
             strcmp(row->transport, transport) == 0 &&
-            strcmp(row->notify, notify ? notify : "") == 0)
+            row->notify == notify)
             return row;
     }
     return NULL;
@@ -188,8 +190,8 @@ bool shl_results_notify_in(const char *list, const char *notify)
 
 bool shl_results_is_shm(const char *transport)
 {
-    return strcmp(transport, "mmap") == 0 || strcmp(transport, "sysv") == 0 ||
-           strcmp(transport, "posix") == 0;
+    const struct shl_transport *t = shl_transport_find(transport);
+    return t != NULL && t->kind == SHL_TRANSPORT_RING;
 }
 
 /* ---- The targets. Each number is written here and nowhere else: the gate checks them,
@@ -202,7 +204,8 @@ const double shl_results_small_size_max = 4096;
 const struct shl_results_target shl_results_beats_pipe = {
     "latency",
     NULL,
-    "",
+    false,
+    SHL_NOTIFY_NONE,
     false,
     0,
     "p50",
@@ -221,20 +224,19 @@ const struct shl_results_target shl_results_beats_pipe = {
 const struct shl_results_target shl_results_efficiency[3] = {
     /* One cache line handed between two cores is the least a round trip can cost; a ring
      * that adds more than half of that again does needless work per message. */
-    {"latency", "mmap|sysv|posix", "", false, 64, "ratio", "cacheline", NULL, NULL, 0,
+    {"latency", NULL, true, SHL_NOTIFY_NONE, false, 64, "ratio", "cacheline", NULL, NULL, 0,
      SHL_RESULTS_LOWER, 1.5, false,
      "target: best shared memory at 64 B within 1.5x of the cache-line floor, the least a "
      "round trip can cost"},
     /* A blocking strategy sleeps in the kernel as a pipe does, but moves no bytes through
-     * it: it must not cost more than the pipe's own wake-up. Adaptive spins first, so back
-     * to back it does not sleep and is not one. */
-    {"latency", "mmap|sysv|posix", "spin|adaptive", true, 64, "p50", "", "latency", "pipe", 64,
+     * it: it must not cost more than the pipe's own wake-up. */
+    {"latency", NULL, true, SHL_NOTIFY_SPIN, true, 64, "p50", "", "latency", "pipe", 64,
      SHL_RESULTS_LOWER, 1.0, false,
      "target: blocking shared-memory notification no slower than a pipe at 64 B, whose "
      "wake-up it shares without the copies"},
     /* A large message is one copy in and one copy out of the segment: at least half of one
      * memcpy's bandwidth. */
-    {"throughput", "mmap|sysv|posix", "", false, 1048576, "ratio", "memcpy", NULL, NULL, 0,
+    {"throughput", NULL, true, SHL_NOTIFY_NONE, false, 1048576, "ratio", "memcpy", NULL, NULL, 0,
      SHL_RESULTS_HIGHER, 0.5, false,
      "target: shared-memory throughput at 1 MiB at least half of memcpy: one copy in, one "
      "copy out"},
@@ -243,12 +245,12 @@ const struct shl_results_target shl_results_efficiency[3] = {
 /* An independent plain ping-pong measures the same round trip; beyond a quarter apart, the
  * benchmark measures its own overhead rather than the transport's. Checked both ways. */
 const struct shl_results_target shl_results_crosscheck[2] = {
-    {"crosscheck", NULL, "", false, 64, "ratio", "latency", NULL, NULL, 0, SHL_RESULTS_LOWER, 1.25,
-     false,
+    {"crosscheck", NULL, false, SHL_NOTIFY_NONE, false, 64, "ratio", "latency", NULL, NULL, 0,
+     SHL_RESULTS_LOWER, 1.25, false,
      "target: shmlab's round trip agrees with a plain ping-pong within 25%, or it "
      "measures its own overhead"},
-    {"crosscheck", NULL, "", false, 64, "ratio", "latency", NULL, NULL, 0, SHL_RESULTS_HIGHER, 0.8,
-     false,
+    {"crosscheck", NULL, false, SHL_NOTIFY_NONE, false, 64, "ratio", "latency", NULL, NULL, 0,
+     SHL_RESULTS_HIGHER, 0.8, false,
      "target: shmlab's round trip agrees with a plain ping-pong within 25%, or it "
      "measures its own overhead"},
 };

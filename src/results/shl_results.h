@@ -12,6 +12,7 @@
 #include "src/timing/shl_hist.h"
 #include "src/timing/shl_machine.h"
 #include "src/timing/shl_stats.h"
+#include "src/transport/shl_notify_kind.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,7 +24,7 @@ extern "C" {
 struct shl_results_row {
     char benchmark[16]; /* latency, wakeup, throughput, setup, floor, crosscheck */
     char transport[24]; /* pipe ... posix; cacheline / memcpy for the floor */
-    char notify[16];    /* shared memory's strategy; "" for none */
+    enum shl_notify_kind notify; /* shared memory's strategy; SHL_NOTIFY_NONE for none */
     size_t size;        /* bytes per message (or segment, for setup) */
     char unit[16];      /* ns or MB/s: the unit of every statistic */
     struct shl_stats stats;
@@ -101,7 +102,7 @@ struct shl_results {
 
 /* A row with every optional number NaN; the caller fills what it measured. */
 void shl_results_row_init(struct shl_results_row *row, const char *benchmark, const char *transport,
-                          const char *notify, size_t size, const char *unit);
+                          enum shl_notify_kind notify, size_t size, const char *unit);
 
 int shl_results_add(struct shl_results *r, const struct shl_results_row *row,
                     struct shl_error *err);
@@ -115,9 +116,9 @@ void shl_results_warn(struct shl_results_context *ctx, const char *fmt, ...)
 /* The sample clock may cost at most this share of the fastest p50, or the run says so. */
 extern const double shl_results_clock_share_max;
 
-/* The first row matching all four (notify "" matches kernel transports), or NULL. */
+/* The first row matching all four (SHL_NOTIFY_NONE matches kernel transports), or NULL. */
 const struct shl_results_row *shl_results_find(const struct shl_results *r, const char *benchmark,
-                                               const char *transport, const char *notify,
+                                               const char *transport, enum shl_notify_kind notify,
                                                size_t size);
 
 /* A statistic by its name in the file ("p50", "ratio", "n", "cpu_ns_per_msg"...); NaN when
@@ -131,10 +132,8 @@ const char *shl_results_context_text(const struct shl_results *r, const char *ke
 /* What one of the row's units is in base units (seconds, bytes per second); 0 if unknown. */
 double shl_results_unit_scale(const char *unit);
 
-/* Whether `notify` is one of the strategy names in `list`, alternatives joined by '|'. */
-bool shl_results_notify_in(const char *list, const char *notify);
-
-/* Whether the transport is a shared-memory mechanism. */
+/* Whether the transport is a shared-memory ring in the transport table; false for names
+ * the table lacks (the floor's cacheline and memcpy). */
 bool shl_results_is_shm(const char *transport);
 
 int shl_results_write_json(const struct shl_results *r, const char *path, struct shl_error *err);
@@ -167,7 +166,8 @@ enum shl_results_better {
 struct shl_results_target {
     const char *benchmark;
     const char *transports; /* alternatives joined by '|'; NULL: each the caller lists */
-    const char *notify;     /* "" any; with notify_except, every strategy but this one */
+    bool of_shm; /* transports are every shared-memory one (shl_results_is_shm) instead */
+    enum shl_notify_kind notify; /* NONE: any; with notify_except, every strategy but this */
     bool notify_except;
     double size; /* 0: each small size of the run */
     const char *stat;

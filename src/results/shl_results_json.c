@@ -146,7 +146,8 @@ void shl_results_hgrm_name(const struct shl_results_row *row, char *buf, size_t 
     if (row->repetition > 0)
         snprintf(repetition, sizeof repetition, "-r%u", row->repetition);
     snprintf(buf, len, "%s-%s%s%s-%zu%s%s.hgrm", row->benchmark, row->transport,
-             row->notify[0] ? "-" : "", row->notify, row->size, rate, repetition);
+             row->notify != SHL_NOTIFY_NONE ? "-" : "", shl_notify_name(row->notify), row->size,
+             rate, repetition);
 }
 
 /* The histogram in its compact form (shl_hist_encode, bench/RESULTS.md), with what a reader
@@ -182,7 +183,7 @@ static cJSON *row_json(const struct shl_results_row *row)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "benchmark", row->benchmark);
     cJSON_AddStringToObject(o, "transport", row->transport);
-    add_string_or_null(o, "notify", row->notify);
+    add_string_or_null(o, "notify", shl_notify_name(row->notify));
     cJSON_AddNumberToObject(o, "size", (double)row->size);
     cJSON_AddStringToObject(o, "unit", row->unit);
     cJSON_AddNumberToObject(o, "n", (double)row->stats.n);
@@ -290,8 +291,9 @@ static void gbench_name(const struct shl_results_row *row, char *buf, size_t len
     double hz = !isnan(row->offered_hz) ? row->offered_hz : row->rate_hz;
     if (!isnan(hz))
         snprintf(rate, sizeof rate, "/%.0fHz", hz);
-    snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport, row->notify[0] ? ":" : "",
-             row->notify, row->size, rate);
+    snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport,
+             row->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(row->notify), row->size,
+             rate);
 }
 
 /* Google Benchmark's times are per iteration; one iteration here is one message or round
@@ -528,6 +530,20 @@ static int read_histogram(const cJSON *json, size_t index, struct shl_results_ro
     return 0;
 }
 
+/* The strategy: absent, null or "" is none; any other text must be a strategy's name. */
+static int read_notify(const cJSON *row, size_t index, enum shl_notify_kind *kind,
+                       struct shl_error *err)
+{
+    char name[16]; /* the longest the schema ever allowed, so a long name fails as before */
+    *kind = SHL_NOTIFY_NONE;
+    if (read_name(row, "notify", index, true, name, sizeof name, err) != 0)
+        return -1;
+    if (name[0] != '\0' && shl_notify_parse(name, kind) != 0)
+        return shl_fail(err, "results", EINVAL, "row %zu: 'notify' \"%s\" is no strategy",
+                        index, name);
+    return 0;
+}
+
 static int parse_row(const cJSON *json, size_t index, struct shl_results_row *row,
                      struct shl_error *err)
 {
@@ -539,7 +555,7 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
             0 ||
         read_name(json, "transport", index, false, row->transport, sizeof row->transport, err) !=
             0 ||
-        read_name(json, "notify", index, true, row->notify, sizeof row->notify, err) != 0 ||
+        read_notify(json, index, &row->notify, err) != 0 ||
         read_name(json, "unit", index, true, row->unit, sizeof row->unit, err) != 0 ||
         read_name(json, "ratio_to", index, true, row->ratio_to, sizeof row->ratio_to, err) != 0)
         return -1;

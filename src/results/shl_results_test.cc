@@ -55,7 +55,7 @@ class Results : public ::testing::Test
         shl_results_note(ctx, "a note");
 
         shl_results_row row;
-        shl_results_row_init(&row, "latency", "posix", "spin", 64, "ns");
+        shl_results_row_init(&row, "latency", "posix", SHL_NOTIFY_SPIN, 64, "ns");
         double samples[] = {300, 100, 200};
         shl_stats_compute(samples, 3, &row.stats);
         row.cpu_ns_per_msg = 500;
@@ -64,12 +64,12 @@ class Results : public ::testing::Test
         snprintf(row.ratio_to, sizeof row.ratio_to, "cacheline");
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
 
-        shl_results_row_init(&row, "throughput", "pipe", nullptr, 4096, "MB/s");
+        shl_results_row_init(&row, "throughput", "pipe", SHL_NOTIFY_NONE, 4096, "MB/s");
         double rates[] = {1000, 2000};
         shl_stats_compute(rates, 2, &row.stats);
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
 
-        shl_results_row_init(&row, "wakeup", "pipe", nullptr, 64, "ns"); // measured nothing
+        shl_results_row_init(&row, "wakeup", "pipe", SHL_NOTIFY_NONE, 64, "ns"); // measured nothing
         row.rate_hz = 1000;
         ASSERT_EQ(shl_results_add(&results_, &row, &err), 0);
     }
@@ -152,7 +152,7 @@ TEST_F(Results, GbenchWritesRepetitionsAggregatesAndTheGovernor)
     snprintf(run.context.machine.a.governor, sizeof run.context.machine.a.governor, "powersave");
     for (unsigned r = 0; r < 3; r++) {
         shl_results_row row;
-        shl_results_row_init(&row, "latency", "pipe", nullptr, 64, "ns");
+        shl_results_row_init(&row, "latency", "pipe", SHL_NOTIFY_NONE, 64, "ns");
         double samples[] = {100.0 + 10 * r};
         shl_stats_compute(samples, 1, &row.stats);
         row.repetition = r;
@@ -214,7 +214,7 @@ TEST_F(Results, RoundTrip)
         const shl_results_row &x = results_.rows[i], &y = back.rows[i];
         EXPECT_STREQ(y.benchmark, x.benchmark);
         EXPECT_STREQ(y.transport, x.transport);
-        EXPECT_STREQ(y.notify, x.notify);
+        EXPECT_EQ(y.notify, x.notify);
         EXPECT_STREQ(y.unit, x.unit);
         EXPECT_STREQ(y.ratio_to, x.ratio_to);
         EXPECT_EQ(y.size, x.size);
@@ -236,10 +236,10 @@ TEST_F(Results, RoundTrip)
 
 TEST_F(Results, FindMatchesKernelTransportsWithoutStrategy)
 {
-    EXPECT_NE(shl_results_find(&results_, "throughput", "pipe", nullptr, 4096), nullptr);
-    EXPECT_NE(shl_results_find(&results_, "latency", "posix", "spin", 64), nullptr);
-    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", "futex", 64), nullptr);
-    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", "spin", 65), nullptr);
+    EXPECT_NE(shl_results_find(&results_, "throughput", "pipe", SHL_NOTIFY_NONE, 4096), nullptr);
+    EXPECT_NE(shl_results_find(&results_, "latency", "posix", SHL_NOTIFY_SPIN, 64), nullptr);
+    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", SHL_NOTIFY_FUTEX, 64), nullptr);
+    EXPECT_EQ(shl_results_find(&results_, "latency", "posix", SHL_NOTIFY_SPIN, 65), nullptr);
 }
 
 TEST_F(Results, UnwritablePathIsAnErrorNotACrash)
@@ -284,6 +284,20 @@ TEST(ResultsReader, RefusesWhatDoesNotFollowTheSchema)
     EXPECT_EQ(err.errnum, ENOENT);
 }
 
+// A strategy is one the notification table names; the error says which row and field.
+TEST(ResultsReader, RefusesAStrategyTheTableDoesNotName)
+{
+    const char text[] = "{\"results\": [{\"benchmark\": \"latency\", \"transport\": \"posix\", "
+                        "\"notify\": \"spinning\", \"size\": 64}]}";
+    shl_results run;
+    shl_error err = {};
+    EXPECT_EQ(shl_results_parse(text, strlen(text), &run, &err), -1);
+    EXPECT_EQ(err.errnum, EINVAL);
+    EXPECT_NE(strstr(err.detail, "row 0"), nullptr) << err.detail;
+    EXPECT_NE(strstr(err.detail, "'notify' \"spinning\""), nullptr) << err.detail;
+    EXPECT_EQ(run.rows, nullptr);
+}
+
 // Parsing follows the schema; completeness is what a chart or a table needs on top.
 TEST(ResultsReader, CompleteNeedsContextRowsUnitsAndTheDefinedStatistics)
 {
@@ -322,7 +336,7 @@ TEST_F(Results, HistogramsAndTheNewFieldsRoundTrip)
 {
     shl_results run = {};
     shl_results_row row;
-    shl_results_row_init(&row, "latency", "posix", "adaptive", 64, "ns");
+    shl_results_row_init(&row, "latency", "posix", SHL_NOTIFY_ADAPTIVE, 64, "ns");
     std::vector<double> samples;
     row.hist = static_cast<shl_hist *>(malloc(sizeof(shl_hist)));
     shl_error err = {};
@@ -342,7 +356,7 @@ TEST_F(Results, HistogramsAndTheNewFieldsRoundTrip)
     row.repetition = 2;
     ASSERT_EQ(shl_results_add(&run, &row, &err), 0);
     shl_results_row load;
-    shl_results_row_init(&load, "load", "pipe", "", 64, "ns");
+    shl_results_row_init(&load, "load", "pipe", SHL_NOTIFY_NONE, 64, "ns");
     load.stats = row.stats;
     load.offered_hz = 1e5;
     load.achieved_hz = 8e4;

@@ -111,9 +111,10 @@ long shl_notify_spin_budget_ns(double floor_ns, double futex_roundtrip_ns)
     enum { rounds = 16 };
     if (!(floor_ns > 0) && !(futex_roundtrip_ns > 0))
         return SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
-    double budget = floor_ns > 0 ? rounds * floor_ns : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
-    if (futex_roundtrip_ns > 0 && budget > futex_roundtrip_ns / 4)
-        budget = futex_roundtrip_ns / 4;
+    double budget = futex_roundtrip_ns > 0 ? futex_roundtrip_ns / 4
+                                           : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+    if (floor_ns > 0 && budget < rounds * floor_ns)
+        budget = rounds * floor_ns;
     return budget < 1 ? 1 : (long)budget;
 }
 
