@@ -108,10 +108,10 @@ static int spin_within_budget(_Atomic uint32_t *word, uint32_t seen, const void 
 
 long shl_notify_spin_budget_ns(double floor_ns, double futex_roundtrip_ns)
 {
-    enum { rounds = 16 };
+    enum { rounds = 16, futex_share = 8 };
     if (!(floor_ns > 0) && !(futex_roundtrip_ns > 0))
         return SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
-    double budget = futex_roundtrip_ns > 0 ? futex_roundtrip_ns / 4
+    double budget = futex_roundtrip_ns > 0 ? futex_roundtrip_ns / futex_share
                                            : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
     if (floor_ns > 0 && budget < rounds * floor_ns)
         budget = rounds * floor_ns;

@@ -63,11 +63,12 @@ struct shl_notify {
  * far core pair, well under what a futex sleep and wake-up cost. */
 #define SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS 5000
 
-/* A budget from what this machine measured: a quarter of a futex wake-up round trip (an idle
- * peer pays little more than futex does, and a peer held up by a scheduling hiccup shorter
- * than that is still caught spinning, so back-to-back traffic does not fall into sleeping
- * on both sides), and at least 16 round trips at the line-per-direction floor; the default
- * when neither was measured. */
+/* A budget from what this machine measured: an eighth of a futex wake-up round trip (an idle
+ * peer pays about a quarter more CPU per message than futex does, whose cost is about half
+ * that round trip; and a peer held up by a scheduling hiccup shorter than the budget is
+ * still caught spinning, so back-to-back traffic does not fall into sleeping on both
+ * sides), and at least 16 round trips at the line-per-direction floor; the default when
+ * neither was measured. */
 long shl_notify_spin_budget_ns(double floor_ns, double futex_roundtrip_ns);
 
 struct shl_notify_wait {

@@ -125,14 +125,14 @@ int main(void)
     CHECK(spun.cpu_ns / 10 > idle.cpu_ns / messages, "spin %lld against adaptive %lld ns",
           spun.cpu_ns / 10, idle.cpu_ns / messages);
 
-    /* The budget: a quarter of a futex round trip, at least 16 floors. */
-    CHECK(shl_notify_spin_budget_ns(500, 40000) == 10000, "%ld",
+    /* The budget: an eighth of a futex round trip, at least 16 floors. */
+    CHECK(shl_notify_spin_budget_ns(100, 80000) == 10000, "%ld",
+          shl_notify_spin_budget_ns(100, 80000));
+    CHECK(shl_notify_spin_budget_ns(500, 40000) == 8000, "%ld",
           shl_notify_spin_budget_ns(500, 40000));
-    CHECK(shl_notify_spin_budget_ns(500, 20000) == 8000, "%ld",
-          shl_notify_spin_budget_ns(500, 20000));
     CHECK(shl_notify_spin_budget_ns(0, 0) == SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS, "%ld",
           shl_notify_spin_budget_ns(0, 0));
-    CHECK(shl_notify_spin_budget_ns(0, 8000) == 2000, "%ld", shl_notify_spin_budget_ns(0, 8000));
+    CHECK(shl_notify_spin_budget_ns(0, 8000) == 1000, "%ld", shl_notify_spin_budget_ns(0, 8000));
 
     if (failures == 0)
         printf("adaptive strategy: every check held\n");
