@@ -5,17 +5,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "bench/bench_crosscheck.h"
 #include "bench/bench_floor.h"
+#include "bench/bench_load.h"
 #include "bench/bench_pingpong.h"
 #include "bench/bench_session.h"
 #include "bench/bench_setup.h"
 #include "bench/bench_stream.h"
+#include "src/timing/shl_machine.h"
+#include "src/transport/shl_notify.h"
 
 #define CACHE_LINE 64
 #define WAKEUP_WARMUP 10
 #define CROSSCHECK_SLICES 3
+#define LOAD_WARMUP 20
+#define LOAD_SIZE 64
 #define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err) {
@@ -35,6 +41,76 @@ void bench_jobs_free(struct bench_jobs *jobs) {
     free(jobs->jobs);
     jobs->jobs = NULL;
     jobs->n = jobs->cap = 0;
+}
+
+/* splitmix64: one seed, the same order on every machine. */
+static uint64_t next_random(uint64_t *state) {
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static int same_ladder(const struct bench_job *a, const struct bench_job *b) {
+    return a->kind == JOB_LOAD && b->kind == JOB_LOAD && a->transport == b->transport &&
+           a->notify == b->notify && a->repetition == b->repetition;
+}
+
+int bench_jobs_repeat(struct bench_jobs *jobs, unsigned repetitions, uint64_t seed,
+                      struct shl_error *err) {
+    if (repetitions <= 1)
+        return 0;
+    size_t one = jobs->n, total = one * repetitions;
+    struct bench_job *all = malloc((total ? total : 1) * sizeof *all);
+    size_t *unit_start = malloc((total ? total : 1) * sizeof *unit_start);
+    if (all == NULL || unit_start == NULL) {
+        free(all);
+        free(unit_start);
+        return shl_fail(err, "malloc", ENOMEM, "%zu jobs", total);
+    }
+    for (unsigned r = 0; r < repetitions; r++)
+        for (size_t i = 0; i < one; i++) {
+            all[r * one + i] = jobs->jobs[i];
+            all[r * one + i].repetition = r;
+        }
+    size_t units = 0;
+    for (size_t i = 0; i < total; i++)
+        if (i == 0 || !same_ladder(&all[i - 1], &all[i]))
+            unit_start[units++] = i;
+    /* Fisher-Yates over the units, then the jobs copied back unit by unit. */
+    size_t *order = malloc((units ? units : 1) * sizeof *order);
+    if (order == NULL) {
+        free(all);
+        free(unit_start);
+        return shl_fail(err, "malloc", ENOMEM, "%zu units", units);
+    }
+    for (size_t u = 0; u < units; u++)
+        order[u] = u;
+    uint64_t state = seed;
+    for (size_t u = units; u > 1; u--) {
+        size_t k = (size_t)(next_random(&state) % u);
+        size_t t = order[u - 1];
+        order[u - 1] = order[k];
+        order[k] = t;
+    }
+    struct bench_jobs shuffled = {0};
+    int rc = 0;
+    for (size_t u = 0; u < units && rc == 0; u++) {
+        size_t start = unit_start[order[u]];
+        size_t end = order[u] + 1 < units ? unit_start[order[u] + 1] : total;
+        for (size_t i = start; i < end && rc == 0; i++)
+            rc = add_job(&shuffled, &all[i], err);
+    }
+    free(order);
+    free(unit_start);
+    free(all);
+    if (rc != 0) {
+        bench_jobs_free(&shuffled);
+        return -1;
+    }
+    bench_jobs_free(jobs);
+    *jobs = shuffled;
+    return 0;
 }
 
 double bench_jobs_expected_s(const struct bench_jobs *jobs) {
@@ -60,6 +136,16 @@ static int crosscheck_size(const struct bench_plan *plan, size_t size) {
     return 0;
 }
 
+/* Messages for one offered rate: its duration's worth, within the plan's bounds. */
+static size_t load_messages(const struct bench_plan *plan, double rate_hz) {
+    double n = rate_hz * (double)plan->load_duration_ns / 1e9;
+    if (n < (double)plan->load_min_messages)
+        n = (double)plan->load_min_messages;
+    if (n > (double)plan->load_max_messages)
+        n = (double)plan->load_max_messages;
+    return (size_t)n;
+}
+
 /* One job per (transport, strategy) for each kind, in the order: all sizes of latency (each
  * kernel transport's plain cross-check right beside it), then throughput, then wake-up. */
 static int plan_channel_jobs(const struct bench_options *opts, const struct bench_env *env,
@@ -78,6 +164,21 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
         for (int notify = first; notify < end; notify++) {
             struct bench_job job = {.kind = kind, .transport = t, .name = t->name,
                                     .notify = (enum shl_notify_kind)notify};
+            if (kind == JOB_LOAD) {
+                /* The whole ladder is planned; the rates past saturation are skipped as the
+                 * run finds it (bench_main), so only the fixed rates count in the estimate. */
+                for (double rate = bench_load_next_rate(0); rate != 0;
+                     rate = bench_load_next_rate(rate)) {
+                    job.size = LOAD_SIZE;
+                    job.rate_hz = rate;
+                    job.samples = load_messages(plan, rate);
+                    job.expected_s = rate <= 1e6 ? (double)job.samples / rate + PROCESS_COST_S
+                                                 : 0;
+                    if (add_job(jobs, &job, err) != 0)
+                        return -1;
+                }
+                continue;
+            }
             if (kind == JOB_WAKEUP) {
                 for (int r = 0; r < 3; r++) {
                     job.size = plan->wakeup_size;
@@ -94,6 +195,9 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                 job.expected_s = (kind == JOB_THROUGHPUT ? (double)plan->stream_budget_ns / 1e9
                                                          : budget_s) +
                                  PROCESS_COST_S;
+                /* A shared-memory latency job measures both floors after itself. */
+                if (kind == JOB_LATENCY && ring)
+                    job.expected_s += 2 * ((double)plan->canary_budget_ns / 1e9 + PROCESS_COST_S);
                 if (add_job(jobs, &job, err) != 0)
                     return -1;
                 if (kind == JOB_LATENCY && !ring &&
@@ -120,9 +224,14 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     double budget_s = (double)plan->budget_ns / 1e9;
     int rc = 0;
     if (opts->benchmarks & BENCH_FLOOR) {
-        struct bench_job line = {.kind = JOB_CACHELINE, .name = "cacheline", .size = CACHE_LINE,
-                                 .expected_s = budget_s + PROCESS_COST_S};
-        rc |= add_job(jobs, &line, err);
+        for (int form = BENCH_FLOOR_ONE_LINE; form <= BENCH_FLOOR_FUTEX && rc == 0; form++) {
+            struct bench_job line = {.kind = JOB_CACHELINE,
+                                     .name = bench_floor_form_names[form],
+                                     .size = CACHE_LINE,
+                                     .floor_form = (enum bench_floor_form)form,
+                                     .expected_s = budget_s + PROCESS_COST_S};
+            rc |= add_job(jobs, &line, err);
+        }
         for (size_t k = 0; k < n_sizes && rc == 0; k++) {
             struct bench_job copy = {.kind = JOB_MEMCPY, .name = "memcpy", .size = sizes[k],
                                      .expected_s = budget_s / 4};
@@ -136,6 +245,8 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_THROUGHPUT, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_LOAD))
+        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LOAD, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
         /* The mechanisms under the ring transports, named as their transports. */
         for (size_t ti = 0; shl_transports[ti] != NULL && rc == 0; ti++) {
@@ -172,6 +283,8 @@ static const char *job_benchmark(enum bench_job_kind kind) {
         return "throughput";
     case JOB_WAKEUP:
         return "wakeup";
+    case JOB_LOAD:
+        return "load";
     case JOB_SETUP:
         break;
     }
@@ -180,7 +293,7 @@ static const char *job_benchmark(enum bench_job_kind kind) {
 
 void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
     char rate[32] = "";
-    if (job->kind == JOB_WAKEUP)
+    if (job->kind == JOB_WAKEUP || job->kind == JOB_LOAD)
         snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
     snprintf(buf, len, "%s %s%s%s %zu B%s", job_benchmark(job->kind), job->name,
              job->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(job->notify), job->size,
@@ -201,7 +314,42 @@ static int set_cpu(struct shl_results_row *row, int64_t cpu_a, uint64_t messages
     row->cpu_ns_per_msg_a = per_message(cpu_a, messages);
     row->cpu_ns_per_msg_b = per_message(peer->cpu_ns, messages);
     row->cpu_ns_per_msg = per_message(cpu_a + peer->cpu_ns, messages);
+    row->voluntary_b = peer->voluntary;
+    row->involuntary_b = peer->involuntary;
     return 0;
+}
+
+/* The row takes the histogram over; the measurement's own copy is left empty. */
+static int give_histogram(struct shl_results_row *row, struct shl_hist *hist, struct shl_error *err) {
+    row->hist = malloc(sizeof *row->hist);
+    if (row->hist == NULL)
+        return shl_fail(err, "malloc", ENOMEM, "histogram");
+    *row->hist = *hist;
+    hist->counts = NULL;
+    return 0;
+}
+
+static int is_adaptive(const struct bench_job *job) {
+    return job->notify == SHL_NOTIFY_ADAPTIVE;
+}
+
+/* A floor measured briefly: between configurations, and at start-up. */
+static struct bench_floor_plan brief_floor(const struct bench_env *env) {
+    return (struct bench_floor_plan){
+        .warmup = 100,
+        .min_samples = 100,
+        .max_samples = env->plan.canary_samples,
+        .budget_ns = env->plan.canary_budget_ns,
+        .timer = env->timer,
+        .peer_cpu = env->cpu_b,
+        .timeout_ms = env->timeout_ms,
+    };
+}
+
+static int measure_moment(const struct bench_env *env, struct bench_floor_moment *m,
+                          struct shl_error *err) {
+    struct bench_floor_plan plan = brief_floor(env);
+    return bench_floor_moment_measure(&plan, m, err);
 }
 
 /* One ping-pong session of the job's transport, strategy and size (at the job's rate for
@@ -212,13 +360,14 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
     const struct bench_plan *plan = &env->plan;
     struct bench_session_config cfg = {
         .transport = job->transport, .notify = job->notify, .size = job->size, .depth = 1,
-        .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_ECHO};
+        .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_ECHO,
+        .spin_budget_ns = env->spin_budget_ns};
     *pp = (struct bench_pingpong){
         .warmup = plan->warmup,
         .min_samples = plan->min_samples,
         .max_samples = plan->max_samples,
         .budget_ns = budget_ns,
-        .clock_overhead_ns = env->clock_overhead_ns,
+        .timer = env->timer,
     };
     if (job->kind == JOB_WAKEUP) {
         pp->warmup = WAKEUP_WARMUP;
@@ -229,8 +378,15 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
     return bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
 }
 
+/* A shared-memory latency configuration is measured between two moments of the floors: the
+ * one after the previous configuration when that was one too, else a fresh one. */
 static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
-                        struct shl_results_row *row, struct shl_error *err) {
+                        const struct bench_floor_moment *last, struct shl_results_row *row,
+                        struct shl_error *err) {
+    int between_floors = job->kind == JOB_LATENCY && job->notify != SHL_NOTIFY_NONE;
+    struct bench_floor_moment before = *last, after;
+    if (between_floors && !before.fresh && measure_moment(env, &before, err) != 0)
+        return -1;
     struct bench_pingpong pp;
     struct bench_peer_report peer;
     int rc = measure_pingpong(job, env, env->plan.budget_ns, &pp, &peer, err);
@@ -238,12 +394,88 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
         rc = set_cpu(row, pp.cpu_ns, pp.messages, &peer, err);
     if (rc == 0) {
         shl_stats_compute(pp.samples, pp.n, &row->stats);
-        row->batch = pp.batch;
+        row->voluntary_a = pp.voluntary;
+        row->involuntary_a = pp.involuntary;
         if (job->kind == JOB_WAKEUP)
             row->rate_hz = job->rate_hz;
+        if (is_adaptive(job))
+            row->spin_budget_ns = (double)env->spin_budget_ns;
+        rc = give_histogram(row, &pp.hist, err);
     }
-    free(pp.samples);
+    bench_pingpong_free(&pp);
+    if (rc == 0 && between_floors) {
+        rc = measure_moment(env, &after, err);
+        if (rc == 0) {
+            struct bench_floor_ratios r;
+            bench_floor_compare(&before, &after, row->stats.p50, &r);
+            row->floor_line_ns = r.line_ns;
+            row->floor_pair_ns = r.pair_ns;
+            row->ratio = r.ratio_line;
+            row->ratio_pair = r.ratio_pair;
+            row->floor_move = r.move;
+            row->floor_moved = r.moved;
+            snprintf(row->ratio_to, sizeof row->ratio_to, "cacheline");
+            *env->moment = after;
+            env->moment->fresh = 1;
+        }
+    }
     return rc;
+}
+
+/* One offered rate, open loop, latency from each message's intended send time. */
+static int run_load(const struct bench_job *job, const struct bench_env *env,
+                    struct shl_results_row *row, struct shl_error *err) {
+    size_t n = job->samples;
+    size_t bytes = n * sizeof(uint64_t);
+    uint64_t *received = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                              -1, 0);
+    if (received == MAP_FAILED)
+        return shl_fail(err, "mmap", errno, "arrival times of %zu messages", n);
+    struct bench_record record = {
+        .timer = env->timer, .first_seq = LOAD_WARMUP + 1, .n = n, .received = received};
+    struct bench_session_config cfg = {
+        .transport = job->transport, .notify = job->notify, .size = job->size,
+        .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b,
+        .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_RECORD,
+        .spin_budget_ns = env->spin_budget_ns, .record = &record};
+    struct bench_load_run run = {
+        .timer = env->timer, .rate_hz = job->rate_hz, .warmup = LOAD_WARMUP, .record = &record};
+    struct bench_peer_report peer;
+    struct shl_hist hist;
+    double *latencies = malloc(n * sizeof *latencies);
+    int rc = latencies == NULL ? shl_fail(err, "malloc", ENOMEM, "%zu latencies", n)
+                               : shl_hist_init(&hist, 3600LL * 1000000000, err);
+    if (rc == 0)
+        rc = bench_session_run(&cfg, bench_load_measure, &run, &peer, err);
+    if (rc == 0)
+        rc = set_cpu(row, run.cpu_ns, n, &peer, err);
+    if (rc == 0) {
+        row->achieved_hz = bench_load_record(env->timer, &run.schedule, received, &hist,
+                                             latencies);
+        row->offered_hz = job->rate_hz;
+        row->reached = row->achieved_hz >= BENCH_LOAD_REACHED * job->rate_hz;
+        row->voluntary_a = run.voluntary;
+        row->involuntary_a = run.involuntary;
+        if (is_adaptive(job))
+            row->spin_budget_ns = (double)env->spin_budget_ns;
+        shl_stats_compute(latencies, n, &row->stats);
+        rc = give_histogram(row, &hist, err);
+    }
+    if (latencies != NULL)
+        shl_hist_free(&hist);
+    free(latencies);
+    munmap(received, bytes);
+    return rc;
+}
+
+int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, double *futex_ns,
+                                long *budget_ns, struct shl_error *err) {
+    struct bench_floor_plan plan = brief_floor(env);
+    if (bench_floor_p50(&plan, BENCH_FLOOR_LINE_PER_DIRECTION, pair_ns, err) != 0 ||
+        bench_floor_p50(&plan, BENCH_FLOOR_FUTEX, futex_ns, err) != 0)
+        return -1;
+    *budget_ns = shl_notify_spin_budget_ns(*pair_ns, *futex_ns);
+    return 0;
 }
 
 static int run_stream(const struct bench_job *job, const struct bench_env *env,
@@ -251,7 +483,7 @@ static int run_stream(const struct bench_job *job, const struct bench_env *env,
     struct bench_session_config cfg = {
         .transport = job->transport, .notify = job->notify, .size = job->size,
         .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
-        .mode = BENCH_SERVE_SINK};
+        .mode = BENCH_SERVE_SINK, .spin_budget_ns = env->spin_budget_ns};
     struct bench_stream st = {
         .min_rounds = 3,
         .max_rounds = env->plan.max_samples,
@@ -274,7 +506,7 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
         .min_samples = env->plan.min_samples,
         .max_samples = env->plan.max_samples,
         .budget_ns = job->kind == JOB_MEMCPY ? env->plan.budget_ns / 4 : env->plan.budget_ns,
-        .clock_overhead_ns = env->clock_overhead_ns,
+        .timer = env->timer,
         .peer_cpu = env->cpu_b,
         .timeout_ms = env->timeout_ms,
     };
@@ -285,7 +517,7 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
         rc = bench_floor_memcpy(&plan, job->size, &out, err);
         row->messages = out.messages;
     } else {
-        rc = bench_floor_cacheline(&plan, &out, &peer, err);
+        rc = bench_floor_roundtrip(&plan, job->floor_form, &out, &peer, err);
         /* The spinning peer also spins while this side reads the clock between batches, so
          * its figure is per bounce of the whole measurement, warm-up excluded. */
         if (rc == 0) {
@@ -295,11 +527,11 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
             row->cpu_ns_per_msg = row->cpu_ns_per_msg_a + row->cpu_ns_per_msg_b;
         }
     }
-    if (rc == 0) {
+    if (rc == 0)
         shl_stats_compute(out.samples, out.n, &row->stats);
-        row->batch = out.batch;
-    }
-    free(out.samples);
+    if (rc == 0 && job->kind == JOB_CACHELINE)
+        rc = give_histogram(row, &out.hist, err);
+    bench_floor_result_free(&out);
     return rc;
 }
 
@@ -345,7 +577,7 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
                                   err);
         if (rc == 0)
             rc = append(&shmlab, &n_shmlab, pp.samples, pp.n, err);
-        free(pp.samples);
+        bench_pingpong_free(&pp);
     }
     if (rc == 0) {
         struct shl_stats theirs;
@@ -389,10 +621,16 @@ int bench_job_run(const struct bench_job *job, const struct bench_env *env,
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
     shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
                          throughput ? "MB/s" : "ns");
+    row->repetition = job->repetition;
+    /* Only a floor measured right after the previous job can stand for this one's start. */
+    struct bench_floor_moment last = *env->moment;
+    env->moment->fresh = 0;
     switch (job->kind) {
     case JOB_LATENCY:
     case JOB_WAKEUP:
-        return run_pingpong(job, env, row, err);
+        return run_pingpong(job, env, &last, row, err);
+    case JOB_LOAD:
+        return run_load(job, env, row, err);
     case JOB_THROUGHPUT:
         return run_stream(job, env, row, err);
     case JOB_CACHELINE:
@@ -412,10 +650,7 @@ void bench_results_add_ratios(struct shl_results *r) {
         const struct shl_results_row *ref = NULL;
         const char *ref_name = NULL;
         bool shared_memory = shl_results_is_shm(row->transport);
-        if (strcmp(row->benchmark, "latency") == 0 && shared_memory) {
-            ref = shl_results_find(r, "floor", "cacheline", SHL_NOTIFY_NONE, CACHE_LINE);
-            ref_name = "cacheline";
-        } else if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
+        if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
             ref = shl_results_find(r, "floor", "memcpy", SHL_NOTIFY_NONE, row->size);
             ref_name = "memcpy";
         }

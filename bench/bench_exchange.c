@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "src/timing/shl_clock.h"
+#include "src/timing/shl_machine.h"
 
 int bench_sender_init(struct bench_sender *s, struct shl_channel *ch, size_t size,
                       struct shl_error *err) {
@@ -69,25 +70,35 @@ static int serve_loop(struct bench_serve_arg *a, struct bench_payload *payload,
                       unsigned char *buf, struct bench_peer_report *report) {
     struct shl_error *err = &report->err;
     int64_t mark_cpu = 0;
+    long mark_voluntary = 0, mark_involuntary = 0;
     int marks = 0;
     uint64_t marked_messages = 0;
     for (uint64_t seq = 1;; seq++) {
         uint64_t word;
-        if (shl_channel_recv(a->ch, buf, a->size, err) != 0 ||
-            bench_payload_accept(buf, a->size, seq, &word, err) != 0)
+        if (shl_channel_recv(a->ch, buf, a->size, err) != 0)
+            return -1;
+        if (a->mode == BENCH_SERVE_RECORD && seq - a->record->first_seq < a->record->n)
+            a->record->received[seq - a->record->first_seq] = shl_timer_read(a->record->timer);
+        if (bench_payload_accept(buf, a->size, seq, &word, err) != 0)
             return -1;
         if ((word & BENCH_WORD_FULL_CHECK) &&
             bench_payload_verify_full(payload, buf, word, err) != 0)
             return -1;
         if (word & BENCH_WORD_MARK) {
             int64_t now;
-            if (shl_process_cpu_ns(&now, err) != 0)
+            long voluntary, involuntary;
+            if (shl_process_cpu_ns(&now, err) != 0 ||
+                shl_context_switches(&voluntary, &involuntary, err) != 0)
                 return -1;
             if (marks++ == 1) {
                 report->cpu_ns = now - mark_cpu;
                 report->messages = marked_messages;
+                report->voluntary = voluntary - mark_voluntary;
+                report->involuntary = involuntary - mark_involuntary;
             }
             mark_cpu = now;
+            mark_voluntary = voluntary;
+            mark_involuntary = involuntary;
         }
         if (marks == 1)
             marked_messages++;

@@ -9,13 +9,24 @@
 #include "bench/bench_payload.h"
 #include "bench/bench_peer.h"
 #include "src/core/shl_error.h"
+#include "src/timing/shl_timer.h"
 #include "src/transport/shl_transport.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum bench_serve_mode { BENCH_SERVE_ECHO, BENCH_SERVE_SINK };
+/* ECHO answers every message whole, SINK only the ones that ask for an acknowledgement;
+ * RECORD is SINK that also notes when each message arrived (bench_record). */
+enum bench_serve_mode { BENCH_SERVE_ECHO, BENCH_SERVE_SINK, BENCH_SERVE_RECORD };
+
+/* Arrival times in memory both processes share (made before the fork): message `first_seq`
+ * + i arrived at received[i] on the timer, for i < n. */
+struct bench_record {
+    const struct shl_timer *timer;
+    uint64_t first_seq, n;
+    uint64_t *received;
+};
 
 /* Side A's state: the pattern, a message to send and one to receive into. */
 struct bench_sender {
@@ -44,6 +55,7 @@ struct bench_serve_arg {
     struct shl_channel *ch;
     size_t size;
     enum bench_serve_mode mode;
+    const struct bench_record *record; /* BENCH_SERVE_RECORD only */
 };
 int bench_serve(void *arg, struct bench_peer_report *report);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench/bench_context.h"
@@ -19,7 +20,10 @@
 #include "src/core/shl_name.h"
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
+#include "src/timing/shl_machine.h"
 #include "src/timing/shl_pin.h"
+#include "src/timing/shl_timer.h"
+#include "src/transport/shl_notify.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -81,6 +85,90 @@ static void format_figure(const struct shl_results_row *row, char *buf, size_t l
     size_t used = strlen(buf);
     if (!isnan(row->ratio) && used < len)
         snprintf(buf + used, len - used, ", %.2fx %s", row->ratio, row->ratio_to);
+    used = strlen(buf);
+    if (!isnan(row->ratio_pair) && used < len)
+        snprintf(buf + used, len - used, ", %.2fx cacheline-pair", row->ratio_pair);
+    used = strlen(buf);
+    if (!isnan(row->achieved_hz) && used < len)
+        snprintf(buf + used, len - used, ", achieved %.0f msg/s", row->achieved_hz);
+}
+
+/* How busy the two pinned CPUs are with other work while this process sleeps. */
+static void measure_pinned_busy(const struct bench_env *env, struct shl_results_context *ctx) {
+    int cpus[2] = {env->cpu_a, env->cpu_b};
+    struct shl_cpu_times before[2], after[2];
+    int ok[2];
+    for (int i = 0; i < 2; i++) {
+        ctx->pinned_busy[i] = NAN;
+        ok[i] = cpus[i] >= 0 && shl_cpu_times_read("", cpus[i], &before[i], NULL) == 0;
+    }
+    struct timespec window = {0, 200 * 1000000L};
+    nanosleep(&window, NULL);
+    for (int i = 0; i < 2; i++)
+        if (ok[i] && shl_cpu_times_read("", cpus[i], &after[i], NULL) == 0)
+            ctx->pinned_busy[i] = shl_cpu_times_busy(&before[i], &after[i]);
+}
+
+/* The adaptive strategy's budget: given, or calibrated now from this machine. */
+static void choose_spin_budget(const struct bench_options *opts, struct bench_env *env,
+                               struct shl_results_context *ctx) {
+    ctx->calibration_pair_ns = ctx->calibration_futex_ns = NAN;
+    const char *from = "calibrated";
+    if (opts->spin_budget_ns > 0) {
+        env->spin_budget_ns = opts->spin_budget_ns;
+        from = "--spin-budget";
+    } else {
+        struct shl_error err = {0};
+        long budget;
+        if (bench_calibrate_spin_budget(env, &ctx->calibration_pair_ns,
+                                        &ctx->calibration_futex_ns, &budget, &err) == 0) {
+            env->spin_budget_ns = budget;
+        } else {
+            char text[256];
+            env->spin_budget_ns = SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+            from = "default";
+            shl_results_note(ctx, "adaptive: calibration failed (%s); default budget",
+                             shl_error_text(&err, text, sizeof text));
+        }
+    }
+    snprintf(ctx->spin_budget_from, sizeof ctx->spin_budget_from, "%s", from);
+    ctx->spin_budget_ns = (double)env->spin_budget_ns;
+}
+
+/* The noise warnings (steal, busy pinned CPUs, moved floors) and the clock's share of the
+ * fastest p50, in the context and on stderr. */
+static void judge_run(struct shl_results *results) {
+    struct shl_results_context *ctx = &results->context;
+    struct shl_noise noise = {ctx->steal,
+                              {ctx->pinned_busy[0], ctx->pinned_busy[1]},
+                              {ctx->cpu_a, ctx->cpu_b},
+                              0,
+                              0};
+    ctx->fastest_p50_ns = NAN;
+    for (size_t i = 0; i < results->n; i++) {
+        const struct shl_results_row *row = &results->rows[i];
+        if (row->floor_moved) {
+            noise.floor_moved_rows++;
+            if (row->floor_move > noise.floor_move_max)
+                noise.floor_move_max = row->floor_move;
+        }
+        int timed = strcmp(row->unit, "ns") == 0 && row->hist != NULL;
+        if (timed && (isnan(ctx->fastest_p50_ns) || row->stats.p50 < ctx->fastest_p50_ns))
+            ctx->fastest_p50_ns = row->stats.p50;
+    }
+    char lines[4][200];
+    size_t n = shl_noise_warnings(&noise, lines, 4);
+    for (size_t i = 0; i < n && i < 4; i++)
+        shl_results_warn(ctx, "%s", lines[i]);
+    double share = ctx->timer_overhead_ns / ctx->fastest_p50_ns;
+    if (share > shl_results_clock_share_max)
+        shl_results_warn(ctx,
+                         "the clock's cost (%.1f ns per sample) is %.0f%% of the fastest p50 "
+                         "(%.0f ns), above %.0f%%",
+                         ctx->timer_overhead_ns, 100 * share, ctx->fastest_p50_ns,
+                         100 * shl_results_clock_share_max);
+    for (size_t i = 0; i < ctx->n_warnings; i++)
+        fprintf(stderr, "bench: WARNING: %s\n", ctx->warnings[i]);
 }
 
 static int count_stale(const struct shl_stale *obj, void *arg) {
@@ -140,6 +228,8 @@ static int write_outputs(const struct shl_results *results, const char *out_dir)
     snprintf(path, sizeof path, "%s/gbench.json", out_dir);
     if (rc == 0)
         rc = shl_results_write_gbench(results, path, &err);
+    if (rc == 0)
+        rc = shl_results_write_hgrm(results, out_dir, &err);
     if (rc != 0)
         fprintf(stderr, "bench: writing results: %s\n", shl_error_text(&err, text, sizeof text));
     return rc;
@@ -172,6 +262,7 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
     int failures = 0;
     const char *failed_transport = NULL;
     enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
+    const struct bench_job *saturated = NULL; /* the load ladder that fell short */
     double expected_total = bench_jobs_expected_s(jobs), expected_done = 0;
     int64_t start = shl_now_ns();
     for (size_t i = 0; i < jobs->n && !interrupted; i++) {
@@ -184,6 +275,12 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         if (same_configuration(job, failed_transport, failed_notify)) {
             fprintf(stderr, "[%3zu/%zu] %s: skipped after the failure above\n", i + 1, jobs->n,
                     what);
+            continue;
+        }
+        if (saturated != NULL && job->kind == JOB_LOAD && job->transport == saturated->transport &&
+            job->notify == saturated->notify && job->repetition == saturated->repetition) {
+            fprintf(stderr, "[%3zu/%zu] %s: not offered: saturated at a lower rate\n", i + 1,
+                    jobs->n, what);
             continue;
         }
         if (job->kind == JOB_SETUP && (env->shmlab == NULL || env->hyperfine == NULL)) {
@@ -214,8 +311,13 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                         sizeof left);
         format_figure(&row, figure, sizeof figure);
         fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs->n, what,
-                figure, row.stats.n, row.batch > 1 ? ", batched" : "",
-                isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured", left);
+                figure, row.stats.n, isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured",
+                row.floor_moved ? ", FLOOR MOVED" : "", left);
+        if (row.reached == 0) {
+            saturated = job;
+            fprintf(stderr, "[%3zu/%zu] %s: rate not reached: %.0f of %.0f msg/s; saturated\n",
+                    i + 1, jobs->n, what, row.achieved_hz, row.offered_hz);
+        }
     }
     return failures;
 }
@@ -240,9 +342,10 @@ int main(int argc, char **argv) {
     struct shl_results results = {0};
     struct shl_results_context *ctx = &results.context;
     struct bench_env env;
+    struct shl_timer timer;
     memset(&env, 0, sizeof env);
     if (bench_context_collect(ctx, &err) != 0 || choose_cpus(&opts, &env, ctx) != 0 ||
-        shl_clock_overhead_ns(10001, &env.clock_overhead_ns, &err) != 0 ||
+        shl_timer_init(&timer, 1, "/proc/cpuinfo", 50, &err) != 0 ||
         shl_clock_resolution_ns(&ctx->clock_resolution_ns, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
@@ -250,9 +353,22 @@ int main(int argc, char **argv) {
     bench_plan_for(opts.mode, &env.plan);
     env.timeout_ms = opts.timeout_ms;
     snprintf(ctx->mode, sizeof ctx->mode, "%s", bench_mode_name(opts.mode));
-    snprintf(ctx->clock, sizeof ctx->clock, "%s", SHL_CLOCK_NAME);
-    ctx->timer_overhead_ns = env.clock_overhead_ns;
+    env.timer = &timer;
+    snprintf(ctx->clock, sizeof ctx->clock, "%s", shl_timer_source_names[timer.source]);
+    ctx->timer_overhead_ns = timer.cost_ns;
+    ctx->timer_subtracted_ns = timer.subtract_ns;
+    ctx->timer_drift = NAN;
+    snprintf(ctx->clock_why, sizeof ctx->clock_why, "%s", timer.why);
     ctx->timeout_ms = opts.timeout_ms;
+    struct bench_floor_moment moment = {0};
+    env.moment = &moment;
+    struct shl_cpu_times times_before;
+    int have_times = shl_cpu_times_read("", -1, &times_before, NULL) == 0;
+    shl_machine_collect("", env.cpu_a, env.cpu_b, &ctx->machine, NULL);
+    measure_pinned_busy(&env, ctx);
+    choose_spin_budget(&opts, &env, ctx);
+    ctx->repetitions = opts.repetitions;
+    ctx->seed = opts.seed ? opts.seed : (unsigned long long)shl_now_ns() ^ (unsigned)getpid();
 
     char out_dir[4096], shmlab_path[4096], hyperfine_path[4096];
     bench_out_dir(opts.out_dir, out_dir, sizeof out_dir);
@@ -265,18 +381,26 @@ int main(int argc, char **argv) {
     env.shmlab = bench_runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
 
     struct bench_jobs jobs;
-    if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0) {
+    if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0 ||
+        bench_jobs_repeat(&jobs, opts.repetitions, ctx->seed, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
     }
     fprintf(stderr,
-            "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns; "
-            "%s; results in %s\n",
-            ctx->mode, jobs.n, bench_jobs_expected_s(&jobs), SHL_CLOCK_NAME, env.clock_overhead_ns,
+            "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns per "
+            "sample%s (%s); %s; results in %s\n",
+            ctx->mode, jobs.n, bench_jobs_expected_s(&jobs), ctx->clock, timer.cost_ns,
+            timer.subtract_ns > 0 ? ", subtracted from each" : "", timer.why,
             ctx->pinned ? "pinned" : "unpinned", out_dir);
     if (ctx->pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
+    if (opts.repetitions > 1)
+        fprintf(stderr, "bench: %u repetitions in a random order, seed %llu (--seed %llu "
+                        "repeats it)\n",
+                opts.repetitions, ctx->seed, ctx->seed);
+    fprintf(stderr, "bench: adaptive spin budget %ld ns (%s)\n", env.spin_budget_ns,
+            ctx->spin_budget_from);
 
     int64_t start = shl_now_ns();
     int failures = run_jobs(&jobs, &env, ctx, &results);
@@ -292,6 +416,18 @@ int main(int argc, char **argv) {
     else if (env.hyperfine == NULL && (opts.benchmarks & BENCH_SETUP))
         shl_results_note(ctx, "setup: not measured, hyperfine is not installed "
                                  "(ci/setup.sh installs it)");
+    if (shl_timer_check(&timer, &err) != 0) {
+        fprintf(stderr, "bench: the clock cannot be trusted, nothing written: %s\n",
+                shl_error_text(&err, text, sizeof text));
+        shl_results_free(&results);
+        return 1;
+    }
+    ctx->timer_drift = timer.source == SHL_TIMER_TSC ? timer.drift : NAN;
+    struct shl_cpu_times times_after;
+    ctx->steal = have_times && shl_cpu_times_read("", -1, &times_after, NULL) == 0
+                     ? shl_cpu_times_steal(&times_before, &times_after)
+                     : NAN;
+    judge_run(&results);
     bench_results_add_ratios(&results);
     int rc = write_outputs(&results, out_dir);
     double total = (double)(shl_now_ns() - start) / 1e9;

@@ -18,6 +18,9 @@ enum option_id {
     OPT_TRANSPORTS,
     OPT_BENCHMARKS,
     OPT_TIMEOUT,
+    OPT_SPIN_BUDGET,
+    OPT_REPETITIONS,
+    OPT_SEED,
     OPT_NO_PLOTS,
     OPT_HELP,
 };
@@ -36,9 +39,19 @@ static const struct shl_cli_option options[] = {
      "where results go (default: bench-out/ in the workspace)"},
     {"--transports", NULL, OPT_TRANSPORTS, true, "LIST", "only these transports (e.g. pipe,posix)"},
     {"--benchmarks", NULL, OPT_BENCHMARKS, true, "LIST",
-     "only these of latency,throughput,wakeup,floor,setup,crosscheck"},
+     "only these of latency,throughput,wakeup,floor,setup,crosscheck,load"},
     {"--timeout-ms", NULL, OPT_TIMEOUT, true, "MS",
      "a peer that is silent this long fails the run (default 3000)"},
+    {"--spin-budget", NULL, OPT_SPIN_BUDGET, true, "NS",
+     "how long the adaptive strategy spins before it sleeps (default:\n"
+     "calibrated at start-up from the floor and a futex round trip)"},
+    {"--repetitions", NULL, OPT_REPETITIONS, true, "N",
+     "run every configuration N times in a random order (1 to 100,\n"
+     "default 1: once each, in the planned order); the run takes about\n"
+     "N times as long (default mode about 3 minutes each, --quick\n"
+     "about 30 s each on 2 CPUs)"},
+    {"--seed", NULL, OPT_SEED, true, "S",
+     "the seed of that order (default: from the clock; always printed)"},
     {"--no-plots", NULL, OPT_NO_PLOTS, false, NULL, "write results but do not draw the charts"},
     {"--help", "-h", OPT_HELP, false, NULL, "this text"},
 };
@@ -52,11 +65,12 @@ size_t bench_options_usage(char *buf, size_t len)
         buf, len,
         "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
         "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
-        "           [--no-plots]\n"
+        "           [--spin-budget NS] [--repetitions N] [--seed S] [--no-plots]\n"
         "\n"
         "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
         "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
-        "at 10 kHz / 1 kHz / 100 Hz, CPU per message, the cache-line and memcpy floor, set-up\n"
+        "at 10 kHz / 1 kHz / 100 Hz, latency under offered load (1 kHz up to saturation), CPU\n"
+        "per message, the cache-line (one line, a line per direction) and memcpy floors, set-up\n"
         "cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
         "\n"
         "%s"
@@ -150,6 +164,7 @@ static const struct {
     {"floor", BENCH_FLOOR},
     {"setup", BENCH_SETUP},
     {"crosscheck", BENCH_CROSSCHECK},
+    {"load", BENCH_LOAD},
 };
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
@@ -162,7 +177,7 @@ static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
     }
     return fail(msg, msg_len,
                 "--benchmarks: unknown '%s' (latency, throughput, wakeup, floor, setup, "
-                "crosscheck)",
+                "crosscheck, load)",
                 text);
 }
 
@@ -190,6 +205,7 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
     opts->mode = BENCH_MODE_DEFAULT;
     opts->cpu_a = opts->cpu_b = -1;
     opts->timeout_ms = 3000;
+    opts->repetitions = 1;
     int mode_given = 0;
     struct shl_cli cli;
     struct shl_cli_item item;
@@ -251,6 +267,32 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
             opts->timeout_ms = (int)ms;
             break;
         }
+        case OPT_SPIN_BUDGET: {
+            long ns;
+            if (parse_int(value, 1, 100000000, &ns) != 0)
+                return fail(msg, msg_len,
+                            "--spin-budget: '%s' is not a number of ns from 1 to 100000000",
+                            value);
+            opts->spin_budget_ns = ns;
+            break;
+        }
+        case OPT_REPETITIONS: {
+            long n;
+            if (parse_int(value, 1, 100, &n) != 0)
+                return fail(msg, msg_len, "--repetitions: '%s' is not a number from 1 to 100",
+                            value);
+            opts->repetitions = (unsigned)n;
+            break;
+        }
+        case OPT_SEED: {
+            char *end;
+            errno = 0;
+            unsigned long long seed = strtoull(value, &end, 10);
+            if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || seed == 0)
+                return fail(msg, msg_len, "--seed: '%s' is not a positive number", value);
+            opts->seed = seed;
+            break;
+        }
         case OPT_NO_PLOTS:
             opts->no_plots = 1;
             break;
@@ -290,6 +332,11 @@ static const struct bench_plan quick_plan = {
     .n_crosscheck_sizes = 1,
     .setup_runs = 3,
     .setup_warmup = 1,
+    .canary_budget_ns = 5000000,
+    .canary_samples = 2000,
+    .load_duration_ns = 20000000,
+    .load_min_messages = 200,
+    .load_max_messages = 200000,
 };
 
 /* 8 B, then powers of 4 from 64 B to 1 MiB. */
@@ -305,6 +352,11 @@ static const struct bench_plan default_plan = {
     .n_crosscheck_sizes = 2,
     .setup_runs = 10,
     .setup_warmup = 2,
+    .canary_budget_ns = 10000000,
+    .canary_samples = 5000,
+    .load_duration_ns = 50000000,
+    .load_min_messages = 300,
+    .load_max_messages = 1 << 20,
 };
 
 /* Every power of 2 from 8 B to 1 MiB (filled in below). */
@@ -318,6 +370,11 @@ static const struct bench_plan full_plan = {
     .n_crosscheck_sizes = 2,
     .setup_runs = 30,
     .setup_warmup = 5,
+    .canary_budget_ns = 30000000,
+    .canary_samples = 20000,
+    .load_duration_ns = 500000000,
+    .load_min_messages = 5000,
+    .load_max_messages = 1 << 22,
 };
 
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {

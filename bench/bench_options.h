@@ -20,8 +20,9 @@ enum {
     BENCH_FLOOR = 1 << 3,
     BENCH_SETUP = 1 << 4,
     BENCH_CROSSCHECK = 1 << 5,
+    BENCH_LOAD = 1 << 6,
     BENCH_ALL = BENCH_LATENCY | BENCH_THROUGHPUT | BENCH_WAKEUP | BENCH_FLOOR | BENCH_SETUP |
-                BENCH_CROSSCHECK,
+                BENCH_CROSSCHECK | BENCH_LOAD,
 };
 
 #define BENCH_MAX_SIZES 32
@@ -40,6 +41,9 @@ struct bench_options {
     size_t n_transports;
     unsigned benchmarks;           /* BENCH_* bits */
     int timeout_ms;                /* a peer silent this long fails the run */
+    long spin_budget_ns;           /* adaptive strategy; 0: calibrated at start-up */
+    unsigned repetitions;          /* every configuration this many times (>= 1) */
+    unsigned long long seed;       /* of the random order; 0: from the clock */
     int no_plots;
     int help;
 };
@@ -66,6 +70,12 @@ struct bench_plan {
     size_t n_crosscheck_sizes;
     unsigned setup_runs, setup_warmup;
     size_t setup_sizes[3];
+    /* The floors measured around each shared-memory latency configuration. */
+    int64_t canary_budget_ns;
+    size_t canary_samples;
+    /* Each offered rate of the load benchmark: about this long, within these counts. */
+    int64_t load_duration_ns;
+    size_t load_min_messages, load_max_messages;
 };
 
 extern const double bench_wakeup_rates_hz[3];

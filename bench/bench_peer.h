@@ -18,6 +18,7 @@ struct bench_peer_report {
     struct shl_error err;
     int64_t cpu_ns;        /* CPU time (RUSAGE_SELF) between the two marked messages */
     uint64_t messages;     /* messages it received between them */
+    long voluntary, involuntary; /* its context switches between them */
 };
 
 /* The peer's work; returns 0 or -1 with report->err set. */

@@ -1,30 +1,32 @@
 #include "bench/bench_pingpong.h"
 
+#include <stdlib.h>
+
 #include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
+#include "src/timing/shl_machine.h"
 
 enum { full_checks_after = 4 };
+
+/* The longest round trip a histogram keeps as itself: an hour, far past any timeout. */
+#define LATENCY_HIGHEST_NS (3600LL * 1000000000)
 
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
     struct bench_pingpong *pp = ctx;
     pp->samples = NULL;
     pp->n = 0;
-    /* The first half of the warm-up checks every byte both ways; the second half also
-     * estimates the round trip, to size the batches. */
+    if (shl_hist_init(&pp->hist, LATENCY_HIGHEST_NS, err) != 0)
+        return -1;
+    /* The first half of the warm-up checks every byte both ways. */
     unsigned half = pp->warmup / 2;
-    for (unsigned i = 0; i < half; i++)
-        if (bench_sender_roundtrip(s, BENCH_WORD_FULL_CHECK, err) != 0)
+    for (unsigned i = 0; i < pp->warmup; i++)
+        if (bench_sender_roundtrip(s, i < half ? BENCH_WORD_FULL_CHECK : 0, err) != 0)
             return -1;
-    int64_t start = shl_now_ns();
-    for (unsigned i = half; i < pp->warmup; i++)
-        if (bench_sender_roundtrip(s, 0, err) != 0)
-            return -1;
-    unsigned timed = pp->warmup - half > 0 ? pp->warmup - half : 1;
-    double estimate = (double)(shl_now_ns() - start) / timed;
-    pp->batch = pp->rate_hz > 0 ? 1 : bench_batch_for(estimate, pp->clock_overhead_ns);
 
     int64_t cpu_before, cpu_after;
-    if (shl_process_cpu_ns(&cpu_before, err) != 0)
+    long vol_before, invol_before, vol_after, invol_after;
+    if (shl_process_cpu_ns(&cpu_before, err) != 0 ||
+        shl_context_switches(&vol_before, &invol_before, err) != 0)
         return -1;
     struct bench_sampler sampler;
     if (bench_sampler_init(&sampler, pp->min_samples, pp->max_samples, pp->budget_ns, err) != 0)
@@ -42,22 +44,32 @@ int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *
             if (next < shl_now_ns())
                 next = shl_now_ns() + period;
         }
-        int64_t t0 = shl_now_ns();
-        for (unsigned b = 0; b < pp->batch; b++) {
-            if (bench_sender_roundtrip(s, flags, err) != 0)
-                return -1;
-            flags = 0;
-        }
-        bench_sampler_add(&sampler, (double)(shl_now_ns() - t0) / pp->batch);
+        /* One sample is one round trip, timed on its own. */
+        uint64_t t0 = shl_timer_read(pp->timer);
+        if (bench_sender_roundtrip(s, flags, err) != 0)
+            return -1;
+        int64_t ns = shl_timer_elapsed_ns(pp->timer, t0, shl_timer_read(pp->timer));
+        flags = 0;
+        bench_sampler_add(&sampler, (double)ns);
+        shl_hist_record(&pp->hist, ns);
         pp->n = sampler.n;
     }
-    if (shl_process_cpu_ns(&cpu_after, err) != 0)
+    if (shl_process_cpu_ns(&cpu_after, err) != 0 ||
+        shl_context_switches(&vol_after, &invol_after, err) != 0)
         return -1;
     pp->cpu_ns = cpu_after - cpu_before;
-    pp->messages = (uint64_t)pp->n * pp->batch;
+    pp->voluntary = vol_after - vol_before;
+    pp->involuntary = invol_after - invol_before;
+    pp->messages = (uint64_t)pp->n;
     for (int i = 0; i < full_checks_after; i++)
         if (bench_sender_roundtrip(s, BENCH_WORD_FULL_CHECK | (i == 0 ? BENCH_WORD_MARK : 0),
                                    err) != 0)
             return -1;
     return 0;
+}
+
+void bench_pingpong_free(struct bench_pingpong *pp) {
+    free(pp->samples);
+    pp->samples = NULL;
+    shl_hist_free(&pp->hist);
 }

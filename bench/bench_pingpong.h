@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "bench/bench_exchange.h"
+#include "src/timing/shl_hist.h"
+#include "src/timing/shl_timer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -18,18 +20,21 @@ struct bench_pingpong {
     unsigned warmup;
     size_t min_samples, max_samples;
     int64_t budget_ns;
-    double clock_overhead_ns; /* batches are formed when a round trip < 50x this */
+    const struct shl_timer *timer; /* times each round trip */
     double rate_hz;           /* 0: back to back */
     /* result */
-    double *samples;          /* ns per round trip (a batch's mean when batch > 1); free() */
+    double *samples;          /* ns, one per round trip */
+    struct shl_hist hist;     /* the same round trips */
     size_t n;
-    unsigned batch;
     int64_t cpu_ns;           /* side A's CPU time over the timed round trips */
+    long voluntary, involuntary; /* side A's context switches over them */
     uint64_t messages;        /* timed round trips */
 };
 
-/* A bench_side_a_fn: ctx is a struct bench_pingpong. */
+/* A bench_side_a_fn: ctx is a struct bench_pingpong, zeroed but for its plan. */
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
+/* Frees the samples and the histogram, also after a failed measurement. */
+void bench_pingpong_free(struct bench_pingpong *pp);
 
 #ifdef __cplusplus
 }

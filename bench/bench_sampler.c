@@ -1,7 +1,6 @@
 #include "bench/bench_sampler.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 
 #include "src/timing/shl_clock.h"
@@ -20,14 +19,4 @@ int bench_sampler_init(struct bench_sampler *s, size_t min, size_t max, int64_t 
 
 int bench_sampler_more(const struct bench_sampler *s) {
     return s->n < s->max && (s->n < s->min || shl_now_ns() < s->deadline_ns);
-}
-
-unsigned bench_batch_for(double roundtrip_ns, double clock_overhead_ns) {
-    double wanted = 50.0 * clock_overhead_ns;
-    if (roundtrip_ns <= 0)
-        roundtrip_ns = 1;
-    if (roundtrip_ns >= wanted)
-        return 1;
-    double batch = ceil(wanted / roundtrip_ns);
-    return batch > 100000 ? 100000 : (unsigned)batch;
 }

@@ -1,6 +1,5 @@
 /* How many samples a configuration takes: at least `min`, at most `max`, and no new one
- * once its time budget is spent; and how many round trips go into one sample so that the
- * clock's own cost stays small. Shared by every timing loop so they all stop alike. */
+ * once its time budget is spent. Shared by every timing loop so they all stop alike. */
 #ifndef SHMLAB_BENCH_SAMPLER_H
 #define SHMLAB_BENCH_SAMPLER_H
 
@@ -29,9 +28,6 @@ int bench_sampler_more(const struct bench_sampler *s);
 static inline void bench_sampler_add(struct bench_sampler *s, double value) {
     s->samples[s->n++] = value;
 }
-
-/* How many round trips to time together so that one clock reading costs <= 1/50 of them. */
-unsigned bench_batch_for(double roundtrip_ns, double clock_overhead_ns);
 
 #ifdef __cplusplus
 }

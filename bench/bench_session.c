@@ -16,12 +16,14 @@ int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn me
         .max_msg = cfg->size,
         .depth = cfg->depth,
         .notify = cfg->notify,
+        .spin_budget_ns = cfg->spin_budget_ns,
         .timeout_ms = cfg->timeout_ms,
     };
     memset(peer, 0, sizeof *peer);
     if (shl_channel_create(&ch, cfg->transport, &spec, err) != 0)
         return -1;
-    struct bench_serve_arg serve = {.ch = &ch, .size = cfg->size, .mode = cfg->mode};
+    struct bench_serve_arg serve = {
+        .ch = &ch, .size = cfg->size, .mode = cfg->mode, .record = cfg->record};
     struct bench_peer proc;
     if (bench_peer_start(&proc, cfg->peer_cpu, bench_serve, &serve, err) != 0) {
         shl_channel_close(&ch);

@@ -20,6 +20,8 @@ struct bench_session_config {
     int peer_cpu;       /* -1: unpinned */
     int timeout_ms;
     enum bench_serve_mode mode;
+    long spin_budget_ns;                /* the adaptive strategy's; 0 for its default */
+    const struct bench_record *record;  /* BENCH_SERVE_RECORD only */
 };
 
 /* Side A's measurement: sends through s and records what it measured in ctx. */

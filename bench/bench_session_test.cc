@@ -51,6 +51,7 @@ int faulty_send(shl_channel *ch, const void *buf, size_t len, shl_error *err) {
 }
 
 shl_transport faulty;
+shl_timer timer;
 
 class Session : public ::testing::Test {
   protected:
@@ -62,6 +63,8 @@ class Session : public ::testing::Test {
         fault = Fault::none;
         faulty_side = SHL_SIDE_B;
         sends = 0;
+        shl_error err = {};
+        ASSERT_EQ(shl_timer_init(&timer, 1, "/proc/cpuinfo", 5, &err), 0) << err.detail;
     }
     void TearDown() override {
         int status;
@@ -69,12 +72,13 @@ class Session : public ::testing::Test {
     }
 
     int pingpong(size_t size, shl_error *err, bench_pingpong *pp, bench_peer_report *peer) {
-        bench_session_config cfg = {&faulty, SHL_NOTIFY_NONE, size, 1, -1, 500, BENCH_SERVE_ECHO};
+        bench_session_config cfg = {&faulty, SHL_NOTIFY_NONE, size, 1, -1, 500, BENCH_SERVE_ECHO,
+                                    0, nullptr};
         *pp = bench_pingpong{};
         pp->warmup = 10;
         pp->min_samples = pp->max_samples = 50;
         pp->budget_ns = 0;
-        pp->clock_overhead_ns = 25;
+        pp->timer = &timer;
         return bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
     }
 
@@ -86,7 +90,7 @@ class Session : public ::testing::Test {
         bench_pingpong pp;
         bench_peer_report peer;
         EXPECT_EQ(pingpong(size, &err, &pp, &peer), -1);
-        free(pp.samples);
+        bench_pingpong_free(&pp);
         return err;
     }
 };
@@ -102,7 +106,7 @@ TEST_F(Session, HonestTransportPassesAndThePeerSawEveryMessage) {
     EXPECT_FALSE(peer.failed);
     for (size_t i = 0; i < pp.n; i++)
         EXPECT_GT(pp.samples[i], 0.0);
-    free(pp.samples);
+    bench_pingpong_free(&pp);
 }
 
 TEST_F(Session, DamagedStampInATimedEchoFails) {
@@ -132,7 +136,7 @@ TEST_F(Session, TheSenderDamagingDataIsReportedByThePeerThatSawIt) {
     faulty_side = SHL_SIDE_A;
     fault_at = 40;
     bench_session_config cfg = {&faulty, SHL_NOTIFY_NONE, 64, BENCH_STREAM_MIN_DEPTH, -1, 500,
-                                BENCH_SERVE_SINK};
+                                BENCH_SERVE_SINK, 0, nullptr};
     bench_stream st = {};
     st.min_rounds = st.max_rounds = 2;
     shl_error err = {};

@@ -9,7 +9,7 @@ out=${TEST_TMPDIR:-$(mktemp -d)}/bench-out
 fail() { echo "e2e: $*" >&2; exit 1; }
 
 "$driver" --quick --no-plots --transports pipe --sizes 64,4K \
-  --benchmarks latency,throughput,wakeup,floor,crosscheck --out "$out" 2>"$out.log" ||
+  --benchmarks latency,throughput,wakeup,floor,crosscheck,load --out "$out" 2>"$out.log" ||
   { cat "$out.log" >&2; fail "driver failed"; }
 
 json=$out/results.json
@@ -37,6 +37,28 @@ want '.benchmark == "wakeup" and .rate_hz != null' 3
 want '.benchmark == "floor" and .transport == "cacheline" and .p50 > 0'
 want '.benchmark == "floor" and .transport == "memcpy"' 2
 want '.benchmark == "crosscheck" and .transport == "pipe" and .ratio_to == "latency" and .ratio > 0'
+want '.benchmark == "floor" and .transport == "cacheline-pair" and .p50 > 0'
+want '.benchmark == "floor" and .transport == "futex" and .p50 > 0'
+want '.benchmark == "load" and .transport == "pipe" and .offered_hz == 1000 and .achieved_hz > 0
+      and (.reached | type) == "boolean"'
+
+# One sample is one message: nothing batched; every latency, wake-up and load row keeps its
+# histogram, with as many samples as the row, and its .hgrm file beside results.json.
+jq -e '[.results[] | .batch == 1] | all' "$json" >/dev/null || fail "a row is batched"
+jq -e '[.results[] | select(.benchmark == "latency" or .benchmark == "wakeup" or .benchmark == "load")
+        | .histogram.total == .n and (.histogram.counts | length > 0) and (.hgrm | type) == "string"]
+       | all' "$json" >/dev/null || fail "a row lacks its histogram"
+for hgrm in $(jq -r '.results[] | .hgrm // empty' "$json"); do
+  grep -q '^#\[Buckets' "$out/$hgrm" || fail "$hgrm missing or not in .hgrm format"
+done
+for key in clock_why machine adaptive repetitions seed warnings fastest_p50_ns; do
+  jq -e --arg k "$key" '.context | has($k)' "$json" >/dev/null || fail "context lacks $key"
+done
+# A load ladder stops at the first rate it does not reach, or offers every rate.
+jq -e '[.results[] | select(.benchmark == "load")] | sort_by(.offered_hz)
+       | (map(.reached) | index(false)) as $first
+       | $first == null or $first == length - 1' "$json" >/dev/null ||
+  fail "load rates offered past the first one not reached"
 
 # What became of the charts has a file of its own; results.json is the driver's alone.
 [ "$(cat "$out/charts.txt")" = "not drawn: --no-plots" ] || fail "charts.txt does not say why"

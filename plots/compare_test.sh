@@ -65,9 +65,31 @@ for chart in latency throughput; do
 done
 grep -q '^| mmap/sem | – | – | – | – | – | – | – | – | – |$' "$tmp/sem/compare.md" || fail "compare.md shows a ratio for mmap/sem, which A lacks"
 
+# Significance on constructed runs of 5 repetitions each: the latency p50s of every
+# repetition scaled by a few percent of noise. B drawn from the same level as A is "no
+# significant difference"; B 20% slower is "significantly higher"; one repetition a side is
+# "too few repetitions to judge", never a verdict of no difference.
+repeated() { # FILE FACTORS OUT
+  jq --argjson f "$2" '.context.repetitions = ($f | length)
+      | .results |= [.[] as $r | range(0; $f | length) as $i | $r | .repetition = $i
+                     | if .benchmark == "latency" and .p50 != null then .p50 *= $f[$i] else . end]' \
+    "$1" > "$3"
+}
+repeated "$a" '[0.98, 1.01, 1.00, 0.99, 1.02]' "$tmp/rep-a.json"
+repeated "$a" '[1.005, 0.995, 1.015, 0.985, 1.001]' "$tmp/rep-same.json"
+repeated "$a" '[1.18, 1.21, 1.20, 1.19, 1.22]' "$tmp/rep-slower.json"
+"$compare" "$tmp/rep-a.json" "$tmp/rep-same.json" --out "$tmp/same" > /dev/null
+"$compare" "$tmp/rep-a.json" "$tmp/rep-slower.json" --out "$tmp/slower" > /dev/null
+grep -q '^| mmap/spin | 64 B | 5 / 5 | [^|]* | no significant difference |$' "$tmp/same/compare.md" \
+  || fail "runs from one level are not 'no significant difference'"
+grep -q '^| mmap/spin | 64 B | 5 / 5 | [^|]* | significantly higher |$' "$tmp/slower/compare.md" \
+  || fail "runs 20% apart are not 'significantly higher'"
+grep -q '^| mmap/spin | 64 B | 1 / 1 | [^|]* | too few repetitions to judge |$' "$out/compare.md" \
+  || fail "one repetition a side is not 'too few repetitions to judge'"
+
 status=0
 "$compare" "$a" > /dev/null 2> "$tmp/stderr" || status=$?
 [ "$status" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] || fail "one results file: exit $status, want 2 and one line"
 
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
-echo "both runs drawn, ratios as constructed"
+echo "both runs drawn, ratios and significance as constructed"

@@ -7,6 +7,7 @@
 #include "plots/plot_gnuplot.h"
 #include "plots/plot_machine.h"
 #include "plots/plot_output.h"
+#include "plots/plot_spectrum.h"
 #include "plots/plot_table.h"
 
 static int by_size_data(const struct plot_chart_data *c, struct shl_error *err)
@@ -58,8 +59,8 @@ static int distribution_data(const struct plot_chart_data *c, struct shl_error *
             }
         }
         plot_gp_end_block(c->dat, lines, 3);
-        /* A series timed in batches says so: its percentiles are those of batch means,
-         * which understate the tail. */
+        /* A series of an older run timed in batches says so: its percentiles are those of
+         * batch means, which understate the tail. */
         if (at != NULL && at->batch > 1)
             snprintf(c->suffix[s], sizeof c->suffix[s], " (batch %u)", at->batch);
     }
@@ -68,6 +69,94 @@ static int distribution_data(const struct plot_chart_data *c, struct shl_error *
              plot_size_label(size, label, sizeof label));
     plot_gp_setting(c->settings, "chart_title", title);
     fputs("; ", c->settings);
+    return 0;
+}
+
+static const char *without_histograms(const struct plot_rows *rows)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if (rows->rows[i]->hist != NULL)
+            return NULL;
+    return "no histograms (results written before they were kept)";
+}
+
+/* One block per series: its histogram at the size nearest 64 B, the repetitions merged, as
+ * points of the percentile spectrum (x = 1/(1-p), y in seconds). */
+static int spectrum_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    double size = 64;
+    if (distribution_size(c->rows, &size, err) != 0)
+        return -1;
+    enum { max_points = 512 };
+    struct plot_spectrum_point points[max_points];
+    for (size_t s = 0; s < c->list->n; s++) {
+        struct shl_hist merged = {0};
+        for (size_t i = 0; i < c->rows->n; i++) {
+            const struct shl_results_row *row = c->rows->rows[i];
+            if (row->hist == NULL || (double)row->size != size ||
+                !plot_series_has_key(row, c->list->series[s].key))
+                continue;
+            if (merged.counts == NULL && shl_hist_init(&merged, row->hist->highest, err) != 0)
+                return -1;
+            if (shl_hist_merge(&merged, row->hist, err) != 0) {
+                shl_hist_free(&merged);
+                return -1;
+            }
+        }
+        size_t n = merged.counts ? plot_spectrum(&merged, points, max_points) : 0;
+        if (n > max_points)
+            n = max_points;
+        for (size_t k = 0; k < n; k++) {
+            plot_gp_number(c->dat, points[k].x);
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, points[k].value * 1e-9);
+            fputc('\n', c->dat);
+        }
+        plot_gp_end_block(c->dat, n, 2);
+        shl_hist_free(&merged);
+    }
+    char label[32], title[160];
+    snprintf(title, sizeof title,
+             "Percentile spectrum of the round trips at %s (every sample, up to p99.99 where "
+             "n allows)",
+             plot_size_label(size, label, sizeof label));
+    plot_gp_setting(c->settings, "chart_title", title);
+    fputs("; ", c->settings);
+    return 0;
+}
+
+static int by_offered(const void *a, const void *b)
+{
+    double x = (*(const struct shl_results_row *const *)a)->offered_hz;
+    double y = (*(const struct shl_results_row *const *)b)->offered_hz;
+    return (x > y) - (x < y);
+}
+
+/* One block per series: offered rate, p50 and p99 in seconds, and 1 where the rate was
+ * reached; the first repetition only, so that each line is one ladder. */
+static int load_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    const struct shl_results_row **ladder = calloc(c->rows->n + 1, sizeof *ladder);
+    if (ladder == NULL)
+        return plot_out_of_memory(err);
+    for (size_t s = 0; s < c->list->n; s++) {
+        size_t n = 0;
+        for (size_t i = 0; i < c->rows->n; i++)
+            if (c->rows->rows[i]->repetition == 0 &&
+                plot_series_has_key(c->rows->rows[i], c->list->series[s].key))
+                ladder[n++] = c->rows->rows[i];
+        qsort(ladder, n, sizeof *ladder, by_offered);
+        for (size_t i = 0; i < n; i++) {
+            plot_gp_number(c->dat, ladder[i]->offered_hz);
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, plot_base(ladder[i], "p50"));
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, plot_base(ladder[i], "p99"));
+            fprintf(c->dat, "\t%d\n", ladder[i]->reached == 1);
+        }
+        plot_gp_end_block(c->dat, n, 4);
+    }
+    free(ladder);
     return 0;
 }
 
@@ -159,6 +248,13 @@ const struct plot_chart_kind plot_charts[] = {
      "memcpy", "B/s", NULL, NULL, by_size_data},
     {"distribution", "latency", "distribution.gp", "Latency percentiles at a small size", NULL,
      NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, distribution_data},
+    {"spectrum", "latency", "spectrum.gp",
+     "Percentile spectrum of every round trip at a small size, up to p99.99", NULL, NULL, -1, NULL,
+     NULL, NULL, NULL, NULL, NULL, without_histograms, spectrum_data},
+    {"load", "load", "load.gp", "Latency against offered load, from the intended send time",
+     "Latency against offered load: p50 (solid) and p99 (dotted) from the intended send time; "
+     "a cross where a rate was not reached",
+     NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, load_data},
     {"setup", "setup", "setup.gp", "Set-up cost per mechanism and segment size",
      "Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)", NULL,
      -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, setup_data},

@@ -9,6 +9,7 @@
 #include "plots/plot_machine.h"
 #include "plots/plot_output.h"
 #include "plots/plot_table.h"
+#include "src/timing/shl_signif.h"
 
 /* The rows of `benchmark`: of A, of B and of both. */
 struct compare_rows {
@@ -199,6 +200,69 @@ static int ratio_table(FILE *out, const struct shl_results *a, const struct shl_
     return status;
 }
 
+/* The p50 of every repetition of one configuration (series key and size) in rows. */
+static size_t repetition_p50s(const struct plot_rows *rows, const char *key, double size,
+                              double *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n && n < max; i++)
+        if (plot_series_has_key(rows->rows[i], key) && (double)rows->rows[i]->size == size &&
+            !isnan(rows->rows[i]->stats.p50))
+            out[n++] = rows->rows[i]->stats.p50;
+    return n;
+}
+
+/* For each configuration both runs measured: a Mann-Whitney U test on the per-repetition
+ * p50s of A against B, and its verdict (src/timing/shl_signif.h). */
+static int significance_table(FILE *out, const struct shl_results *a, const struct shl_results *b,
+                              const char *benchmark, struct shl_error *err)
+{
+    struct compare_rows r;
+    if (compare_rows_of(&r, a, b, benchmark, err) != 0)
+        return -1;
+    double *sizes;
+    size_t n_sizes;
+    if (plot_rows_sizes(&r.both, &sizes, &n_sizes) != 0) {
+        compare_rows_free(&r);
+        return plot_out_of_memory(err);
+    }
+    char title[64];
+    snprintf(title, sizeof title, "%s significance", benchmark);
+    const char *header[] = {title, "size", "repetitions A / B", "p", "verdict (B against A)"};
+    struct plot_table t;
+    int status = plot_table_init(&t, 5, header);
+    enum { max_repetitions = 100 };
+    double pa[max_repetitions], pb[max_repetitions];
+    for (size_t s = 0; s < r.list.n && status == 0; s++) {
+        const char *key = r.list.series[s].key;
+        for (size_t z = 0; z < n_sizes && status == 0; z++) {
+            size_t na = repetition_p50s(&r.a, key, sizes[z], pa, max_repetitions);
+            size_t nb = repetition_p50s(&r.b, key, sizes[z], pb, max_repetitions);
+            if (na == 0 || nb == 0)
+                continue;
+            struct shl_mann_whitney mw;
+            char(*row)[PLOT_CELL_MAX] = plot_table_row(&t);
+            if (row == NULL || shl_mann_whitney_test(pa, na, pb, nb, &mw, err) != 0) {
+                status = -1;
+                break;
+            }
+            snprintf(row[0], PLOT_CELL_MAX, "%s", key);
+            plot_size_label(sizes[z], row[1], PLOT_CELL_MAX);
+            snprintf(row[2], PLOT_CELL_MAX, "%zu / %zu", na, nb);
+            snprintf(row[3], PLOT_CELL_MAX, "%.3g%s", mw.p, mw.exact ? "" : " (normal)");
+            snprintf(row[4], PLOT_CELL_MAX, "%s", shl_verdict_names[mw.verdict]);
+        }
+    }
+    if (status == 0)
+        plot_table_markdown(&t, out);
+    else if (err->call == NULL)
+        plot_out_of_memory(err);
+    plot_table_free(&t);
+    free(sizes);
+    compare_rows_free(&r);
+    return status;
+}
+
 int plot_compare_md(const struct shl_results *a, const char *path_a, const struct shl_results *b,
                     const char *path_b, char **text, struct shl_error *err)
 {
@@ -218,6 +282,16 @@ int plot_compare_md(const struct shl_results *a, const char *path_a, const struc
     for (int i = 0; i < 2 && status == 0; i++) {
         fputc('\n', md.f);
         status = ratio_table(md.f, a, b, benchmarks[i], err);
+    }
+    fprintf(md.f,
+            "\nWhether each difference is significant: a Mann-Whitney U test on the p50s of "
+            "every repetition (--repetitions) of A against those of B, two-sided, at p < %g. "
+            "With few repetitions (3 against 3, say) no ordering reaches that, and the verdict "
+            "says so rather than claim there is no difference.\n",
+            SHL_SIGNIF_ALPHA);
+    for (int i = 0; i < 2 && status == 0; i++) {
+        fputc('\n', md.f);
+        status = significance_table(md.f, a, b, benchmarks[i], err);
     }
     return plot_text_finish(&md, status, text, err);
 }

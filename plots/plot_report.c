@@ -106,7 +106,7 @@ static const struct shl_results_row *first_of(const struct plot_rows *rows, cons
 static void efficiency_row(struct plot_report *r, struct plot_table *t,
                            const struct shl_results_target *target, const char *what,
                            const struct shl_results_row *best, const char *reference_text,
-                           const struct shl_results_row *reference, double ratio, const char *unit)
+                           double reference, double ratio, const char *unit)
 {
     char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
     char key[48] = "not measured", size[32];
@@ -115,7 +115,7 @@ static void efficiency_row(struct plot_report *r, struct plot_table *t,
     snprintf(row[0], PLOT_CELL_MAX, "%s at %s (%s) / %s", what,
              plot_size_label(target->size, size, sizeof size), key, reference_text);
     plot_cell_quantity(row[1], best ? plot_base(best, "p50") : NAN, unit);
-    plot_cell_quantity(row[2], reference ? plot_base(reference, "p50") : NAN, unit);
+    plot_cell_quantity(row[2], reference, unit);
     plot_cell_ratio(row[3], ratio);
     shl_results_target_text(target, row[4], PLOT_CELL_MAX);
     snprintf(row[5], PLOT_CELL_MAX, "%s",
@@ -138,20 +138,26 @@ static void efficiency_section(struct plot_report *r)
     const struct shl_results_target *blocking = &shl_results_efficiency[1];
     const struct shl_results_target *memcpy_share = &shl_results_efficiency[2];
 
+    /* The floor of the row's own moment where the run measured one around it. */
     const struct shl_results_row *fast = best_at(&latency, line->size, false, SHL_RESULTS_LOWER);
-    efficiency_row(r, &t, line, "best shared-memory p50", fast, "cache-line floor p50",
-                   first_of(&floor, "cacheline", -1), fast ? fast->ratio : NAN, "s");
+    const struct shl_results_row *cacheline = first_of(&floor, "cacheline", -1);
+    double floor_p50 = fast && !isnan(fast->floor_line_ns) ? fast->floor_line_ns * 1e-9
+                       : cacheline                         ? plot_base(cacheline, "p50")
+                                                           : NAN;
+    efficiency_row(r, &t, line, "best shared-memory p50", fast, "cache-line floor p50", floor_p50,
+                   fast ? fast->ratio : NAN, "s");
 
     const struct shl_results_row *slow = best_at(&latency, blocking->size, true, SHL_RESULTS_LOWER);
     const struct shl_results_row *pipe = first_of(&latency, "pipe", blocking->ref_size);
     double ratio = slow && pipe ? plot_base(slow, "p50") / plot_base(pipe, "p50") : NAN;
-    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50", pipe,
-                   ratio, "s");
+    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50",
+                   pipe ? plot_base(pipe, "p50") : NAN, ratio, "s");
 
     const struct shl_results_row *top =
         best_at(&throughput, memcpy_share->size, false, SHL_RESULTS_HIGHER);
+    const struct shl_results_row *copy = first_of(&floor, "memcpy", memcpy_share->size);
     efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
-                   first_of(&floor, "memcpy", memcpy_share->size), top ? top->ratio : NAN, "B/s");
+                   copy ? plot_base(copy, "p50") : NAN, top ? top->ratio : NAN, "B/s");
     plot_report_table(r, &t);
     plot_rows_free(&latency);
     plot_rows_free(&floor);
@@ -282,6 +288,60 @@ static void latency_section(struct plot_report *r)
     plot_rows_free(&rows);
 }
 
+/* The measured latency size nearest 64 B on a log scale. */
+static double small_size(struct plot_report *r, const struct plot_rows *rows)
+{
+    double *sizes, best = 64, distance = INFINITY;
+    size_t n;
+    if (plot_rows_sizes(rows, &sizes, &n) != 0) {
+        plot_report_out_of_memory(r);
+        return best;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(log(sizes[i] / 64));
+        if (d < distance) {
+            distance = d;
+            best = sizes[i];
+        }
+    }
+    free(sizes);
+    return best;
+}
+
+/* The whole tail at the size nearest 64 B: every sample is one round trip, so these are
+ * percentiles of round trips. p99.99 needs 10^4 samples; n says how many there were. */
+static void tails_section(struct plot_report *r)
+{
+    struct plot_rows rows = rows_of(r, "latency");
+    struct plot_series_list list = series_of(r, &rows);
+    double size = small_size(r, &rows);
+    char label[32], text[200];
+    snprintf(text, sizeof text, "Round-trip tails at %s, each sample one round trip",
+             plot_size_label(size, label, sizeof label));
+    if (rows.n > 0) {
+        plot_report_heading(r, text);
+        plot_report_paragraph(
+            r, "p99.99 is shown only from 10^4 samples on; below that it would be the max.");
+        static const char *const header[] = {"transport", "p99", "p99.9", "p99.99", "max", "n"};
+        struct plot_table t;
+        plot_report_new_table(r, &t, 6, header);
+        static const char *const stats[] = {"p99", "p999", "p9999", "max"};
+        for (size_t s = 0; s < list.n; s++) {
+            const struct shl_results_row *at = plot_row_at(&rows, list.series[s].key, size);
+            if (at == NULL)
+                continue;
+            char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+            snprintf(row[0], PLOT_CELL_MAX, "%s", list.series[s].key);
+            for (int k = 0; k < 4; k++)
+                plot_cell_quantity(row[k + 1], plot_base(at, stats[k]), "s");
+            snprintf(row[5], PLOT_CELL_MAX, "%zu", at->stats.n);
+        }
+        plot_report_table(r, &t);
+    }
+    plot_series_free(&list);
+    plot_rows_free(&rows);
+}
+
 static int descending(const void *a, const void *b)
 {
     return -plot_ascending(a, b);
@@ -339,6 +399,192 @@ static void wakeup_section(struct plot_report *r)
     plot_report_table(r, &t);
     plot_series_free(&list);
     plot_rows_free(&rows);
+}
+
+/* The highest and the first unreached offered rate of series `key`, first repetition. */
+static void ladder_ends(const struct plot_rows *rows, const char *key, double *reached,
+                        double *short_at)
+{
+    *reached = *short_at = NAN;
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct shl_results_row *at = rows->rows[i];
+        if (at->repetition != 0 || !plot_series_has_key(at, key))
+            continue;
+        if (at->reached == 1 && !(at->offered_hz <= *reached))
+            *reached = at->offered_hz;
+        if (at->reached == 0 && !(at->offered_hz >= *short_at))
+            *short_at = at->offered_hz;
+    }
+}
+
+/* Each transport's ladder: the highest offered rate it reached (95% of it achieved), the
+ * first it did not, and p50 / p99 from the intended send time at the fixed rates. */
+static void load_section(struct plot_report *r)
+{
+    struct plot_rows rows = rows_of(r, "load");
+    if (rows.n == 0) {
+        plot_rows_free(&rows);
+        return;
+    }
+    plot_report_heading(r, "Latency under offered load (from the intended send time)");
+    plot_report_paragraph(
+        r, "An open-loop sender keeps its schedule whatever the replies do; each message's "
+           "latency counts from when it was due, so a stall counts against every message due "
+           "during it. A transport saturates between the highest rate it reached and the first "
+           "it did not; higher rates are not offered.");
+    static const double fixed[] = {1e3, 1e4, 1e5, 1e6};
+    static const char *const header[] = {
+        "transport", "reached up to", "not reached at", "1k/s", "10k/s", "100k/s", "1M/s"};
+    struct plot_table t;
+    plot_report_new_table(r, &t, 7, header);
+    struct plot_series_list list = series_of(r, &rows);
+    for (size_t s = 0; s < list.n; s++) {
+        const char *key = list.series[s].key;
+        double reached, short_at;
+        ladder_ends(&rows, key, &reached, &short_at);
+        char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+        char number[40];
+        snprintf(row[0], PLOT_CELL_MAX, "%s", key);
+        snprintf(row[1], PLOT_CELL_MAX, "%s",
+                 isnan(reached) ? "none" : plot_number(reached, number, sizeof number));
+        snprintf(row[2], PLOT_CELL_MAX, "%s",
+                 isnan(short_at) ? "every rate offered was reached"
+                                 : plot_number(short_at, number, sizeof number));
+        for (int k = 0; k < 4; k++) {
+            const struct shl_results_row *at = NULL;
+            for (size_t i = 0; i < rows.n && at == NULL; i++)
+                if (rows.rows[i]->repetition == 0 && plot_series_has_key(rows.rows[i], key) &&
+                    rows.rows[i]->offered_hz == fixed[k])
+                    at = rows.rows[i];
+            if (at == NULL)
+                snprintf(row[k + 3], PLOT_CELL_MAX, "not offered");
+            else if (at->reached == 0)
+                snprintf(row[k + 3], PLOT_CELL_MAX, "not reached (%.0f/s)", at->achieved_hz);
+            else
+                plot_cell_pair(row[k + 3], plot_base(at, "p50"), plot_base(at, "p99"), "s");
+        }
+    }
+    plot_report_table(r, &t);
+    plot_series_free(&list);
+    plot_rows_free(&rows);
+}
+
+/* The first-repetition row of a configuration; rate NaN: any. */
+/* The median over the repetitions of one configuration (rate NaN: any) of its `stat` in base
+ * units, where "cpu_b" is the serving peer's CPU time per message; NaN when not measured.
+ * With repetitions in a random order, the median is what drift moves least. */
+static double median_of(const struct plot_rows *rows, const char *transport,
+                        enum shl_notify_kind notify, double size, double rate, const char *stat)
+{
+    enum { most = 128 };
+    double values[most];
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n && n < most; i++) {
+        const struct shl_results_row *row = rows->rows[i];
+        if (strcmp(row->transport, transport) != 0 || row->notify != notify ||
+            (double)row->size != size || !(isnan(rate) || row->rate_hz == rate))
+            continue;
+        double v = strcmp(stat, "cpu_b") == 0 ? row->cpu_ns_per_msg_b * 1e-9 : plot_base(row, stat);
+        if (!isnan(v))
+            values[n++] = v;
+    }
+    if (n == 0)
+        return NAN;
+    qsort(values, n, sizeof *values, plot_ascending);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+static void fidelity_row(struct plot_report *r, struct plot_table *t, const char *measure,
+                         double value, double reference, double limit, const char *remark)
+{
+    double ratio = value / reference;
+    char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
+    snprintf(row[0], PLOT_CELL_MAX, "%s", measure);
+    plot_cell_quantity(row[1], value, "s");
+    plot_cell_quantity(row[2], reference, "s");
+    plot_cell_ratio(row[3], ratio);
+    snprintf(row[4], PLOT_CELL_MAX, "at most %g×", limit);
+    snprintf(row[5], PLOT_CELL_MAX, "%s%s",
+             isnan(ratio)     ? "not measured"
+             : ratio <= limit ? "met"
+                              : "not met",
+             remark);
+}
+
+/* The adaptive strategy against spin and futex, on one mechanism. */
+static void adaptive_rows(struct plot_report *r, struct plot_table *t,
+                          const struct plot_rows *latency, const struct plot_rows *wakeup,
+                          const char *mech)
+{
+    double adaptive = median_of(latency, mech, SHL_NOTIFY_ADAPTIVE, 64, NAN, "p50");
+    double spin = median_of(latency, mech, SHL_NOTIFY_SPIN, 64, NAN, "p50");
+    if (isnan(adaptive) && isnan(spin))
+        return;
+    char what[160];
+    snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / %s/spin", mech, mech);
+    fidelity_row(r, t, what, adaptive, spin, shl_results_adaptive_spin_max, "");
+    snprintf(what, sizeof what, "%s/adaptive serving peer's CPU per message at 100 Hz / futex",
+             mech);
+    fidelity_row(r, t, what, median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 100, "cpu_b"),
+                 median_of(wakeup, mech, SHL_NOTIFY_FUTEX, 64, 100, "cpu_b"),
+                 shl_results_adaptive_idle_cpu_max, "");
+    snprintf(what, sizeof what, "%s/adaptive wake-up p50 at 10 kHz / futex", mech);
+    fidelity_row(r, t, what, median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 10000, "p50"),
+                 median_of(wakeup, mech, SHL_NOTIFY_FUTEX, 64, 10000, "p50"),
+                 shl_results_adaptive_wakeup_max, "");
+}
+
+/* The measurement's targets (src/results), each a ratio of two figures of this run. */
+static void fidelity_section(struct plot_report *r)
+{
+    struct plot_rows latency = rows_of(r, "latency");
+    struct plot_rows wakeup = rows_of(r, "wakeup");
+    if (latency.n > 0) {
+        plot_report_heading(r, "Measurement targets (ratios within this run)");
+        plot_report_paragraph(
+            r, "The adaptive rows compare medians over the repetitions (--repetitions); the "
+               "best ring is the fastest single row whose floors did not move, against the "
+               "floor of its own moment.");
+        static const char *const header[] = {"measure", "value",  "reference",
+                                             "ratio",   "target", "verdict"};
+        struct plot_table t;
+        plot_report_new_table(r, &t, 6, header);
+        /* The fastest ring whose floors held still around it: a moved floor compares the
+         * round trip with another placement of the vCPUs. */
+        const struct shl_results_row *best = NULL;
+        for (size_t i = 0; i < latency.n; i++) {
+            const struct shl_results_row *row = latency.rows[i];
+            if (row->size == 64 && !isnan(row->floor_pair_ns) && !row->floor_moved &&
+                (best == NULL || row->stats.p50 < best->stats.p50))
+                best = row;
+        }
+        if (best == NULL)
+            best = best_at(&latency, 64, false, SHL_RESULTS_LOWER);
+        char what[160], key[48] = "none";
+        if (best != NULL)
+            plot_series_key(best, key, sizeof key);
+        snprintf(what, sizeof what, "best ring round trip at 64 B (%s) / line-per-direction floor",
+                 key);
+        fidelity_row(r, &t, what, best ? plot_base(best, "p50") : NAN,
+                     best ? best->floor_pair_ns * 1e-9 : NAN, shl_results_pair_floor_max,
+                     best && best->floor_moved ? " (the floor moved during it)" : "");
+        /* Each shared-memory transport the run measured, once, in the rows' order. */
+        for (size_t i = 0; i < latency.n; i++) {
+            const char *transport = latency.rows[i]->transport;
+            bool seen = !shl_results_is_shm(transport);
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = strcmp(latency.rows[j]->transport, transport) == 0;
+            if (!seen)
+                adaptive_rows(r, &t, &latency, &wakeup, transport);
+        }
+        const struct shl_results_context *c = &r->run->context;
+        snprintf(what, sizeof what, "the clock's cost per sample (%s) / the fastest p50", c->clock);
+        fidelity_row(r, &t, what, c->timer_overhead_ns * 1e-9, c->fastest_p50_ns * 1e-9,
+                     shl_results_clock_share_max, "");
+        plot_report_table(r, &t);
+    }
+    plot_rows_free(&latency);
+    plot_rows_free(&wakeup);
 }
 
 static void crosscheck_section(struct plot_report *r)
@@ -492,7 +738,21 @@ static void context_section(struct plot_report *r)
     context_row(r, &t, "mode", c->mode);
     context_row(r, &t, "date", c->date);
     context_row(r, &t, "clock", c->clock);
+    context_row(r, &t, "clock_why", c->clock_why);
     context_number(r, &t, "timer_overhead_ns", c->timer_overhead_ns);
+    context_number(r, &t, "timer_subtracted_ns", c->timer_subtracted_ns);
+    context_number(r, &t, "timer_drift", c->timer_drift);
+    context_number(r, &t, "machine.steal", c->steal);
+    context_row(r, &t, "machine.hypervisor", c->machine.hypervisor ? "true" : "false");
+    context_row(r, &t, "machine.smt_siblings",
+                c->machine.smt_siblings < 0 ? "unknown"
+                : c->machine.smt_siblings   ? "true"
+                                            : "false");
+    context_row(r, &t, "machine.clocksource", c->machine.clocksource);
+    context_number(r, &t, "adaptive.spin_budget_ns", c->spin_budget_ns);
+    context_row(r, &t, "adaptive.from", c->spin_budget_from);
+    context_number(r, &t, "repetitions", c->repetitions);
+    context_number(r, &t, "seed", (double)c->seed);
     context_number(r, &t, "clock_resolution_ns", (double)c->clock_resolution_ns);
     context_number(r, &t, "timeout_ms", c->timeout_ms);
     char notes[PLOT_CELL_MAX] = "none";
@@ -528,10 +788,21 @@ static void notes_section(struct plot_report *r)
     }
 }
 
+/* The signs that the machine was noisy change what every figure means: said first too. */
+static void warnings_section(struct plot_report *r)
+{
+    for (size_t i = 0; i < r->run->context.n_warnings; i++) {
+        char text[240];
+        snprintf(text, sizeof text, "Warning from the run: %s", r->run->context.warnings[i]);
+        plot_report_paragraph(r, text);
+    }
+}
+
 /* The report, top to bottom; a section with nothing to say writes nothing. */
 static void (*const sections[])(struct plot_report *r) = {
-    notes_section,      efficiency_section, latency_section,          wakeup_section,
-    crosscheck_section, charts_section,     plot_conformance_section, context_section,
+    notes_section,      warnings_section, efficiency_section,       fidelity_section,
+    latency_section,    tails_section,    wakeup_section,           load_section,
+    crosscheck_section, charts_section,   plot_conformance_section, context_section,
 };
 
 static void head(struct plot_report *r)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/transport/shl_notify_kind.h"
+
 /* Shared-memory mechanisms in cool colours, kernel transports in warm ones and grey; each
  * has its own point shape too, since mechanisms overlap where they cost the same: filled
  * for the first strategy, open for the second. What counts as shared memory is the

@@ -22,6 +22,10 @@ void shl_results_row_init(struct shl_results_row *row, const char *benchmark, co
     shl_stats_compute(NULL, 0, &row->stats);
     row->rate_hz = row->cpu_ns_per_msg = row->cpu_ns_per_msg_a = row->cpu_ns_per_msg_b = NAN;
     row->ratio = NAN;
+    row->floor_line_ns = row->floor_pair_ns = row->ratio_pair = row->floor_move = NAN;
+    row->voluntary_a = row->involuntary_a = row->voluntary_b = row->involuntary_b = -1;
+    row->offered_hz = row->achieved_hz = row->spin_budget_ns = NAN;
+    row->reached = -1;
 }
 
 int shl_results_add(struct shl_results *r, const struct shl_results_row *row, struct shl_error *err)
@@ -40,20 +44,55 @@ int shl_results_add(struct shl_results *r, const struct shl_results_row *row, st
 
 void shl_results_free(struct shl_results *r)
 {
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->rows[i].hist != NULL)
+            shl_hist_free(r->rows[i].hist);
+        free(r->rows[i].hist);
+    }
     free(r->rows);
     r->rows = NULL;
     r->n = r->cap = 0;
 }
 
+/* Appends one line to an array of `cap` lines of `width` bytes; a full array keeps its
+ * first lines. */
+static void add_line(char *lines, size_t width, size_t cap, size_t *n, const char *fmt, va_list ap)
+{
+    if (*n == cap)
+        return;
+    vsnprintf(lines + *n * width, width, fmt, ap);
+    (*n)++;
+}
+
 void shl_results_note(struct shl_results_context *ctx, const char *fmt, ...)
 {
-    if (ctx->n_notes == sizeof ctx->notes / sizeof *ctx->notes)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->notes[ctx->n_notes++], sizeof ctx->notes[0], fmt, ap);
+    add_line(ctx->notes[0], sizeof ctx->notes[0], sizeof ctx->notes / sizeof *ctx->notes,
+             &ctx->n_notes, fmt, ap);
     va_end(ap);
 }
+
+void shl_results_warn(struct shl_results_context *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_line(ctx->warnings[0], sizeof ctx->warnings[0],
+             sizeof ctx->warnings / sizeof *ctx->warnings, &ctx->n_warnings, fmt, ap);
+    va_end(ap);
+}
+
+/* Above it, the clock's own cost is a visible part of the fastest figures. */
+const double shl_results_clock_share_max = 0.15;
+/* A two-way channel moves a line each way per round trip: the line-per-direction floor is
+ * the least it can cost, and more than 15% above it is the ring's own work. */
+const double shl_results_pair_floor_max = 1.15;
+/* Adaptive spins first: a peer that answers at once finds it spinning, as spin would. */
+const double shl_results_adaptive_spin_max = 1.2;
+/* Idle, it sleeps as futex does and pays only its bounded spin on top. */
+const double shl_results_adaptive_idle_cpu_max = 1.5;
+/* Waking it costs what waking futex costs: it must be no slower at 10 kHz. */
+const double shl_results_adaptive_wakeup_max = 1.0;
 
 const struct shl_results_row *shl_results_find(const struct shl_results *r, const char *benchmark,
                                                const char *transport, enum shl_notify_kind notify,
@@ -81,6 +120,7 @@ double shl_results_stat(const struct shl_results_row *row, const char *name)
         {"p90", s->p90},
         {"p99", s->p99},
         {"p999", s->p999},
+        {"p9999", s->p9999},
         {"max", s->max},
         {"mean", s->mean},
         {"stddev", s->stddev},
@@ -90,6 +130,13 @@ double shl_results_stat(const struct shl_results_row *row, const char *name)
         {"cpu_ns_per_msg_b", row->cpu_ns_per_msg_b},
         {"rate_hz", row->rate_hz},
         {"ratio", row->ratio},
+        {"ratio_pair", row->ratio_pair},
+        {"floor_line_ns", row->floor_line_ns},
+        {"floor_pair_ns", row->floor_pair_ns},
+        {"floor_move", row->floor_move},
+        {"offered_hz", row->offered_hz},
+        {"achieved_hz", row->achieved_hz},
+        {"spin_budget_ns", row->spin_budget_ns},
     };
     for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
         if (strcmp(stats[i].name, name) == 0)
@@ -127,6 +174,18 @@ double shl_results_unit_scale(const char *unit)
         if (strcmp(units[i].unit, unit) == 0)
             return units[i].scale;
     return 0;
+}
+
+bool shl_results_notify_in(const char *list, const char *notify)
+{
+    size_t n = strlen(notify);
+    for (const char *p = list; *p != '\0';) {
+        size_t len = strcspn(p, "|");
+        if (len == n && strncmp(p, notify, n) == 0)
+            return true;
+        p += len + (p[len] == '|');
+    }
+    return false;
 }
 
 bool shl_results_is_shm(const char *transport)

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "src/core/shl_error.h"
+#include "src/timing/shl_hist.h"
+#include "src/timing/shl_machine.h"
 #include "src/timing/shl_stats.h"
 #include "src/transport/shl_notify_kind.h"
 
@@ -34,6 +36,23 @@ struct shl_results_row {
     uint64_t messages;       /* messages or round trips timed */
     double ratio;            /* see ratio_to */
     char ratio_to[24];       /* "cacheline", "memcpy" or "latency" (crosscheck); "" for none */
+    struct shl_hist *hist;   /* latency, wake-up, load and floor rows: every sample, in ns;
+                            * owned by the results once added (NULL for none) */
+    /* Shared-memory latency: the floors measured just before and just after it. */
+    double floor_line_ns; /* one line bounced: the mean of the two p50s */
+    double floor_pair_ns; /* a line per direction, likewise */
+    double ratio_pair;    /* p50 / floor_pair_ns (ratio is p50 / floor_line_ns) */
+    double floor_move;    /* the larger of the two floors' moves (max/min - 1) */
+    bool floor_moved;     /* floor_move above SHL_NOISE_FLOOR_MOVE_MAX */
+    /* Context switches over the timed messages (getrusage), of side A and of the peer;
+     * -1 where not counted. */
+    long voluntary_a, involuntary_a, voluntary_b, involuntary_b;
+    /* load: offered and achieved messages per second; reached: achieved is at least
+     * BENCH_LOAD_REACHED of offered (-1 for other benchmarks) */
+    double offered_hz, achieved_hz;
+    int reached;
+    double spin_budget_ns; /* adaptive: how long a waiter spun before sleeping */
+    unsigned repetition;   /* which of the run's repetitions of this configuration */
 };
 
 /* The run's circumstances, results.json's "context". */
@@ -50,13 +69,27 @@ struct shl_results_context {
     int unix_dgram_sndbuf, unix_dgram_rcvbuf;
     int tcp_sndbuf, tcp_rcvbuf;
     char mode[16];
-    char date[32]; /* ISO 8601, UTC */
-    char clock[32];
-    double timer_overhead_ns;
+    char date[32];              /* ISO 8601, UTC */
+    char clock[32];             /* the sample clock: "tsc" or "clock_gettime" */
+    double timer_overhead_ns;   /* what its two reads add to a sample */
+    double timer_subtracted_ns; /* taken off every sample (clock_gettime only) */
+    double timer_drift;         /* TSC: the rate's disagreement between start and end */
+    char clock_why[128];
+    double fastest_p50_ns; /* the fastest p50 of a row timed with a histogram */
     int64_t clock_resolution_ns;
     int timeout_ms;
-    char notes[16][160]; /* what was skipped and why */
+    struct shl_machine machine;
+    double steal;              /* share of the run's CPU time the hypervisor took */
+    double pinned_busy[2];     /* of cpu_a and cpu_b at start-up, the benchmark idle */
+    double spin_budget_ns;     /* the adaptive strategy's */
+    char spin_budget_from[16]; /* "--spin-budget", "calibrated" or "default" */
+    double calibration_pair_ns, calibration_futex_ns; /* what it was calibrated from */
+    unsigned repetitions;                             /* >= 1 */
+    unsigned long long seed;                          /* of the run's order */
+    char notes[16][160];                              /* what was skipped and why */
     size_t n_notes;
+    char warnings[8][200]; /* the machine was noisy, or the clock too costly */
+    size_t n_warnings;
 };
 
 struct shl_results {
@@ -77,6 +110,11 @@ void shl_results_free(struct shl_results *r);
 
 void shl_results_note(struct shl_results_context *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void shl_results_warn(struct shl_results_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The sample clock may cost at most this share of the fastest p50, or the run says so. */
+extern const double shl_results_clock_share_max;
 
 /* The first row matching all four (SHL_NOTIFY_NONE matches kernel transports), or NULL. */
 const struct shl_results_row *shl_results_find(const struct shl_results *r, const char *benchmark,
@@ -100,6 +138,10 @@ bool shl_results_is_shm(const char *transport);
 
 int shl_results_write_json(const struct shl_results *r, const char *path, struct shl_error *err);
 int shl_results_write_gbench(const struct shl_results *r, const char *path, struct shl_error *err);
+/* One `.hgrm` file per row with a histogram, into dir, named as shl_results_hgrm_name says:
+ * "latency-posix-spin-64.hgrm", "wakeup-pipe-64-1000Hz.hgrm", "load-pipe-64-10000Hz.hgrm". */
+int shl_results_write_hgrm(const struct shl_results *r, const char *dir, struct shl_error *err);
+void shl_results_hgrm_name(const struct shl_results_row *row, char *buf, size_t len);
 
 /* Reads results.json text (need not be NUL-terminated) into *out (freed with
  * shl_results_free). A text that is not one JSON document, or whose rows do not follow the
@@ -149,6 +191,16 @@ extern const struct shl_results_target shl_results_beats_pipe;
 extern const struct shl_results_target shl_results_efficiency[3];
 /* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
 extern const struct shl_results_target shl_results_crosscheck[2];
+
+/* The measurement's own targets (ratios within one run): the best ring round trip at 64 B
+ * over the line-per-direction floor of its moment; the adaptive strategy's back-to-back round
+ * trip over spin's, its serving peer's CPU per message at 100 Hz over futex's, and its
+ * 10 kHz wake-up latency over futex's (each per mechanism, at 64 B). The clock's share of the
+ * fastest p50 is shl_results_clock_share_max. */
+extern const double shl_results_pair_floor_max;
+extern const double shl_results_adaptive_spin_max;
+extern const double shl_results_adaptive_idle_cpu_max;
+extern const double shl_results_adaptive_wakeup_max;
 
 /* "at most L×" or "at least L×", L the limit. */
 const char *shl_results_target_text(const struct shl_results_target *target, char *buf, size_t len);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include <cjson/cJSON.h>
 
@@ -138,6 +139,49 @@ TEST_F(Results, GbenchHasWhatCompareReads)
     // 4096 B at the median rate: 1000 MB/s, the nearest rank of {1000, 2000}.
     EXPECT_NEAR(cJSON_GetObjectItem(t, "real_time")->valuedouble, 4096 / 1000e6 * 1e9, 1e-6);
     EXPECT_EQ(cJSON_GetObjectItem(t, "bytes_per_second")->valuedouble, 1000e6);
+    cJSON_Delete(root);
+}
+
+// Repetitions are entries of their own, followed by Google Benchmark's three aggregates;
+// cpu_scaling_enabled follows the pinned CPUs' governor.
+TEST_F(Results, GbenchWritesRepetitionsAggregatesAndTheGovernor)
+{
+    shl_error err = {};
+    shl_results run = {};
+    run.context.repetitions = 3;
+    snprintf(run.context.machine.a.governor, sizeof run.context.machine.a.governor, "powersave");
+    for (unsigned r = 0; r < 3; r++) {
+        shl_results_row row;
+        shl_results_row_init(&row, "latency", "pipe", SHL_NOTIFY_NONE, 64, "ns");
+        double samples[] = {100.0 + 10 * r};
+        shl_stats_compute(samples, 1, &row.stats);
+        row.repetition = r;
+        ASSERT_EQ(shl_results_add(&run, &row, &err), 0);
+    }
+    std::string path = Path("gbench-repeated.json");
+    ASSERT_EQ(shl_results_write_gbench(&run, path.c_str(), &err), 0);
+    cJSON *root = cJSON_Parse(slurp(path).c_str());
+    ASSERT_NE(root, nullptr);
+    EXPECT_TRUE(cJSON_IsTrue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"), "cpu_scaling_enabled")));
+    cJSON *list = cJSON_GetObjectItem(root, "benchmarks");
+    ASSERT_EQ(cJSON_GetArraySize(list), 6);
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 2), "repetition_index")->valuedouble, 2);
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "repetitions")->valuedouble, 3);
+    cJSON *median = cJSON_GetArrayItem(list, 4);
+    EXPECT_STREQ(cJSON_GetObjectItem(median, "run_type")->valuestring, "aggregate");
+    EXPECT_STREQ(cJSON_GetObjectItem(median, "aggregate_name")->valuestring, "median");
+    EXPECT_STREQ(cJSON_GetObjectItem(median, "name")->valuestring, "latency/pipe/64_median");
+    EXPECT_EQ(cJSON_GetObjectItem(median, "real_time")->valuedouble, 110);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 5), "real_time")->valuedouble, 10,
+                1e-9);
+    cJSON_Delete(root);
+    shl_results_free(&run);
+    // No cpufreq governor visible (this VM): no scaling claimed.
+    ASSERT_EQ(shl_results_write_gbench(&results_, path.c_str(), &err), 0);
+    root = cJSON_Parse(slurp(path).c_str());
+    EXPECT_TRUE(cJSON_IsFalse(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "context"), "cpu_scaling_enabled")));
     cJSON_Delete(root);
 }
 
@@ -301,6 +345,73 @@ TEST(ResultsReader, CompleteNeedsContextRowsUnitsAndTheDefinedStatistics)
         EXPECT_NE(std::string(err.detail).find(c.gap), std::string::npos) << err.detail;
         shl_results_free(&run);
     }
+}
+
+// The fields the measurement adds survive a write and a read: the histogram (its counts,
+// exact min and max), the floors of the moment, load and repetition; and a percentile that
+// disagrees with its own histogram makes the run incomplete.
+TEST_F(Results, HistogramsAndTheNewFieldsRoundTrip)
+{
+    shl_results run = {};
+    shl_results_row row;
+    shl_results_row_init(&row, "latency", "posix", SHL_NOTIFY_ADAPTIVE, 64, "ns");
+    std::vector<double> samples;
+    row.hist = static_cast<shl_hist *>(malloc(sizeof(shl_hist)));
+    shl_error err = {};
+    ASSERT_EQ(shl_hist_init(row.hist, 3600LL * 1000000000, &err), 0);
+    for (int v = 1000; v < 3000; v += 3) {
+        samples.push_back(v);
+        shl_hist_record(row.hist, v);
+    }
+    shl_stats_compute(samples.data(), samples.size(), &row.stats);
+    row.floor_line_ns = 400;
+    row.floor_pair_ns = 500;
+    row.ratio_pair = row.stats.p50 / 500;
+    row.floor_move = 0.3;
+    row.floor_moved = true;
+    row.voluntary_b = 7;
+    row.spin_budget_ns = 2240;
+    row.repetition = 2;
+    ASSERT_EQ(shl_results_add(&run, &row, &err), 0);
+    shl_results_row load;
+    shl_results_row_init(&load, "load", "pipe", SHL_NOTIFY_NONE, 64, "ns");
+    load.stats = row.stats;
+    load.offered_hz = 1e5;
+    load.achieved_hz = 8e4;
+    load.reached = 0;
+    ASSERT_EQ(shl_results_add(&run, &load, &err), 0);
+    run.context.repetitions = 3;
+    shl_results_warn(&run.context, "noisy machine: %s", "test");
+    std::string path = dir_ + "/new-fields.json";
+    ASSERT_EQ(shl_results_write_json(&run, path.c_str(), &err), 0) << err.detail;
+    ASSERT_EQ(shl_results_write_hgrm(&run, dir_.c_str(), &err), 0) << err.detail;
+    std::string hgrm = slurp(dir_ + "/latency-posix-adaptive-64-r2.hgrm");
+    EXPECT_NE(hgrm.find("#[Buckets ="), std::string::npos) << hgrm;
+
+    shl_results back;
+    ASSERT_EQ(shl_results_read(path.c_str(), &back, &err), 0) << err.detail;
+    ASSERT_EQ(back.n, 2u);
+    const shl_results_row &r = back.rows[0];
+    ASSERT_NE(r.hist, nullptr);
+    EXPECT_EQ(r.hist->total, row.hist->total);
+    EXPECT_EQ(r.hist->min, 1000);
+    EXPECT_EQ(r.hist->max, 2998);
+    EXPECT_EQ(shl_hist_value_at_percentile(r.hist, 99), shl_hist_value_at_percentile(row.hist, 99));
+    EXPECT_DOUBLE_EQ(r.floor_pair_ns, 500);
+    EXPECT_TRUE(r.floor_moved);
+    EXPECT_EQ(r.voluntary_b, 7);
+    EXPECT_EQ(r.voluntary_a, -1);
+    EXPECT_EQ(r.repetition, 2u);
+    EXPECT_EQ(back.rows[1].reached, 0);
+    EXPECT_DOUBLE_EQ(back.rows[1].achieved_hz, 8e4);
+    EXPECT_EQ(back.rows[1].hist, nullptr);
+    EXPECT_EQ(back.context.n_warnings, 1u);
+    EXPECT_EQ(shl_results_check_complete(&back, &err), 0) << err.detail;
+    back.rows[0].stats.p50 *= 1.1;
+    EXPECT_EQ(shl_results_check_complete(&back, &err), -1);
+    EXPECT_NE(std::string(err.detail).find("disagrees with its histogram"), std::string::npos);
+    shl_results_free(&back);
+    shl_results_free(&run);
 }
 
 TEST(ResultsTargets, TextAndVerdictFollowTheDirection)

@@ -1,34 +1,8 @@
 #include "src/timing/shl_clock.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
-
-static int compare_int64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-int shl_clock_overhead_ns(unsigned samples, double *overhead_ns, struct shl_error *err) {
-    if (samples == 0)
-        return shl_fail(err, "shl_clock_overhead_ns", EINVAL, "no samples");
-    int64_t *deltas = malloc(samples * sizeof *deltas);
-    if (deltas == NULL)
-        return shl_fail(err, "malloc", errno, "%u clock samples", samples);
-    /* Each sample spans 16 reads, so that the per-read figure is finer than the clock. */
-    enum { reads_per_sample = 16 };
-    for (unsigned i = 0; i < samples; i++) {
-        int64_t start = shl_now_ns(), end = start;
-        for (int r = 0; r < reads_per_sample; r++)
-            end = shl_now_ns();
-        deltas[i] = end - start;
-    }
-    qsort(deltas, samples, sizeof *deltas, compare_int64);
-    *overhead_ns = (double)deltas[samples / 2] / reads_per_sample;
-    free(deltas);
-    return 0;
-}
 
 int shl_clock_resolution_ns(int64_t *resolution_ns, struct shl_error *err) {
     struct timespec ts;

@@ -1,5 +1,5 @@
-/* The one clock the benchmark reads (CLOCK_MONOTONIC through clock_gettime), what reading it
- * costs, and sleeping until an absolute point on it. */
+/* CLOCK_MONOTONIC for deadlines, rates and CPU time: when to stop, when to send, how long to
+ * sleep. Samples are timed by shl_timer.h. */
 #ifndef SHMLAB_SHL_CLOCK_H
 #define SHMLAB_SHL_CLOCK_H
 
@@ -17,10 +17,6 @@ extern "C" {
 
 /* Nanoseconds on SHL_CLOCK_ID. */
 static inline int64_t shl_now_ns(void);
-
-/* The median cost of one shl_now_ns() call, from `samples` back-to-back pairs of reads
- * (so that a preemption in the middle does not inflate it). */
-int shl_clock_overhead_ns(unsigned samples, double *overhead_ns, struct shl_error *err);
 
 /* The clock's advertised resolution (clock_getres), in nanoseconds. */
 int shl_clock_resolution_ns(int64_t *resolution_ns, struct shl_error *err);

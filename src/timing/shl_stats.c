@@ -23,7 +23,7 @@ double shl_stats_percentile(const double *sorted, size_t n, double p) {
 void shl_stats_compute(double *samples, size_t n, struct shl_stats *out) {
     out->n = n;
     if (n == 0) {
-        out->min = out->p50 = out->p90 = out->p99 = out->p999 = out->max = NAN;
+        out->min = out->p50 = out->p90 = out->p99 = out->p999 = out->p9999 = out->max = NAN;
         out->mean = out->stddev = NAN;
         return;
     }
@@ -34,6 +34,7 @@ void shl_stats_compute(double *samples, size_t n, struct shl_stats *out) {
     out->p90 = shl_stats_percentile(samples, n, 0.90);
     out->p99 = shl_stats_percentile(samples, n, 0.99);
     out->p999 = shl_stats_percentile(samples, n, 0.999);
+    out->p9999 = n >= SHL_STATS_P9999_MIN_SAMPLES ? shl_stats_percentile(samples, n, 0.9999) : NAN;
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += samples[i];

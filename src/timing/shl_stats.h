@@ -8,10 +8,14 @@
 extern "C" {
 #endif
 
+/* Below this many samples p99.99 would be the max, or a guess: it is left unmeasured. */
+#define SHL_STATS_P9999_MIN_SAMPLES 10000
+
 struct shl_stats {
     size_t n;
     double min, p50, p90, p99, p999, max; /* percentiles by nearest rank: the smallest
                                            * sample with at least p*n samples <= it */
+    double p9999; /* only from 10^4 samples on, where it is not merely the max; else NaN */
     double mean;
     double stddev; /* sample standard deviation (n - 1); 0 when n == 1 */
 };

@@ -35,6 +35,17 @@ TEST(Stats, ThousandSamplesHitEveryRank) {
     EXPECT_EQ(s.p999, 999);
     EXPECT_EQ(s.max, 1000);
     EXPECT_DOUBLE_EQ(s.mean, 500.5);
+    EXPECT_TRUE(std::isnan(s.p9999));  // 1000 samples cannot tell p99.99 from the max
+}
+
+TEST(Stats, TenThousandSamplesGiveP9999) {
+    std::vector<double> v;
+    for (int i = 1; i <= 20000; i++)
+        v.push_back(i);
+    shl_stats s;
+    shl_stats_compute(v.data(), v.size(), &s);
+    EXPECT_EQ(s.p9999, 19998);
+    EXPECT_EQ(s.max, 20000);
 }
 
 TEST(Stats, OutlierShowsOnlyInTheTail) {

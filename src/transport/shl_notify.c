@@ -60,27 +60,62 @@ static int give_up(const struct shl_notify_wait *w, long long deadline, struct s
     return 0;
 }
 
+/* Polls the word up to `polls` times; 1 when it moved. */
+static inline int poll_word(_Atomic uint32_t *word, uint32_t seen, const void *then,
+                            uint32_t *now, int polls)
+{
+    for (int i = 0; i < polls; i++) {
+        uint32_t v = atomic_load_explicit(word, memory_order_acquire);
+        if (v != seen) {
+            *now = v;
+            return 1;
+        }
+        if (then != NULL)
+            __builtin_prefetch(then, 0, 3);
+        cpu_relax();
+    }
+    return 0;
+}
+
 static int spin_until_moved(_Atomic uint32_t *word, uint32_t seen, const void *then,
                             uint32_t *now, const struct shl_notify_wait *w,
                             struct shl_error *err)
 {
     long long deadline = 0; /* read the clock only once a check is due */
     for (;;) {
-        for (int i = 0; i < SHL_NOTIFY_SPIN_CHECK; i++) {
-            uint32_t v = atomic_load_explicit(word, memory_order_acquire);
-            if (v != seen) {
-                *now = v;
-                return 0;
-            }
-            if (then != NULL)
-                __builtin_prefetch(then, 0, 3);
-            cpu_relax();
-        }
+        if (poll_word(word, seen, then, now, SHL_NOTIFY_SPIN_CHECK))
+            return 0;
         if (deadline == 0)
             deadline = now_ns() + w->timeout_ms * 1000000LL;
         else if (give_up(w, deadline, err) != 0)
             return -1;
     }
+}
+
+/* Spins for the budget; 1 when the word moved within it. The clock is read every few dozen
+ * polls, so the budget is kept to within a fraction of a microsecond. */
+static int spin_within_budget(_Atomic uint32_t *word, uint32_t seen, const void *then,
+                              uint32_t *now, long budget_ns)
+{
+    enum { polls_per_clock_read = 32 };
+    long long end = now_ns() + budget_ns;
+    do {
+        if (poll_word(word, seen, then, now, polls_per_clock_read))
+            return 1;
+    } while (now_ns() < end);
+    return 0;
+}
+
+long shl_notify_spin_budget_ns(double floor_ns, double futex_roundtrip_ns)
+{
+    enum { rounds = 16, futex_share = 8 };
+    if (!(floor_ns > 0) && !(futex_roundtrip_ns > 0))
+        return SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+    double budget = futex_roundtrip_ns > 0 ? futex_roundtrip_ns / futex_share
+                                           : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+    if (floor_ns > 0 && budget < rounds * floor_ns)
+        budget = rounds * floor_ns;
+    return budget < 1 ? 1 : (long)budget;
 }
 
 /* Sleeps until woken, the slice ends, or (futex) the word is no longer `seen`. */
@@ -90,6 +125,7 @@ static int sleep_slice(const struct shl_notify *n, _Atomic uint32_t *word, uint3
     struct timespec rel = {slice_ns / 1000000000LL, slice_ns % 1000000000LL};
     switch (n->kind) {
     case SHL_NOTIFY_FUTEX:
+    case SHL_NOTIFY_ADAPTIVE:
         if (syscall(SYS_futex, word, FUTEX_WAIT, seen, &rel, NULL, 0) != 0 &&
             errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
             return shl_fail(err, "futex", errno, "FUTEX_WAIT");
@@ -161,6 +197,12 @@ int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uin
 {
     if (n->kind == SHL_NOTIFY_SPIN)
         return spin_until_moved(word, seen, then, now, w, err);
+    if (n->kind == SHL_NOTIFY_ADAPTIVE) {
+        long budget = w->spin_budget_ns > 0 ? w->spin_budget_ns
+                                            : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+        if (spin_within_budget(word, seen, then, now, budget))
+            return 0;
+    }
     return block_until_moved(n, word, seen, now, w, err);
 }
 
@@ -168,6 +210,7 @@ void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word)
 {
     switch (n->kind) {
     case SHL_NOTIFY_FUTEX:
+    case SHL_NOTIFY_ADAPTIVE:
         syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
         break;
     case SHL_NOTIFY_SEM:

@@ -17,6 +17,10 @@
  *           sem_clockwait on CLOCK_MONOTONIC).
  *   eventfd the same flag protocol around an eventfd per doorbell (write to wake, poll +
  *           read to sleep); the eventfds are made before fork and inherited.
+ *   adaptive spins like `spin` for a bounded budget (shl_notify_wait.spin_budget_ns), then
+ *           sleeps like `futex`. The flag goes up only once the budget is spent, so a peer
+ *           that answers within it makes no system call on either side, and an idle one
+ *           costs one budget of CPU per message instead of a core.
  *
  * A blocking waiter sleeps at most SHL_NOTIFY_SLICE_MS at a time, then looks at the
  * peer: a peer killed while this side sleeps cannot wake it, so it is noticed within a
@@ -55,8 +59,21 @@ struct shl_notify {
     int efd; /* SHL_NOTIFY_EVENTFD only, else -1 */
 };
 
+/* Without a calibrated budget, `adaptive` spins this long: a few cache-line round trips on a
+ * far core pair, well under what a futex sleep and wake-up cost. */
+#define SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS 5000
+
+/* A budget from what this machine measured: an eighth of a futex wake-up round trip (an idle
+ * peer pays about a quarter more CPU per message than futex does, whose cost is about half
+ * that round trip; and a peer held up by a scheduling hiccup shorter than the budget is
+ * still caught spinning, so back-to-back traffic does not fall into sleeping on both
+ * sides), and at least 16 round trips at the line-per-direction floor; the default when
+ * neither was measured. */
+long shl_notify_spin_budget_ns(double floor_ns, double futex_roundtrip_ns);
+
 struct shl_notify_wait {
     int timeout_ms;
+    long spin_budget_ns; /* adaptive: spinning before sleeping; 0 for the default */
     int (*peer_gone)(void *arg); /* nonzero when the peer closed or died */
     void *arg;
 };

@@ -14,7 +14,8 @@ extern "C" {
     X(SPIN, "spin")         \
     X(FUTEX, "futex")       \
     X(SEM, "sem")           \
-    X(EVENTFD, "eventfd")
+    X(EVENTFD, "eventfd")   \
+    X(ADAPTIVE, "adaptive")
 
 enum shl_notify_kind {
     SHL_NOTIFY_NONE, /* no strategy named: a kernel transport, or a ring's default */

@@ -87,6 +87,7 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
         return -1;
     }
     r->wait = (struct shl_notify_wait){.timeout_ms = ch->spec.timeout_ms,
+                                       .spin_budget_ns = ch->spec.spin_budget_ns,
                                        .peer_gone = shl_liveness_peer_gone, .arg = &r->peer};
     ch->impl = r;
     return 0;

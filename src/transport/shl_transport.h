@@ -34,6 +34,8 @@ struct shl_channel_spec {
     enum shl_notify_kind notify; /* shared-memory rings: how a receiver learns of a message;
                                   * SHL_NOTIFY_NONE: the ring's default (kernel transports
                                   * take no other) */
+    long spin_budget_ns; /* SHL_NOTIFY_ADAPTIVE: how long a waiter spins before it sleeps; 0
+                          * for SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS */
     int timeout_ms;  /* a send or recv that cannot proceed for this long fails with
                       * ETIMEDOUT; a vanished peer fails it with EPIPE, within that time */
 };

@@ -1,0 +1,140 @@
+/* The adaptive strategy between two threads. In C, because shl_notify.h's inline fast path
+ * uses C11 atomics, which C++17 cannot include. Each check prints both sides on failure. */
+#include "src/transport/shl_notify.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static int failures;
+
+#define CHECK(cond, fmt, ...)                                                         \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            fprintf(stderr, "%s:%d: %s failed: " fmt "\n", __FILE__, __LINE__, #cond, \
+                    __VA_ARGS__);                                                     \
+            failures++;                                                               \
+        }                                                                             \
+    } while (0)
+
+struct thread_use {
+    long voluntary_switches;
+    long long cpu_ns;
+};
+
+static struct thread_use this_thread(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    return (struct thread_use){ru.ru_nvcsw,
+                               ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+                                   ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL};
+}
+
+struct exchange {
+    struct shl_notify n;
+    struct shl_notify_signal sig;
+    _Atomic uint32_t word;
+    _Atomic uint32_t taken;
+    long budget_ns;
+    uint32_t messages;
+    struct thread_use used;
+    int failed;
+};
+
+static int never_gone(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+static void *waiter(void *arg)
+{
+    struct exchange *x = arg;
+    struct shl_notify_wait w = {
+        .timeout_ms = 5000, .spin_budget_ns = x->budget_ns, .peer_gone = never_gone};
+    struct thread_use before = this_thread();
+    for (uint32_t seen = 0; seen < x->messages;) {
+        struct shl_error err = {0};
+        if (shl_notify_wait_moved(&x->n, &x->word, seen, NULL, &seen, &w, &err) != 0) {
+            x->failed = 1;
+            break;
+        }
+        atomic_store_explicit(&x->taken, seen, memory_order_release);
+    }
+    struct thread_use after = this_thread();
+    x->used = (struct thread_use){after.voluntary_switches - before.voluntary_switches,
+                                  after.cpu_ns - before.cpu_ns};
+    return NULL;
+}
+
+/* The poster pauses gap_us before each post, then waits for the post to be taken, as a
+ * peer waiting for a reply would. Returns what waiting cost the waiter thread. */
+static struct thread_use wait_for_posts(enum shl_notify_kind kind, long budget_ns,
+                                        uint32_t messages, int gap_us)
+{
+    static struct exchange x;
+    x = (struct exchange){.budget_ns = budget_ns, .messages = messages};
+    struct shl_error err = {0};
+    if (shl_notify_init(&x.n, kind, &x.sig, &err) != 0) {
+        failures++;
+        return x.used;
+    }
+    atomic_init(&x.word, 0);
+    atomic_init(&x.taken, 0);
+    pthread_t t;
+    pthread_create(&t, NULL, waiter, &x);
+    for (uint32_t i = 1; i <= messages && !x.failed; i++) {
+        if (gap_us > 0) {
+            struct timespec pause = {0, gap_us * 1000L};
+            nanosleep(&pause, NULL);
+        }
+        shl_notify_post(&x.n, &x.word, i);
+        while (atomic_load_explicit(&x.taken, memory_order_acquire) < i && !x.failed)
+            ;
+    }
+    pthread_join(t, NULL);
+    CHECK(!x.failed, "%s", "a wait failed");
+    shl_notify_release(&x.n);
+    return x.used;
+}
+
+int main(void)
+{
+    enum shl_notify_kind kind;
+    CHECK(shl_notify_parse("adaptive", &kind) == 0 && kind == SHL_NOTIFY_ADAPTIVE, "%d", kind);
+
+    /* A peer that answers within the budget: the waiter never reaches the futex, so it
+     * never sleeps (each sleep is a voluntary context switch). */
+    uint32_t messages = 2000;
+    struct thread_use busy = wait_for_posts(SHL_NOTIFY_ADAPTIVE, 20L * 1000 * 1000, messages, 0);
+    CHECK(busy.voluntary_switches < messages / 10, "%ld sleeps in %u messages",
+          busy.voluntary_switches, messages);
+
+    /* A peer that pauses 2 ms: the waiter spins its 20 us budget, then sleeps, so a message
+     * costs it about a budget of CPU, not the whole pause. */
+    messages = 50;
+    struct thread_use idle = wait_for_posts(SHL_NOTIFY_ADAPTIVE, 20L * 1000, messages, 2000);
+    CHECK(idle.voluntary_switches >= messages / 2, "%ld sleeps in %u messages",
+          idle.voluntary_switches, messages);
+    CHECK(idle.cpu_ns / messages < 500 * 1000, "%lld ns of CPU per message",
+          idle.cpu_ns / messages);
+    /* The same pause under spin burns it all: the test can tell the two apart. */
+    struct thread_use spun = wait_for_posts(SHL_NOTIFY_SPIN, 0, 10, 2000);
+    CHECK(spun.cpu_ns / 10 > idle.cpu_ns / messages, "spin %lld against adaptive %lld ns",
+          spun.cpu_ns / 10, idle.cpu_ns / messages);
+
+    /* The budget: an eighth of a futex round trip, at least 16 floors. */
+    CHECK(shl_notify_spin_budget_ns(100, 80000) == 10000, "%ld",
+          shl_notify_spin_budget_ns(100, 80000));
+    CHECK(shl_notify_spin_budget_ns(500, 40000) == 8000, "%ld",
+          shl_notify_spin_budget_ns(500, 40000));
+    CHECK(shl_notify_spin_budget_ns(0, 0) == SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS, "%ld",
+          shl_notify_spin_budget_ns(0, 0));
+    CHECK(shl_notify_spin_budget_ns(0, 8000) == 1000, "%ld", shl_notify_spin_budget_ns(0, 8000));
+
+    if (failures == 0)
+        printf("adaptive strategy: every check held\n");
+    return failures ? 1 : 0;
+}
