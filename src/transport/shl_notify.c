@@ -49,11 +49,21 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* The reason a wait gives up, or 0 to keep waiting. */
-static int give_up(const struct shl_notify_wait *w, long long deadline, struct shl_error *err)
+/* -1 (with the reason) when a wait gives up, 1 when the word moved after all, 0 to keep
+ * waiting. A peer may post its last message and close between the waiter's last look at
+ * the word and its look at the peer: the close is stored after the message (release) and
+ * read here with acquire, so one more look at the word finds what was sent before it. */
+static int give_up(const struct shl_notify_wait *w, _Atomic uint32_t *word, uint32_t seen,
+                   uint32_t *now, long long deadline, struct shl_error *err)
 {
-    if (w->peer_gone(w->arg))
+    if (w->peer_gone(w->arg)) {
+        uint32_t v = atomic_load_explicit(word, memory_order_acquire);
+        if (v != seen) {
+            *now = v;
+            return 1;
+        }
         return shl_fail(err, "shl_notify_wait", EPIPE, "peer closed or died");
+    }
     if (now_ns() >= deadline)
         return shl_fail(err, "shl_notify_wait", ETIMEDOUT, "no progress in %d ms",
                         w->timeout_ms);
@@ -82,13 +92,14 @@ static int spin_until_moved(_Atomic uint32_t *word, uint32_t seen, const void *t
                             struct shl_error *err)
 {
     long long deadline = 0; /* read the clock only once a check is due */
+    int gave_up;
     for (;;) {
         if (poll_word(word, seen, then, now, SHL_NOTIFY_SPIN_CHECK))
             return 0;
         if (deadline == 0)
             deadline = now_ns() + w->timeout_ms * 1000000LL;
-        else if (give_up(w, deadline, err) != 0)
-            return -1;
+        else if ((gave_up = give_up(w, word, seen, now, deadline, err)) != 0)
+            return gave_up > 0 ? 0 : -1;
     }
 }
 
@@ -186,8 +197,9 @@ static int block_until_moved(const struct shl_notify *n, _Atomic uint32_t *word,
             *now = v;
             return 0;
         }
-        if (give_up(w, deadline, err) != 0)
-            return -1;
+        int gave_up = give_up(w, word, seen, now, deadline, err);
+        if (gave_up != 0)
+            return gave_up > 0 ? 0 : -1;
     }
 }
 

@@ -2,6 +2,7 @@
  * uses C11 atomics, which C++17 cannot include. Each check prints both sides on failure. */
 #include "src/transport/shl_notify.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -100,8 +101,55 @@ static struct thread_use wait_for_posts(enum shl_notify_kind kind, long budget_n
     return x.used;
 }
 
+/* A peer that posts its last message and closes in the window between the waiter's last
+ * look at the word and its look at the peer: the callback stands for that moment. */
+struct closing_peer {
+    _Atomic uint32_t *word;
+    uint32_t last;
+};
+
+static int posts_then_closes(void *arg)
+{
+    struct closing_peer *p = arg;
+    atomic_store_explicit(p->word, p->last, memory_order_release);
+    return 1;
+}
+
+/* Every strategy takes a message sent just before its peer closed, and fails with EPIPE
+ * only when nothing came. */
+static void last_message_before_close_arrives(void)
+{
+    for (int k = SHL_NOTIFY_FIRST; k < (int)SHL_NOTIFY_COUNT; k++) {
+        enum shl_notify_kind kind = (enum shl_notify_kind)k;
+        struct shl_notify n;
+        struct shl_notify_signal sig;
+        struct shl_error err = {0};
+        if (shl_notify_init(&n, kind, &sig, &err) != 0) {
+            CHECK(0, "%s: %s", shl_notify_name(kind), err.detail);
+            continue;
+        }
+        _Atomic uint32_t word;
+        atomic_init(&word, 0);
+        struct closing_peer peer = {&word, 1};
+        struct shl_notify_wait w = {.timeout_ms = 5000, .spin_budget_ns = 1000,
+                                    .peer_gone = posts_then_closes, .arg = &peer};
+        uint32_t now = 0;
+        int rc = shl_notify_wait_moved(&n, &word, 0, NULL, &now, &w, &err);
+        CHECK(rc == 0 && now == 1, "%s: rc %d, word %u, %s", shl_notify_name(kind), rc, now,
+              err.detail);
+        peer.last = 1; /* closes with nothing more sent: the word stays */
+        err = (struct shl_error){0};
+        rc = shl_notify_wait_moved(&n, &word, 1, NULL, &now, &w, &err);
+        CHECK(rc == -1 && err.errnum == EPIPE, "%s: rc %d, errno %d", shl_notify_name(kind), rc,
+              err.errnum);
+        shl_notify_release(&n);
+    }
+}
+
 int main(void)
 {
+    last_message_before_close_arrives();
+
     enum shl_notify_kind kind;
     CHECK(shl_notify_parse("adaptive", &kind) == 0 && kind == SHL_NOTIFY_ADAPTIVE, "%d", kind);
 
