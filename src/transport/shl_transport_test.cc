@@ -16,8 +16,17 @@
 #include <string>
 #include <vector>
 
+#include <sys/msg.h>
+
 extern "C" {
+#include "src/core/shl_name.h"
 #include "src/transport/shl_transport.h"
+// The same tests serve the peers' transports (message queues, ZeroMQ) in their own target.
+#ifdef TRANSPORTS_UNDER_TEST
+#include "src/transport/shl_peers.h"
+#else
+#define TRANSPORTS_UNDER_TEST shl_transports
+#endif
 }
 
 namespace {
@@ -48,8 +57,8 @@ std::string ConfigName(const ::testing::TestParamInfo<Config> &info)
 std::vector<Config> AllConfigs()
 {
     std::vector<Config> configs;
-    for (size_t i = 0; shl_transports[i] != nullptr; i++) {
-        const struct shl_transport *t = shl_transports[i];
+    for (size_t i = 0; TRANSPORTS_UNDER_TEST[i] != nullptr; i++) {
+        const struct shl_transport *t = TRANSPORTS_UNDER_TEST[i];
         if (t->notify == nullptr) {
             configs.push_back({t, nullptr});
             continue;
@@ -98,16 +107,18 @@ long Check(const std::vector<unsigned char> &buf, size_t len, uint32_t seq, int 
 const size_t kSizes[] = {1, 8, 64, 4096, 65536, 1u << 20, 3, 1000, 4097, 65537, 100003};
 const size_t kMaxMsg = 1u << 20;
 
-// Counts what a channel could leave behind: POSIX shm objects named for this pid, System V
-// segments this pid created, and files in the private TMPDIR.
+// Counts what a channel could leave behind: POSIX shm objects and message queues named for
+// this pid, System V segments this pid created and message queues with shmlab's keys, and
+// files in the private TMPDIR.
 struct Leftovers {
     int shm_objects = 0;
     int sysv_segments = 0;
+    int sysv_queues = 0;
     int tmp_entries = 0;
     bool operator==(const Leftovers &o) const
     {
         return shm_objects == o.shm_objects && sysv_segments == o.sysv_segments &&
-               tmp_entries == o.tmp_entries;
+               sysv_queues == o.sysv_queues && tmp_entries == o.tmp_entries;
     }
 };
 
@@ -127,7 +138,15 @@ int CountDir(const char *path, const std::string &prefix)
 Leftovers CountLeftovers()
 {
     Leftovers l;
-    l.shm_objects = CountDir("/dev/shm", "shmlab-" + std::to_string(getpid()) + "-");
+    std::string mine = "shmlab-" + std::to_string(getpid()) + "-";
+    l.shm_objects = CountDir("/dev/shm", mine) + CountDir("/dev/mqueue", mine);
+    struct msginfo minfo;
+    int max_queue = msgctl(0, MSG_INFO, (struct msqid_ds *)&minfo);
+    for (int i = 0; i <= max_queue; i++) {
+        struct msqid_ds ds;
+        if (msgctl(i, MSG_STAT, &ds) >= 0 && shl_key_is_ours(ds.msg_perm.__key))
+            l.sysv_queues++;
+    }
     struct shm_info info;
     int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
     for (int i = 0; i <= max; i++) {
@@ -148,6 +167,7 @@ Leftovers CountLeftovers()
     return ::testing::AssertionFailure()
            << "left behind: shm objects " << before.shm_objects << " -> " << after.shm_objects
            << ", System V segments " << before.sysv_segments << " -> " << after.sysv_segments
+           << ", System V queues " << before.sysv_queues << " -> " << after.sysv_queues
            << ", temp entries " << before.tmp_entries << " -> " << after.tmp_entries;
 }
 
