@@ -18,6 +18,8 @@
 
 #include <sys/msg.h>
 
+#include "src/testing/pattern.h"
+
 extern "C" {
 #include "src/core/shl_name.h"
 #include "src/transport/shl_transport.h"
@@ -82,34 +84,23 @@ double NowMs()
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-// A message carries its sequence number in its first bytes and a pattern that depends on
-// the sequence number, the direction and the position everywhere, so a lost, repeated,
-// reordered, cut or misaligned message fails the check.
 void Fill(std::vector<unsigned char> &buf, size_t len, uint32_t seq, int direction)
 {
-    for (size_t i = 0; i < len; i++)
-        buf[i] = (unsigned char)(i * 131u + seq * 7u + (unsigned)direction * 89u + (i >> 8));
-    if (len >= sizeof seq)
-        memcpy(buf.data(), &seq, sizeof seq);
+    shltest::FillMessage(buf.data(), len, seq, direction);
 }
 
-// Returns the index of the first wrong byte, or -1 when the message is intact.
 long Check(const std::vector<unsigned char> &buf, size_t len, uint32_t seq, int direction)
 {
-    std::vector<unsigned char> want(len);
-    Fill(want, len, seq, direction);
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] != want[i])
-            return (long)i;
-    return -1;
+    return shltest::CheckMessage(buf.data(), len, seq, direction);
 }
 
 const size_t kSizes[] = {1, 8, 64, 4096, 65536, 1u << 20, 3, 1000, 4097, 65537, 100003};
 const size_t kMaxMsg = 1u << 20;
 
 // Counts what a channel could leave behind: POSIX shm objects and message queues named for
-// this pid, System V segments this pid created and message queues with shmlab's keys, and
-// files in the private TMPDIR.
+// this pid, System V segments this pid created, files in the private TMPDIR, and (for the
+// peers' transports) System V message queues with shmlab's keys: a queue does not record
+// its creator, so the peers' target runs alone.
 struct Leftovers {
     int shm_objects = 0;
     int sysv_segments = 0;
@@ -140,6 +131,7 @@ Leftovers CountLeftovers()
     Leftovers l;
     std::string mine = "shmlab-" + std::to_string(getpid()) + "-";
     l.shm_objects = CountDir("/dev/shm", mine) + CountDir("/dev/mqueue", mine);
+#ifdef SHMLAB_SHL_PEERS_H
     struct msginfo minfo;
     int max_queue = msgctl(0, MSG_INFO, (struct msqid_ds *)&minfo);
     for (int i = 0; i <= max_queue; i++) {
@@ -147,6 +139,7 @@ Leftovers CountLeftovers()
         if (msgctl(i, MSG_STAT, &ds) >= 0 && shl_key_is_ours(ds.msg_perm.__key))
             l.sysv_queues++;
     }
+#endif
     struct shm_info info;
     int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
     for (int i = 0; i <= max; i++) {

@@ -1,0 +1,45 @@
+/* Eclipse iceoryx 2.0 through its C binding: per direction one publisher and one
+ * subscriber on the service ("shmlab", "<pid>-<random>", "a2b" or "b2a"), both blocking
+ * (ConsumerTooSlowPolicy_WAIT_FOR_CONSUMER, QueueFullPolicy_BLOCK_PRODUCER), so that no
+ * message is dropped; the subscriber queue holds min(spec.depth, SHL_ROUDI_MAX_DEPTH).
+ * Every message is a loaned chunk, iceoryx's zero-copy path, whose 8-byte user header
+ * carries its length, so a receiver that expects another length fails with EPROTO.
+ *
+ * Waiting strategies (spec.notify): "spin" busy-polls iox_sub_take_chunk (the default),
+ * "waitset" sleeps in iox_ws_timed_wait on the subscriber's HAS_DATA state.
+ *
+ * A RouDi must run (shl_roudi.h): join fails with ENOTCONN when none does. The iceoryx runtime
+ * belongs to a process for its life, under one name, and does not survive fork: a process
+ * joins iceoryx channels only if it will not fork a process that joins one later. join fails
+ * with EBUSY in a child of a process that had joined one, rather than let iceoryx abort.
+ * create() makes only a random service name and a peer link (shl_peer_link.h), so a dead
+ * peer fails a recv with EPIPE; a send blocked on a dead subscriber's full queue resumes
+ * once RouDi's monitoring has removed the subscriber. */
+#ifndef SHMLAB_SHL_ICEORYX_H
+#define SHMLAB_SHL_ICEORYX_H
+
+#include <stddef.h>
+
+#include "src/transport/shl_transport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+extern const struct shl_transport shl_transport_iceoryx;
+
+/* The zero-copy path as iceoryx offers it, under the channel's rules (timeouts, dead peer):
+ * loan a chunk of len bytes, write the message into it, commit it; read the next message in
+ * place (len must be what was sent), then release it. One loaned and one read chunk at a
+ * time. shl_channel_send/recv are these with a copy in between. */
+int shl_iceoryx_loan(struct shl_channel *ch, size_t len, void **payload, struct shl_error *err);
+void shl_iceoryx_commit(struct shl_channel *ch, void *payload);
+int shl_iceoryx_read(struct shl_channel *ch, size_t len, const void **payload,
+                     struct shl_error *err);
+void shl_iceoryx_release(struct shl_channel *ch, const void *payload);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
