@@ -19,6 +19,11 @@ needs=(
   "strace:/usr/bin/strace"
   "clang-14:/usr/bin/clang-14"
   "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+  "iceoryx:/usr/bin/iox-roudi"
+  "libiceoryx-binding-c-dev:/usr/include/iceoryx/v2.0.3/iceoryx_binding_c/runtime.h"
+  "libzmq3-dev:/usr/include/zmq.h"
+  "chromium:/usr/bin/chromium"
+  "nodejs:/usr/bin/node"
 )
 
 missing=()

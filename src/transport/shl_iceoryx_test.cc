@@ -20,6 +20,7 @@
 #include "src/testing/pattern.h"
 
 extern "C" {
+#include "src/core/shl_cleanup.h"
 #include "src/transport/shl_iceoryx.h"
 #include "src/transport/shl_roudi.h"
 #include "src/transport/shl_transport.h"
@@ -85,8 +86,11 @@ TEST(Roudi, StartsRefusesASecondAndLeavesNothing)
     EXPECT_TRUE(NothingOfRoudiLeft());
 }
 
-// A SIGKILL gives the starter no chance to stop RouDi: its death signal must.
-TEST(Roudi, StopsWhenItsStarterIsKilled)
+// The starter is killed: SIGINT and SIGTERM run its cleanup registry, which stops RouDi;
+// SIGKILL gives it no chance, and RouDi's death signal must do it.
+class RoudiStarterKilled : public ::testing::TestWithParam<int> {};
+
+TEST_P(RoudiStarterKilled, LeavesNothing)
 {
     std::string why = RoudiUnavailable();
     if (!why.empty())
@@ -99,12 +103,14 @@ TEST(Roudi, StopsWhenItsStarterIsKilled)
     if (starter == 0) {
         struct shl_roudi roudi;
         struct shl_error err = {};
-        char ok = shl_roudi_start(&roudi, 10000, &err) == 0 ? 'R' : 'F';
+        char ok = shl_cleanup_on_signals(&err) == 0 && shl_roudi_start(&roudi, 10000, &err) == 0
+                      ? 'R'
+                      : 'F';
         if (ok != 'R')
             fprintf(stderr, "starter: %s\n", ErrorText(err).c_str());
         (void)!write(ready[1], &ok, 1);
-        pause();
-        _exit(0);
+        for (;;)
+            pause();
     }
     close(ready[1]);
     char ok = 0;
@@ -112,13 +118,20 @@ TEST(Roudi, StopsWhenItsStarterIsKilled)
     close(ready[0]);
     ASSERT_EQ('R', ok);
     ASSERT_NE(0, shl_roudi_running());
-    kill(starter, SIGKILL);
-    waitpid(starter, nullptr, 0);
+    kill(starter, GetParam());
+    int status = 0;
+    waitpid(starter, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == GetParam()) << status;
     double start = NowMs();
     while (!NothingOfRoudiLeft() && NowMs() - start < 10000)
         usleep(10000);
     EXPECT_TRUE(NothingOfRoudiLeft()) << "after " << NowMs() - start << " ms";
 }
+
+INSTANTIATE_TEST_SUITE_P(Signals, RoudiStarterKilled, ::testing::Values(SIGINT, SIGTERM, SIGKILL),
+                         [](const ::testing::TestParamInfo<int> &info) {
+                             return std::string(sigabbrev_np(info.param));
+                         });
 
 // One RouDi for the channel tests, stopped (and checked gone) after the last.
 class IceoryxTest : public ::testing::TestWithParam<const char *> {
