@@ -40,7 +40,7 @@ struct shl_iceoryx {
 /* The process whose runtime this is: a forked child inherits the variable, not the runtime. */
 static pid_t runtime_pid;
 
-static int start_runtime(struct shl_error *err)
+int shl_iceoryx_runtime(struct shl_error *err)
 {
     if (runtime_pid == getpid())
         return 0;
@@ -131,7 +131,7 @@ static int iceoryx_join(struct shl_channel *ch, struct shl_error *err)
 {
     struct shl_iceoryx *x = ch->impl;
     shl_peer_link_join(&x->link, ch->side == SHL_SIDE_B);
-    if (start_runtime(err) != 0)
+    if (shl_iceoryx_runtime(err) != 0)
         return -1;
     const char *out = ch->side == SHL_SIDE_A ? "a2b" : "b2a";
     const char *in = ch->side == SHL_SIDE_A ? "b2a" : "a2b";

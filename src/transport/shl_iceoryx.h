@@ -28,6 +28,10 @@ extern "C" {
 
 extern const struct shl_transport shl_transport_iceoryx;
 
+/* Registers this process with RouDi (once; join does it): ENOTCONN without a RouDi, EBUSY in
+ * a child of a process that had registered. For code that uses iceoryx's API directly. */
+int shl_iceoryx_runtime(struct shl_error *err);
+
 /* The zero-copy path as iceoryx offers it, under the channel's rules (timeouts, dead peer):
  * loan a chunk of len bytes, write the message into it, commit it; read the next message in
  * place (len must be what was sent), then release it. One loaned and one read chunk at a
