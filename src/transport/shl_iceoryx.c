@@ -25,16 +25,23 @@
 
 static const char *const iceoryx_notify[] = {"spin", "waitset", NULL};
 
-struct shl_iceoryx {
-    char instance[48]; /* "<pid>-<random hex>": this channel's own service instance */
-    struct shl_peer_link link;
-    int waitset;
+/* One side's ports: it publishes on `pub` and takes from `sub`. */
+struct ports {
     iox_pub_storage_t pub_storage;
     iox_sub_storage_t sub_storage;
     iox_ws_storage_t ws_storage;
     iox_pub_t pub;
     iox_sub_t sub;
     iox_ws_t ws;
+};
+
+struct shl_iceoryx {
+    char instance[48]; /* "<pid>-<random hex>": this channel's own service instance */
+    struct shl_peer_link link;
+    int waitset;
+    pid_t owner;             /* the process that made the ports, and alone releases them */
+    struct ports side[2];    /* side[SHL_SIDE_A], side[SHL_SIDE_B] */
+    struct ports *mine;      /* after join */
 };
 
 /* The process whose runtime this is: a forked child inherits the variable, not the runtime. */
@@ -56,28 +63,6 @@ int shl_iceoryx_runtime(struct shl_error *err)
     snprintf(name, sizeof name, "%s%d-iox", SHL_NAME_PREFIX, (int)getpid());
     iox_runtime_init(name);
     runtime_pid = getpid();
-    return 0;
-}
-
-static int iceoryx_create(struct shl_channel *ch, struct shl_error *err)
-{
-    if (ch->spec.max_msg > SHL_ROUDI_MAX_MSG)
-        return shl_fail(err, "iceoryx_create", EMSGSIZE,
-                        "%zu bytes: RouDi's largest chunks as shmlab configures it carry %u",
-                        ch->spec.max_msg, SHL_ROUDI_MAX_MSG);
-    struct shl_iceoryx *x = calloc(1, sizeof *x);
-    if (x == NULL)
-        return shl_fail(err, "calloc", errno, "iceoryx channel");
-    uint64_t tag;
-    if (shl_random(&tag, sizeof tag, err) != 0 ||
-        shl_peer_link_create(&x->link, ch->spec.timeout_ms, err) != 0) {
-        free(x);
-        return -1;
-    }
-    snprintf(x->instance, sizeof x->instance, "%d-%016llx", (int)getpid(),
-             (unsigned long long)tag);
-    x->waitset = ch->spec.notify != NULL && strcmp(ch->spec.notify, "waitset") == 0;
-    ch->impl = x;
     return 0;
 }
 
@@ -106,57 +91,108 @@ static void pause_briefly(void)
     nanosleep(&t, NULL);
 }
 
-/* Both directions connected: our subscriber to the peer's publisher, and the peer's
- * subscriber to ours (messages published before would be lost). Then each side tells the
- * other over the link and waits to hear the same, so that neither leaves (taking its
- * ports with it) before the other is connected too. */
-static int wait_connected(struct shl_channel *ch, struct shl_error *err)
+static void release_ports(struct shl_iceoryx *x)
 {
-    struct shl_iceoryx *x = ch->impl;
-    long start = now_ms();
-    while (iox_sub_get_subscription_state(x->sub) != SubscribeState_SUBSCRIBED ||
-           !iox_pub_has_subscribers(x->pub)) {
-        if (keep_waiting(ch, start, "iceoryx join", err) != 0)
-            return -1;
-        pause_briefly();
+    for (int i = 0; i < 2; i++) {
+        struct ports *p = &x->side[i];
+        if (p->ws != NULL)
+            iox_ws_deinit(p->ws);
+        if (p->sub != NULL)
+            iox_sub_deinit(p->sub);
+        if (p->pub != NULL)
+            iox_pub_deinit(p->pub);
+        memset(p, 0, sizeof *p);
     }
-    char connected = 'C';
-    if (shl_peer_link_send(&x->link, &connected, 1, err) != 0 ||
-        shl_peer_link_recv(&x->link, &connected, 1, err) != 0)
+}
+
+static int make_ports(struct shl_iceoryx *x, const struct shl_channel_spec *spec, int side,
+                      struct shl_error *err)
+{
+    struct ports *p = &x->side[side];
+    const char *out = side == SHL_SIDE_A ? "a2b" : "b2a";
+    const char *in = side == SHL_SIDE_A ? "b2a" : "a2b";
+    iox_pub_options_t pub_options;
+    iox_pub_options_init(&pub_options);
+    pub_options.historyCapacity = 0;
+    pub_options.subscriberTooSlowPolicy = ConsumerTooSlowPolicy_WAIT_FOR_CONSUMER;
+    p->pub = iox_pub_init(&p->pub_storage, "shmlab", x->instance, out, &pub_options);
+    iox_sub_options_t sub_options;
+    iox_sub_options_init(&sub_options);
+    sub_options.queueCapacity = spec->depth < SHL_ROUDI_MAX_DEPTH ? spec->depth : SHL_ROUDI_MAX_DEPTH;
+    sub_options.historyRequest = 0;
+    sub_options.queueFullPolicy = QueueFullPolicy_BLOCK_PRODUCER;
+    p->sub = iox_sub_init(&p->sub_storage, "shmlab", x->instance, in, &sub_options);
+    if (p->pub == NULL || p->sub == NULL)
+        return shl_fail(err, "iox_pub_init", ENOMEM, "RouDi gave no port");
+    if (x->waitset) {
+        p->ws = iox_ws_init(&p->ws_storage);
+        if (p->ws == NULL ||
+            iox_ws_attach_subscriber_state(p->ws, p->sub, SubscriberState_HAS_DATA, 0, NULL) !=
+                WaitSetResult_SUCCESS)
+            return shl_fail(err, "iox_ws_attach_subscriber_state", ENOMEM, "waitset");
+    }
+    return 0;
+}
+
+/* Both directions connected (a message published before would be lost). */
+static int wait_connected(struct shl_iceoryx *x, int timeout_ms, struct shl_error *err)
+{
+    long start = now_ms();
+    for (int i = 0; i < 2; i++) {
+        while (iox_sub_get_subscription_state(x->side[i].sub) != SubscribeState_SUBSCRIBED ||
+               !iox_pub_has_subscribers(x->side[i].pub)) {
+            if (now_ms() - start >= timeout_ms)
+                return shl_fail(err, "iox_sub_get_subscription_state", ETIMEDOUT,
+                                "ports not connected within %d ms", timeout_ms);
+            pause_briefly();
+        }
+    }
+    return 0;
+}
+
+/* Every port, both sides', is made here, before fork, by this process's runtime: RouDi's
+ * control path (registration, port requests) runs only in the creator. The ports themselves
+ * live in RouDi's shared memory, so after fork each side works its own with the data path
+ * alone (loan, publish, take, release, the WaitSet's semaphore), which needs no runtime. */
+static int iceoryx_create(struct shl_channel *ch, struct shl_error *err)
+{
+    if (ch->spec.max_msg > SHL_ROUDI_MAX_MSG)
+        return shl_fail(err, "iceoryx_create", EMSGSIZE,
+                        "%zu bytes: RouDi's largest chunks as shmlab configures it carry %u",
+                        ch->spec.max_msg, SHL_ROUDI_MAX_MSG);
+    if (shl_iceoryx_runtime(err) != 0)
         return -1;
+    struct shl_iceoryx *x = calloc(1, sizeof *x);
+    if (x == NULL)
+        return shl_fail(err, "calloc", errno, "iceoryx channel");
+    x->owner = getpid();
+    x->waitset = ch->spec.notify != NULL && strcmp(ch->spec.notify, "waitset") == 0;
+    uint64_t tag;
+    if (shl_random(&tag, sizeof tag, err) != 0) {
+        free(x);
+        return -1;
+    }
+    snprintf(x->instance, sizeof x->instance, "%d-%016llx", (int)getpid(),
+             (unsigned long long)tag);
+    if (make_ports(x, &ch->spec, SHL_SIDE_A, err) != 0 ||
+        make_ports(x, &ch->spec, SHL_SIDE_B, err) != 0 ||
+        wait_connected(x, ch->spec.timeout_ms, err) != 0 ||
+        shl_peer_link_create(&x->link, ch->spec.timeout_ms, err) != 0) {
+        release_ports(x);
+        free(x);
+        return -1;
+    }
+    ch->impl = x;
     return 0;
 }
 
 static int iceoryx_join(struct shl_channel *ch, struct shl_error *err)
 {
+    (void)err;
     struct shl_iceoryx *x = ch->impl;
     shl_peer_link_join(&x->link, ch->side == SHL_SIDE_B);
-    if (shl_iceoryx_runtime(err) != 0)
-        return -1;
-    const char *out = ch->side == SHL_SIDE_A ? "a2b" : "b2a";
-    const char *in = ch->side == SHL_SIDE_A ? "b2a" : "a2b";
-    iox_pub_options_t pub_options;
-    iox_pub_options_init(&pub_options);
-    pub_options.historyCapacity = 0;
-    pub_options.subscriberTooSlowPolicy = ConsumerTooSlowPolicy_WAIT_FOR_CONSUMER;
-    x->pub = iox_pub_init(&x->pub_storage, "shmlab", x->instance, out, &pub_options);
-    iox_sub_options_t sub_options;
-    iox_sub_options_init(&sub_options);
-    sub_options.queueCapacity = ch->spec.depth < SHL_ROUDI_MAX_DEPTH ? ch->spec.depth
-                                                                     : SHL_ROUDI_MAX_DEPTH;
-    sub_options.historyRequest = 0;
-    sub_options.queueFullPolicy = QueueFullPolicy_BLOCK_PRODUCER;
-    x->sub = iox_sub_init(&x->sub_storage, "shmlab", x->instance, in, &sub_options);
-    if (x->pub == NULL || x->sub == NULL)
-        return shl_fail(err, "iox_pub_init", ENOMEM, "RouDi gave no port");
-    if (x->waitset) {
-        x->ws = iox_ws_init(&x->ws_storage);
-        if (x->ws == NULL ||
-            iox_ws_attach_subscriber_state(x->ws, x->sub, SubscriberState_HAS_DATA, 0, NULL) !=
-                WaitSetResult_SUCCESS)
-            return shl_fail(err, "iox_ws_attach_subscriber_state", ENOMEM, "waitset");
-    }
-    return wait_connected(ch, err);
+    x->mine = &x->side[ch->side];
+    return 0;
 }
 
 int shl_iceoryx_loan(struct shl_channel *ch, size_t len, void **payload, struct shl_error *err)
@@ -166,7 +202,7 @@ int shl_iceoryx_loan(struct shl_channel *ch, size_t len, void **payload, struct 
     for (unsigned spins = 1;; spins++) {
         void *chunk = NULL;
         enum iox_AllocationResult r = iox_pub_loan_aligned_chunk_with_user_header(
-            x->pub, &chunk, (uint32_t)len, IOX_C_CHUNK_DEFAULT_USER_PAYLOAD_ALIGNMENT,
+            x->mine->pub, &chunk, (uint32_t)len, IOX_C_CHUNK_DEFAULT_USER_PAYLOAD_ALIGNMENT,
             sizeof(uint64_t), alignof(uint64_t));
         if (r == AllocationResult_SUCCESS) {
             uint64_t *header = iox_chunk_header_to_user_header(
@@ -190,13 +226,13 @@ int shl_iceoryx_loan(struct shl_channel *ch, size_t len, void **payload, struct 
 void shl_iceoryx_commit(struct shl_channel *ch, void *payload)
 {
     struct shl_iceoryx *x = ch->impl;
-    iox_pub_publish_chunk(x->pub, payload);
+    iox_pub_publish_chunk(x->mine->pub, payload);
 }
 
 /* 1 with *payload when a message of len bytes was there, 0 when none was, -1 on error. */
 static int take(struct shl_iceoryx *x, size_t len, const void **payload, struct shl_error *err)
 {
-    enum iox_ChunkReceiveResult r = iox_sub_take_chunk(x->sub, payload);
+    enum iox_ChunkReceiveResult r = iox_sub_take_chunk(x->mine->sub, payload);
     if (r == ChunkReceiveResult_NO_CHUNK_AVAILABLE)
         return 0;
     if (r != ChunkReceiveResult_SUCCESS)
@@ -206,7 +242,7 @@ static int take(struct shl_iceoryx *x, size_t len, const void **payload, struct 
     if (*header != len) {
         shl_fail(err, "iox_sub_take_chunk", EPROTO, "message of %llu bytes, expected %zu",
                  (unsigned long long)*header, len);
-        iox_sub_release_chunk(x->sub, *payload);
+        iox_sub_release_chunk(x->mine->sub, *payload);
         return -1;
     }
     return 1;
@@ -227,7 +263,7 @@ int shl_iceoryx_read(struct shl_channel *ch, size_t len, const void **payload,
             iox_notification_info_t events[1];
             uint64_t missed = 0;
             struct timespec slice = {0, WAIT_SLICE_MS * 1000000L};
-            if (iox_ws_timed_wait(x->ws, slice, events, 1, &missed) > 0)
+            if (iox_ws_timed_wait(x->mine->ws, slice, events, 1, &missed) > 0)
                 continue;
         } else if (spins % SPINS_PER_CHECK != 0) {
             continue;
@@ -241,7 +277,7 @@ int shl_iceoryx_read(struct shl_channel *ch, size_t len, const void **payload,
 void shl_iceoryx_release(struct shl_channel *ch, const void *payload)
 {
     struct shl_iceoryx *x = ch->impl;
-    iox_sub_release_chunk(x->sub, payload);
+    iox_sub_release_chunk(x->mine->sub, payload);
 }
 
 static int iceoryx_send(struct shl_channel *ch, const void *buf, size_t len,
@@ -268,12 +304,9 @@ static int iceoryx_recv(struct shl_channel *ch, void *buf, size_t len, struct sh
 static void iceoryx_close(struct shl_channel *ch)
 {
     struct shl_iceoryx *x = ch->impl;
-    if (x->ws != NULL)
-        iox_ws_deinit(x->ws);
-    if (x->sub != NULL)
-        iox_sub_deinit(x->sub);
-    if (x->pub != NULL)
-        iox_pub_deinit(x->pub);
+    /* Releasing a port is a request to RouDi: only the runtime that made it may. */
+    if (getpid() == x->owner)
+        release_ports(x);
     shl_peer_link_close(&x->link);
     free(x);
 }

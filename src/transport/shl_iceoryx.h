@@ -8,13 +8,20 @@
  * Waiting strategies (spec.notify): "spin" busy-polls iox_sub_take_chunk (the default),
  * "waitset" sleeps in iox_ws_timed_wait on the subscriber's HAS_DATA state.
  *
- * A RouDi must run (shl_roudi.h): join fails with ENOTCONN when none does. The iceoryx runtime
- * belongs to a process for its life, under one name, and does not survive fork: a process
- * joins iceoryx channels only if it will not fork a process that joins one later. join fails
- * with EBUSY in a child of a process that had joined one, rather than let iceoryx abort.
- * create() makes only a random service name and a peer link (shl_peer_link.h), so a dead
- * peer fails a recv with EPIPE; a send blocked on a dead subscriber's full queue resumes
- * once RouDi's monitoring has removed the subscriber. */
+ * A RouDi must run (shl_roudi.h): create fails with ENOTCONN when none does. create() makes
+ * every port, both sides', with this process's iceoryx runtime (registered once, for the
+ * process's life) and waits until they are connected; after fork each side uses its own
+ * ports through iceoryx's data path alone (loan, publish, take, release, the WaitSet),
+ * which lives in RouDi's shared memory and needs no runtime of its own. So a forked side
+ * makes no request to RouDi, and the creator alone releases the ports (its close). The
+ * runtime itself does not survive fork: create fails with EBUSY in a child of a process
+ * that had registered. A peer link (shl_peer_link.h) makes a dead peer fail a recv with
+ * EPIPE.
+ *
+ * A registered process leaves RouDi only when it exits (exit(), whose static destructors
+ * unregister it; iox_runtime_shutdown does not), and a RouDi being stopped sends SIGTERM to
+ * every process still registered. So the process that owns RouDi does not create iceoryx
+ * channels itself: a host child does, and exits before RouDi is stopped. */
 #ifndef SHMLAB_SHL_ICEORYX_H
 #define SHMLAB_SHL_ICEORYX_H
 
