@@ -68,9 +68,7 @@ int shl_iceoryx_runtime(struct shl_error *err)
 
 static long now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    return shl_peer_link_now_ms();
 }
 
 /* Once in a while on a waiting path: -1 with EPIPE or ETIMEDOUT when waiting must end. */
@@ -78,11 +76,7 @@ static int keep_waiting(const struct shl_channel *ch, long start_ms, const char 
                         struct shl_error *err)
 {
     const struct shl_iceoryx *x = ch->impl;
-    if (shl_peer_link_gone(&x->link))
-        return shl_fail(err, call, EPIPE, "the peer has gone");
-    if (now_ms() - start_ms >= ch->spec.timeout_ms)
-        return shl_fail(err, call, ETIMEDOUT, "no progress in %d ms", ch->spec.timeout_ms);
-    return 0;
+    return shl_peer_link_keep_waiting(&x->link, start_ms, ch->spec.timeout_ms, call, err);
 }
 
 static void pause_briefly(void)

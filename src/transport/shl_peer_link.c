@@ -48,11 +48,21 @@ int shl_peer_link_recv(const struct shl_peer_link *link, void *buf, size_t len,
     return shl_fdio_recv_all(&io, buf, len, err);
 }
 
-static long now_ms(void)
+long shl_peer_link_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int shl_peer_link_keep_waiting(const struct shl_peer_link *link, long start_ms, int timeout_ms,
+                               const char *call, struct shl_error *err)
+{
+    if (shl_peer_link_gone(link))
+        return shl_fail(err, call, EPIPE, "the peer has gone");
+    if (shl_peer_link_now_ms() - start_ms >= timeout_ms)
+        return shl_fail(err, call, ETIMEDOUT, "no progress in %d ms", timeout_ms);
+    return 0;
 }
 
 int shl_peer_link_wait(const struct shl_peer_link *link, int fd, short events, int *left_ms,
@@ -62,9 +72,9 @@ int shl_peer_link_wait(const struct shl_peer_link *link, int fd, short events, i
         if (*left_ms <= 0)
             return shl_fail(err, call, ETIMEDOUT, "no progress within the timeout");
         struct pollfd p[2] = {{.fd = fd, .events = events}, {.fd = link->fd, .events = POLLIN}};
-        long start = now_ms();
+        long start = shl_peer_link_now_ms();
         int n = poll(p, 2, *left_ms);
-        *left_ms -= (int)(now_ms() - start);
+        *left_ms -= (int)(shl_peer_link_now_ms() - start);
         if (n < 0 && errno != EINTR)
             return shl_fail(err, "poll", errno, "%s", call);
         if (n > 0 && p[0].revents != 0)

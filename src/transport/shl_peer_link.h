@@ -44,6 +44,14 @@ int shl_peer_link_recv(const struct shl_peer_link *link, void *buf, size_t len,
 int shl_peer_link_wait(const struct shl_peer_link *link, int fd, short events, int *left_ms,
                        const char *call, struct shl_error *err);
 
+/* Milliseconds on CLOCK_MONOTONIC, for the waits of the transports that use a link. */
+long shl_peer_link_now_ms(void);
+
+/* Once in a while on a waiting path that began at start_ms: 0 to go on waiting, or -1 with
+ * EPIPE (the peer has gone) or ETIMEDOUT (timeout_ms have passed). */
+int shl_peer_link_keep_waiting(const struct shl_peer_link *link, long start_ms, int timeout_ms,
+                               const char *call, struct shl_error *err);
+
 void shl_peer_link_close(struct shl_peer_link *link);
 
 #ifdef __cplusplus

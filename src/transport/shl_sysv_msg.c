@@ -155,23 +155,12 @@ static int sysv_msg_join(struct shl_channel *ch, struct shl_error *err)
     return make_timer(m, err);
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* After a tick interrupted `call`: 0 to try again, else -1 with ETIMEDOUT or EPIPE. */
 static int interrupted(const struct shl_channel *ch, long start_ms, const char *call,
                        struct shl_error *err)
 {
     const struct shl_sysv_msg *m = ch->impl;
-    if (shl_peer_link_gone(&m->link))
-        return shl_fail(err, call, EPIPE, "the peer has gone");
-    if (now_ms() - start_ms >= ch->spec.timeout_ms)
-        return shl_fail(err, call, ETIMEDOUT, "no progress in %d ms", ch->spec.timeout_ms);
-    return 0;
+    return shl_peer_link_keep_waiting(&m->link, start_ms, ch->spec.timeout_ms, call, err);
 }
 
 static int failed(const char *call, size_t n, struct shl_error *err)
@@ -187,7 +176,7 @@ static int sysv_msg_send(struct shl_channel *ch, const void *buf, size_t len,
     struct shl_sysv_msg *m = ch->impl;
     int id = m->id[ch->side == SHL_SIDE_A ? 0 : 1];
     const char *p = buf;
-    long start_ms = now_ms();
+    long start_ms = shl_peer_link_now_ms();
     while (len > 0) {
         size_t n = len < m->info.chunk ? len : m->info.chunk;
         memcpy(m->buf->mtext, p, n);
@@ -214,7 +203,7 @@ static int sysv_msg_recv(struct shl_channel *ch, void *buf, size_t len, struct s
     struct shl_sysv_msg *m = ch->impl;
     int id = m->id[ch->side == SHL_SIDE_A ? 1 : 0];
     char *p = buf;
-    long start_ms = now_ms();
+    long start_ms = shl_peer_link_now_ms();
     while (len > 0) {
         size_t n = len < m->info.chunk ? len : m->info.chunk;
         /* No MSG_NOERROR: a message longer than expected fails with E2BIG, never cut. */

@@ -232,22 +232,12 @@ static void zeromq_close(struct shl_channel *ch)
     release(z);
 }
 
-const struct shl_transport shl_transport_zeromq_ipc = {
-    .name = "zeromq-ipc",
-    .notify = NULL,
-    .create = zeromq_create,
-    .join = zeromq_join,
-    .send = zeromq_send,
-    .recv = zeromq_recv,
-    .close = zeromq_close,
-};
+/* The two differ only in the name, from which create() tells them apart. */
+#define ZEROMQ_TRANSPORT(transport_name)                                                        \
+    {                                                                                           \
+        .name = transport_name, .notify = NULL, .create = zeromq_create, .join = zeromq_join,   \
+        .send = zeromq_send, .recv = zeromq_recv, .close = zeromq_close,                        \
+    }
 
-const struct shl_transport shl_transport_zeromq_tcp = {
-    .name = "zeromq-tcp",
-    .notify = NULL,
-    .create = zeromq_create,
-    .join = zeromq_join,
-    .send = zeromq_send,
-    .recv = zeromq_recv,
-    .close = zeromq_close,
-};
+const struct shl_transport shl_transport_zeromq_ipc = ZEROMQ_TRANSPORT("zeromq-ipc");
+const struct shl_transport shl_transport_zeromq_tcp = ZEROMQ_TRANSPORT("zeromq-tcp");
