@@ -7,6 +7,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The run's circumstances, written as results.json's "context". */
 struct bench_context {
     char host[72];
@@ -35,5 +39,9 @@ int bench_context_collect(struct bench_context *ctx, struct shl_error *err);
 
 void bench_context_note(struct bench_context *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "bench/bench_peer.h"
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The shmlab transport name each plain ping-pong mirrors: "pipe", "unix-stream", "tcp",
  * "zeromq-ipc", "iceoryx"; NULL-terminated. */
 extern const char *const bench_crosscheck_kinds[];
@@ -33,5 +37,9 @@ struct bench_crosscheck {
 
 int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc,
                          struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

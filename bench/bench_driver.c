@@ -71,14 +71,13 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
         const struct shl_transport *t = shl_transports[ti];
         if (!wanted(opts, t->name))
             continue;
-        /* A kernel transport runs once, with no strategy. */
-        size_t n_strategies = 1;
-        if (t->notify != NULL)
-            for (n_strategies = 0; t->notify[n_strategies] != NULL; n_strategies++)
-                ;
-        for (size_t si = 0; si < n_strategies; si++) {
+        /* A kernel transport runs once, with no strategy; a ring once per strategy. */
+        int ring = t->kind == SHL_TRANSPORT_RING;
+        int first = ring ? SHL_NOTIFY_FIRST : SHL_NOTIFY_NONE;
+        int end = ring ? SHL_NOTIFY_COUNT : SHL_NOTIFY_NONE + 1;
+        for (int notify = first; notify < end; notify++) {
             struct bench_job job = {.kind = kind, .transport = t, .name = t->name,
-                                    .notify = t->notify ? t->notify[si] : NULL};
+                                    .notify = (enum shl_notify_kind)notify};
             if (kind == JOB_WAKEUP) {
                 for (int r = 0; r < 3; r++) {
                     job.size = plan->wakeup_size;
@@ -97,7 +96,7 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                                  PROCESS_COST_S;
                 if (add_job(jobs, &job, err) != 0)
                     return -1;
-                if (kind == JOB_LATENCY && t->notify == NULL &&
+                if (kind == JOB_LATENCY && !ring &&
                     (opts->benchmarks & BENCH_CROSSCHECK) &&
                     bench_crosscheck_supports(t->name) && crosscheck_size(plan, sizes[k])) {
                     struct bench_job cc = job;
@@ -138,15 +137,15 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
-        static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
-        for (int m = 0; m < 3 && rc == 0; m++) {
-            if (!wanted(opts, mechanisms[m]))
+        for (int m = 0; m < SHL_MECH_COUNT && rc == 0; m++) {
+            const char *mechanism = shl_mech_name((enum shl_mech)m);
+            if (!wanted(opts, mechanism))
                 continue;
             for (int k = 0; k < 3 && rc == 0; k++) {
                 size_t size = plan->setup_sizes[k];
                 /* Touching a page costs about a microsecond here; add process start-up. */
                 double per_run = 0.003 + (double)(size / 4096) * 1.5e-6;
-                struct bench_job job = {.kind = JOB_SETUP, .name = mechanisms[m], .size = size,
+                struct bench_job job = {.kind = JOB_SETUP, .name = mechanism, .size = size,
                                         .expected_s = per_run * (plan->setup_runs +
                                                                  plan->setup_warmup) +
                                                       0.05};
@@ -183,7 +182,8 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
     if (job->kind == JOB_WAKEUP)
         snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
     snprintf(buf, len, "%s %s%s%s %zu B%s", job_benchmark(job->kind), job->name,
-             job->notify ? ":" : "", job->notify ? job->notify : "", job->size, rate);
+             job->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(job->notify), job->size,
+             rate);
 }
 
 static double per_message(int64_t cpu_ns, uint64_t messages) {
@@ -386,7 +386,7 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct bench_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
-    bench_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
+    bench_row_init(row, job_benchmark(job->kind), job->name, shl_notify_name(job->notify), job->size,
                    throughput ? "MB/s" : "ns");
     switch (job->kind) {
     case JOB_LATENCY:
@@ -410,7 +410,8 @@ void bench_results_add_ratios(struct bench_results *r) {
         struct bench_row *row = &r->rows[i];
         const struct bench_row *ref = NULL;
         const char *ref_name = NULL;
-        int shared_memory = row->notify[0] != '\0';
+        const struct shl_transport *t = shl_transport_find(row->transport);
+        int shared_memory = t != NULL && t->kind == SHL_TRANSPORT_RING;
         if (strcmp(row->benchmark, "latency") == 0 && shared_memory) {
             ref = bench_results_find(r, "floor", "cacheline", NULL, CACHE_LINE);
             ref_name = "cacheline";

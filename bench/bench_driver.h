@@ -10,6 +10,10 @@
 #include "bench/bench_results.h"
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum bench_job_kind {
     JOB_CACHELINE,
     JOB_MEMCPY,
@@ -24,7 +28,7 @@ struct bench_job {
     enum bench_job_kind kind;
     const struct shl_transport *transport; /* channel jobs */
     const char *name;                      /* transport or mechanism name */
-    const char *notify;                    /* NULL for kernel transports */
+    enum shl_notify_kind notify;           /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
     double rate_hz;                        /* wakeup */
     size_t samples;                        /* wakeup: exact count */
@@ -65,5 +69,9 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
 /* Ratios that need the whole run: shared-memory latency to the cache-line floor, shared-
  * memory throughput to memcpy at the same size. (A crosscheck row carries its own.) */
 void bench_results_add_ratios(struct bench_results *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

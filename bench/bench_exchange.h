@@ -11,6 +11,10 @@
 #include "src/core/shl_error.h"
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum bench_serve_mode { BENCH_SERVE_ECHO, BENCH_SERVE_SINK };
 
 /* Side A's state: the pattern, a message to send and one to receive into. */
@@ -42,5 +46,9 @@ struct bench_serve_arg {
     enum bench_serve_mode mode;
 };
 int bench_serve(void *arg, struct bench_peer_report *report);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

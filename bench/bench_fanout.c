@@ -21,7 +21,6 @@
 #include "src/timing/shl_clock.h"
 #include "src/transport/shl_broadcast.h"
 #include "src/transport/shl_iceoryx.h"
-#include "src/transport/shl_notify.h"
 
 #define HEADER 16                /* the stamp, then the sequence number */
 #define PROBE UINT64_MAX         /* a message that only says "you are connected" */
@@ -29,13 +28,12 @@
 #define BROADCAST_DEPTH 64
 #define ICEORYX_QUEUE 256
 
-static const char *const iceoryx_waits[] = {"spin", "waitset", NULL};
-
 const struct bench_fanout_kind_info bench_fanout_kinds[BENCH_FANOUT_KINDS] = {
-    [BENCH_FANOUT_BROADCAST] = {"broadcast", shl_notify_names, 1},
-    [BENCH_FANOUT_ICEORYX] = {"iceoryx", iceoryx_waits, 1},
-    [BENCH_FANOUT_ZEROMQ] = {"zeromq", NULL, 0},
-    [BENCH_FANOUT_UNIX_DGRAM] = {"unix-dgram", NULL, 0},
+    [BENCH_FANOUT_BROADCAST] = {"broadcast", 1, 0, 1},
+    [BENCH_FANOUT_ICEORYX] = {"iceoryx", 0, 1, 1},
+    [BENCH_FANOUT_ICEORYX_WAITSET] = {"iceoryx-waitset", 0, 0, 1},
+    [BENCH_FANOUT_ZEROMQ] = {"zeromq", 0, 0, 0},
+    [BENCH_FANOUT_UNIX_DGRAM] = {"unix-dgram", 0, 0, 0},
 };
 
 struct outcome {
@@ -86,17 +84,18 @@ static int ncpus(void)
 
 static int spins(const struct bench_fanout_plan *plan)
 {
-    return plan->wait != NULL && strcmp(plan->wait, "spin") == 0;
+    const struct bench_fanout_kind_info *info = &bench_fanout_kinds[plan->kind];
+    return info->notify ? plan->wait == SHL_NOTIFY_SPIN : info->spins;
 }
 
 int bench_fanout_unrunnable(const struct bench_fanout_plan *plan, char *why, size_t len)
 {
     if (spins(plan) && (int)plan->subscribers + 1 > ncpus()) {
         snprintf(why, len,
-                 "%s/spin with %u subscribers: %u spinning processes on %d CPUs would take "
+                 "%s%s%s with %u subscribers: %u spinning processes on %d CPUs would take "
                  "turns by the scheduler's time slice, not measure a hand-over",
-                 bench_fanout_kinds[plan->kind].name, plan->subscribers, plan->subscribers + 1,
-                 ncpus());
+                 bench_fanout_kinds[plan->kind].name, plan->wait != SHL_NOTIFY_NONE ? "/" : "",
+                 shl_notify_name(plan->wait), plan->subscribers, plan->subscribers + 1, ncpus());
         return 1;
     }
     return 0;
@@ -225,7 +224,7 @@ static int iceoryx_sub_open(struct fanout *f, uint32_t me, struct shl_error *err
     f->sub = iox_sub_init(&f->sub_storage, "shmlab-fanout", f->instance, "msg", &o);
     if (f->sub == NULL)
         return shl_fail(err, "iox_sub_init", ENOMEM, "fan-out subscriber");
-    if (strcmp(f->plan->wait, "waitset") == 0) {
+    if (f->plan->kind == BENCH_FANOUT_ICEORYX_WAITSET) {
         f->ws = iox_ws_init(&f->ws_storage);
         if (f->ws == NULL ||
             iox_ws_attach_subscriber_state(f->ws, f->sub, SubscriberState_HAS_DATA, 0, NULL) !=
@@ -457,6 +456,9 @@ static const struct fanout_ops ops[BENCH_FANOUT_KINDS] = {
                                 broadcast_take, broadcast_done, NULL, broadcast_teardown},
     [BENCH_FANOUT_ICEORYX] = {iceoryx_setup, iceoryx_pub_open, iceoryx_loan, iceoryx_send,
                               iceoryx_sub_open, iceoryx_take, iceoryx_done, iceoryx_close, NULL},
+    [BENCH_FANOUT_ICEORYX_WAITSET] = {iceoryx_setup, iceoryx_pub_open, iceoryx_loan, iceoryx_send,
+                                      iceoryx_sub_open, iceoryx_take, iceoryx_done, iceoryx_close,
+                                      NULL},
     [BENCH_FANOUT_ZEROMQ] = {zeromq_setup, zeromq_pub_open, private_loan, zeromq_send,
                              zeromq_sub_open, zeromq_take, NULL, zeromq_close, zeromq_teardown},
     [BENCH_FANOUT_UNIX_DGRAM] = {dgram_setup, NULL, private_loan, dgram_send, NULL, dgram_take,
@@ -637,12 +639,9 @@ int bench_fanout_run(const struct bench_fanout_plan *plan, struct bench_fanout_r
                         "kind %d, %u subscribers (1..%d), %zu bytes (>= %d), %u messages",
                         (int)plan->kind, plan->subscribers, BENCH_FANOUT_MAX_SUBSCRIBERS, plan->size,
                         HEADER, plan->messages);
-    int known = info->waits == NULL && plan->wait == NULL;
-    for (size_t i = 0; info->waits != NULL && plan->wait != NULL && info->waits[i] != NULL; i++)
-        known |= strcmp(info->waits[i], plan->wait) == 0;
-    if (!known)
-        return shl_fail(err, "bench_fanout_run", EINVAL, "%s has no waiting strategy %s",
-                        info->name, plan->wait != NULL ? plan->wait : "(none)");
+    if ((plan->wait != SHL_NOTIFY_NONE && !info->notify) || (unsigned)plan->wait >= SHL_NOTIFY_COUNT)
+        return shl_fail(err, "bench_fanout_run", EINVAL, "%s takes no notification strategy %d",
+                        info->name, (int)plan->wait);
     struct fanout f;
     memset(&f, 0, sizeof f);
     f.plan = plan;

@@ -7,9 +7,10 @@
  *
  * Transports (bench_fanout_kinds, one table):
  *   broadcast    shmlab's broadcast ring in a MAP_SHARED|MAP_ANONYMOUS mapping made before
- *                fork; loaned slots and reads in place; waiting strategies of shl_notify
- *   iceoryx      one publisher, N subscribers on one service, loaned chunks read in place;
- *                spin or waitset; needs a running RouDi (shl_roudi)
+ *                fork; loaned slots and reads in place; any notification strategy
+ *   iceoryx, iceoryx-waitset
+ *                one publisher, N subscribers on one service, loaned chunks read in place,
+ *                busy-polled or waited for in a WaitSet; needs a running RouDi (shl_roudi)
  *   zeromq       PUB/SUB over ipc:// in a private folder, high-water marks off (no drop)
  *   unix-dgram   a datagram socketpair per subscriber: the publisher sends each message N
  *                times, so later subscribers wait for the sends to earlier ones
@@ -23,12 +24,18 @@
 
 #include "src/core/shl_error.h"
 #include "src/timing/shl_stats.h"
+#include "src/transport/shl_notify_kind.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define BENCH_FANOUT_MAX_SUBSCRIBERS 16
 
 enum bench_fanout_kind {
     BENCH_FANOUT_BROADCAST,
     BENCH_FANOUT_ICEORYX,
+    BENCH_FANOUT_ICEORYX_WAITSET,
     BENCH_FANOUT_ZEROMQ,
     BENCH_FANOUT_UNIX_DGRAM,
     BENCH_FANOUT_KINDS
@@ -36,16 +43,16 @@ enum bench_fanout_kind {
 
 struct bench_fanout_kind_info {
     const char *name;
-    const char *const *waits; /* NULL-terminated strategies, or NULL when the transport has
-                               * only its own (a blocking receive) */
-    int zero_copy;            /* messages are written and read in place */
+    int notify;    /* takes every notification strategy (else only its own way of waiting) */
+    int spins;     /* its own way of waiting is to busy-poll */
+    int zero_copy; /* messages are written and read in place */
 };
 
 extern const struct bench_fanout_kind_info bench_fanout_kinds[BENCH_FANOUT_KINDS];
 
 struct bench_fanout_plan {
     enum bench_fanout_kind kind;
-    const char *wait; /* one of the kind's waits, or NULL */
+    enum shl_notify_kind wait; /* a kind that takes strategies: which (NONE: its default) */
     uint32_t subscribers;
     size_t size;          /* bytes per message, >= 16 (stamp and sequence number) */
     uint32_t warmup;      /* messages sent before the measured ones */
@@ -69,5 +76,9 @@ int bench_fanout_unrunnable(const struct bench_fanout_plan *plan, char *why, siz
 /* Runs the plan: -1 with err naming the first failing process and why. */
 int bench_fanout_run(const struct bench_fanout_plan *plan, struct bench_fanout_result *result,
                      struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

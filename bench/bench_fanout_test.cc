@@ -10,10 +10,8 @@
 #include <tuple>
 #include <vector>
 
-extern "C" {
 #include "bench/bench_fanout.h"
 #include "src/transport/shl_roudi.h"
-}
 
 namespace {
 
@@ -25,7 +23,7 @@ std::string ErrorText(const struct shl_error &err)
 
 struct Case {
     enum bench_fanout_kind kind;
-    const char *wait;
+    enum shl_notify_kind wait;
     uint32_t subscribers;
 };
 
@@ -35,10 +33,10 @@ std::vector<Case> AllCases()
     for (int k = 0; k < BENCH_FANOUT_KINDS; k++) {
         const struct bench_fanout_kind_info &info = bench_fanout_kinds[k];
         for (uint32_t n : {1u, 3u}) {
-            if (info.waits == nullptr)
-                cases.push_back({(enum bench_fanout_kind)k, nullptr, n});
-            for (size_t w = 0; info.waits != nullptr && info.waits[w] != nullptr; w++)
-                cases.push_back({(enum bench_fanout_kind)k, info.waits[w], n});
+            if (!info.notify)
+                cases.push_back({(enum bench_fanout_kind)k, SHL_NOTIFY_NONE, n});
+            for (int w = SHL_NOTIFY_FIRST; info.notify && w < SHL_NOTIFY_COUNT; w++)
+                cases.push_back({(enum bench_fanout_kind)k, (enum shl_notify_kind)w, n});
         }
     }
     return cases;
@@ -47,8 +45,8 @@ std::vector<Case> AllCases()
 std::string CaseName(const ::testing::TestParamInfo<Case> &info)
 {
     std::string name = bench_fanout_kinds[info.param.kind].name;
-    if (info.param.wait != nullptr)
-        name += std::string("_") + info.param.wait;
+    if (info.param.wait != SHL_NOTIFY_NONE)
+        name += std::string("_") + shl_notify_name(info.param.wait);
     name += "_" + std::to_string(info.param.subscribers);
     for (char &c : name)
         if (c == '-')
@@ -83,7 +81,8 @@ std::string FanoutTest::no_roudi_;
 TEST_P(FanoutTest, EverySubscriberGetsEveryMessageIntact)
 {
     const Case &c = GetParam();
-    if (c.kind == BENCH_FANOUT_ICEORYX && !no_roudi_.empty())
+    if ((c.kind == BENCH_FANOUT_ICEORYX || c.kind == BENCH_FANOUT_ICEORYX_WAITSET) &&
+        !no_roudi_.empty())
         GTEST_SKIP() << "no RouDi: " << no_roudi_;
     struct bench_fanout_plan plan = {};
     plan.kind = c.kind;
@@ -116,12 +115,12 @@ TEST(Fanout, SpinWithMoreProcessesThanCpusIsUnrunnable)
 {
     struct bench_fanout_plan plan = {};
     plan.kind = BENCH_FANOUT_BROADCAST;
-    plan.wait = "spin";
+    plan.wait = SHL_NOTIFY_SPIN;
     plan.subscribers = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
     char why[256] = "";
     EXPECT_TRUE(bench_fanout_unrunnable(&plan, why, sizeof why));
     EXPECT_NE(nullptr, strstr(why, "CPUs")) << why;
-    plan.wait = "futex";
+    plan.wait = SHL_NOTIFY_FUTEX;
     EXPECT_FALSE(bench_fanout_unrunnable(&plan, why, sizeof why));
 }
 
@@ -133,12 +132,12 @@ TEST(Fanout, BadPlansAreRefused)
     plan.size = 64;
     plan.messages = 10;
     plan.timeout_ms = 1000;
-    plan.wait = "spin";
+    plan.wait = SHL_NOTIFY_SPIN;
     struct bench_fanout_result r;
     struct shl_error err = {};
     EXPECT_EQ(-1, bench_fanout_run(&plan, &r, &err));
     EXPECT_EQ(EINVAL, err.errnum) << "zeromq has no strategies";
-    plan.wait = nullptr;
+    plan.wait = SHL_NOTIFY_NONE;
     plan.size = 8;
     EXPECT_EQ(-1, bench_fanout_run(&plan, &r, &err));
     EXPECT_EQ(EINVAL, err.errnum) << "too small for the stamp";

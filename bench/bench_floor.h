@@ -10,6 +10,10 @@
 #include "bench/bench_peer.h"
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_floor_plan {
     unsigned warmup;
     size_t min_samples, max_samples;
@@ -34,5 +38,9 @@ int bench_floor_cacheline(const struct bench_floor_plan *plan, struct bench_floo
 /* memcpy of `size` bytes, verified after timing. */
 int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
                        struct bench_floor_result *out, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,7 @@
 #include "bench/bench_options.h"
 #include "bench/bench_peer.h"
 #include "bench/bench_results.h"
+#include "src/core/shl_cli.h"
 #include "src/core/shl_name.h"
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
@@ -61,13 +62,14 @@ static int mkdir_p(const char *path) {
  * typed, not from the runfiles tree Bazel runs us in. */
 static void resolve_out_dir(const char *given, char *buf, size_t len) {
     const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
-    const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
-    if (given == NULL)
+    if (given == NULL) {
         snprintf(buf, len, "%s/bench-out", workspace ? workspace : ".");
-    else if (given[0] != '/' && cwd != NULL)
-        snprintf(buf, len, "%s/%s", cwd, given);
-    else
-        snprintf(buf, len, "%s", given);
+        return;
+    }
+    struct shl_error err;
+    char *full = shl_cli_path(given, &err);
+    snprintf(buf, len, "%s", full != NULL ? full : given);
+    free(full);
 }
 
 static int is_executable_file(const char *path) {
@@ -214,11 +216,10 @@ static int write_outputs(const struct bench_context *ctx, const struct bench_res
 
 /* --transports names a transport, or a mechanism whose set-up cost alone is wanted. */
 static void check_transports(const struct bench_options *opts) {
-    static const char *const mechanisms[] = {"mmap", "sysv", "posix"};
     for (size_t i = 0; i < opts->n_transports; i++) {
         int known = shl_transport_find(opts->transports[i]) != NULL;
-        for (int m = 0; m < 3; m++)
-            known |= strcmp(opts->transports[i], mechanisms[m]) == 0;
+        for (int m = 0; m < SHL_MECH_COUNT; m++)
+            known |= strcmp(opts->transports[i], shl_mech_name((enum shl_mech)m)) == 0;
         if (!known) {
             char msg[96];
             snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
@@ -229,17 +230,18 @@ static void check_transports(const struct bench_options *opts) {
 }
 
 static int same_configuration(const struct bench_job *job, const char *transport,
-                              const char *notify) {
+                              enum shl_notify_kind notify) {
     if (transport == NULL || job->transport == NULL || strcmp(job->name, transport) != 0)
         return 0;
-    return job->notify == notify || (job->notify && notify && strcmp(job->notify, notify) == 0);
+    return job->notify == notify;
 }
 
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     struct bench_context *ctx, struct bench_results *results) {
     int failures = 0;
-    const char *failed_transport = NULL, *failed_notify = NULL;
+    const char *failed_transport = NULL;
+    enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
     double expected_total = bench_jobs_expected_s(jobs), expected_done = 0;
     int64_t start = shl_now_ns();
     for (size_t i = 0; i < jobs->n && !interrupted; i++) {
@@ -294,7 +296,9 @@ int main(int argc, char **argv) {
     if (bench_options_parse(argc, argv, &opts, msg, sizeof msg) != 0)
         usage_error(msg);
     if (opts.help) {
-        fputs(bench_options_usage, stdout);
+        char usage[4096];
+        bench_options_usage(usage, sizeof usage);
+        fputs(usage, stdout);
         return 0;
     }
     check_transports(&opts);

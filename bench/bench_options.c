@@ -6,31 +6,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char bench_options_usage[] =
-    "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
-    "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
-    "           [--no-plots]\n"
-    "\n"
-    "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
-    "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
-    "at 10 kHz / 1 kHz / 100 Hz, CPU per message, the cache-line and memcpy floor, set-up\n"
-    "cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
-    "\n"
-    "  --quick            every transport and strategy, fewer sizes and samples (<= 60 s)\n"
-    "  --full             more sizes and samples (publication quality; slow)\n"
-    "  --sizes LIST       message sizes, comma-separated, multiples of 8 from 8 to 64M;\n"
-    "                     suffixes K and M (e.g. 64,4K,1M)\n"
-    "  --cpus A,B         pin the two processes to CPUs A and B (default: the first two\n"
-    "                     CPUs this process may use; no pinning with only one)\n"
-    "  --out DIR          where results go (default: bench-out/ in the workspace)\n"
-    "  --transports LIST  only these transports (e.g. pipe,posix)\n"
-    "  --benchmarks LIST  only these of latency,throughput,wakeup,floor,setup,crosscheck\n"
-    "  --timeout-ms MS    a peer that is silent this long fails the run (default 3000)\n"
-    "  --no-plots         write results but do not draw the charts\n"
-    "  --help             this text\n"
-    "\n"
-    "Writes results.json, results.csv and gbench.json (see bench/RESULTS.md).\n"
-    "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n";
+#include "src/core/shl_cli.h"
+#include "src/core/shl_parse.h"
+
+enum option_id {
+    OPT_QUICK,
+    OPT_FULL,
+    OPT_SIZES,
+    OPT_CPUS,
+    OPT_OUT,
+    OPT_TRANSPORTS,
+    OPT_BENCHMARKS,
+    OPT_TIMEOUT,
+    OPT_NO_PLOTS,
+    OPT_HELP,
+};
+
+static const struct shl_cli_option options[] = {
+    {"--quick", NULL, OPT_QUICK, false, NULL,
+     "every transport and strategy, fewer sizes and samples (<= 60 s)"},
+    {"--full", NULL, OPT_FULL, false, NULL, "more sizes and samples (publication quality; slow)"},
+    {"--sizes", NULL, OPT_SIZES, true, "LIST",
+     "message sizes, comma-separated, multiples of 8 from 8 to 64M;\n"
+     "suffixes K and M (e.g. 64,4K,1M)"},
+    {"--cpus", NULL, OPT_CPUS, true, "A,B",
+     "pin the two processes to CPUs A and B (default: the first two\n"
+     "CPUs this process may use; no pinning with only one)"},
+    {"--out", NULL, OPT_OUT, true, "DIR",
+     "where results go (default: bench-out/ in the workspace)"},
+    {"--transports", NULL, OPT_TRANSPORTS, true, "LIST", "only these transports (e.g. pipe,posix)"},
+    {"--benchmarks", NULL, OPT_BENCHMARKS, true, "LIST",
+     "only these of latency,throughput,wakeup,floor,setup,crosscheck"},
+    {"--timeout-ms", NULL, OPT_TIMEOUT, true, "MS",
+     "a peer that is silent this long fails the run (default 3000)"},
+    {"--no-plots", NULL, OPT_NO_PLOTS, false, NULL, "write results but do not draw the charts"},
+    {"--help", "-h", OPT_HELP, false, NULL, "this text"},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+size_t bench_options_usage(char *buf, size_t len)
+{
+    char list[2048];
+    shl_cli_help(options, N_OPTIONS, 21, list, sizeof list);
+    int n = snprintf(
+        buf, len,
+        "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
+        "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
+        "           [--no-plots]\n"
+        "\n"
+        "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
+        "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
+        "at 10 kHz / 1 kHz / 100 Hz, CPU per message, the cache-line and memcpy floor, set-up\n"
+        "cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
+        "\n"
+        "%s"
+        "\n"
+        "Writes results.json, results.csv and gbench.json (see bench/RESULTS.md).\n"
+        "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n",
+        list);
+    return n < 0 ? 0 : (size_t)n;
+}
 
 const double bench_wakeup_rates_hz[3] = {10000.0, 1000.0, 100.0};
 
@@ -43,26 +78,6 @@ static int fail(char *msg, size_t msg_len, const char *fmt, ...) {
     vsnprintf(msg, msg_len, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-/* A decimal count with an optional K or M suffix (binary multiples). */
-static int parse_size(const char *text, size_t *out) {
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno != 0)
-        return -1;
-    unsigned long long scale = 1;
-    if (*end == 'K' || *end == 'k')
-        scale = 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        scale = 1024 * 1024, end++;
-    if (*end != '\0' || value > BENCH_MAX_SIZE / scale)
-        return -1;
-    *out = (size_t)(value * scale);
-    return 0;
 }
 
 static int parse_int(const char *text, long min, long max, long *out) {
@@ -102,7 +117,9 @@ static int split_list(const char *list, char *msg, size_t msg_len, const char *w
 static int add_size(const char *text, void *ctx, char *msg, size_t msg_len) {
     struct bench_options *opts = ctx;
     size_t size;
-    if (parse_size(text, &size) != 0 || size < BENCH_MIN_SIZE || size % 8 != 0)
+    struct shl_error err;
+    if (shl_parse_size(text, &size, &err) != 0 || size < BENCH_MIN_SIZE ||
+        size > BENCH_MAX_SIZE || size % 8 != 0)
         return fail(msg, msg_len,
                     "--sizes: '%s' is not a multiple of 8 from 8 to 64M (K and M allowed)",
                     text);
@@ -122,14 +139,24 @@ static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len)
     return 0;
 }
 
-static const char *const benchmark_names[] = {"latency", "throughput", "wakeup",
-                                              "floor",   "setup",      "crosscheck"};
+/* Each benchmark's name and bit: the bits are named, never an index into this table. */
+static const struct {
+    const char *name;
+    unsigned bit;
+} benchmarks[] = {
+    {"latency", BENCH_LATENCY},
+    {"throughput", BENCH_THROUGHPUT},
+    {"wakeup", BENCH_WAKEUP},
+    {"floor", BENCH_FLOOR},
+    {"setup", BENCH_SETUP},
+    {"crosscheck", BENCH_CROSSCHECK},
+};
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
     struct bench_options *opts = ctx;
-    for (unsigned i = 0; i < sizeof benchmark_names / sizeof *benchmark_names; i++) {
-        if (strcmp(text, benchmark_names[i]) == 0) {
-            opts->benchmarks |= 1u << i;
+    for (size_t i = 0; i < sizeof benchmarks / sizeof *benchmarks; i++) {
+        if (strcmp(text, benchmarks[i].name) == 0) {
+            opts->benchmarks |= benchmarks[i].bit;
             return 0;
         }
     }
@@ -164,70 +191,72 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
     opts->cpu_a = opts->cpu_b = -1;
     opts->timeout_ms = 3000;
     int mode_given = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        /* Options that take a value accept "--opt VALUE" and "--opt=VALUE". */
-        const char *value = NULL;
-        char name[32];
-        const char *eq = strchr(arg, '=');
-        if (strncmp(arg, "--", 2) == 0 && eq != NULL && (size_t)(eq - arg) < sizeof name) {
-            memcpy(name, arg, (size_t)(eq - arg));
-            name[eq - arg] = '\0';
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", arg);
+    struct shl_cli cli;
+    struct shl_cli_item item;
+    shl_cli_init(&cli, options, N_OPTIONS, 1, argc, argv);
+    while (shl_cli_next(&cli, &item) != SHL_CLI_END) {
+        const char *value = item.value;
+        switch (item.kind) {
+        case SHL_CLI_OPTION:
+            break;
+        case SHL_CLI_POSITIONAL:
+            return fail(msg, msg_len, "unexpected argument '%s' (see --help)", item.arg);
+        case SHL_CLI_MISSING_VALUE:
+            return fail(msg, msg_len, "%s needs a value", item.arg);
+        case SHL_CLI_UNEXPECTED_VALUE:
+            return fail(msg, msg_len, "%s takes no value", item.option->name);
+        default:
+            return fail(msg, msg_len, "unknown option '%s' (see --help)", item.arg);
         }
-        int takes_value = strcmp(name, "--sizes") == 0 || strcmp(name, "--cpus") == 0 ||
-                          strcmp(name, "--out") == 0 || strcmp(name, "--transports") == 0 ||
-                          strcmp(name, "--benchmarks") == 0 ||
-                          strcmp(name, "--timeout-ms") == 0;
-        if (takes_value && value == NULL) {
-            if (i + 1 >= argc)
-                return fail(msg, msg_len, "%s needs a value", name);
-            value = argv[++i];
-        } else if (!takes_value && value != NULL) {
-            return fail(msg, msg_len, "%s takes no value", name);
-        }
-
-        if (strcmp(name, "--quick") == 0 || strcmp(name, "--full") == 0) {
-            enum bench_mode mode = name[2] == 'q' ? BENCH_MODE_QUICK : BENCH_MODE_FULL;
+        switch ((enum option_id)item.option->id) {
+        case OPT_QUICK:
+        case OPT_FULL: {
+            enum bench_mode mode =
+                item.option->id == OPT_QUICK ? BENCH_MODE_QUICK : BENCH_MODE_FULL;
             if (mode_given && opts->mode != mode)
                 return fail(msg, msg_len, "--quick and --full exclude each other");
             opts->mode = mode;
             mode_given = 1;
-        } else if (strcmp(name, "--sizes") == 0) {
+            break;
+        }
+        case OPT_SIZES:
             opts->n_sizes = 0;
             if (split_list(value, msg, msg_len, "--sizes", add_size, opts) != 0)
                 return -1;
-        } else if (strcmp(name, "--cpus") == 0) {
+            break;
+        case OPT_CPUS:
             if (parse_cpus(value, opts, msg, msg_len) != 0)
                 return -1;
-        } else if (strcmp(name, "--out") == 0) {
+            break;
+        case OPT_OUT:
             if (value[0] == '\0')
                 return fail(msg, msg_len, "--out: empty directory name");
             opts->out_dir = value;
-        } else if (strcmp(name, "--transports") == 0) {
+            break;
+        case OPT_TRANSPORTS:
             opts->n_transports = 0;
             if (split_list(value, msg, msg_len, "--transports", add_transport, opts) != 0)
                 return -1;
-        } else if (strcmp(name, "--benchmarks") == 0) {
+            break;
+        case OPT_BENCHMARKS:
             opts->benchmarks = 0;
             if (split_list(value, msg, msg_len, "--benchmarks", add_benchmark, opts) != 0)
                 return -1;
-        } else if (strcmp(name, "--timeout-ms") == 0) {
+            break;
+        case OPT_TIMEOUT: {
             long ms;
             if (parse_int(value, 100, 600000, &ms) != 0)
                 return fail(msg, msg_len, "--timeout-ms: '%s' is not a number from 100 to 600000",
                             value);
             opts->timeout_ms = (int)ms;
-        } else if (strcmp(name, "--no-plots") == 0) {
+            break;
+        }
+        case OPT_NO_PLOTS:
             opts->no_plots = 1;
-        } else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+            break;
+        case OPT_HELP:
             opts->help = 1;
-        } else if (arg[0] == '-') {
-            return fail(msg, msg_len, "unknown option '%s' (see --help)", arg);
-        } else {
-            return fail(msg, msg_len, "unexpected argument '%s' (see --help)", arg);
+            break;
         }
     }
     if (opts->benchmarks == 0)
@@ -247,8 +276,8 @@ const char *bench_mode_name(enum bench_mode mode) {
     return "default";
 }
 
-/* Sizes, samples and seconds per mode. Every mode measures 64 B and 1 MiB, where the issue
- * states its targets. */
+/* Sizes, samples and seconds per mode. Every mode measures 64 B and 1 MiB, the sizes the
+ * efficiency targets are stated at. */
 static const struct bench_plan quick_plan = {
     .default_sizes = {64, 4096, 1 << 20},
     .n_default_sizes = 3,

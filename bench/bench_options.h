@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum bench_mode { BENCH_MODE_DEFAULT, BENCH_MODE_QUICK, BENCH_MODE_FULL };
 
 /* Which benchmarks to run (bits of bench_options.benchmarks). */
@@ -16,7 +20,8 @@ enum {
     BENCH_FLOOR = 1 << 3,
     BENCH_SETUP = 1 << 4,
     BENCH_CROSSCHECK = 1 << 5,
-    BENCH_ALL = (1 << 6) - 1,
+    BENCH_ALL = BENCH_LATENCY | BENCH_THROUGHPUT | BENCH_WAKEUP | BENCH_FLOOR | BENCH_SETUP |
+                BENCH_CROSSCHECK,
 };
 
 #define BENCH_MAX_SIZES 32
@@ -43,8 +48,8 @@ struct bench_options {
 int bench_options_parse(int argc, char *const argv[], struct bench_options *opts, char *msg,
                         size_t msg_len);
 
-/* The usage text for --help. */
-extern const char bench_options_usage[];
+/* Writes the text of --help into buf; returns the length it needs, as snprintf does. */
+size_t bench_options_usage(char *buf, size_t len);
 
 /* How hard each mode measures. */
 struct bench_plan {
@@ -68,5 +73,9 @@ extern const double bench_wakeup_rates_hz[3];
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan);
 
 const char *bench_mode_name(enum bench_mode mode);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

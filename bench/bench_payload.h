@@ -10,6 +10,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Flags in the stamped word; the low bits are the sequence number, which must grow by
  * exactly one from message to message. */
 #define BENCH_WORD_FULL_CHECK (UINT64_C(1) << 63) /* receiver compares every byte */
@@ -52,5 +56,9 @@ int bench_payload_accept(const void *msg, size_t size, uint64_t seq, uint64_t *w
 /* The full check, as bench_payload_verify plus every byte. */
 int bench_payload_verify_full(struct bench_payload *p, const void *msg, uint64_t expected,
                               struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -4,9 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
-extern "C" {
 #include "bench/bench_payload.h"
-}
 
 namespace {
 

@@ -9,6 +9,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_peer_report {
     int failed;            /* 1: err says why */
     struct shl_error err;
@@ -39,5 +43,9 @@ void bench_peer_kill(struct bench_peer *peer);
 
 /* Async-signal-safe: kills the peer that is running now, if any (for SIGINT handlers). */
 void bench_peer_kill_running(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

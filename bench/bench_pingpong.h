@@ -9,6 +9,10 @@
 
 #include "bench/bench_exchange.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_pingpong {
     /* plan */
     unsigned warmup;
@@ -26,5 +30,9 @@ struct bench_pingpong {
 
 /* A bench_side_a_fn: ctx is a struct bench_pingpong. */
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_sampler {
     double *samples; /* the caller owns them after the loop: free() */
     size_t n, min, max;
@@ -28,5 +32,9 @@ static inline void bench_sampler_add(struct bench_sampler *s, double value) {
 
 /* How many round trips to time together so that one clock reading costs <= 1/50 of them. */
 unsigned bench_batch_for(double roundtrip_ns, double clock_overhead_ns);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,10 +6,15 @@
 
 #include "bench/bench_exchange.h"
 #include "bench/bench_peer.h"
+#include "src/transport/shl_notify_kind.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct bench_session_config {
     const struct shl_transport *transport;
-    const char *notify; /* NULL for kernel transports */
+    enum shl_notify_kind notify; /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
     size_t depth;
     int peer_cpu;       /* -1: unpinned */
@@ -24,5 +29,9 @@ typedef int (*bench_side_a_fn)(struct bench_sender *s, void *ctx, struct shl_err
  * failure: the peer's own error when the peer failed first (e.g. wrong data). */
 int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn measure,
                       void *ctx, struct bench_peer_report *peer, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

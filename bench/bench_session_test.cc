@@ -10,11 +10,9 @@
 #include <unistd.h>
 #include <vector>
 
-extern "C" {
 #include "bench/bench_pingpong.h"
 #include "bench/bench_session.h"
 #include "bench/bench_stream.h"
-}
 
 namespace {
 
@@ -71,7 +69,7 @@ class Session : public ::testing::Test {
     }
 
     int pingpong(size_t size, shl_error *err, bench_pingpong *pp, bench_peer_report *peer) {
-        bench_session_config cfg = {&faulty, nullptr, size, 1, -1, 500, BENCH_SERVE_ECHO};
+        bench_session_config cfg = {&faulty, SHL_NOTIFY_NONE, size, 1, -1, 500, BENCH_SERVE_ECHO};
         *pp = bench_pingpong{};
         pp->warmup = 10;
         pp->min_samples = pp->max_samples = 50;
@@ -133,7 +131,7 @@ TEST_F(Session, TheSenderDamagingDataIsReportedByThePeerThatSawIt) {
     fault = Fault::stamp;
     faulty_side = SHL_SIDE_A;
     fault_at = 40;
-    bench_session_config cfg = {&faulty, nullptr, 64, BENCH_STREAM_MIN_DEPTH, -1, 500,
+    bench_session_config cfg = {&faulty, SHL_NOTIFY_NONE, 64, BENCH_STREAM_MIN_DEPTH, -1, 500,
                                 BENCH_SERVE_SINK};
     bench_stream st = {};
     st.min_rounds = st.max_rounds = 2;

@@ -7,6 +7,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct bench_setup {
     const char *hyperfine; /* program name or path */
     const char *shmlab;    /* path of the shmlab binary */
@@ -21,5 +25,9 @@ struct bench_setup {
 
 /* ENOENT in err->errnum when hyperfine itself is missing. */
 int bench_setup_run(struct bench_setup *s, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 
 #include "bench/bench_exchange.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Messages in flight while streaming: as many as fill 64 KiB, the default capacity of a
  * Linux pipe, so that a shared-memory ring gets the room the kernel gives a pipe (with
  * fewer, a blocking ring sleeps and wakes every few messages where a pipe does not); never
@@ -30,5 +34,9 @@ struct bench_stream {
 
 /* A bench_side_a_fn: ctx is a struct bench_stream. */
 int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

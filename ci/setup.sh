@@ -24,6 +24,7 @@ needs=(
   "libzmq3-dev:/usr/include/zmq.h"
   "chromium:/usr/bin/chromium"
   "nodejs:/usr/bin/node"
+  "clang-format:/usr/bin/clang-format"
 )
 
 missing=()

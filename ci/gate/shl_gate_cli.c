@@ -12,13 +12,13 @@
 #include "ci/gate/shl_gate_baseline.h"
 #include "ci/gate/shl_gate_check.h"
 #include "ci/gate/shl_gate_results.h"
-#include "src/core/shl_args.h"
+#include "src/core/shl_cli.h"
 
 #define USAGE "usage: gate --baseline FILE --results FILE... [--update-baseline [--tolerance F]]"
 #define INPUT_MAX (64L << 20) /* a results file of a full run is well under 1 MiB */
 #define INVARIANTS_MAX 128
 
-enum { EXIT_PASS = 0, EXIT_REGRESSION = 1, EXIT_USAGE = 2 };
+enum { EXIT_PASS = 0, EXIT_REGRESSION = 1, EXIT_USAGE = SHL_CLI_USAGE };
 
 struct options {
     const char *baseline;
@@ -28,34 +28,59 @@ struct options {
     double tolerance; /* 0: keep the previous ones, or the defaults */
 };
 
+enum option_id { OPT_BASELINE, OPT_RESULTS, OPT_UPDATE, OPT_TOLERANCE, OPT_HELP };
+
+static const struct shl_cli_option options[] = {
+    {"--baseline", NULL, OPT_BASELINE, true, "FILE", "the ratios a run is judged against"},
+    {"--results", NULL, OPT_RESULTS, true, "FILE",
+     "a run's results.json; repeated, the runs are judged together"},
+    {"--update-baseline", NULL, OPT_UPDATE, false, NULL,
+     "write the baseline from the runs instead of judging them"},
+    {"--tolerance", NULL, OPT_TOLERANCE, true, "F",
+     "with --update-baseline: the factor a ratio may move by (>= 1)"},
+    {"--help", "-h", OPT_HELP, false, NULL, "this text"},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
 static int parse_options(int argc, char *const argv[], struct options *opt, FILE *out,
                          FILE *errout)
 {
     memset(opt, 0, sizeof *opt);
     const char *tolerance = NULL;
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *value;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fprintf(out, "%s\n", USAGE);
+    struct shl_cli cli;
+    struct shl_cli_item item;
+    shl_cli_init(&cli, options, N_OPTIONS, 1, argc, argv);
+    while (shl_cli_next(&cli, &item) != SHL_CLI_END) {
+        if (item.kind != SHL_CLI_OPTION) {
+            fprintf(errout, "gate: %s '%s' (%s)\n",
+                    item.kind == SHL_CLI_MISSING_VALUE ? "no value after" : "unknown argument",
+                    item.arg, USAGE);
+            return EXIT_USAGE;
+        }
+        switch ((enum option_id)item.option->id) {
+        case OPT_HELP: {
+            char list[1024];
+            shl_cli_help(options, N_OPTIONS, 20, list, sizeof list);
+            fprintf(out, "%s\n%s", USAGE, list);
             return -1;
-        } else if (strcmp(argv[i], "--update-baseline") == 0) {
+        }
+        case OPT_UPDATE:
             opt->update = true;
-        } else if ((value = shl_option_value("--baseline", argc, argv, &i, &missing)) != NULL) {
-            opt->baseline = value;
-        } else if ((value = shl_option_value("--results", argc, argv, &i, &missing)) != NULL) {
-            if (opt->nresults == SHL_GATE_RUNS_MAX || value[0] == '\0') {
+            break;
+        case OPT_BASELINE:
+            opt->baseline = item.value;
+            break;
+        case OPT_RESULTS:
+            if (opt->nresults == SHL_GATE_RUNS_MAX || item.value[0] == '\0') {
                 fprintf(errout, "gate: --results takes 1 to %d non-empty file names (%s)\n",
                         SHL_GATE_RUNS_MAX, USAGE);
                 return EXIT_USAGE;
             }
-            opt->results[opt->nresults++] = value;
-        } else if ((value = shl_option_value("--tolerance", argc, argv, &i, &missing)) != NULL) {
-            tolerance = value;
-        } else {
-            fprintf(errout, "gate: %s '%s' (%s)\n", missing ? "no value after" : "unknown argument",
-                    argv[i], USAGE);
-            return EXIT_USAGE;
+            opt->results[opt->nresults++] = item.value;
+            break;
+        case OPT_TOLERANCE:
+            tolerance = item.value;
+            break;
         }
     }
     if (opt->baseline == NULL || opt->nresults == 0 || opt->baseline[0] == '\0') {
@@ -77,17 +102,11 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
     return 0;
 }
 
-/* `bazel run` starts us in the runfiles tree: a relative path means the caller's folder. */
+/* A path the caller typed, as an owned string, made absolute against their folder. */
 static char *resolve(const char *path)
 {
-    const char *base = getenv("BUILD_WORKING_DIRECTORY");
-    if (path[0] == '/' || base == NULL || base[0] == '\0')
-        return strdup(path);
-    size_t len = strlen(base) + strlen(path) + 2;
-    char *full = malloc(len);
-    if (full != NULL)
-        snprintf(full, len, "%s/%s", base, path);
-    return full;
+    struct shl_error err;
+    return shl_cli_path(path, &err);
 }
 
 /* Reads a whole regular file; on failure returns NULL, sets errno (ENOENT when it does not

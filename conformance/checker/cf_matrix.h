@@ -32,6 +32,10 @@
 #include "conformance/harness/cf_case.h"
 #include "conformance/harness/cf_runner.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum cf_format { CF_FORMAT_TEXT, CF_FORMAT_JSON, CF_FORMAT_JUNIT, CF_FORMAT_MARKDOWN };
 
 /* One row of the report; result is NULL when cases are listed, not run. */
@@ -47,5 +51,9 @@ int cf_matrix_write(FILE *out, enum cf_format format, const struct cf_platform *
 /* One line of counts per mechanism and in all, e.g. for a terminal when the report goes to
  * a file; written into buf. */
 void cf_matrix_summary(const struct cf_row *rows, size_t n, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,6 +6,10 @@
 
 #include "conformance/harness/cf_safe.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CF_PLATFORM_FIELD 128
 
 struct cf_platform {
@@ -23,5 +27,9 @@ struct cf_platform {
 };
 
 void cf_platform_read(struct cf_platform *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

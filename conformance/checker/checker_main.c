@@ -4,7 +4,6 @@
  * report could not be written), 2 on bad usage. */
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,20 +11,36 @@
 #include "conformance/checker/cf_matrix.h"
 #include "conformance/checker/cf_platform.h"
 #include "conformance/harness/cf_case.h"
-#include "src/core/shl_args.h"
 #include "conformance/harness/cf_runner.h"
+#include "src/core/shl_cli.h"
 
 #define MAX_FILTERS 64
 
-static const char usage[] =
-    "usage: checker [--filter GLOB[,GLOB...]]... [--list]\n"
-    "               [--format text|json|junit|markdown] [--output FILE]\n"
-    "  --filter  run only cases whose id (mechanism.name, e.g. 'sysv.shmat_*') matches one\n"
-    "            of the globs; may be repeated\n"
-    "  --list    print the cases and their rules without running them\n"
-    "  --format  report format (default text)\n"
-    "  --output  write the report to FILE and a one-line summary to stdout\n"
-    "exit status: 0 no FAIL or BROKEN case, 1 some case FAILed or was BROKEN, 2 bad usage\n";
+enum option_id { OPT_FILTER, OPT_LIST, OPT_FORMAT, OPT_OUTPUT, OPT_HELP };
+
+static const struct shl_cli_option options[] = {
+    {"--filter", NULL, OPT_FILTER, true, NULL,
+     "run only cases whose id (mechanism.name, e.g. 'sysv.shmat_*') matches one\n"
+     "of the globs; may be repeated"},
+    {"--list", NULL, OPT_LIST, false, NULL,
+     "print the cases and their rules without running them"},
+    {"--format", NULL, OPT_FORMAT, true, NULL, "report format (default text)"},
+    {"--output", NULL, OPT_OUTPUT, true, NULL,
+     "write the report to FILE and a one-line summary to stdout"},
+    {"--help", "-h", OPT_HELP, false, NULL, NULL},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+static void print_usage(void)
+{
+    char list[1024];
+    shl_cli_help(options, N_OPTIONS, 12, list, sizeof list);
+    printf("usage: checker [--filter GLOB[,GLOB...]]... [--list]\n"
+           "               [--format text|json|junit|markdown] [--output FILE]\n"
+           "%s"
+           "exit status: 0 no FAIL or BROKEN case, 1 some case FAILed or was BROKEN, 2 bad usage\n",
+           list);
+}
 
 struct options {
     const char *filters[MAX_FILTERS];
@@ -40,7 +55,7 @@ static _Noreturn void bad_usage(const char *fmt, const char *arg)
     fputs("checker: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs(" (see --help)\n", stderr);
-    exit(2);
+    exit(SHL_CLI_USAGE);
 }
 
 static int parse_format(const char *name, enum cf_format *format)
@@ -75,29 +90,36 @@ static void parse(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
     o->format = CF_FORMAT_TEXT;
-    for (int i = 1; i < argc; i++) {
-        char *value;
-        bool missing = false;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
+    struct shl_cli cli;
+    struct shl_cli_item item;
+    shl_cli_init(&cli, options, N_OPTIONS, 1, argc, argv);
+    while (shl_cli_next(&cli, &item) != SHL_CLI_END) {
+        if (item.kind == SHL_CLI_MISSING_VALUE)
+            bad_usage("%s needs a value", item.arg);
+        if (item.kind != SHL_CLI_OPTION)
+            bad_usage("unexpected argument '%s'", item.arg);
+        char *value = item.value;
+        switch ((enum option_id)item.option->id) {
+        case OPT_HELP:
+            print_usage();
             exit(0);
-        } else if (strcmp(argv[i], "--list") == 0) {
+        case OPT_LIST:
             o->list = 1;
-        } else if ((value = shl_option_value("--filter", argc, argv, &i, &missing)) != NULL) {
+            break;
+        case OPT_FILTER:
             if (value[0] == '\0')
                 bad_usage("--filter needs a glob%s", "");
             add_filters(o, value);
-        } else if ((value = shl_option_value("--format", argc, argv, &i, &missing)) != NULL) {
+            break;
+        case OPT_FORMAT:
             if (parse_format(value, &o->format) != 0)
                 bad_usage("--format must be text, json, junit or markdown, not '%s'", value);
-        } else if ((value = shl_option_value("--output", argc, argv, &i, &missing)) != NULL) {
+            break;
+        case OPT_OUTPUT:
             if (value[0] == '\0')
                 bad_usage("--output needs a file name%s", "");
             o->output = value;
-        } else if (missing) {
-            bad_usage("%s needs a value", argv[i]);
-        } else {
-            bad_usage("unexpected argument '%s'", argv[i]);
+            break;
         }
     }
     if (o->list && o->format == CF_FORMAT_JUNIT)
@@ -129,17 +151,17 @@ int main(int argc, char **argv)
     }
     /* Opened before the run, so that a bad path is reported at once, not after it. */
     FILE *out = stdout;
-    char output[CF_PATH_MAX];
+    char *output = NULL;
     if (o.output != NULL) {
-        /* `bazel run` starts us in the runfiles tree; a relative path means the caller's. */
-        const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
-        if (o.output[0] != '/' && cwd != NULL && cwd[0] != '\0')
-            snprintf(output, sizeof output, "%s/%s", cwd, o.output);
-        else
-            snprintf(output, sizeof output, "%s", o.output);
+        struct shl_error err;
+        if ((output = shl_cli_path(o.output, &err)) == NULL) {
+            fprintf(stderr, "checker: cannot write %s: %s\n", o.output, strerror(err.errnum));
+            return 1;
+        }
         o.output = output;
         if ((out = fopen(o.output, "w")) == NULL) {
             fprintf(stderr, "checker: cannot write %s: %s\n", o.output, strerror(errno));
+            free(output);
             return 1;
         }
     }
@@ -150,6 +172,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "checker: out of memory for %zu cases\n", n);
         free(rows);
         free(results);
+        free(output);
         if (out != stdout)
             fclose(out);
         return 1;
@@ -194,5 +217,6 @@ int main(int argc, char **argv)
     }
     free(rows);
     free(results);
+    free(output);
     return status;
 }

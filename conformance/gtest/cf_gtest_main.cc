@@ -5,10 +5,8 @@
 
 #include <string>
 
-extern "C" {
 #include "conformance/harness/cf_case.h"
 #include "conformance/harness/cf_runner.h"
-}
 
 namespace {
 

@@ -31,6 +31,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct cf_case {
     const char *id;        /* "<mechanism>.<name>", unique */
     const char *mechanism; /* "mmap", "sysv" or "posix" */
@@ -139,5 +143,9 @@ void cf_expect_died_of(pid_t pid, int sig, const char *what, const char *file, i
 /* Waits for a helper made by CF_FORK and expects it to have exited with status 0. */
 void cf_reap_at(pid_t pid, const char *file, int line);
 #define CF_REAP(pid) cf_reap_at(pid, __FILE__, __LINE__)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -3,7 +3,15 @@
 #ifndef SHMLAB_CF_NAMES_H
 #define SHMLAB_CF_NAMES_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 const char *cf_errno_name(int err);
 const char *cf_signal_name(int sig);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

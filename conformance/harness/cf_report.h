@@ -4,6 +4,10 @@
 #ifndef SHMLAB_CF_REPORT_H
 #define SHMLAB_CF_REPORT_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Record kinds, the first character of a line. */
 #define CF_REC_FAIL 'F'
 #define CF_REC_SKIP 'S'
@@ -17,5 +21,9 @@
 extern int cf_report_fd;
 
 void cf_record(char kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

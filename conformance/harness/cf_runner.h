@@ -7,6 +7,10 @@
 
 #include "conformance/harness/cf_case.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum cf_verdict {
     CF_PASS,
     CF_FAIL,   /* the rule was violated (or the case hung, or died unexpectedly) */
@@ -28,5 +32,9 @@ struct cf_result {
 int cf_run(const struct cf_case *c, struct cf_result *r);
 
 const char *cf_verdict_name(enum cf_verdict v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

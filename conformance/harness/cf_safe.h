@@ -11,6 +11,10 @@
 #include <sys/types.h>
 #include <time.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CF_NAME_MAX 64
 #define CF_PATH_MAX 4096
 
@@ -110,6 +114,10 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
  * the coarse clock, and time() in some libcs (musl) reads a finer one that can already be a
  * second ahead, which would make a correct stamp look like it came from the past. */
 time_t cf_kernel_seconds(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
 

@@ -14,7 +14,11 @@
 #include "src/shm/shl_posix.h"
 #include "src/shm/shl_sysv.h"
 
-static const char *const mech_names[] = {"mmap", "sysv", "posix"};
+static const char *const mech_names[SHL_MECH_COUNT] = {
+#define SHL_MECH_NAME(id, name) [SHL_MECH_##id] = name,
+    SHL_MECHS(SHL_MECH_NAME)
+#undef SHL_MECH_NAME
+};
 
 int shl_mech_parse(const char *s, enum shl_mech *out)
 {
@@ -36,6 +40,21 @@ int shl_mech_parse(const char *s, enum shl_mech *out)
 const char *shl_mech_name(enum shl_mech mech)
 {
     return (unsigned)mech < sizeof mech_names / sizeof mech_names[0] ? mech_names[mech] : "?";
+}
+
+const char *shl_mech_list(char *buf, size_t len)
+{
+    size_t used = 0;
+    if (len > 0)
+        buf[0] = '\0';
+    for (int m = 0; m < SHL_MECH_COUNT; m++) {
+        const char *sep = m == 0 ? "" : m == SHL_MECH_COUNT - 1 ? " or " : ", ";
+        int n = snprintf(buf + used, len - used, "%s%s", sep, mech_names[m]);
+        if (n < 0 || (size_t)n >= len - used)
+            break;
+        used += (size_t)n;
+    }
+    return buf;
 }
 
 static void reset(struct shl_shm *obj, enum shl_mech mech)

@@ -19,16 +19,27 @@
 extern "C" {
 #endif
 
+/* Every mechanism, once: X(ENUM_SUFFIX, "command-line name"). The enum, the names, the
+ * ring transports and the benchmark's set-up jobs all follow from this list. */
+#define SHL_MECHS(X)                                                                        \
+    X(FILE, "mmap")   /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */               \
+    X(SYSV, "sysv")   /* shmget / shmat */                                                 \
+    X(POSIX, "posix") /* shm_open / mmap */
+
 enum shl_mech {
-    SHL_MECH_FILE,  /* "mmap": a regular file mapped MAP_SHARED (or MAP_PRIVATE) */
-    SHL_MECH_SYSV,  /* "sysv": shmget / shmat */
-    SHL_MECH_POSIX, /* "posix": shm_open / mmap */
+#define SHL_MECH_ENUM(id, name) SHL_MECH_##id,
+    SHL_MECHS(SHL_MECH_ENUM)
+#undef SHL_MECH_ENUM
+    SHL_MECH_COUNT
 };
 
-/* "mmap" (or "file"), "sysv", "posix" -> mechanism; -1 for anything else. */
+/* A mechanism's command-line name (or "file" for SHL_MECH_FILE) -> mechanism; -1 for
+ * anything else. */
 int shl_mech_parse(const char *s, enum shl_mech *out);
-/* The mechanism's command-line name: "mmap", "sysv", "posix". */
+/* The mechanism's command-line name ("mmap", "sysv", ...); "?" out of range. */
 const char *shl_mech_name(enum shl_mech mech);
+/* Every mechanism's name as a person reads a list: "mmap, sysv or posix". */
+const char *shl_mech_list(char *buf, size_t len);
 
 /* Which object to create or open, and how. */
 struct shl_shm_spec {

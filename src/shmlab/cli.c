@@ -1,10 +1,10 @@
 #include "src/shmlab/cli.h"
 
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "src/core/shl_cli.h"
 #include "src/core/shl_parse.h"
 #include "src/shm/shl_posix.h"
 #include "src/shm/shl_sysv.h"
@@ -29,14 +29,14 @@ int cli_fail(const struct opts *o, const struct shl_error *err)
     return cli_say(o, EXIT_RUNTIME, "%s", shl_error_text(err, text, sizeof text));
 }
 
-static const struct option longopts[] = {
-    {"key", required_argument, NULL, 'k'},  {"ftok", required_argument, NULL, 'f'},
-    {"proj", required_argument, NULL, 'p'}, {"name", required_argument, NULL, 'n'},
-    {"mode", required_argument, NULL, 'm'}, {"size", required_argument, NULL, 's'},
-    {"reuse", no_argument, NULL, 'r'},      {"remove", no_argument, NULL, 'R'},
-    {"unlink", no_argument, NULL, 'R'},     {"hold", no_argument, NULL, 'H'},
-    {"dry-run", no_argument, NULL, 'D'},    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+/* Each option's id is the letter parse_option() knows it by. */
+static const struct shl_cli_option options[] = {
+    {"--key", NULL, 'k', true, NULL, NULL},      {"--ftok", NULL, 'f', true, NULL, NULL},
+    {"--proj", NULL, 'p', true, NULL, NULL},     {"--name", NULL, 'n', true, NULL, NULL},
+    {"--mode", NULL, 'm', true, NULL, NULL},     {"--size", NULL, 's', true, NULL, NULL},
+    {"--reuse", NULL, 'r', false, NULL, NULL},   {"--remove", "--unlink", 'R', false, NULL, NULL},
+    {"--hold", NULL, 'H', false, NULL, NULL},    {"--dry-run", NULL, 'D', false, NULL, NULL},
+    {"--help", "-h", 'h', false, NULL, NULL},
 };
 
 static unsigned option_bit(int c)
@@ -121,39 +121,48 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct opts *o, 
     o->cmd = cmd;
     o->mode = 0600;
     *done = 0;
-    optind = 1;
-    opterr = 0; /* getopt's own messages would not say which command they are about */
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    struct shl_cli cli;
+    struct shl_cli_item item;
+    shl_cli_init(&cli, options, sizeof options / sizeof options[0], 1, argc, argv);
+    cli.prefixes = true; /* as getopt_long, which this command line always had */
+    char *args[3];
+    int nargs = 0;
+    while (shl_cli_next(&cli, &item) != SHL_CLI_END) {
+        if (item.kind == SHL_CLI_POSITIONAL) {
+            if (nargs < 3)
+                args[nargs] = item.value;
+            nargs++;
+            continue;
+        }
+        if (item.kind == SHL_CLI_MISSING_VALUE)
+            return cli_say(o, EXIT_USAGE, "option '%s' needs a value", item.arg);
+        if (item.kind != SHL_CLI_OPTION)
+            return cli_say(o, EXIT_USAGE, "unknown option '%s' (see shmlab %s --help)",
+                           item.arg, cmd->name);
+        int c = item.option->id;
         if (c == 'h') {
             print_help(cmd);
             *done = 1;
             return 0;
         }
-        if (c == '?')
-            return cli_say(o, EXIT_USAGE, "unknown option '%s' (see shmlab %s --help)",
-                           argv[optind - 1], cmd->name);
-        if (c == ':')
-            return cli_say(o, EXIT_USAGE, "option '%s' needs a value", argv[optind - 1]);
         if (!(cmd->accepts & option_bit(c)))
             return cli_say(o, EXIT_USAGE, "option '%s' does not apply here (see shmlab %s --help)",
-                           argv[optind - 1], cmd->name);
-        int rc = parse_option(c, optarg, o);
+                           item.arg, cmd->name);
+        int rc = parse_option(c, item.value, o);
         if (rc != 0)
             return rc;
     }
-    char **args = argv + optind;
-    int nargs = argc - optind;
     if (!cmd->takes_mech) {
         if (nargs > 0)
             return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[0]);
         return 0;
     }
+    char mechs[64];
     if (nargs == 0)
-        return cli_say(o, EXIT_USAGE, "missing mechanism: mmap, sysv or posix");
+        return cli_say(o, EXIT_USAGE, "missing mechanism: %s", shl_mech_list(mechs, sizeof mechs));
     if (shl_mech_parse(args[0], &o->mech) != 0)
-        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected mmap, sysv or posix)",
-                       args[0]);
+        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected %s)", args[0],
+                       shl_mech_list(mechs, sizeof mechs));
     if (nargs > 2)
         return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[2]);
     if (nargs == 2)

@@ -6,10 +6,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "src/core/shl_cli.h"
 #include "src/shm/shl_shm.h"
 
 /* Exit statuses: 2 for a usage error, 1 for a failure at run time. */
-enum { EXIT_USAGE = 2, EXIT_RUNTIME = 1 };
+enum { EXIT_USAGE = SHL_CLI_USAGE, EXIT_RUNTIME = 1 };
 
 /* Which options a command accepts. */
 enum {

@@ -4,8 +4,13 @@
 #define SHMLAB_SHL_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "src/core/shl_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define SHL_CLOCK_ID CLOCK_MONOTONIC
 #define SHL_CLOCK_NAME "CLOCK_MONOTONIC"
@@ -27,12 +32,14 @@ int shl_sleep_until_ns(int64_t deadline_ns, struct shl_error *err);
 /* CPU time (user + system) this process has used so far, from getrusage(RUSAGE_SELF). */
 int shl_process_cpu_ns(int64_t *cpu_ns, struct shl_error *err);
 
-#include <time.h>
-
 static inline int64_t shl_now_ns(void) {
     struct timespec ts;
     clock_gettime(SHL_CLOCK_ID, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -2,10 +2,8 @@
 
 #include <cerrno>
 
-extern "C" {
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_pin.h"
-}
 
 namespace {
 

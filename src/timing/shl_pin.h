@@ -4,6 +4,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Restricts the calling process to one CPU (sched_setaffinity). */
 int shl_pin_to_cpu(int cpu, struct shl_error *err);
 
@@ -13,5 +17,9 @@ int shl_cpus_allowed(int *count, int *first, int *second, struct shl_error *err)
 
 /* True when `cpu` is in this process's affinity mask. */
 int shl_cpu_allowed(int cpu);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

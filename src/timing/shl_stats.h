@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct shl_stats {
     size_t n;
     double min, p50, p90, p99, p999, max; /* percentiles by nearest rank: the smallest
@@ -18,5 +22,9 @@ void shl_stats_compute(double *samples, size_t n, struct shl_stats *out);
 
 /* The nearest-rank percentile p (0 < p <= 1) of n >= 1 sorted samples. */
 double shl_stats_percentile(const double *sorted, size_t n, double p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

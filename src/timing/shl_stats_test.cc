@@ -3,9 +3,7 @@
 #include <cmath>
 #include <vector>
 
-extern "C" {
 #include "src/timing/shl_stats.h"
-}
 
 namespace {
 

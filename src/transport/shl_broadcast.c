@@ -64,12 +64,13 @@ static struct slot_head *slot_at(const struct shl_broadcast *b, uint32_t pos)
 }
 
 int shl_broadcast_init(struct shl_broadcast **out, void *mem, size_t len, uint32_t readers,
-                       uint32_t depth, size_t max_msg, const char *wait, struct shl_error *err)
+                       uint32_t depth, size_t max_msg, enum shl_notify_kind wait,
+                       struct shl_error *err)
 {
     *out = NULL;
-    enum shl_notify_kind kind;
-    if (shl_notify_parse(wait, &kind) != 0)
-        return shl_fail(err, "shl_broadcast_init", EINVAL, "no waiting strategy %s", wait);
+    enum shl_notify_kind kind = wait == SHL_NOTIFY_NONE ? SHL_NOTIFY_DEFAULT : wait;
+    if ((unsigned)kind >= SHL_NOTIFY_COUNT)
+        return shl_fail(err, "shl_broadcast_init", EINVAL, "no waiting strategy %d", (int)wait);
     size_t need = shl_broadcast_size(readers, depth, max_msg);
     if (need == 0)
         return shl_fail(err, "shl_broadcast_init", EINVAL,

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "src/core/shl_error.h"
+#include "src/transport/shl_notify_kind.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,9 +48,10 @@ struct shl_broadcast;
 size_t shl_broadcast_size(uint32_t readers, uint32_t depth, size_t max_msg);
 
 /* Lays out an empty ring in mem (len >= shl_broadcast_size, 64-byte aligned) and makes
- * *out, before fork. `wait` names a strategy of shl_notify_names (NULL: the default). */
+ * *out, before fork; `wait` is how every party waits (SHL_NOTIFY_NONE: the default). */
 int shl_broadcast_init(struct shl_broadcast **out, void *mem, size_t len, uint32_t readers,
-                       uint32_t depth, size_t max_msg, const char *wait, struct shl_error *err);
+                       uint32_t depth, size_t max_msg, enum shl_notify_kind wait,
+                       struct shl_error *err);
 
 /* Releases what init made in this process (eventfds, the view). */
 void shl_broadcast_close(struct shl_broadcast *b);

@@ -14,9 +14,7 @@
 
 #include "src/testing/pattern.h"
 
-extern "C" {
 #include "src/transport/shl_broadcast.h"
-}
 
 namespace {
 
@@ -53,9 +51,9 @@ TEST(Broadcast, RefusesBadGeometry)
     Memory m(need, false);
     struct shl_broadcast *b = nullptr;
     struct shl_error err = {};
-    EXPECT_EQ(-1, shl_broadcast_init(&b, m.ptr, need - 1, 2, 8, 64, "spin", &err));
+    EXPECT_EQ(-1, shl_broadcast_init(&b, m.ptr, need - 1, 2, 8, 64, SHL_NOTIFY_SPIN, &err));
     EXPECT_EQ(EINVAL, err.errnum);
-    EXPECT_EQ(-1, shl_broadcast_init(&b, (char *)m.ptr + 8, need, 2, 8, 64, "spin", &err));
+    EXPECT_EQ(-1, shl_broadcast_init(&b, (char *)m.ptr + 8, need, 2, 8, 64, SHL_NOTIFY_SPIN, &err));
     EXPECT_EQ(EINVAL, err.errnum) << "misaligned memory";
 }
 
@@ -66,7 +64,7 @@ TEST(Broadcast, EveryReaderGetsEveryMessageInOrder)
     Memory m(need, false);
     struct shl_broadcast *b = nullptr;
     struct shl_error err = {};
-    ASSERT_EQ(0, shl_broadcast_init(&b, m.ptr, need, readers, depth, 100, "spin", &err))
+    ASSERT_EQ(0, shl_broadcast_init(&b, m.ptr, need, readers, depth, 100, SHL_NOTIFY_SPIN, &err))
         << ErrorText(err);
     unsigned char msg[100];
     for (uint32_t round = 0; round < 10; round++) {
@@ -100,7 +98,7 @@ TEST(Broadcast, TheSlowestReaderHoldsTheWriterBack)
     Memory m(need, false);
     struct shl_broadcast *b = nullptr;
     struct shl_error err = {};
-    ASSERT_EQ(0, shl_broadcast_init(&b, m.ptr, need, 2, depth, 64, "futex", &err));
+    ASSERT_EQ(0, shl_broadcast_init(&b, m.ptr, need, 2, depth, 64, SHL_NOTIFY_FUTEX, &err));
     unsigned char msg[64] = {0};
     for (uint32_t i = 0; i < depth; i++) {
         ASSERT_EQ(0, shl_broadcast_publish(b, msg, sizeof msg, 100, &err)) << i;
@@ -130,11 +128,11 @@ TEST(Broadcast, TheSlowestReaderHoldsTheWriterBack)
 
 // One writer process and N reader processes over MAP_SHARED memory.
 class BroadcastAcrossProcesses
-    : public ::testing::TestWithParam<std::tuple<const char *, uint32_t>> {};
+    : public ::testing::TestWithParam<std::tuple<enum shl_notify_kind, uint32_t>> {};
 
 TEST_P(BroadcastAcrossProcesses, EveryReaderChecksEveryMessage)
 {
-    const char *kind = std::get<0>(GetParam());
+    const enum shl_notify_kind kind = std::get<0>(GetParam());
     const uint32_t readers = std::get<1>(GetParam());
     const uint32_t depth = 16, count = 4000;
     const size_t max_msg = 4096 + 64;
@@ -187,20 +185,20 @@ TEST_P(BroadcastAcrossProcesses, EveryReaderChecksEveryMessage)
     shl_broadcast_close(b);
 }
 
-std::string Name(const ::testing::TestParamInfo<std::tuple<const char *, uint32_t>> &info)
+std::string Name(const ::testing::TestParamInfo<std::tuple<enum shl_notify_kind, uint32_t>> &info)
 {
-    return std::string(std::get<0>(info.param)) + "_" +
+    return std::string(shl_notify_name(std::get<0>(info.param))) + "_" +
            std::to_string(std::get<1>(info.param)) + "_readers";
 }
 
 // Spinning readers need a CPU each: more than this machine may have is left to the
 // blocking strategies.
 INSTANTIATE_TEST_SUITE_P(Spin, BroadcastAcrossProcesses,
-                         ::testing::Combine(::testing::Values("spin"),
+                         ::testing::Combine(::testing::Values(SHL_NOTIFY_SPIN),
                                             ::testing::Values(1u)),
                          Name);
 INSTANTIATE_TEST_SUITE_P(Blocking, BroadcastAcrossProcesses,
-                         ::testing::Combine(::testing::Values("futex", "sem", "eventfd"),
+                         ::testing::Combine(::testing::Values(SHL_NOTIFY_FUTEX, SHL_NOTIFY_SEM, SHL_NOTIFY_EVENTFD),
                                             ::testing::Values(1u, 4u, 8u)),
                          Name);
 

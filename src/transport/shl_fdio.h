@@ -16,6 +16,10 @@
 
 #include "src/core/shl_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum shl_fdio_kind {
     SHL_FDIO_POLL,
     SHL_FDIO_SOCKET,
@@ -66,5 +70,9 @@ struct shl_fdpair {
 struct shl_channel;
 int shl_fdpair_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
 int shl_fdpair_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -142,7 +142,7 @@ static void fifo_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_fifo = {
     .name = "fifo",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = fifo_create,
     .join = fifo_join,
     .send = shl_fdpair_send,

@@ -9,6 +9,14 @@
 
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 extern const struct shl_transport shl_transport_fifo;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,8 +23,6 @@
 #define SPINS_PER_CHECK 4096
 #define WAIT_SLICE_MS 100
 
-static const char *const iceoryx_notify[] = {"spin", "waitset", NULL};
-
 /* One side's ports: it publishes on `pub` and takes from `sub`. */
 struct ports {
     iox_pub_storage_t pub_storage;
@@ -160,7 +158,7 @@ static int iceoryx_create(struct shl_channel *ch, struct shl_error *err)
     if (x == NULL)
         return shl_fail(err, "calloc", errno, "iceoryx channel");
     x->owner = getpid();
-    x->waitset = ch->spec.notify != NULL && strcmp(ch->spec.notify, "waitset") == 0;
+    x->waitset = ch->transport == &shl_transport_iceoryx_waitset;
     uint64_t tag;
     if (shl_random(&tag, sizeof tag, err) != 0) {
         free(x);
@@ -305,12 +303,12 @@ static void iceoryx_close(struct shl_channel *ch)
     free(x);
 }
 
-const struct shl_transport shl_transport_iceoryx = {
-    .name = "iceoryx",
-    .notify = iceoryx_notify,
-    .create = iceoryx_create,
-    .join = iceoryx_join,
-    .send = iceoryx_send,
-    .recv = iceoryx_recv,
-    .close = iceoryx_close,
-};
+/* The two differ only in how a receiver waits, which create() tells from the name. */
+#define ICEORYX_TRANSPORT(transport_name)                                                       \
+    {                                                                                           \
+        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .create = iceoryx_create,     \
+        .join = iceoryx_join, .send = iceoryx_send, .recv = iceoryx_recv, .close = iceoryx_close, \
+    }
+
+const struct shl_transport shl_transport_iceoryx = ICEORYX_TRANSPORT("iceoryx");
+const struct shl_transport shl_transport_iceoryx_waitset = ICEORYX_TRANSPORT("iceoryx-waitset");

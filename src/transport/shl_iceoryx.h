@@ -5,8 +5,8 @@
  * Every message is a loaned chunk, iceoryx's zero-copy path, whose 8-byte user header
  * carries its length, so a receiver that expects another length fails with EPROTO.
  *
- * Waiting strategies (spec.notify): "spin" busy-polls iox_sub_take_chunk (the default),
- * "waitset" sleeps in iox_ws_timed_wait on the subscriber's HAS_DATA state.
+ * How a receiver waits is the transport's: "iceoryx" busy-polls iox_sub_take_chunk,
+ * "iceoryx-waitset" sleeps in iox_ws_timed_wait on the subscriber's HAS_DATA state.
  *
  * A RouDi must run (shl_roudi.h): create fails with ENOTCONN when none does. create() makes
  * every port, both sides', with this process's iceoryx runtime (registered once, for the
@@ -34,6 +34,7 @@ extern "C" {
 #endif
 
 extern const struct shl_transport shl_transport_iceoryx;
+extern const struct shl_transport shl_transport_iceoryx_waitset;
 
 /* Registers this process with RouDi (once; join does it): ENOTCONN without a RouDi, EBUSY in
  * a child of a process that had registered. For code that uses iceoryx's API directly. */

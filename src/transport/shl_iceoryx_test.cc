@@ -17,12 +17,10 @@
 
 #include "src/testing/pattern.h"
 
-extern "C" {
 #include "src/core/shl_cleanup.h"
 #include "src/transport/shl_iceoryx.h"
 #include "src/transport/shl_roudi.h"
 #include "src/transport/shl_transport.h"
-}
 
 namespace {
 
@@ -132,7 +130,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, RoudiStarterKilled, ::testing::Values(SIGINT, 
                          });
 
 // One RouDi for the channel tests, stopped (and checked gone) after the last.
-class IceoryxTest : public ::testing::TestWithParam<const char *> {
+class IceoryxTest : public ::testing::TestWithParam<const struct shl_transport *> {
 protected:
     static void SetUpTestSuite()
     {
@@ -164,7 +162,6 @@ protected:
         struct shl_channel_spec spec = {};
         spec.max_msg = max_msg;
         spec.depth = depth;
-        spec.notify = GetParam();
         spec.timeout_ms = timeout_ms;
         return spec;
     }
@@ -189,7 +186,7 @@ protected:
             int result[2] = {1, 1};
             struct shl_channel ch;
             struct shl_error err = {};
-            if (shl_channel_create(&ch, &shl_transport_iceoryx, &spec, &err) != 0) {
+            if (shl_channel_create(&ch, GetParam(), &spec, &err) != 0) {
                 fprintf(stderr, "create: %s\n", ErrorText(err).c_str());
             } else {
                 fflush(nullptr);
@@ -374,7 +371,7 @@ TEST_P(IceoryxTest, CreateInAForkedChildIsRefused)
         pid_t child = fork();
         if (child == 0) {
             struct shl_channel inner;
-            int rc = shl_channel_create(&inner, &shl_transport_iceoryx, &spec, &err);
+            int rc = shl_channel_create(&inner, GetParam(), &spec, &err);
             _exit(rc == -1 && err.errnum == EBUSY ? 0 : 1);
         }
         int status = 0;
@@ -390,11 +387,19 @@ TEST_P(IceoryxTest, OversizedChannelIsRefused)
     struct shl_channel ch;
     struct shl_error err = {};
     struct shl_channel_spec spec = Spec(SHL_ROUDI_MAX_MSG + 1, 1, 1000);
-    EXPECT_EQ(-1, shl_channel_create(&ch, &shl_transport_iceoryx, &spec, &err));
+    EXPECT_EQ(-1, shl_channel_create(&ch, GetParam(), &spec, &err));
     EXPECT_EQ(EMSGSIZE, err.errnum) << ErrorText(err);
 }
 
-INSTANTIATE_TEST_SUITE_P(Strategies, IceoryxTest, ::testing::Values("spin", "waitset"));
+INSTANTIATE_TEST_SUITE_P(Waits, IceoryxTest,
+                         ::testing::Values(&shl_transport_iceoryx, &shl_transport_iceoryx_waitset),
+                         [](const ::testing::TestParamInfo<const struct shl_transport *> &info) {
+                             std::string name = info.param->name;
+                             for (char &c : name)
+                                 if (c == '-')
+                                     c = '_';
+                             return name;
+                         });
 
 // Without a RouDi, join fails at once with a clear error instead of waiting on one.
 TEST(IceoryxWithoutRoudi, JoinFailsWithENOTCONN)
@@ -411,7 +416,7 @@ TEST(IceoryxWithoutRoudi, JoinFailsWithENOTCONN)
     fflush(nullptr);
     pid_t child = fork();
     if (child == 0) {
-        int rc = shl_channel_create(&ch, &shl_transport_iceoryx, &spec, &err);
+        int rc = shl_channel_create(&ch, GetParam(), &spec, &err);
         _exit(rc == -1 && err.errnum == ENOTCONN ? 0 : 1);
     }
     int status = 0;

@@ -9,23 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const shl_notify_names[] = {"spin", "futex", "sem", "eventfd", NULL};
-
-int shl_notify_parse(const char *name, enum shl_notify_kind *kind)
-{
-    if (name == NULL) {
-        *kind = SHL_NOTIFY_DEFAULT;
-        return 0;
-    }
-    for (int i = 0; shl_notify_names[i] != NULL; i++) {
-        if (strcmp(shl_notify_names[i], name) == 0) {
-            *kind = (enum shl_notify_kind)i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
                     struct shl_notify_signal *sig, struct shl_error *err)
 {

@@ -6,7 +6,7 @@
  * sleep: on the hot path the poster merely reads it, so the line stays cached on both
  * sides and a message moves no extra line.
  *
- * Strategies (names as listed in shl_notify_names, chosen per channel):
+ * Strategies (listed once in SHL_NOTIFY_KINDS, chosen per channel):
  *   spin    busy-polls the word; the clock and the peer are checked only every
  *           SHL_NOTIFY_SPIN_CHECK polls, so the hot loop makes no call. The poster only
  *           stores (release): no system call on either side, one core burnt.
@@ -31,24 +31,15 @@
 #include <stdint.h>
 
 #include "src/core/shl_error.h"
+#include "src/transport/shl_notify_kind.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define SHL_CACHE_LINE 64
 #define SHL_NOTIFY_SPIN_CHECK 4096
 #define SHL_NOTIFY_SLICE_MS 100
-
-enum shl_notify_kind {
-    SHL_NOTIFY_SPIN,
-    SHL_NOTIFY_FUTEX,
-    SHL_NOTIFY_SEM,
-    SHL_NOTIFY_EVENTFD,
-};
-
-/* NULL-terminated, in enum order; the first blocking one is the default. */
-extern const char *const shl_notify_names[];
-#define SHL_NOTIFY_DEFAULT SHL_NOTIFY_FUTEX
-
-/* name -> kind (NULL gives the default); -1 for an unknown name. */
-int shl_notify_parse(const char *name, enum shl_notify_kind *kind);
 
 /* What it takes to wake one waiter. Lives in shared memory on a cache line of its own,
  * written only by the waiter (when it goes to sleep) and read by the poster. */
@@ -115,5 +106,9 @@ static inline void shl_notify_post(const struct shl_notify *n, _Atomic uint32_t 
 /* Wakes the waiter whatever the flag says (on close, so it notices at once); `word` is
  * the one it would be sleeping on. */
 void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -59,7 +59,7 @@ static void pipe_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_pipe = {
     .name = "pipe",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = pipe_create,
     .join = pipe_join,
     .send = shl_fdpair_send,

@@ -8,6 +8,14 @@
 
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 extern const struct shl_transport shl_transport_pipe;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

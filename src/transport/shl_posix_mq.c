@@ -149,7 +149,7 @@ static void posix_mq_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_posix_mq = {
     .name = "posix-mq",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = posix_mq_create,
     .join = posix_mq_join,
     .send = posix_mq_send,

@@ -1,12 +1,20 @@
 /* The shared-memory transports: the same rings (shl_ring.h) over each mechanism of the
- * shared-memory library, each offering every notification strategy (shl_notify.h). */
+ * shared-memory library (a file in $TMPDIR mapped MAP_SHARED, shmget(IPC_EXCL, 0600) +
+ * shmat, shm_open(O_EXCL, 0600) + mmap, ...), each offering every notification strategy
+ * (shl_notify.h). There is one per entry of SHL_MECHS, indexed by enum shl_mech. */
 #ifndef SHMLAB_SHL_SHM_TRANSPORTS_H
 #define SHMLAB_SHL_SHM_TRANSPORTS_H
 
 #include "src/transport/shl_transport.h"
 
-extern const struct shl_transport shl_transport_mmap;  /* a file in $TMPDIR, MAP_SHARED */
-extern const struct shl_transport shl_transport_sysv;  /* shmget(IPC_EXCL, 0600) + shmat */
-extern const struct shl_transport shl_transport_posix; /* shm_open(O_EXCL, 0600) + mmap */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+extern const struct shl_transport shl_ring_transports[SHL_MECH_COUNT];
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

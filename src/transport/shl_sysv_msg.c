@@ -241,7 +241,7 @@ static void sysv_msg_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_sysv_msg = {
     .name = "sysv-msg",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = sysv_msg_create,
     .join = sysv_msg_join,
     .send = sysv_msg_send,

@@ -130,7 +130,7 @@ static void tcp_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_tcp = {
     .name = "tcp",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = tcp_create,
     .join = tcp_join,
     .send = shl_fdpair_send,

@@ -5,10 +5,13 @@
 
 #include "src/transport/shl_fifo.h"
 #include "src/transport/shl_pipe.h"
+#include "src/transport/shl_posix_mq.h"
 #include "src/transport/shl_shm_transports.h"
+#include "src/transport/shl_sysv_msg.h"
 #include "src/transport/shl_tcp.h"
 #include "src/transport/shl_unix_dgram.h"
 #include "src/transport/shl_unix_stream.h"
+#include "src/transport/shl_zeromq.h"
 
 const struct shl_transport *const shl_transports[] = {
     &shl_transport_pipe,
@@ -16,9 +19,13 @@ const struct shl_transport *const shl_transports[] = {
     &shl_transport_unix_stream,
     &shl_transport_unix_dgram,
     &shl_transport_tcp,
-    &shl_transport_mmap,
-    &shl_transport_sysv,
-    &shl_transport_posix,
+#define SHL_RING_TRANSPORT_ENTRY(id, name) &shl_ring_transports[SHL_MECH_##id],
+    SHL_MECHS(SHL_RING_TRANSPORT_ENTRY)
+#undef SHL_RING_TRANSPORT_ENTRY
+    &shl_transport_posix_mq,
+    &shl_transport_sysv_msg,
+    &shl_transport_zeromq_ipc,
+    &shl_transport_zeromq_tcp,
     NULL,
 };
 
@@ -32,16 +39,11 @@ const struct shl_transport *shl_transport_find(const char *name)
     return NULL;
 }
 
-static int notify_offered(const struct shl_transport *t, const char *notify)
+static int notify_offered(const struct shl_transport *t, enum shl_notify_kind notify)
 {
-    if (notify == NULL)
+    if (notify == SHL_NOTIFY_NONE)
         return 1;
-    if (t->notify == NULL)
-        return 0;
-    for (size_t i = 0; t->notify[i] != NULL; i++)
-        if (strcmp(t->notify[i], notify) == 0)
-            return 1;
-    return 0;
+    return t->kind == SHL_TRANSPORT_RING && (unsigned)notify < SHL_NOTIFY_COUNT;
 }
 
 int shl_channel_create(struct shl_channel *ch, const struct shl_transport *t,
@@ -54,8 +56,8 @@ int shl_channel_create(struct shl_channel *ch, const struct shl_transport *t,
         return shl_fail(err, "shl_channel_create", EINVAL,
                         "%s: max_msg, depth and timeout_ms must be positive", t->name);
     if (!notify_offered(t, spec->notify))
-        return shl_fail(err, "shl_channel_create", EINVAL, "%s has no notify strategy %s",
-                        t->name, spec->notify);
+        return shl_fail(err, "shl_channel_create", EINVAL, "%s has no notify strategy %d",
+                        t->name, (int)spec->notify);
     ch->transport = t;
     ch->spec = *spec;
     if (t->create(ch, err) != 0) {

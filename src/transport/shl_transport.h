@@ -15,6 +15,12 @@
 #include <stddef.h>
 
 #include "src/core/shl_error.h"
+#include "src/shm/shl_shm.h"
+#include "src/transport/shl_notify_kind.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 enum shl_side {
     SHL_SIDE_A, /* the process that created the channel */
@@ -25,19 +31,26 @@ struct shl_channel_spec {
     size_t max_msg;  /* the largest message either side will send, in bytes */
     size_t depth;    /* messages that may be in flight one way before send waits (>= 1);
                       * kernel transports may buffer more, shared-memory rings exactly this */
-    const char *notify; /* shared-memory transports: how a receiver learns of a message
-                         * ("spin", "futex", ...); NULL means the transport's default */
+    enum shl_notify_kind notify; /* shared-memory rings: how a receiver learns of a message;
+                                  * SHL_NOTIFY_NONE: the ring's default (kernel transports
+                                  * take no other) */
     int timeout_ms;  /* a send or recv that cannot proceed for this long fails with
                       * ETIMEDOUT; a vanished peer fails it with EPIPE, within that time */
 };
 
 struct shl_channel;
 
+enum shl_transport_kind {
+    SHL_TRANSPORT_KERNEL, /* the kernel moves the bytes: a pipe, a socket, a FIFO */
+    SHL_TRANSPORT_RING,   /* a shared-memory ring; offers every notification strategy */
+    SHL_TRANSPORT_MIDDLEWARE, /* a library users pick instead (ZeroMQ, iceoryx), whatever
+                               * moves its bytes */
+};
+
 struct shl_transport {
-    const char *name;          /* "pipe", "fifo", "unix-stream", "unix-dgram", "tcp",
-                                * "mmap", "sysv", "posix" */
-    const char *const *notify; /* NULL-terminated notification strategies this transport
-                                * offers (shared memory), or NULL for kernel transports */
+    const char *name;             /* "pipe", "unix-stream", ...; a ring: its mechanism's */
+    enum shl_transport_kind kind;
+    enum shl_mech mech;           /* SHL_TRANSPORT_RING: where the segment comes from */
     int (*create)(struct shl_channel *ch, struct shl_error *err);
     int (*join)(struct shl_channel *ch, struct shl_error *err);
     int (*send)(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
@@ -73,5 +86,9 @@ int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_e
 /* Releases this process's end; side A (or a never-joined channel) also unlinks FIFOs,
  * socket paths, shm names and segments. Safe to call twice. */
 void shl_channel_close(struct shl_channel *ch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,38 +18,29 @@
 
 #include <sys/msg.h>
 
-#include "src/testing/pattern.h"
-
-extern "C" {
 #include "src/core/shl_name.h"
+#include "src/testing/pattern.h"
 #include "src/transport/shl_transport.h"
-// The same tests serve the peers' transports (message queues, ZeroMQ) in their own target.
-#ifdef TRANSPORTS_UNDER_TEST
-#include "src/transport/shl_peers.h"
-#else
-#define TRANSPORTS_UNDER_TEST shl_transports
-#endif
-}
 
 namespace {
 
 struct Config {
     const struct shl_transport *transport;
-    const char *notify; // NULL for kernel transports
+    shl_notify_kind notify; // SHL_NOTIFY_NONE for kernel transports
 };
 
 void PrintTo(const Config &c, std::ostream *os)
 {
     *os << c.transport->name;
-    if (c.notify != nullptr)
-        *os << "/" << c.notify;
+    if (c.notify != SHL_NOTIFY_NONE)
+        *os << "/" << shl_notify_name(c.notify);
 }
 
 std::string ConfigName(const ::testing::TestParamInfo<Config> &info)
 {
     std::string name = info.param.transport->name;
-    if (info.param.notify != nullptr)
-        name += std::string("_") + info.param.notify;
+    if (info.param.notify != SHL_NOTIFY_NONE)
+        name += std::string("_") + shl_notify_name(info.param.notify);
     for (char &c : name)
         if (c == '-')
             c = '_';
@@ -59,14 +50,14 @@ std::string ConfigName(const ::testing::TestParamInfo<Config> &info)
 std::vector<Config> AllConfigs()
 {
     std::vector<Config> configs;
-    for (size_t i = 0; TRANSPORTS_UNDER_TEST[i] != nullptr; i++) {
-        const struct shl_transport *t = TRANSPORTS_UNDER_TEST[i];
-        if (t->notify == nullptr) {
-            configs.push_back({t, nullptr});
+    for (size_t i = 0; shl_transports[i] != nullptr; i++) {
+        const struct shl_transport *t = shl_transports[i];
+        if (t->kind != SHL_TRANSPORT_RING) {
+            configs.push_back({t, SHL_NOTIFY_NONE});
             continue;
         }
-        for (size_t j = 0; t->notify[j] != nullptr; j++)
-            configs.push_back({t, t->notify[j]});
+        for (int k = SHL_NOTIFY_FIRST; k < SHL_NOTIFY_COUNT; k++)
+            configs.push_back({t, static_cast<shl_notify_kind>(k)});
     }
     return configs;
 }
@@ -98,9 +89,9 @@ const size_t kSizes[] = {1, 8, 64, 4096, 65536, 1u << 20, 3, 1000, 4097, 65537, 
 const size_t kMaxMsg = 1u << 20;
 
 // Counts what a channel could leave behind: POSIX shm objects and message queues named for
-// this pid, System V segments this pid created, files in the private TMPDIR, and (for the
-// peers' transports) System V message queues with shmlab's keys: a queue does not record
-// its creator, so the peers' target runs alone.
+// this pid, System V segments this pid created, System V message queues with shmlab's keys
+// (a queue does not record its creator, so this test runs alone), and files in the private
+// TMPDIR.
 struct Leftovers {
     int shm_objects = 0;
     int sysv_segments = 0;
@@ -131,7 +122,6 @@ Leftovers CountLeftovers()
     Leftovers l;
     std::string mine = "shmlab-" + std::to_string(getpid()) + "-";
     l.shm_objects = CountDir("/dev/shm", mine) + CountDir("/dev/mqueue", mine);
-#ifdef SHMLAB_SHL_PEERS_H
     struct msginfo minfo;
     int max_queue = msgctl(0, MSG_INFO, (struct msqid_ds *)&minfo);
     for (int i = 0; i <= max_queue; i++) {
@@ -139,7 +129,6 @@ Leftovers CountLeftovers()
         if (msgctl(i, MSG_STAT, &ds) >= 0 && shl_key_is_ours(ds.msg_perm.__key))
             l.sysv_queues++;
     }
-#endif
     struct shm_info info;
     int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
     for (int i = 0; i <= max; i++) {
@@ -474,7 +463,7 @@ TEST_P(TransportTest, RejectsBadMessagesAndSpecs)
     EXPECT_EQ(-1, shl_channel_create(&ch, GetParam().transport, &spec, &err));
     EXPECT_EQ(EINVAL, err.errnum);
     spec = Spec(64, 1, 1000);
-    spec.notify = "no-such-strategy";
+    spec.notify = SHL_NOTIFY_COUNT; // no such strategy
     EXPECT_EQ(-1, shl_channel_create(&ch, GetParam().transport, &spec, &err));
     EXPECT_EQ(EINVAL, err.errnum);
     shl_channel_close(&ch); // a failed create leaves a channel that close accepts
@@ -523,7 +512,9 @@ INSTANTIATE_TEST_SUITE_P(All, StreamTest, ::testing::ValuesIn(AllConfigs()), Con
 
 TEST(Registry, FindsEveryTransportByName)
 {
-    const char *names[] = {"pipe", "fifo", "unix-stream", "unix-dgram", "tcp", "mmap", "sysv", "posix"};
+    const char *names[] = {"pipe",     "fifo",     "unix-stream", "unix-dgram", "tcp",       "mmap",
+                           "sysv",     "posix",    "posix-mq",    "sysv-msg",   "zeromq-ipc",
+                           "zeromq-tcp"};
     for (const char *name : names) {
         const struct shl_transport *t = shl_transport_find(name);
         ASSERT_NE(nullptr, t) << name;

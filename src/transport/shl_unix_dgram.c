@@ -153,7 +153,7 @@ static void unix_dgram_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_unix_dgram = {
     .name = "unix-dgram",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = unix_dgram_create,
     .join = unix_dgram_join,
     .send = unix_dgram_send,

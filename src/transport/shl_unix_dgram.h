@@ -13,6 +13,10 @@
 
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 extern const struct shl_transport shl_transport_unix_dgram;
 
 /* What the kernel granted, for the benchmark's context. */
@@ -25,5 +29,9 @@ struct shl_unix_dgram_info {
 /* Fills *info for a created unix-dgram channel; -1 (EINVAL) for any other channel. */
 int shl_unix_dgram_info(const struct shl_channel *ch, struct shl_unix_dgram_info *info,
                         struct shl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -44,7 +44,7 @@ static void unix_stream_close(struct shl_channel *ch)
 
 const struct shl_transport shl_transport_unix_stream = {
     .name = "unix-stream",
-    .notify = NULL,
+    .kind = SHL_TRANSPORT_KERNEL,
     .create = unix_stream_create,
     .join = unix_stream_join,
     .send = shl_fdpair_send,

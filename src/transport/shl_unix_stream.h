@@ -6,6 +6,14 @@
 
 #include "src/transport/shl_transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 extern const struct shl_transport shl_transport_unix_stream;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -235,7 +235,8 @@ static void zeromq_close(struct shl_channel *ch)
 /* The two differ only in the name, from which create() tells them apart. */
 #define ZEROMQ_TRANSPORT(transport_name)                                                        \
     {                                                                                           \
-        .name = transport_name, .notify = NULL, .create = zeromq_create, .join = zeromq_join,   \
+        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .create = zeromq_create,      \
+        .join = zeromq_join,                                                                    \
         .send = zeromq_send, .recv = zeromq_recv, .close = zeromq_close,                        \
     }
 
