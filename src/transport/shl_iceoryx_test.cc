@@ -402,7 +402,7 @@ INSTANTIATE_TEST_SUITE_P(Waits, IceoryxTest,
                          });
 
 // Without a RouDi, join fails at once with a clear error instead of waiting on one.
-TEST(IceoryxWithoutRoudi, JoinFailsWithENOTCONN)
+TEST(IceoryxWithoutRoudi, CreateFailsWithENOTCONN)
 {
     if (shl_roudi_running() != 0)
         GTEST_SKIP() << "an iox-roudi runs on this machine";
@@ -412,11 +412,11 @@ TEST(IceoryxWithoutRoudi, JoinFailsWithENOTCONN)
     spec.max_msg = 64;
     spec.depth = 1;
     spec.timeout_ms = 1000;
-    // In a child, so that this process registers with the RouDi of the later tests only.
+    // In a child: this process must never register with RouDi (see RunSides).
     fflush(nullptr);
     pid_t child = fork();
     if (child == 0) {
-        int rc = shl_channel_create(&ch, GetParam(), &spec, &err);
+        int rc = shl_channel_create(&ch, &shl_transport_iceoryx, &spec, &err);
         _exit(rc == -1 && err.errnum == ENOTCONN ? 0 : 1);
     }
     int status = 0;

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -108,7 +107,8 @@ static int open_socket(struct shl_channel *ch, struct shl_error *err)
     z->socket = zmq_socket(z->context, ZMQ_PAIR);
     if (z->socket == NULL)
         return zmq_failed(err, "zmq_socket", "ZMQ_PAIR");
-    if (set_int(z->socket, ZMQ_LINGER, 0, "ZMQ_LINGER", err) != 0 ||
+    /* A message sent just before close still leaves, for up to the channel's timeout. */
+    if (set_int(z->socket, ZMQ_LINGER, ch->spec.timeout_ms, "ZMQ_LINGER", err) != 0 ||
         set_int(z->socket, ZMQ_SNDHWM, hwm, "ZMQ_SNDHWM", err) != 0 ||
         set_int(z->socket, ZMQ_RCVHWM, hwm, "ZMQ_RCVHWM", err) != 0)
         return -1;
@@ -117,6 +117,10 @@ static int open_socket(struct shl_channel *ch, struct shl_error *err)
 
 /* Waits until the socket can do `events` (ZMQ_POLLIN/ZMQ_POLLOUT), the peer has gone or
  * *left_ms ran out. */
+/* ZeroMQ moves a message in its I/O threads, so a peer's last message may still be on the
+ * way when its link closes: a receiver gives it this long before it calls the peer gone. */
+#define LAST_MESSAGE_GRACE_MS 200
+
 static int wait_socket(struct shl_zeromq *z, short events, int *left_ms, const char *call,
                        struct shl_error *err)
 {
@@ -125,17 +129,18 @@ static int wait_socket(struct shl_zeromq *z, short events, int *left_ms, const c
             return shl_fail(err, call, ETIMEDOUT, "no progress within the timeout");
         zmq_pollitem_t items[2] = {{.socket = z->socket, .events = events},
                                    {.fd = z->link.fd, .events = ZMQ_POLLIN}};
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        long start = shl_peer_link_now_ms();
         int n = zmq_poll(items, 2, *left_ms);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        *left_ms -= (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+        *left_ms -= (int)(shl_peer_link_now_ms() - start);
         if (n < 0 && zmq_errno() != EINTR)
             return zmq_failed(err, "zmq_poll", call);
         if (n > 0 && items[0].revents != 0)
             return 0;
-        if (n > 0 && items[1].revents != 0 && shl_peer_link_gone(&z->link))
+        if (n > 0 && items[1].revents != 0 && shl_peer_link_gone(&z->link)) {
+            if ((events & ZMQ_POLLIN) && zmq_poll(items, 1, LAST_MESSAGE_GRACE_MS) > 0)
+                return 0;
             return shl_fail(err, call, EPIPE, "the peer has gone");
+        }
     }
 }
 
