@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -152,90 +153,14 @@ static int config_file(struct shl_error *err)
     return fd;
 }
 
-/* In the child, between fork and exec: nothing that allocates or can fail silently. */
-static void exec_roudi(const struct shl_roudi *r, int config_fd, const sigset_t *mask,
-                       pid_t parent)
-{
-    /* The parent's handlers would run its cleanup here; RouDi gets the defaults. */
-    const int parent_handled[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (size_t i = 0; i < sizeof parent_handled / sizeof parent_handled[0]; i++)
-        signal(parent_handled[i], SIG_DFL);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent)
-        _exit(127); /* the parent died before the death signal was armed */
-    dup2(r->log_fd, STDOUT_FILENO);
-    dup2(r->log_fd, STDERR_FILENO);
-    char config_path[64];
-    snprintf(config_path, sizeof config_path, "/proc/self/fd/%d", config_fd);
-    sigprocmask(SIG_SETMASK, mask, NULL);
-    execl(r->binary, r->binary, "-c", config_path, (char *)NULL);
-    _exit(127);
-}
-
-static int wait_ready(struct shl_roudi *r, int timeout_ms, struct shl_error *err)
-{
-    for (int waited = 0;; waited += 10) {
-        if (log_says_ready(r))
-            return 0;
-        int status;
-        if (waitpid(r->pid, &status, WNOHANG) == r->pid) {
-            shl_cleanup_forget(r->slot);
-            r->pid = 0;
-            char line[200];
-            shl_roudi_log_tail(r, line, sizeof line);
-            return shl_fail(err, "iox-roudi", ECHILD, "exited with status %d before it was ready: %s",
-                            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-                            line);
-        }
-        if (waited >= timeout_ms)
-            return shl_fail(err, "iox-roudi", ETIMEDOUT, "not ready within %d ms", timeout_ms);
-        sleep_ms(10);
-    }
-}
-
-int shl_roudi_start(struct shl_roudi *r, int timeout_ms, struct shl_error *err)
-{
-    memset(r, 0, sizeof *r);
-    r->slot = -1;
-    r->log_fd = -1;
-    if (shl_roudi_find(r->binary, sizeof r->binary, err) != 0)
-        return -1;
-    pid_t other = shl_roudi_running();
-    if (other != 0)
-        return shl_fail(err, "shl_roudi_start", EBUSY,
-                        "an iox-roudi (pid %d) is running that shmlab did not start; shmlab "
-                        "will not share it: stop it, or leave iceoryx out",
-                        (int)other);
-    r->log_fd = memfd_create("shmlab-roudi-log", MFD_CLOEXEC);
-    if (r->log_fd < 0)
-        return shl_fail(err, "memfd_create", errno, "RouDi's log");
-    int config_fd = config_file(err);
-    if (config_fd < 0)
-        goto fail;
-    sigset_t saved;
-    shl_cleanup_hold(&saved);
-    pid_t parent = getpid();
-    r->pid = fork();
-    if (r->pid == 0)
-        exec_roudi(r, config_fd, &saved, parent);
-    int fork_errno = errno;
-    if (r->pid > 0)
-        r->slot = shl_cleanup_add(SHL_CLEANUP_CHILD, NULL, r->pid, err);
-    shl_cleanup_release(&saved);
-    close(config_fd);
-    if (r->pid < 0) {
-        r->pid = 0;
-        shl_fail(err, "fork", fork_errno, "iox-roudi");
-        goto fail;
-    }
-    if (r->slot < 0 || wait_ready(r, timeout_ms, err) != 0)
-        goto fail;
-    return 0;
-fail:;
-    struct shl_error ignored;
-    shl_roudi_stop(r, &ignored);
-    return -1;
-}
+/* RouDi's SIGTERM handling sends SIGTERM to every process still registered and aborts when
+ * one is gone, leaving its objects. A process that died unregistered is dropped by RouDi's
+ * monitoring once its keep-alive messages have stopped for ROUDI_DROPS_DEAD_APP_MS: wait
+ * that long when one did. */
+#define ROUDI_DROPS_DEAD_APP_MS 2000
+/* After its starter vanished, the keeper lets the starter's other children (which die with
+ * it) go first, so that it can tell they died. */
+#define STARTER_CHILDREN_DIE_MS 100
 
 /* The runtime of a process named shmlab-<pid>-iox that died without leaving RouDi (SIGKILL)
  * keeps its socket and lock file in /tmp. Returns how many such processes there are, and
@@ -263,50 +188,255 @@ static int dead_apps(int remove)
     return dead;
 }
 
-/* RouDi's SIGTERM handling sends SIGTERM to every process still registered and aborts when
- * one is gone, leaving its objects. A process that died unregistered is dropped by RouDi's
- * monitoring once its keep-alive messages have stopped for ROUDI_DROPS_DEAD_APP_MS: wait
- * that long when one did. */
-#define ROUDI_DROPS_DEAD_APP_MS 2000
+/* ---- In the keeper: RouDi itself. ---- */
+
+/* In RouDi's process, between fork and exec: nothing that allocates or can fail silently. */
+static void exec_roudi(const struct shl_roudi *r, int config_fd, pid_t keeper)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != keeper)
+        _exit(127); /* the keeper died before the death signal was armed */
+    dup2(r->log_fd, STDOUT_FILENO);
+    dup2(r->log_fd, STDERR_FILENO);
+    char config_path[64];
+    snprintf(config_path, sizeof config_path, "/proc/self/fd/%d", config_fd);
+    execl(r->binary, r->binary, "-c", config_path, (char *)NULL);
+    _exit(127);
+}
+
+static int daemon_start(struct shl_roudi *r, int timeout_ms, struct shl_error *err)
+{
+    int config_fd = config_file(err);
+    if (config_fd < 0)
+        return -1;
+    pid_t keeper = getpid();
+    r->daemon_pid = fork();
+    if (r->daemon_pid == 0)
+        exec_roudi(r, config_fd, keeper);
+    int fork_errno = errno;
+    close(config_fd);
+    if (r->daemon_pid < 0) {
+        r->daemon_pid = 0;
+        return shl_fail(err, "fork", fork_errno, "iox-roudi");
+    }
+    for (int waited = 0;; waited += 10) {
+        if (log_says_ready(r))
+            return 0;
+        int status;
+        if (waitpid(r->daemon_pid, &status, WNOHANG) == r->daemon_pid) {
+            r->daemon_pid = 0;
+            char line[200];
+            shl_roudi_log_tail(r, line, sizeof line);
+            return shl_fail(err, "iox-roudi", ECHILD, "exited with status %d before it was ready: %s",
+                            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                            line);
+        }
+        if (waited >= timeout_ms)
+            return shl_fail(err, "iox-roudi", ETIMEDOUT, "not ready within %d ms", timeout_ms);
+        sleep_ms(10);
+    }
+}
+
+static int daemon_stop(struct shl_roudi *r, struct shl_error *err)
+{
+    if (r->daemon_pid <= 0)
+        return 0;
+    int rc = 0;
+    if (dead_apps(0) > 0)
+        sleep_ms(ROUDI_DROPS_DEAD_APP_MS);
+    kill(r->daemon_pid, SIGTERM);
+    int waited = 0;
+    while (waitpid(r->daemon_pid, NULL, WNOHANG) != r->daemon_pid) {
+        if (waited >= SHL_CLEANUP_CHILD_GRACE_MS) {
+            kill(r->daemon_pid, SIGKILL);
+            waitpid(r->daemon_pid, NULL, 0);
+            rc = shl_fail(err, "iox-roudi", ETIMEDOUT, "still running %d ms after SIGTERM: killed",
+                          waited);
+            break;
+        }
+        sleep_ms(10);
+        waited += 10;
+    }
+    r->daemon_pid = 0;
+    dead_apps(1);
+    char path[256];
+    /* RouDi removes its objects on SIGTERM; one still there is a fault to report. */
+    while (shl_roudi_object_left(path, sizeof path)) {
+        if (rc == 0) {
+            char line[200];
+            shl_roudi_log_tail(r, line, sizeof line);
+            rc = shl_fail(err, "iox-roudi", EEXIST, "left %s behind (removed now); it said: %s",
+                          path, line);
+        }
+        if (unlink(path) != 0)
+            break;
+    }
+    return rc;
+}
+
+/* ---- The keeper: RouDi's parent, which outlives its starter to stop it. ---- */
+
+struct verdict {
+    int rc;
+    pid_t daemon_pid;
+    struct shl_error err;
+};
+
+static volatile sig_atomic_t keeper_told_to_stop;
+
+static void keeper_on_term(int sig)
+{
+    (void)sig;
+    keeper_told_to_stop = 1;
+}
+
+/* Waits for the starter's word on `ctl`: 'S' (stop), its end closing (it died: stop too), or
+ * SIGTERM (its cleanup registry: stop). */
+static int starter_vanished(int ctl)
+{
+    for (;;) {
+        struct pollfd p = {.fd = ctl, .events = POLLIN};
+        if (keeper_told_to_stop)
+            return 0;
+        if (poll(&p, 1, -1) < 0)
+            continue; /* EINTR: look at the flag */
+        char word;
+        return read(ctl, &word, 1) != 1;
+    }
+}
+
+static void keeper(struct shl_roudi *r, int ctl, int rep, int timeout_ms)
+{
+    /* Its own process group, so that a signal to the starter's group (Ctrl-C, a group kill)
+     * leaves it to stop RouDi; SIGTERM is the starter's cleanup asking it to. */
+    setpgid(0, 0);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa = {.sa_handler = keeper_on_term};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    struct verdict v = {0};
+    v.rc = daemon_start(r, timeout_ms, &v.err);
+    v.daemon_pid = r->daemon_pid;
+    (void)!write(rep, &v, sizeof v);
+    if (v.rc == 0) {
+        if (starter_vanished(ctl))
+            sleep_ms(STARTER_CHILDREN_DIE_MS);
+        memset(&v, 0, sizeof v);
+        v.rc = daemon_stop(r, &v.err);
+        (void)!write(rep, &v, sizeof v);
+    } else {
+        daemon_stop(r, &(struct shl_error){0});
+    }
+    _exit(v.rc == 0 ? 0 : 1);
+}
+
+/* ---- In the starter. ---- */
+
+static int read_verdict(int rep, int timeout_ms, struct verdict *v, struct shl_error *err)
+{
+    struct pollfd p = {.fd = rep, .events = POLLIN};
+    int n = poll(&p, 1, timeout_ms);
+    if (n <= 0)
+        return shl_fail(err, "iox-roudi", ETIMEDOUT, "its keeper gave no word within %d ms",
+                        timeout_ms);
+    if (read(rep, v, sizeof *v) != (ssize_t)sizeof *v)
+        return shl_fail(err, "iox-roudi", ECHILD, "its keeper died without a word");
+    if (v->rc != 0 && err != NULL)
+        *err = v->err;
+    return v->rc;
+}
+
+static void release(struct shl_roudi *r)
+{
+    int fds[] = {r->ctl_fd, r->rep_fd, r->log_fd};
+    for (int i = 0; i < 3; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    r->ctl_fd = r->rep_fd = r->log_fd = -1;
+}
+
+int shl_roudi_start(struct shl_roudi *r, int timeout_ms, struct shl_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->slot = -1;
+    r->log_fd = r->ctl_fd = r->rep_fd = -1;
+    if (shl_roudi_find(r->binary, sizeof r->binary, err) != 0)
+        return -1;
+    pid_t other = shl_roudi_running();
+    if (other != 0)
+        return shl_fail(err, "shl_roudi_start", EBUSY,
+                        "an iox-roudi (pid %d) is running that shmlab did not start; shmlab "
+                        "will not share it: stop it, or leave iceoryx out",
+                        (int)other);
+    r->log_fd = memfd_create("shmlab-roudi-log", MFD_CLOEXEC);
+    int ctl[2] = {-1, -1}, rep[2] = {-1, -1};
+    if (r->log_fd < 0 || pipe2(ctl, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0) {
+        int saved = errno;
+        for (int i = 0; i < 2; i++) {
+            if (ctl[i] >= 0)
+                close(ctl[i]);
+            if (rep[i] >= 0)
+                close(rep[i]);
+        }
+        release(r);
+        return shl_fail(err, "pipe2", saved, "RouDi's keeper");
+    }
+    sigset_t saved;
+    shl_cleanup_hold(&saved);
+    r->pid = fork();
+    if (r->pid == 0) {
+        close(ctl[1]);
+        close(rep[0]);
+        keeper(r, ctl[0], rep[1], timeout_ms);
+    }
+    int fork_errno = errno;
+    if (r->pid > 0)
+        r->slot = shl_cleanup_add(SHL_CLEANUP_CHILD, NULL, r->pid, err);
+    shl_cleanup_release(&saved);
+    close(ctl[0]);
+    close(rep[1]);
+    r->ctl_fd = ctl[1];
+    r->rep_fd = rep[0];
+    if (r->pid < 0) {
+        r->pid = 0;
+        release(r);
+        return shl_fail(err, "fork", fork_errno, "RouDi's keeper");
+    }
+    struct verdict v;
+    if (r->slot < 0 || read_verdict(r->rep_fd, timeout_ms + 1000, &v, err) != 0) {
+        struct shl_error ignored;
+        shl_roudi_stop(r, &ignored);
+        return -1;
+    }
+    r->daemon_pid = v.daemon_pid;
+    return 0;
+}
 
 int shl_roudi_stop(struct shl_roudi *r, struct shl_error *err)
 {
-    int rc = 0;
-    if (r->pid > 0) {
-        if (dead_apps(0) > 0)
-            sleep_ms(ROUDI_DROPS_DEAD_APP_MS);
-        kill(r->pid, SIGTERM);
-        int waited = 0;
-        while (waitpid(r->pid, NULL, WNOHANG) != r->pid) {
-            if (waited >= SHL_CLEANUP_CHILD_GRACE_MS) {
-                kill(r->pid, SIGKILL);
-                waitpid(r->pid, NULL, 0);
-                rc = shl_fail(err, "iox-roudi", ETIMEDOUT,
-                              "still running %d ms after SIGTERM: killed", waited);
-                break;
-            }
-            sleep_ms(10);
-            waited += 10;
-        }
-        shl_cleanup_forget(r->slot);
-        r->slot = -1;
-        r->pid = 0;
-        dead_apps(1);
-        char path[256];
-        /* RouDi removes its objects on SIGTERM; one still there is a fault to report. */
-        while (shl_roudi_object_left(path, sizeof path)) {
-            if (rc == 0) {
-                char line[200];
-                shl_roudi_log_tail(r, line, sizeof line);
-                rc = shl_fail(err, "iox-roudi", EEXIST, "left %s behind (removed now); it said: %s",
-                              path, line);
-            }
-            if (unlink(path) != 0)
-                break;
-        }
+    if (r->pid <= 0) {
+        release(r);
+        return 0;
     }
-    if (r->log_fd >= 0)
-        close(r->log_fd);
-    r->log_fd = -1;
+    (void)!write(r->ctl_fd, "S", 1);
+    struct verdict v;
+    int rc = read_verdict(r->rep_fd, ROUDI_DROPS_DEAD_APP_MS + 2 * SHL_CLEANUP_CHILD_GRACE_MS, &v,
+                          err);
+    int status;
+    if (rc != 0 && waitpid(r->pid, &status, WNOHANG) != r->pid)
+        kill(r->pid, SIGKILL);
+    waitpid(r->pid, &status, 0);
+    shl_cleanup_forget(r->slot);
+    r->slot = -1;
+    r->pid = 0;
+    r->daemon_pid = 0;
+    release(r);
     return rc;
 }

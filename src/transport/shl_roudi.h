@@ -8,11 +8,14 @@
  * shmlab's processes with it or stop it.
  *
  * The daemon gets its configuration (shmlab's memory pools, so that every benchmark size has
- * chunks) and writes its log through unnamed files (O_TMPFILE in $TMPDIR), so it has no file
- * of shmlab's to leave behind. It is registered with the cleanup registry (SHL_CLEANUP_CHILD)
- * the moment it exists, so a failure or SIGINT/SIGTERM of this process stops it, and it has
- * PR_SET_PDEATHSIG(SIGTERM), so even a SIGKILL of this process stops it: RouDi removes its
- * objects on SIGTERM. */
+ * chunks) and writes its log through unnamed files (memfd), so it has no file of shmlab's
+ * to leave behind. Its parent is a keeper process (in a process group of its own) that stops
+ * it when the starter says so, when the starter's cleanup registry sends it SIGTERM (a
+ * failure, SIGINT or SIGTERM of the starter: SHL_CLEANUP_CHILD), or when the starter
+ * vanishes (SIGKILL): then it first lets the starter's iceoryx processes die and RouDi's
+ * monitoring drop them, since RouDi's SIGTERM handling aborts, leaving its objects, on a
+ * registered process that is gone. RouDi has PR_SET_PDEATHSIG(SIGTERM) against a killed
+ * keeper, and removes its objects on SIGTERM; the keeper checks that it did. */
 #ifndef SHMLAB_SHL_ROUDI_H
 #define SHMLAB_SHL_ROUDI_H
 
@@ -31,9 +34,12 @@ extern "C" {
 #define SHL_ROUDI_MAX_DEPTH 256
 
 struct shl_roudi {
-    pid_t pid;   /* 0 when not running */
-    int slot;    /* its cleanup slot */
-    int log_fd;  /* its stdout and stderr, an unnamed file */
+    pid_t pid;        /* the keeper: RouDi's parent; 0 when not running */
+    pid_t daemon_pid; /* iox-roudi itself */
+    int slot;         /* the keeper's cleanup slot */
+    int ctl_fd;       /* to the keeper: a byte says stop, closing says the starter died */
+    int rep_fd;       /* from the keeper: how starting and stopping went */
+    int log_fd;       /* RouDi's stdout and stderr, an unnamed file */
     char binary[256];
 };
 
