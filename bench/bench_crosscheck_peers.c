@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -20,7 +18,6 @@
 #include "iceoryx_binding_c/subscriber.h"
 #include "src/core/shl_name.h"
 #include "src/timing/shl_clock.h"
-#include "src/timing/shl_pin.h"
 #include "src/transport/shl_iceoryx.h"
 
 /* ---- ZeroMQ ---- */
@@ -157,15 +154,8 @@ int bench_crosscheck_zeromq(struct bench_crosscheck *cc, struct shl_error *err)
 
 /* ---- iceoryx ---- */
 
-/* Both sides are children of their own: iceoryx's runtime does not survive fork. Side A's
- * samples come back through this shared mapping. */
-struct iox_shared {
-    struct shl_error err[2];
-    int failed[2];
-    size_t n;
-    double samples[];
-};
-
+/* One side's ports. All four are made in the calling process, which registers with RouDi
+ * (as the channel's creator does); side B, forked, uses its two through the data path. */
 struct iox_side {
     iox_pub_storage_t pub_storage;
     iox_sub_storage_t sub_storage;
@@ -173,11 +163,8 @@ struct iox_side {
     iox_sub_t sub;
 };
 
-static int iox_open_side(struct iox_side *s, const char *instance, int a, int timeout_ms,
-                         struct shl_error *err)
+static int iox_make_side(struct iox_side *s, const char *instance, int a, struct shl_error *err)
 {
-    if (shl_iceoryx_runtime(err) != 0)
-        return -1;
     iox_pub_options_t po;
     iox_pub_options_init(&po);
     po.subscriberTooSlowPolicy = ConsumerTooSlowPolicy_WAIT_FOR_CONSUMER;
@@ -189,6 +176,19 @@ static int iox_open_side(struct iox_side *s, const char *instance, int a, int ti
     s->sub = iox_sub_init(&s->sub_storage, "shmlab-crosscheck", instance, a ? "pong" : "ping", &so);
     if (s->pub == NULL || s->sub == NULL)
         return shl_fail(err, "iox_pub_init", ENOMEM, "crosscheck");
+    return 0;
+}
+
+static void iox_release_side(struct iox_side *s)
+{
+    if (s->sub != NULL)
+        iox_sub_deinit(s->sub);
+    if (s->pub != NULL)
+        iox_pub_deinit(s->pub);
+}
+
+static int iox_connected(struct iox_side *s, int timeout_ms, struct shl_error *err)
+{
     int64_t deadline = shl_now_ns() + (int64_t)timeout_ms * 1000000;
     while (iox_sub_get_subscription_state(s->sub) != SubscribeState_SUBSCRIBED ||
            !iox_pub_has_subscribers(s->pub)) {
@@ -220,37 +220,47 @@ static int iox_send(struct iox_side *s, const void *from, size_t size, struct sh
     return 0;
 }
 
+struct iox_echo_arg {
+    struct iox_side *side;
+    size_t size;
+    int timeout_ms;
+};
+
 /* Side B: echoes every message until the one whose first word is all ones. */
-static int iox_echo(struct iox_side *s, const struct bench_crosscheck *cc, struct shl_error *err)
+static int iox_echo(void *arg, struct bench_peer_report *report)
 {
+    const struct iox_echo_arg *a = arg;
     for (;;) {
         const void *chunk;
-        if (iox_take(s, &chunk, shl_now_ns() + (int64_t)cc->timeout_ms * 1000000, err) != 0)
+        if (iox_take(a->side, &chunk, shl_now_ns() + (int64_t)a->timeout_ms * 1000000,
+                     &report->err) != 0)
             return -1;
         uint64_t seq;
         memcpy(&seq, chunk, sizeof seq);
-        int rc = seq == UINT64_MAX ? 1 : iox_send(s, chunk, cc->size, err);
-        iox_sub_release_chunk(s->sub, chunk);
+        int rc = seq == UINT64_MAX ? 1 : iox_send(a->side, chunk, a->size, &report->err);
+        iox_sub_release_chunk(a->side->sub, chunk);
         if (rc != 0)
             return rc > 0 ? 0 : -1;
     }
 }
 
-static int iox_measure(struct iox_side *s, const struct bench_crosscheck *cc,
-                       struct iox_shared *sh, struct shl_error *err)
+static int iox_measure(struct iox_side *s, struct bench_crosscheck *cc, struct shl_error *err)
 {
     char *tx = calloc(1, cc->size);
     if (tx == NULL)
         return shl_fail(err, "malloc", ENOMEM, "crosscheck");
     uint64_t seq = 0;
-    int64_t budget_end = 0;
+    struct bench_sampler sampler;
     int rc = 0;
     for (size_t i = 0; rc == 0; i++) {
         int timed = i >= cc->warmup;
-        if (timed && budget_end == 0)
-            budget_end = shl_now_ns() + cc->budget_ns;
-        if (timed && (sh->n >= cc->max_samples ||
-                      (sh->n >= cc->min_samples && shl_now_ns() >= budget_end)))
+        if (timed && i == cc->warmup) {
+            rc = bench_sampler_init(&sampler, cc->min_samples, cc->max_samples, cc->budget_ns, err);
+            if (rc != 0)
+                break;
+            cc->samples = sampler.samples;
+        }
+        if (timed && !bench_sampler_more(&sampler))
             break;
         int64_t t0 = shl_now_ns();
         memcpy(tx, &(uint64_t){++seq}, sizeof seq);
@@ -262,11 +272,13 @@ static int iox_measure(struct iox_side *s, const struct bench_crosscheck *cc,
             break;
         int same = memcmp(chunk, tx, cc->size) == 0;
         iox_sub_release_chunk(s->sub, chunk);
-        if (!same)
+        if (!same) {
             rc = shl_fail(err, "verify", EBADMSG, "crosscheck echo of %llu differs",
                           (unsigned long long)seq);
-        else if (timed)
-            sh->samples[sh->n++] = (double)(shl_now_ns() - t0);
+        } else if (timed) {
+            bench_sampler_add(&sampler, (double)(shl_now_ns() - t0));
+            cc->n = sampler.n;
+        }
     }
     memset(tx, 0xff, sizeof seq);
     if (iox_send(s, tx, cc->size, rc == 0 ? err : &(struct shl_error){0}) != 0)
@@ -277,61 +289,36 @@ static int iox_measure(struct iox_side *s, const struct bench_crosscheck *cc,
 
 int bench_crosscheck_iceoryx(struct bench_crosscheck *cc, struct shl_error *err)
 {
-    size_t len = sizeof(struct iox_shared) + cc->max_samples * sizeof(double);
-    struct iox_shared *sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED)
-        return shl_fail(err, "mmap", errno, "crosscheck samples");
     uint64_t tag;
     char instance[48];
-    if (shl_random(&tag, sizeof tag, err) != 0) {
-        munmap(sh, len);
+    if (shl_iceoryx_runtime(err) != 0 || shl_random(&tag, sizeof tag, err) != 0)
         return -1;
-    }
     snprintf(instance, sizeof instance, "%d-%016llx", (int)getpid(), (unsigned long long)tag);
-    pid_t pids[2] = {0, 0};
-    for (int side = 0; side < 2; side++) {
-        fflush(NULL);
-        pids[side] = fork();
-        if (pids[side] == 0) {
-            struct iox_side s = {0};
-            int rc = side == 1 && cc->peer_cpu >= 0 ? shl_pin_to_cpu(cc->peer_cpu, &sh->err[side]) : 0;
-            if (rc == 0)
-                rc = iox_open_side(&s, instance, side == 0, cc->timeout_ms, &sh->err[side]);
-            if (rc == 0)
-                rc = side == 0 ? iox_measure(&s, cc, sh, &sh->err[side]) : iox_echo(&s, cc, &sh->err[side]);
-            if (s.sub != NULL)
-                iox_sub_deinit(s.sub);
-            if (s.pub != NULL)
-                iox_pub_deinit(s.pub);
-            sh->failed[side] = rc != 0;
-            exit(rc == 0 ? 0 : 1); /* exit, not _exit: the runtime leaves RouDi */
-        }
-    }
-    int ok = 1;
-    for (int side = 0; side < 2; side++) {
-        int status = 0;
-        if (pids[side] < 0 || waitpid(pids[side], &status, 0) != pids[side] || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0)
-            ok = 0;
-    }
-    int rc = 0;
-    if (!ok) {
-        if (sh->failed[0] || sh->failed[1])
-            *err = sh->failed[1] && sh->err[1].errnum != ETIMEDOUT ? sh->err[1]
-                   : sh->failed[0]                                  ? sh->err[0]
-                                                                    : sh->err[1];
-        else
-            shl_fail(err, "crosscheck", ECHILD, "an iceoryx side died without a word");
+    struct iox_side sides[2];
+    memset(sides, 0, sizeof sides);
+    int rc = iox_make_side(&sides[0], instance, 1, err);
+    if (rc == 0)
+        rc = iox_make_side(&sides[1], instance, 0, err);
+    if (rc == 0)
+        rc = iox_connected(&sides[0], cc->timeout_ms, err);
+    if (rc == 0)
+        rc = iox_connected(&sides[1], cc->timeout_ms, err);
+    struct iox_echo_arg arg = {.side = &sides[1], .size = cc->size, .timeout_ms = cc->timeout_ms};
+    struct bench_peer proc;
+    int started = rc == 0 && bench_peer_start(&proc, cc->peer_cpu, iox_echo, &arg, err) == 0;
+    if (rc == 0 && !started)
         rc = -1;
-    } else {
-        cc->samples = malloc((sh->n + 1) * sizeof *cc->samples);
-        if (cc->samples == NULL) {
-            rc = shl_fail(err, "malloc", ENOMEM, "crosscheck samples");
-        } else {
-            memcpy(cc->samples, sh->samples, sh->n * sizeof *cc->samples);
-            cc->n = sh->n;
-        }
+    if (rc == 0)
+        rc = iox_measure(&sides[0], cc, err);
+    if (started) {
+        struct bench_peer_report report;
+        struct shl_error peer_err;
+        if (bench_peer_finish(&proc, cc->timeout_ms, &report, &peer_err) != 0 && rc == 0)
+            rc = (*err = peer_err, -1);
+        else if (rc == 0 && report.failed)
+            rc = (*err = report.err, -1);
     }
-    munmap(sh, len);
+    iox_release_side(&sides[1]);
+    iox_release_side(&sides[0]);
     return rc;
 }

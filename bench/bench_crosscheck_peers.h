@@ -1,6 +1,6 @@
-/* The plain ping-pongs of the peers' transports, behind bench_crosscheck_run: ZeroMQ PAIR
- * over ipc:// (side A here, the echo a forked peer), and iceoryx (both sides forked, since
- * iceoryx's runtime does not survive fork; needs a running RouDi). */
+/* The plain ping-pongs of the peers' transports, behind bench_crosscheck_run; side A in the
+ * caller, the echo a forked peer: ZeroMQ PAIR over ipc://, and iceoryx, whose ports the
+ * caller makes (so it registers with RouDi for good: a host, see bench_job_run). */
 #ifndef SHMLAB_BENCH_CROSSCHECK_PEERS_H
 #define SHMLAB_BENCH_CROSSCHECK_PEERS_H
 

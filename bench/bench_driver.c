@@ -1,10 +1,15 @@
 #include "bench/bench_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench/bench_crosscheck.h"
 #include "bench/bench_floor.h"
@@ -383,8 +388,8 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
     return rc;
 }
 
-int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct bench_row *row, struct shl_error *err) {
+static int run_job_here(const struct bench_job *job, const struct bench_env *env,
+                        struct bench_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
     bench_row_init(row, job_benchmark(job->kind), job->name, shl_notify_name(job->notify), job->size,
                    throughput ? "MB/s" : "ns");
@@ -403,6 +408,78 @@ int bench_job_run(const struct bench_job *job, const struct bench_env *env,
         break;
     }
     return run_setup(job, env, row, err);
+}
+
+/* What a host tells the driver: the job's outcome and row. */
+struct host_report {
+    int rc;
+    struct shl_error err;
+    struct bench_row row;
+};
+
+/* An iceoryx job runs in a host process of its own: the process that creates an iceoryx
+ * channel registers with RouDi for the rest of its life, and RouDi, stopped at the end of the
+ * run, would SIGTERM a driver still registered. The host makes the channel, forks the peer
+ * as any session does, measures, reports its row over a pipe and exits, which unregisters
+ * it. It dies with the driver, and SIGINT kills it as it would a peer. */
+static int run_in_host(const struct bench_job *job, const struct bench_env *env,
+                       struct bench_row *row, struct shl_error *err) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return shl_fail(err, "pipe2", errno, "host report");
+    pid_t driver = getpid();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return shl_fail(err, "fork", saved, "host");
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        struct host_report out;
+        memset(&out, 0, sizeof out);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != driver)
+            _exit(1);
+        out.rc = run_job_here(job, env, &out.row, &out.err);
+        (void)!write(fds[1], &out, sizeof out);
+        exit(out.rc == 0 ? 0 : 1); /* exit, not _exit: leaving unregisters from RouDi */
+    }
+    close(fds[1]);
+    bench_peer_track(pid);
+    struct host_report in;
+    size_t got = 0;
+    while (got < sizeof in) {
+        ssize_t n = read(fds[0], (char *)&in + got, sizeof in - got);
+        if (n < 0 && errno == EINTR)
+            break; /* SIGINT: the handler has killed the host */
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    bench_peer_track(0);
+    if (got < sizeof in)
+        return shl_fail(err, "host", ECHILD, "the %s host died without a report (%s %d)",
+                        job->name, WIFSIGNALED(status) ? "signal" : "status",
+                        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    *row = in.row;
+    if (in.rc != 0)
+        *err = in.err;
+    return in.rc;
+}
+
+int bench_job_run(const struct bench_job *job, const struct bench_env *env,
+                  struct bench_row *row, struct shl_error *err) {
+    if (job->transport != NULL && job->transport->needs_roudi)
+        return run_in_host(job, env, row, err);
+    return run_job_here(job, env, row, err);
 }
 
 void bench_results_add_ratios(struct bench_results *r) {

@@ -44,6 +44,7 @@ struct bench_env {
     const char *shmlab;        /* NULL: set-up cost cannot be measured */
     const char *hyperfine;
     const char *out_dir;
+    const char *no_roudi; /* why iceoryx jobs cannot run here, or NULL when RouDi does */
 };
 
 struct bench_jobs {
@@ -59,7 +60,8 @@ void bench_jobs_free(struct bench_jobs *jobs);
 /* The rough total of the jobs' expected_s: the start of the time-left estimate. */
 double bench_jobs_expected_s(const struct bench_jobs *jobs);
 
-/* Runs one job and fills its row. */
+/* Runs one job and fills its row (a job of a transport that needs RouDi in a host process
+ * of its own). */
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct bench_row *row, struct shl_error *err);
 

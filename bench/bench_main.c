@@ -19,6 +19,7 @@
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_pin.h"
+#include "src/transport/shl_roudi.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -256,6 +257,10 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     what);
             continue;
         }
+        if (job->transport != NULL && job->transport->needs_roudi && env->no_roudi != NULL) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what, env->no_roudi);
+            continue;
+        }
         if (job->kind == JOB_SETUP && (env->shmlab == NULL || env->hyperfine == NULL)) {
             fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what,
                     env->shmlab == NULL ? "no shmlab binary in this build"
@@ -347,10 +352,30 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
 
+    /* iceoryx's daemon, when an iceoryx job is planned: started here, never shared with one
+     * this run did not start, stopped (and its objects checked gone) below on every path. */
+    struct shl_roudi roudi = {.pid = 0};
+    char no_roudi[sizeof err.detail + 64];
+    for (size_t i = 0; i < jobs.n; i++) {
+        if (jobs.jobs[i].transport == NULL || !jobs.jobs[i].transport->needs_roudi)
+            continue;
+        if (shl_roudi_start(&roudi, opts.timeout_ms, &err) != 0) {
+            snprintf(no_roudi, sizeof no_roudi, "no RouDi: %s", shl_error_text(&err, text, sizeof text));
+            env.no_roudi = no_roudi;
+            bench_context_note(&ctx, "iceoryx: not measured, %s", no_roudi);
+            fprintf(stderr, "bench: iceoryx skipped, %s\n", no_roudi);
+        }
+        break;
+    }
+
     struct bench_results results = {0};
     int64_t start = shl_now_ns();
     int failures = run_jobs(&jobs, &env, &ctx, &results);
     bench_jobs_free(&jobs);
+    if (shl_roudi_stop(&roudi, &err) != 0) {
+        fprintf(stderr, "bench: stopping RouDi: %s\n", shl_error_text(&err, text, sizeof text));
+        failures++;
+    }
     if (interrupted) {
         fprintf(stderr, "bench: interrupted by signal %d; peers killed, nothing written\n",
                 (int)interrupted);

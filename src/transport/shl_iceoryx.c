@@ -306,7 +306,8 @@ static void iceoryx_close(struct shl_channel *ch)
 /* The two differ only in how a receiver waits, which create() tells from the name. */
 #define ICEORYX_TRANSPORT(transport_name)                                                       \
     {                                                                                           \
-        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .create = iceoryx_create,     \
+        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .needs_roudi = 1,             \
+        .create = iceoryx_create,                                                               \
         .join = iceoryx_join, .send = iceoryx_send, .recv = iceoryx_recv, .close = iceoryx_close, \
     }
 

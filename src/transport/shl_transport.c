@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "src/transport/shl_fifo.h"
+#include "src/transport/shl_iceoryx.h"
 #include "src/transport/shl_pipe.h"
 #include "src/transport/shl_posix_mq.h"
 #include "src/transport/shl_shm_transports.h"
@@ -26,6 +27,8 @@ const struct shl_transport *const shl_transports[] = {
     &shl_transport_sysv_msg,
     &shl_transport_zeromq_ipc,
     &shl_transport_zeromq_tcp,
+    &shl_transport_iceoryx,
+    &shl_transport_iceoryx_waitset,
     NULL,
 };
 

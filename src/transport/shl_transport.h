@@ -51,6 +51,8 @@ struct shl_transport {
     const char *name;             /* "pipe", "unix-stream", ...; a ring: its mechanism's */
     enum shl_transport_kind kind;
     enum shl_mech mech;           /* SHL_TRANSPORT_RING: where the segment comes from */
+    int needs_roudi;              /* iceoryx: create needs a running RouDi (shl_roudi.h) and
+                                   * registers the creating process with it for good */
     int (*create)(struct shl_channel *ch, struct shl_error *err);
     int (*join)(struct shl_channel *ch, struct shl_error *err);
     int (*send)(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
