@@ -19,6 +19,7 @@
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_pin.h"
+#include "src/shm/shl_segment.h"
 #include "src/transport/shl_roudi.h"
 
 static volatile sig_atomic_t interrupted;
@@ -351,6 +352,21 @@ int main(int argc, char **argv) {
     if (ctx.pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
+
+    /* The memfd ring's seals, as this kernel applies them to a segment made the same way. */
+    for (size_t i = 0; i < jobs.n; i++) {
+        if (jobs.jobs[i].transport == NULL || jobs.jobs[i].transport->unnamed != SHL_UNNAMED_MEMFD)
+            continue;
+        struct shl_segment probe;
+        char seals[128];
+        if (shl_segment_create_memfd(&probe, 4096, &err) == 0)
+            bench_context_note(&ctx, "memfd: each ring's segment is sealed %s",
+                               shl_segment_seals_text(probe.seals, seals, sizeof seals));
+        else
+            bench_context_note(&ctx, "memfd: %s", shl_error_text(&err, text, sizeof text));
+        shl_segment_release(&probe);
+        break;
+    }
 
     /* iceoryx's daemon, when an iceoryx job is planned: started here, never shared with one
      * this run did not start, stopped (and its objects checked gone) below on every path. */

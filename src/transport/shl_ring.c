@@ -81,7 +81,12 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
         r->ring[d].data.efd = r->ring[d].room.efd = -1;
     /* The segment's pages are faulted in before init: the touch writes a byte at the
      * start of every page, which would clobber a sequence word (or a mutex) there. */
-    if (shl_segment_create(&r->seg, ch->transport->mech, header + 2 * ring_bytes, err) != 0 ||
+    size_t bytes = header + 2 * ring_bytes;
+    int made = ch->transport->unnamed == SHL_UNNAMED_ANON ? shl_segment_create_anon(&r->seg, bytes, err)
+               : ch->transport->unnamed == SHL_UNNAMED_MEMFD
+                   ? shl_segment_create_memfd(&r->seg, bytes, err)
+                   : shl_segment_create(&r->seg, ch->transport->mech, bytes, err);
+    if (made != 0 ||
         init_shared(r, kind, ring_bytes, &ch->spec, err) != 0) {
         release(r);
         return -1;

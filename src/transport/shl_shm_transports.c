@@ -12,3 +12,14 @@ const struct shl_transport shl_ring_transports[SHL_MECH_COUNT] = {
     SHL_MECHS(SHL_RING_TRANSPORT)
 #undef SHL_RING_TRANSPORT
 };
+
+/* The same ring over memory with no name, shared by fork alone. */
+#define SHL_UNNAMED_RING_TRANSPORT(transport_name, source)                                   \
+    {                                                                                       \
+        .name = transport_name, .kind = SHL_TRANSPORT_RING, .mech = SHL_MECH_COUNT,          \
+        .unnamed = source, .create = shl_ring_create, .join = shl_ring_join,                \
+        .send = shl_ring_send, .recv = shl_ring_recv, .close = shl_ring_close,              \
+    }
+
+const struct shl_transport shl_transport_anon = SHL_UNNAMED_RING_TRANSPORT("anon", SHL_UNNAMED_ANON);
+const struct shl_transport shl_transport_memfd = SHL_UNNAMED_RING_TRANSPORT("memfd", SHL_UNNAMED_MEMFD);

@@ -23,6 +23,8 @@ const struct shl_transport *const shl_transports[] = {
 #define SHL_RING_TRANSPORT_ENTRY(id, name) &shl_ring_transports[SHL_MECH_##id],
     SHL_MECHS(SHL_RING_TRANSPORT_ENTRY)
 #undef SHL_RING_TRANSPORT_ENTRY
+    &shl_transport_anon,
+    &shl_transport_memfd,
     &shl_transport_posix_mq,
     &shl_transport_sysv_msg,
     &shl_transport_zeromq_ipc,

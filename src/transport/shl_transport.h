@@ -47,10 +47,14 @@ enum shl_transport_kind {
                                * moves its bytes */
 };
 
+enum { SHL_UNNAMED_ANON = 1, SHL_UNNAMED_MEMFD };
+
 struct shl_transport {
     const char *name;             /* "pipe", "unix-stream", ...; a ring: its mechanism's */
     enum shl_transport_kind kind;
     enum shl_mech mech;           /* SHL_TRANSPORT_RING: where the segment comes from */
+    int unnamed;                  /* SHL_TRANSPORT_RING over memory with no name instead of a
+                                   * mechanism's segment: SHL_UNNAMED_ANON or _MEMFD (0: none) */
     int needs_roudi;              /* iceoryx: create needs a running RouDi (shl_roudi.h) and
                                    * registers the creating process with it for good */
     int (*create)(struct shl_channel *ch, struct shl_error *err);

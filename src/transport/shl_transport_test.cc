@@ -520,7 +520,7 @@ TEST(Registry, FindsEveryTransportByName)
 {
     const char *names[] = {"pipe",     "fifo",     "unix-stream", "unix-dgram", "tcp",       "mmap",
                            "sysv",     "posix",    "posix-mq",    "sysv-msg",   "zeromq-ipc",
-                           "zeromq-tcp", "iceoryx", "iceoryx-waitset"};
+                           "zeromq-tcp", "iceoryx", "iceoryx-waitset", "anon", "memfd"};
     for (const char *name : names) {
         const struct shl_transport *t = shl_transport_find(name);
         ASSERT_NE(nullptr, t) << name;
