@@ -62,6 +62,17 @@ wait_gone() {
   done
 }
 
+# RouDi's keeper is in a process group of its own (so that a group kill leaves it to stop
+# RouDi) and may have been forked after the kill's list of peers was taken: wait until no
+# iox-roudi runs that was not running before the test.
+wait_roudi_gone() {
+  local tries
+  for tries in $(seq 800); do
+    cmp -s <(grep '^roudi ' "$work/before") <(pgrep -x iox-roudi | sed 's/^/roudi pid=/') && return
+    sleep 0.01
+  done
+}
+
 state >"$work/before"
 echo "kill test: seed $seed, $kills kills, $namespace_note"
 
@@ -167,6 +178,7 @@ for i in $(seq "$kills"); do
   esac
   finish "$pid"
   wait_gone $peers
+  wait_roudi_gone
   [ -n "$victim" ] || status=0 # no peer to kill: counts as not mid-run
   judge "$i" "$target" "${delay_ms} ms" "$pid" "$peers" "$status"
 done
