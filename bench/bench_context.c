@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -46,7 +45,7 @@ static void socket_buffers(int domain, int type, int *snd, int *rcv) {
     close(fd);
 }
 
-int bench_context_collect(struct bench_context *ctx, struct shl_error *err) {
+int bench_context_collect(struct shl_results_context *ctx, struct shl_error *err) {
     memset(ctx, 0, sizeof *ctx);
     struct utsname u;
     if (uname(&u) != 0)
@@ -69,13 +68,4 @@ int bench_context_collect(struct bench_context *ctx, struct shl_error *err) {
     gmtime_r(&now, &tm);
     strftime(ctx->date, sizeof ctx->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return 0;
-}
-
-void bench_context_note(struct bench_context *ctx, const char *fmt, ...) {
-    if (ctx->n_notes == sizeof ctx->notes / sizeof *ctx->notes)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ctx->notes[ctx->n_notes++], sizeof ctx->notes[0], fmt, ap);
-    va_end(ap);
 }

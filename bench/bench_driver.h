@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "bench/bench_options.h"
-#include "bench/bench_results.h"
+#include "src/results/shl_results.h"
 #include "src/transport/shl_transport.h"
 
 #ifdef __cplusplus
@@ -63,14 +63,14 @@ double bench_jobs_expected_s(const struct bench_jobs *jobs);
 /* Runs one job and fills its row (a job of a transport that needs RouDi in a host process
  * of its own). */
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct bench_row *row, struct shl_error *err);
+                  struct shl_results_row *row, struct shl_error *err);
 
 /* "latency pipe 64 B", "wakeup posix:futex 64 B @ 1000 Hz"... */
 void bench_job_describe(const struct bench_job *job, char *buf, size_t len);
 
 /* Ratios that need the whole run: shared-memory latency to the cache-line floor, shared-
  * memory throughput to memcpy at the same size. (A crosscheck row carries its own.) */
-void bench_results_add_ratios(struct bench_results *r);
+void bench_results_add_ratios(struct shl_results *r);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,6 @@
-/* `bazel run //bench:all`: the benchmark driver. The only place that prints or exits. */
+/* The benchmark driver (//bench:measure): runs the planned configurations and writes
+ * results.json and gbench.json. `bazel run //bench:all` runs it, then the charts. The only
+ * place in the driver that prints or exits. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -6,15 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench/bench_context.h"
 #include "bench/bench_driver.h"
 #include "bench/bench_options.h"
+#include "bench/bench_paths.h"
 #include "bench/bench_peer.h"
-#include "bench/bench_results.h"
-#include "src/core/shl_cli.h"
+#include "src/results/shl_results.h"
 #include "src/core/shl_name.h"
 #include "src/shm/shl_stale.h"
 #include "src/timing/shl_clock.h"
@@ -60,54 +61,6 @@ static int mkdir_p(const char *path) {
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Default bench-out/ in the workspace; a relative --out is taken from where `bazel run` was
- * typed, not from the runfiles tree Bazel runs us in. */
-static void resolve_out_dir(const char *given, char *buf, size_t len) {
-    const char *workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
-    if (given == NULL) {
-        snprintf(buf, len, "%s/bench-out", workspace ? workspace : ".");
-        return;
-    }
-    struct shl_error err;
-    char *full = shl_cli_path(given, &err);
-    snprintf(buf, len, "%s", full != NULL ? full : given);
-    free(full);
-}
-
-static int is_executable_file(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* A program that `bazel run` put in our runfiles (a data dependency), or NULL. */
-static const char *runfile(const char *argv0, const char *rel, char *buf, size_t len) {
-    const char *dir = getenv("RUNFILES_DIR");
-    if (dir != NULL) {
-        snprintf(buf, len, "%s/shmlab/%s", dir, rel);
-        if (is_executable_file(buf))
-            return buf;
-    }
-    snprintf(buf, len, "%s.runfiles/shmlab/%s", argv0, rel);
-    if (is_executable_file(buf))
-        return buf;
-    snprintf(buf, len, "%s", rel);
-    return is_executable_file(buf) ? buf : NULL;
-}
-
-/* The program's path in PATH, or NULL: set-up cost needs hyperfine, which may be missing. */
-static const char *in_path(const char *program, char *buf, size_t len) {
-    const char *path = getenv("PATH");
-    while (path != NULL && *path != '\0') {
-        const char *colon = strchr(path, ':');
-        size_t dir_len = colon ? (size_t)(colon - path) : strlen(path);
-        snprintf(buf, len, "%.*s/%s", (int)dir_len, path, program);
-        if (dir_len > 0 && is_executable_file(buf))
-            return buf;
-        path = colon ? colon + 1 : NULL;
-    }
-    return NULL;
-}
-
 static void format_duration(double s, char *buf, size_t len) {
     if (s >= 60)
         snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
@@ -115,7 +68,7 @@ static void format_duration(double s, char *buf, size_t len) {
         snprintf(buf, len, "%.0fs", s);
 }
 
-static void format_figure(const struct bench_row *row, char *buf, size_t len) {
+static void format_figure(const struct shl_results_row *row, char *buf, size_t len) {
     if (row->stats.n == 0)
         snprintf(buf, len, "no samples");
     else if (strcmp(row->unit, "MB/s") == 0)
@@ -150,7 +103,7 @@ static void report_stale(void) {
 }
 
 static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
-                       struct bench_context *ctx) {
+                       struct shl_results_context *ctx) {
     struct shl_error err = {0};
     int count, first, second;
     if (shl_cpus_allowed(&count, &first, &second, &err) != 0)
@@ -169,7 +122,7 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
         env->cpu_b = second;
     } else {
         env->cpu_a = env->cpu_b = -1;
-        bench_context_note(ctx, "unpinned: only one CPU available, so round trips include "
+        shl_results_note(ctx, "unpinned: only one CPU available, so round trips include "
                                 "scheduler hand-offs");
     }
     ctx->pinned = env->cpu_a >= 0;
@@ -180,49 +133,26 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
     return 0;
 }
 
-/* The charts: plots/ owns them; its entry point gets the output directory. */
-static void draw_charts(const char *argv0, const char *out_dir, struct bench_context *ctx) {
-    char path[4096];
-    const char *render = runfile(argv0, "plots/render", path, sizeof path);
-    if (render == NULL) {
-        snprintf(ctx->charts, sizeof ctx->charts, "not drawn: plots/render is not in this build");
-        return;
-    }
-    char command[8300];
-    snprintf(command, sizeof command, "'%s' '%s' >&2", render, out_dir);
-    int status = system(command);
-    if (status == 0)
-        snprintf(ctx->charts, sizeof ctx->charts, "drawn by plots/render");
-    else
-        snprintf(ctx->charts, sizeof ctx->charts, "plots/render failed (status %d)",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
-
-static int write_outputs(const struct bench_context *ctx, const struct bench_results *results,
-                         const char *out_dir) {
-    char path[4096];
+static int write_outputs(const struct shl_results *results, const char *out_dir) {
+    char path[4096 + 16];
     struct shl_error err = {0};
     char text[256];
     snprintf(path, sizeof path, "%s/results.json", out_dir);
-    int rc = bench_results_write_json(ctx, results, path, &err);
-    snprintf(path, sizeof path, "%s/results.csv", out_dir);
-    if (rc == 0)
-        rc = bench_results_write_csv(results, path, &err);
+    int rc = shl_results_write_json(results, path, &err);
     snprintf(path, sizeof path, "%s/gbench.json", out_dir);
     if (rc == 0)
-        rc = bench_results_write_gbench(ctx, results, path, &err);
+        rc = shl_results_write_gbench(results, path, &err);
     if (rc != 0)
         fprintf(stderr, "bench: writing results: %s\n", shl_error_text(&err, text, sizeof text));
     return rc;
 }
 
-/* --transports names a transport, or a mechanism whose set-up cost alone is wanted. */
+/* --transports names transports; a ring's name is also its mechanism's, whose set-up cost
+ * is measured too. */
 static void check_transports(const struct bench_options *opts) {
     for (size_t i = 0; i < opts->n_transports; i++) {
-        int known = shl_transport_find(opts->transports[i]) != NULL;
-        for (int m = 0; m < SHL_MECH_COUNT; m++)
-            known |= strcmp(opts->transports[i], shl_mech_name((enum shl_mech)m)) == 0;
-        if (!known) {
+        /* A mechanism the benchmark measures is the name of its ring transport. */
+        if (shl_transport_find(opts->transports[i]) == NULL) {
             char msg[96];
             snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
                      opts->transports[i]);
@@ -240,7 +170,7 @@ static int same_configuration(const struct bench_job *job, const char *transport
 
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
-                    struct bench_context *ctx, struct bench_results *results) {
+                    struct shl_results_context *ctx, struct shl_results *results) {
     int failures = 0;
     const char *failed_transport = NULL;
     enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
@@ -268,17 +198,17 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                                         : "hyperfine is not installed");
             continue;
         }
-        struct bench_row row;
+        struct shl_results_row row;
         struct shl_error err = {0};
         int rc = bench_job_run(job, env, &row, &err);
         if (rc == 0)
-            rc = bench_results_add(results, &row, &err);
+            rc = shl_results_add(results, &row, &err);
         if (rc != 0 && interrupted)
             break;
         if (rc != 0) {
             shl_error_text(&err, text, sizeof text);
             fprintf(stderr, "[%3zu/%zu] %s: FAILED: %s\n", i + 1, jobs->n, what, text);
-            bench_context_note(ctx, "FAILED %s: %s", what, text);
+            shl_results_note(ctx, "FAILED %s: %s", what, text);
             failures++;
             failed_transport = job->transport ? job->name : NULL;
             failed_notify = job->notify;
@@ -313,31 +243,32 @@ int main(int argc, char **argv) {
 
     struct shl_error err = {0};
     char text[256];
-    struct bench_context ctx;
+    struct shl_results results = {0};
+    struct shl_results_context *ctx = &results.context;
     struct bench_env env;
     memset(&env, 0, sizeof env);
-    if (bench_context_collect(&ctx, &err) != 0 || choose_cpus(&opts, &env, &ctx) != 0 ||
+    if (bench_context_collect(ctx, &err) != 0 || choose_cpus(&opts, &env, ctx) != 0 ||
         shl_clock_overhead_ns(10001, &env.clock_overhead_ns, &err) != 0 ||
-        shl_clock_resolution_ns(&ctx.clock_resolution_ns, &err) != 0) {
+        shl_clock_resolution_ns(&ctx->clock_resolution_ns, &err) != 0) {
         fprintf(stderr, "bench: %s\n", shl_error_text(&err, text, sizeof text));
         return 1;
     }
     bench_plan_for(opts.mode, &env.plan);
     env.timeout_ms = opts.timeout_ms;
-    ctx.mode = bench_mode_name(opts.mode);
-    ctx.clock = SHL_CLOCK_NAME;
-    ctx.timer_overhead_ns = env.clock_overhead_ns;
-    ctx.timeout_ms = opts.timeout_ms;
+    snprintf(ctx->mode, sizeof ctx->mode, "%s", bench_mode_name(opts.mode));
+    snprintf(ctx->clock, sizeof ctx->clock, "%s", SHL_CLOCK_NAME);
+    ctx->timer_overhead_ns = env.clock_overhead_ns;
+    ctx->timeout_ms = opts.timeout_ms;
 
     char out_dir[4096], shmlab_path[4096], hyperfine_path[4096];
-    resolve_out_dir(opts.out_dir, out_dir, sizeof out_dir);
+    bench_out_dir(opts.out_dir, out_dir, sizeof out_dir);
     if (mkdir_p(out_dir) != 0) {
         fprintf(stderr, "bench: cannot create %s: %s\n", out_dir, strerror(errno));
         return 1;
     }
     env.out_dir = out_dir;
-    env.hyperfine = in_path("hyperfine", hyperfine_path, sizeof hyperfine_path);
-    env.shmlab = runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
+    env.hyperfine = bench_in_path("hyperfine", hyperfine_path, sizeof hyperfine_path);
+    env.shmlab = bench_runfile(argv[0], "src/shmlab", shmlab_path, sizeof shmlab_path);
 
     struct bench_jobs jobs;
     if (bench_jobs_plan(&opts, &env, &jobs, &err) != 0) {
@@ -347,9 +278,9 @@ int main(int argc, char **argv) {
     fprintf(stderr,
             "bench: %s mode, %zu configurations, about %.0f s; clock %s costs %.1f ns; "
             "%s; results in %s\n",
-            ctx.mode, jobs.n, bench_jobs_expected_s(&jobs), SHL_CLOCK_NAME, env.clock_overhead_ns,
-            ctx.pinned ? "pinned" : "unpinned", out_dir);
-    if (ctx.pinned)
+            ctx->mode, jobs.n, bench_jobs_expected_s(&jobs), SHL_CLOCK_NAME, env.clock_overhead_ns,
+            ctx->pinned ? "pinned" : "unpinned", out_dir);
+    if (ctx->pinned)
         fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
                 env.cpu_a, env.cpu_b);
 
@@ -360,10 +291,10 @@ int main(int argc, char **argv) {
         struct shl_segment probe;
         char seals[128];
         if (shl_segment_create_memfd(&probe, 4096, &err) == 0)
-            bench_context_note(&ctx, "memfd: each ring's segment is sealed %s",
+            shl_results_note(ctx, "memfd: each ring's segment is sealed %s",
                                shl_segment_seals_text(probe.seals, seals, sizeof seals));
         else
-            bench_context_note(&ctx, "memfd: %s", shl_error_text(&err, text, sizeof text));
+            shl_results_note(ctx, "memfd: %s", shl_error_text(&err, text, sizeof text));
         shl_segment_release(&probe);
         break;
     }
@@ -378,15 +309,14 @@ int main(int argc, char **argv) {
         if (shl_roudi_start(&roudi, opts.timeout_ms, &err) != 0) {
             snprintf(no_roudi, sizeof no_roudi, "no RouDi: %s", shl_error_text(&err, text, sizeof text));
             env.no_roudi = no_roudi;
-            bench_context_note(&ctx, "iceoryx: not measured, %s", no_roudi);
+            shl_results_note(ctx, "iceoryx: not measured, %s", no_roudi);
             fprintf(stderr, "bench: iceoryx skipped, %s\n", no_roudi);
         }
         break;
     }
 
-    struct bench_results results = {0};
     int64_t start = shl_now_ns();
-    int failures = run_jobs(&jobs, &env, &ctx, &results);
+    int failures = run_jobs(&jobs, &env, ctx, &results);
     bench_jobs_free(&jobs);
     if (shl_roudi_stop(&roudi, &err) != 0) {
         fprintf(stderr, "bench: stopping RouDi: %s\n", shl_error_text(&err, text, sizeof text));
@@ -395,27 +325,19 @@ int main(int argc, char **argv) {
     if (interrupted) {
         fprintf(stderr, "bench: interrupted by signal %d; peers killed, nothing written\n",
                 (int)interrupted);
-        bench_results_free(&results);
+        shl_results_free(&results);
         return 128 + (int)interrupted;
     }
     if (env.shmlab == NULL && (opts.benchmarks & BENCH_SETUP))
-        bench_context_note(&ctx, "setup: not measured, no shmlab binary in this build");
+        shl_results_note(ctx, "setup: not measured, no shmlab binary in this build");
     else if (env.hyperfine == NULL && (opts.benchmarks & BENCH_SETUP))
-        bench_context_note(&ctx, "setup: not measured, hyperfine is not installed "
+        shl_results_note(ctx, "setup: not measured, hyperfine is not installed "
                                  "(ci/setup.sh installs it)");
     bench_results_add_ratios(&results);
-    if (opts.no_plots)
-        snprintf(ctx.charts, sizeof ctx.charts, "not drawn: --no-plots");
-    /* Results first, so the charts read them. */
-    int rc = write_outputs(&ctx, &results, out_dir);
-    if (rc == 0 && !opts.no_plots) {
-        draw_charts(argv[0], out_dir, &ctx);
-        rc = write_outputs(&ctx, &results, out_dir);
-    }
+    int rc = write_outputs(&results, out_dir);
     double total = (double)(shl_now_ns() - start) / 1e9;
-    fprintf(stderr, "bench: %zu rows in %.1f s -> %s/results.json (charts: %s)\n", results.n,
-            total, out_dir, ctx.charts);
-    bench_results_free(&results);
+    fprintf(stderr, "bench: %zu rows in %.1f s -> %s/results.json\n", results.n, total, out_dir);
+    shl_results_free(&results);
     if (failures > 0) {
         fprintf(stderr, "bench: %d configuration%s FAILED (see above)\n", failures,
                 failures == 1 ? "" : "s");

@@ -61,7 +61,7 @@ size_t bench_options_usage(char *buf, size_t len)
         "\n"
         "%s"
         "\n"
-        "Writes results.json, results.csv and gbench.json (see bench/RESULTS.md).\n"
+        "Writes results.json and gbench.json (see bench/RESULTS.md).\n"
         "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n",
         list);
     return n < 0 ? 0 : (size_t)n;

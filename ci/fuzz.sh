@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the gate's parsers (results and baseline JSON, issue 8) for a bounded time:
+# Fuzzes the gate's parsers (results and baseline JSON) for a bounded time:
 # builds ci/gate/fuzz/gate_fuzz.c with clang's libFuzzer, ASan and UBSan (outside Bazel,
 # whose toolchain here is gcc) and runs it from the seeds in ci/gate/fuzz/corpus.
 # Exit 0: no crash, leak or sanitizer report; 1: one was found (the input is kept and its
@@ -29,8 +29,9 @@ trap 'exit 130' INT TERM
 
 "$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
-  ci/gate/fuzz/gate_fuzz.c ci/gate/shl_gate_results.c ci/gate/shl_gate_check.c \
-  ci/gate/shl_gate_baseline.c src/core/shl_error.c -lcjson -lm -o "$work/gate_fuzz"
+  ci/gate/fuzz/gate_fuzz.c ci/gate/shl_gate_select.c ci/gate/shl_gate_check.c \
+  ci/gate/shl_gate_baseline.c src/results/shl_results.c src/results/shl_results_json.c \
+  src/timing/shl_stats.c src/core/shl_error.c -lcjson -lm -o "$work/gate_fuzz"
 
 mkdir "$work/corpus" "$work/artifacts"
 # The first folder receives new inputs; the committed seeds are only read.

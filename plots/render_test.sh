@@ -47,7 +47,7 @@ plotted() {
        END { for (g = 1; g <= group; g++) if (title[g] != "") print title[g] "\t" points[g] }' "$1"
 }
 
-# Expected series straight from the JSON, written independently of plots/results.jq.
+# Expected series straight from the JSON, written independently of plots/shl_plotdata.
 expected() {
   jq -r --arg b "$1" --arg per "$2" '
     [.results[] | select(.benchmark == $b)

@@ -1,5 +1,5 @@
 // The gate as CI uses it: files in, a table and an exit status out. Each run goes through
-// shl_gate_cli() in-process, on the fixture (ci/gate/testdata, issue 5's schema) or on a copy
+// shl_gate_cli() in-process, on the fixture (ci/gate/testdata, in the schema of bench/RESULTS.md) or on a copy
 // of it changed the way a regression would change a real run.
 #include "ci/gate/shl_gate_cli.h"
 

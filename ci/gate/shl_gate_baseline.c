@@ -23,16 +23,16 @@ struct rule {
     const char *ref_transport; /* NULL: the row's own transport */
     double ref_size;           /* 0: the row's own size; -1: any size */
     bool same_rate;
-    enum shl_gate_better better;
+    enum shl_results_better better;
     double tolerance;
     double hard_size_max; /* rows up to this size fail when out of bounds, larger ones only
                            * warn; -1: every size fails; 0: none (the ratio only warns) */
 };
 
 static const struct rule rules[] = {
-    {"latency", NULL, NULL, -1, "p50", "latency", "pipe", 0, false, SHL_GATE_LOWER, 2.5, 65536},
-    {"wakeup", NULL, NULL, -1, "p50", "wakeup", "pipe", 0, true, SHL_GATE_LOWER, 2.5, 0},
-    {"throughput", NULL, NULL, -1, "p50", "throughput", "pipe", 0, false, SHL_GATE_HIGHER, 2.5,
+    {"latency", NULL, NULL, -1, "p50", "latency", "pipe", 0, false, SHL_RESULTS_LOWER, 2.5, 65536},
+    {"wakeup", NULL, NULL, -1, "p50", "wakeup", "pipe", 0, true, SHL_RESULTS_LOWER, 2.5, 0},
+    {"throughput", NULL, NULL, -1, "p50", "throughput", "pipe", 0, false, SHL_RESULTS_HIGHER, 2.5,
      0},
     /* The driver's own ratios (bench/RESULTS.md): shared-memory throughput over memcpy at
      * the same size, and spinning shared memory over the cache-line floor. Only spinning is
@@ -40,10 +40,10 @@ static const struct rule rules[] = {
      * which the ratio to the pipe already follows. The floor itself jumps between about
      * 130 and 485 ns with the host's vCPU placement: hence 4. */
     {"throughput", SHL_GATE_SHM_TRANSPORTS, NULL, -1, "ratio", NULL, NULL, 0, false,
-     SHL_GATE_HIGHER, 2.5, 0},
+     SHL_RESULTS_HIGHER, 2.5, 0},
     {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", 64, "ratio", NULL, NULL, 0, false,
-     SHL_GATE_LOWER, 4.0, -1},
-    {"setup", NULL, NULL, -1, "p50", "setup", NULL, 4096, false, SHL_GATE_LOWER, 2.5, 0},
+     SHL_RESULTS_LOWER, 4.0, -1},
+    {"setup", NULL, NULL, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER, 2.5, 0},
 };
 
 /* How far above the runs' spread a calibrated tolerance goes. */
@@ -137,9 +137,9 @@ static int parse_entry(const cJSON *json, size_t index, struct shl_gate_entry *e
         return -1;
     const char *better = string_of(json, "better");
     if (better != NULL && strcmp(better, "lower") == 0)
-        entry->ratio.better = SHL_GATE_LOWER;
+        entry->ratio.better = SHL_RESULTS_LOWER;
     else if (better != NULL && strcmp(better, "higher") == 0)
-        entry->ratio.better = SHL_GATE_HIGHER;
+        entry->ratio.better = SHL_RESULTS_HIGHER;
     else
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'better' must be \"lower\" or "
                         "\"higher\"", index);
@@ -228,7 +228,7 @@ static bool transport_listed(const char *list, const char *transport)
 }
 
 /* The ratio `rule` forms for `row`; false when the rule does not apply to it. */
-static bool rule_ratio(const struct rule *rule, const struct shl_gate_row *row,
+static bool rule_ratio(const struct rule *rule, const struct shl_results_row *row,
                        struct shl_gate_ratio *ratio)
 {
     if (strcmp(row->benchmark, rule->benchmark) != 0 ||
@@ -241,7 +241,7 @@ static bool rule_ratio(const struct rule *rule, const struct shl_gate_row *row,
     if (!shl_gate_select_set(&ratio->of, row->benchmark, row->transport, row->notify, row->size,
                              rule->stat))
         return false;
-    ratio->of.rate_hz = row->rate_hz;
+    ratio->of.rate_hz = isnan(row->rate_hz) ? 0 : row->rate_hz;
     if (rule->ref_benchmark == NULL) {
         snprintf(ratio->of.ratio_to, sizeof ratio->of.ratio_to, "%s", row->ratio_to);
         return true;
@@ -251,7 +251,7 @@ static bool rule_ratio(const struct rule *rule, const struct shl_gate_row *row,
                              "", rule->ref_size == 0 ? row->size : rule->ref_size, rule->stat))
         return false;
     if (rule->same_rate)
-        ratio->to.rate_hz = row->rate_hz;
+        ratio->to.rate_hz = ratio->of.rate_hz;
     /* The reference row itself would only ever give 1. */
     return !(strcmp(ratio->of.benchmark, ratio->to.benchmark) == 0 &&
              strcmp(ratio->of.transport[0], ratio->to.transport[0]) == 0 &&
@@ -265,21 +265,21 @@ static double round_to_4_digits(double value)
     return strtod(text, NULL);
 }
 
-static bool rule_hard(const struct rule *rule, const struct shl_gate_row *row)
+static bool rule_hard(const struct rule *rule, const struct shl_results_row *row)
 {
     return rule->hard_size_max < 0 || (rule->hard_size_max > 0 && row->size <= rule->hard_size_max);
 }
 
 /* Worst over best of the runs' values, leaving out the single best and worst run when
  * there are four or more, so that one disturbed run does not set the tolerance. */
-static double spread(double *values, size_t count, enum shl_gate_better better)
+static double spread(double *values, size_t count, enum shl_results_better better)
 {
     shl_gate_pick(values, count, better); /* sorts them */
     size_t trim = count >= 4 ? 1 : 0;
     return values[count - 1 - trim] / values[trim];
 }
 
-int shl_gate_baseline_derive(const struct shl_gate_results *const *runs, size_t nruns,
+int shl_gate_baseline_derive(const struct shl_results *const *runs, size_t nruns,
                              const struct shl_gate_baseline *previous, double tolerance,
                              struct shl_gate_baseline *out, size_t *kept, struct shl_error *err)
 {
@@ -288,13 +288,13 @@ int shl_gate_baseline_derive(const struct shl_gate_results *const *runs, size_t 
     if (nruns == 0 || nruns > SHL_GATE_RUNS_MAX)
         return shl_fail(err, "baseline", EINVAL, "from 1 to %d runs, not %zu", SHL_GATE_RUNS_MAX,
                         nruns);
-    size_t rows = shl_gate_results_count(runs[0]);
+    size_t rows = runs[0]->n;
     size_t cap = rows * (sizeof rules / sizeof rules[0]);
     out->entries = calloc(cap > 0 ? cap : 1, sizeof *out->entries);
     if (out->entries == NULL)
         return shl_fail(err, "calloc", ENOMEM, NULL);
     for (size_t i = 0; i < rows; i++) {
-        const struct shl_gate_row *row = shl_gate_results_row(runs[0], i);
+        const struct shl_results_row *row = &runs[0]->rows[i];
         for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
             struct shl_gate_entry entry = {0};
             double values[SHL_GATE_RUNS_MAX];
@@ -375,7 +375,7 @@ static cJSON *entry_json(const struct shl_gate_entry *entry)
     bool ok = item != NULL && add_select(item, "of", &entry->ratio.of) &&
               (entry->ratio.to.benchmark[0] == '\0' ||
                add_select(item, "to", &entry->ratio.to)) &&
-              cJSON_AddStringToObject(item, "better", entry->ratio.better == SHL_GATE_LOWER
+              cJSON_AddStringToObject(item, "better", entry->ratio.better == SHL_RESULTS_LOWER
                                                           ? "lower" : "higher") &&
               cJSON_AddNumberToObject(item, "baseline", entry->baseline) &&
               cJSON_AddNumberToObject(item, "tolerance", entry->tolerance) &&
@@ -401,7 +401,7 @@ static bool print_line(FILE *out, const char *before, cJSON *json, const char *a
 
 /* One ratio per line: readable, and a diff of two baselines shows which ratios moved. */
 int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
-                             const struct shl_gate_results *source, char **text,
+                             const struct shl_results *source, char **text,
                              struct shl_error *err)
 {
     static const char *const context_keys[] = {"host", "kernel", "cpu_model", "mode", "date"};
@@ -414,7 +414,7 @@ int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
     cJSON *made_from = cJSON_CreateObject();
     for (size_t i = 0; made_from != NULL && i < sizeof context_keys / sizeof context_keys[0];
          i++) {
-        const char *value = shl_gate_results_context(source, context_keys[i]);
+        const char *value = shl_results_context_text(source, context_keys[i]);
         if (value != NULL && cJSON_AddStringToObject(made_from, context_keys[i], value) == NULL) {
             cJSON_Delete(made_from);
             made_from = NULL;

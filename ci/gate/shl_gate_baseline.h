@@ -14,7 +14,7 @@ extern "C" {
 
 #define SHL_GATE_BASELINE_FORMAT "shmlab-gate-baseline/1"
 
-/* The slowdown the gate exists to catch (issue 7: shared memory made 3x slower must fail).
+/* The slowdown the gate exists to catch: shared memory made 3x slower must fail.
  * A ratio whose measured noise needs this much tolerance cannot catch it, so it only warns. */
 #define SHL_GATE_CATCH_FACTOR 3.0
 
@@ -44,13 +44,13 @@ void shl_gate_baseline_check(const struct shl_gate_entry *entry, struct shl_gate
  * had for the same ratio, counted in *kept; otherwise the default for its kind; then raised
  * to cover the spread the runs showed, and if that raise reaches SHL_GATE_CATCH_FACTOR the
  * ratio only warns. Severity: kept from `previous` when its tolerance is, else by kind. */
-int shl_gate_baseline_derive(const struct shl_gate_results *const *runs, size_t nruns,
+int shl_gate_baseline_derive(const struct shl_results *const *runs, size_t nruns,
                              const struct shl_gate_baseline *previous, double tolerance,
                              struct shl_gate_baseline *out, size_t *kept, struct shl_error *err);
 
 /* Renders a baseline as JSON text (malloc'd, the caller frees), recording the run's context. */
 int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
-                             const struct shl_gate_results *source, char **text,
+                             const struct shl_results *source, char **text,
                              struct shl_error *err);
 
 #ifdef __cplusplus

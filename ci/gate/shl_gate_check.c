@@ -4,17 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Shared memory must beat a pipe at every size up to here (issue 5: "at small sizes"). */
-#define SMALL_SIZE_MAX 4096.0
-
-double shl_gate_allowed(double baseline, double tolerance, enum shl_gate_better better)
+double shl_gate_allowed(double baseline, double tolerance, enum shl_results_better better)
 {
-    return better == SHL_GATE_LOWER ? baseline * tolerance : baseline / tolerance;
+    return better == SHL_RESULTS_LOWER ? baseline * tolerance : baseline / tolerance;
 }
 
-bool shl_gate_within(double now, double bound, enum shl_gate_better better)
+bool shl_gate_within(double now, double bound, enum shl_results_better better)
 {
-    return better == SHL_GATE_LOWER ? now <= bound : now >= bound;
+    return better == SHL_RESULTS_LOWER ? now <= bound : now >= bound;
 }
 
 bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
@@ -59,7 +56,7 @@ const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, s
     return buf;
 }
 
-bool shl_gate_ratio_value(const struct shl_gate_results *results,
+bool shl_gate_ratio_value(const struct shl_results *results,
                           const struct shl_gate_ratio *ratio, double *value, char *why,
                           size_t why_len)
 {
@@ -78,14 +75,14 @@ static int ascending(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double shl_gate_pick(double *values, size_t count, enum shl_gate_better better)
+double shl_gate_pick(double *values, size_t count, enum shl_results_better better)
 {
     qsort(values, count, sizeof *values, ascending);
     size_t from_best = (count - 1) / 2;
-    return values[better == SHL_GATE_LOWER ? from_best : count - 1 - from_best];
+    return values[better == SHL_RESULTS_LOWER ? from_best : count - 1 - from_best];
 }
 
-void shl_gate_evaluate(const struct shl_gate_results *const *runs, size_t nruns,
+void shl_gate_evaluate(const struct shl_results *const *runs, size_t nruns,
                        const struct shl_gate_check *check, struct shl_gate_line *line)
 {
     memset(line, 0, sizeof *line);
@@ -131,59 +128,10 @@ void shl_gate_evaluate(const struct shl_gate_results *const *runs, size_t nruns,
     }
 }
 
-/* One invariant: `of` over `to` (none: `of` is the driver's own ratio) against a limit. */
-struct invariant {
-    const char *benchmark;
-    const char *transports; /* NULL: each of the list the caller expands it over */
-    const char *notify;     /* "" any; with notify_except, every strategy but this one */
-    bool notify_except;
-    double size;            /* 0: each small size the caller expands it over */
-    const char *stat;
-    const char *ratio_to;      /* with stat "ratio": the reference the driver used */
-    const char *ref_benchmark; /* NULL: none */
-    const char *ref_transport;
-    double ref_size;        /* 0: the same size; -1: any */
-    enum shl_gate_better better;
-    double limit;
-    bool hard;
-    const char *title;
-};
-
-/* Expanded for each shared-memory mechanism and each small size of the run. */
-static const struct invariant beats_pipe = {
-    "latency", NULL, "", false, 0, "p50", "", "latency", "pipe", 0, SHL_GATE_LOWER, 1.0, true,
-    "invariant: shared memory (best strategy) beats a pipe at small sizes"};
-
-/* Issue 5's targets: warnings, for the reasons in ci/README.md. The driver writes the
- * floor and memcpy ratios into the rows (bench/RESULTS.md): they are read, not re-derived. */
-static const struct invariant targets[] = {
-    {"latency", SHL_GATE_SHM_TRANSPORTS, "", false, 64, "ratio", "cacheline", NULL, NULL, 0,
-     SHL_GATE_LOWER, 1.5, false,
-     "target: best shared memory at 64 B within 1.5x of the cache-line floor"},
-    {"latency", SHL_GATE_SHM_TRANSPORTS, "spin", true, 64, "p50", "", "latency", "pipe", 64,
-     SHL_GATE_LOWER, 1.0, false,
-     "target: blocking shared-memory notification no slower than a pipe at 64 B"},
-    {"throughput", SHL_GATE_SHM_TRANSPORTS, "", false, 1048576, "ratio", "memcpy", NULL, NULL,
-     0,
-     SHL_GATE_HIGHER, 0.5, false,
-     "target: shared-memory throughput at 1 MiB at least half of memcpy"},
-};
-
-/* The plain ping-pong over shmlab's round trip, within 25% both ways (issue 5): expanded
- * for each cross-checked transport. A check of the measurement, so a warning. */
-static const struct invariant crosscheck[] = {
-    {"crosscheck", NULL, "", false, 64, "ratio", "latency", NULL, NULL, 0, SHL_GATE_LOWER, 1.25,
-     false,
-     "target: shmlab's round trip agrees with a plain ping-pong within 25%"},
-    {"crosscheck", NULL, "", false, 64, "ratio", "latency", NULL, NULL, 0, SHL_GATE_HIGHER, 0.8,
-     false,
-     "target: shmlab's round trip agrees with a plain ping-pong within 25%"},
-};
-
 /* Appends the check for `inv` (with `transports` and `size` when it leaves them open) if
  * there is room; returns the count there would be. */
 static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap,
-                            const struct invariant *inv, const char *transports, double size)
+                            const struct shl_results_target *inv, const char *transports, double size)
 {
     if (count < cap) {
         struct shl_gate_check *check = &out[count];
@@ -204,14 +152,15 @@ static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap
     return count + 1;
 }
 
-/* Sizes of the run's pipe latency rows up to SMALL_SIZE_MAX, in the order they appear. */
-static size_t small_pipe_sizes(const struct shl_gate_results *results, double *sizes, size_t cap)
+/* Sizes of the run's pipe latency rows up to the small size limit, in the order they
+ * appear. */
+static size_t small_pipe_sizes(const struct shl_results *results, double *sizes, size_t cap)
 {
     size_t count = 0;
-    for (size_t i = 0; i < shl_gate_results_count(results); i++) {
-        const struct shl_gate_row *row = shl_gate_results_row(results, i);
+    for (size_t i = 0; i < results->n; i++) {
+        const struct shl_results_row *row = &results->rows[i];
         if (strcmp(row->benchmark, "latency") != 0 || strcmp(row->transport, "pipe") != 0 ||
-            row->size < 0 || row->size > SMALL_SIZE_MAX)
+            (double)row->size > shl_results_small_size_max)
             continue;
         bool seen = false;
         for (size_t j = 0; j < count; j++)
@@ -222,7 +171,7 @@ static size_t small_pipe_sizes(const struct shl_gate_results *results, double *s
     return count;
 }
 
-size_t shl_gate_invariants(const struct shl_gate_results *results, struct shl_gate_check *out,
+size_t shl_gate_invariants(const struct shl_results *results, struct shl_gate_check *out,
                            size_t cap)
 {
     static const char *const shm[] = {"mmap", "sysv", "posix"};
@@ -234,11 +183,13 @@ size_t shl_gate_invariants(const struct shl_gate_results *results, struct shl_ga
     size_t count = 0;
     for (size_t t = 0; t < sizeof shm / sizeof shm[0]; t++)
         for (size_t s = 0; s < nsizes; s++)
-            count = add_invariant(out, count, cap, &beats_pipe, shm[t], sizes[s]);
-    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
-        count = add_invariant(out, count, cap, &targets[i], NULL, 0);
+            count = add_invariant(out, count, cap, &shl_results_beats_pipe, shm[t], sizes[s]);
+    size_t targets = sizeof shl_results_efficiency / sizeof shl_results_efficiency[0];
+    for (size_t i = 0; i < targets; i++)
+        count = add_invariant(out, count, cap, &shl_results_efficiency[i], NULL, 0);
+    size_t bounds = sizeof shl_results_crosscheck / sizeof shl_results_crosscheck[0];
     for (size_t t = 0; t < sizeof checked / sizeof checked[0]; t++)
-        for (size_t i = 0; i < sizeof crosscheck / sizeof crosscheck[0]; i++)
-            count = add_invariant(out, count, cap, &crosscheck[i], checked[t], 0);
+        for (size_t i = 0; i < bounds; i++)
+            count = add_invariant(out, count, cap, &shl_results_crosscheck[i], checked[t], 0);
     return count;
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ci/gate/shl_gate_results.h"
+#include "ci/gate/shl_gate_select.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,7 +22,7 @@ extern "C" {
 struct shl_gate_ratio {
     struct shl_gate_select of;
     struct shl_gate_select to;
-    enum shl_gate_better better;
+    enum shl_results_better better;
 };
 
 struct shl_gate_check {
@@ -51,19 +51,19 @@ struct shl_gate_line {
     double now;      /* the ratio in these runs (shl_gate_pick); 0 when missing */
     double change;   /* now / baseline; 0 when either is unknown */
     double allowed;
-    enum shl_gate_better better;
+    enum shl_results_better better;
     enum shl_gate_verdict verdict;
     char note[256]; /* what is missing, or the invariant's purpose */
 };
 
 /* The bound a baseline ratio may reach: worse than `baseline` by at most the factor
  * `tolerance` (>= 1), in the direction that is worse. */
-double shl_gate_allowed(double baseline, double tolerance, enum shl_gate_better better);
+double shl_gate_allowed(double baseline, double tolerance, enum shl_results_better better);
 /* Whether `now` is no worse than `bound`. */
-bool shl_gate_within(double now, double bound, enum shl_gate_better better);
+bool shl_gate_within(double now, double bound, enum shl_results_better better);
 
 /* The ratio in one run: true and *value, or false and what the run lacks in `why`. */
-bool shl_gate_ratio_value(const struct shl_gate_results *results,
+bool shl_gate_ratio_value(const struct shl_results *results,
                           const struct shl_gate_ratio *ratio, double *value, char *why,
                           size_t why_len);
 
@@ -71,19 +71,19 @@ bool shl_gate_ratio_value(const struct shl_gate_results *results,
  * middle values the better one, so that a figure fails only when most runs (both of two)
  * are bad: noise rarely strikes the same figure twice, a regression always does. Sorts
  * `values` in ascending order; `count` >= 1. */
-double shl_gate_pick(double *values, size_t count, enum shl_gate_better better);
+double shl_gate_pick(double *values, size_t count, enum shl_results_better better);
 
 /* Evaluates one check against 1..SHL_GATE_RUNS_MAX runs; never fails: a figure missing
  * from any run is a verdict. */
-void shl_gate_evaluate(const struct shl_gate_results *const *runs, size_t nruns,
+void shl_gate_evaluate(const struct shl_results *const *runs, size_t nruns,
                        const struct shl_gate_check *check, struct shl_gate_line *line);
 
 /* "latency posix/spin 64 B p50 / pipe", or the full denominator when it differs. */
 const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, size_t len);
 
-/* The invariants of the benchmark issue's targets, expanded for this run's sizes, into
+/* The targets every run is held to (src/results), expanded for this run's sizes, into
  * `out` (at most `cap`); returns how many. ci/README.md says which are hard and why. */
-size_t shl_gate_invariants(const struct shl_gate_results *results, struct shl_gate_check *out,
+size_t shl_gate_invariants(const struct shl_results *results, struct shl_gate_check *out,
                            size_t cap);
 
 /* Sets a selector's names; `transport` may hold alternatives separated by '|'. Returns

@@ -11,8 +11,9 @@
 
 #include "ci/gate/shl_gate_baseline.h"
 #include "ci/gate/shl_gate_check.h"
-#include "ci/gate/shl_gate_results.h"
+#include "ci/gate/shl_gate_select.h"
 #include "src/core/shl_cli.h"
+#include "src/results/shl_results.h"
 
 #define USAGE "usage: gate --baseline FILE --results FILE... [--update-baseline [--tolerance F]]"
 #define INPUT_MAX (64L << 20) /* a results file of a full run is well under 1 MiB */
@@ -159,7 +160,7 @@ typedef int parse_fn(const char *text, size_t len, void *out, struct shl_error *
 
 static int parse_results(const char *text, size_t len, void *out, struct shl_error *err)
 {
-    return shl_gate_results_parse(text, len, out, err);
+    return shl_results_parse(text, len, out, err);
 }
 
 static int parse_baseline(const char *text, size_t len, void *out, struct shl_error *err)
@@ -218,7 +219,7 @@ static const char *figure(double value, char *buf, size_t len)
 static void print_line(FILE *out, const struct shl_gate_line *line)
 {
     char baseline[32], now[32], change[32], allowed[40];
-    snprintf(allowed, sizeof allowed, "%s%.4g", line->better == SHL_GATE_LOWER ? "<=" : ">=",
+    snprintf(allowed, sizeof allowed, "%s%.4g", line->better == SHL_RESULTS_LOWER ? "<=" : ">=",
              line->allowed);
     fprintf(out, "%-64s %9s %9s %8s %10s %-4s  %s\n", line->figure,
             figure(line->baseline, baseline, sizeof baseline), figure(line->now, now, sizeof now),
@@ -232,7 +233,7 @@ struct tally {
 };
 
 struct runs {
-    const struct shl_gate_results *results[SHL_GATE_RUNS_MAX];
+    const struct shl_results *results[SHL_GATE_RUNS_MAX];
     size_t count;
 };
 
@@ -256,7 +257,7 @@ static void print_problems(FILE *out, const struct shl_gate_line *lines, size_t 
             continue;
         if (line->now > 0)
             fprintf(out, "  %-7s %s = %.4g, allowed %s%.4g%s%s\n", verdict_text(line->verdict),
-                    line->figure, line->now, line->better == SHL_GATE_LOWER ? "<=" : ">=",
+                    line->figure, line->now, line->better == SHL_RESULTS_LOWER ? "<=" : ">=",
                     line->allowed, line->note[0] ? "; " : "", line->note);
         else
             fprintf(out, "  %-7s %s: %s\n", verdict_text(line->verdict), line->figure,
@@ -267,9 +268,9 @@ static void print_problems(FILE *out, const struct shl_gate_line *lines, size_t 
 static void print_header(FILE *out, const struct options *opt, const struct runs *runs)
 {
     for (size_t i = 0; i < runs->count; i++) {
-        const char *host = shl_gate_results_context(runs->results[i], "host");
-        const char *mode = shl_gate_results_context(runs->results[i], "mode");
-        const char *date = shl_gate_results_context(runs->results[i], "date");
+        const char *host = shl_results_context_text(runs->results[i], "host");
+        const char *mode = shl_results_context_text(runs->results[i], "mode");
+        const char *date = shl_results_context_text(runs->results[i], "date");
         fprintf(out, "gate: run %zu: %s (host %s, mode %s, %s)\n", i + 1, opt->results[i],
                 host ? host : "?", mode ? mode : "?", date ? date : "no date");
     }
@@ -302,7 +303,8 @@ static int check(const struct options *opt, const struct runs *runs,
     print_header(out, opt, runs);
     fprintf(out, "-- ratios against the baseline --\n");
     run_checks(runs, checks, baseline->count, lines, &tally, out);
-    fprintf(out, "-- invariants (issue 5's targets; ci/README.md says which fail and why) --\n");
+    fprintf(out, "-- invariants: the targets every run is held to (ci/README.md says which fail "
+            "and why) --\n");
     run_checks(runs, checks + baseline->count, invariants, lines + baseline->count, &tally, out);
     size_t total = baseline->count + invariants;
     size_t fails = tally.count[SHL_GATE_FAIL], missing = tally.count[SHL_GATE_MISSING];
@@ -426,7 +428,7 @@ int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
         ok = (paths[i + 1] = resolve(opt.results[i])) != NULL;
         opt.results[i] = paths[i + 1];
     }
-    struct shl_gate_results *loaded[SHL_GATE_RUNS_MAX] = {0};
+    struct shl_results loaded[SHL_GATE_RUNS_MAX] = {0};
     if (!ok) {
         fprintf(errout, "gate: out of memory\n");
         rc = EXIT_REGRESSION;
@@ -434,7 +436,7 @@ int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
     for (size_t i = 0; rc == 0 && i < opt.nresults; i++) {
         bool present;
         rc = load("results", opt.results[i], parse_results, &loaded[i], false, &present, errout);
-        runs.results[runs.count++] = loaded[i];
+        runs.results[runs.count++] = &loaded[i];
     }
     if (rc == 0 && opt.update) {
         rc = update(&opt, &runs, out, errout);
@@ -447,7 +449,7 @@ int shl_gate_cli(int argc, char *const argv[], FILE *out, FILE *errout)
         shl_gate_baseline_free(&baseline);
     }
     for (size_t i = 0; i < SHL_GATE_RUNS_MAX; i++)
-        shl_gate_results_free(loaded[i]);
+        shl_results_free(&loaded[i]);
     for (size_t i = 0; i <= SHL_GATE_RUNS_MAX; i++)
         free(paths[i]);
     return rc;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, len_zero_einval,
@@ -51,8 +52,7 @@ CF_CASE(mmap, rdonly_fd_private_write_allowed,
     char path[CF_PATH_MAX];
     int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(cf_page_size(), path), O_RDONLY);
     volatile unsigned char *p =
-        mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
+        CF_EXP_PTR(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0));
     p[7] = 0;
     CF_EXPECT(p[7] == 0, "the private store did not stick");
     CF_EXPECT(p[8] == cf_pattern_byte(8), "the mapping does not show the file");
@@ -86,7 +86,9 @@ CF_CASE(mmap, no_sharing_type_einval,
 {
     int fd = SAFE_TMPFILE(cf_page_size(), NULL);
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, 0, fd, 0), EINVAL);
-    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_FIXED, fd, 0), EINVAL);
+    /* At a free address: MAP_FIXED at 0 meets vm.mmap_min_addr first (EPERM unprivileged). */
+    char *free_page = cf_free_range(cf_page_size());
+    CF_EXP_MAP_FAIL(mmap(free_page, cf_page_size(), PROT_READ, MAP_FIXED, fd, 0), EINVAL);
 }
 
 CF_CASE(mmap, shared_and_private_is_shared_validate,
@@ -101,8 +103,7 @@ CF_CASE(mmap, shared_and_private_is_shared_validate,
     cf_info("MAP_SHARED|MAP_PRIVATE == MAP_SHARED_VALIDATE == 0x%x", MAP_SHARED_VALIDATE);
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(page, NULL);
-    char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_PRIVATE, fd, 0);
-    CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
+    char *p = CF_EXP_PTR(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_PRIVATE, fd, 0));
     p[3] = 'v';
     char got = 0;
     SAFE_PREAD(fd, &got, 1, 3);
@@ -171,8 +172,7 @@ CF_CASE(mmap, shared_validate_unknown_flag_eopnotsupp,
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED_VALIDATE | unknown, fd, 0),
                     EOPNOTSUPP);
     /* Plain MAP_SHARED ignores it, which is why the validating type exists. */
-    void *p = mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED | unknown, fd, 0);
-    CF_EXPECT(p != MAP_FAILED, "MAP_SHARED with an unknown flag failed: errno %d", errno);
+    CF_EXP_PTR(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED | unknown, fd, 0));
 }
 
 CF_CASE(mmap, shared_validate_known_flags_is_shared,
@@ -181,8 +181,7 @@ CF_CASE(mmap, shared_validate_known_flags_is_shared,
 {
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(page, NULL);
-    char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE, fd, 0);
-    CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
+    char *p = CF_EXP_PTR(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE, fd, 0));
     p[9] = 'k';
     char got = 0;
     SAFE_PREAD(fd, &got, 1, 9);
@@ -199,8 +198,8 @@ CF_CASE(mmap, map_sync_without_dax_eopnotsupp,
     CF_SKIP("this libc has no statx(), so whether the temporary file uses DAX is unknown");
 #else
     struct statx stx;
-    CF_ASSERT(statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0, "statx: errno %d",
-              errno);
+    CF_ASSERT(statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0, "statx: %s",
+              cf_errno_name(errno));
     if ((stx.stx_attributes_mask & STATX_ATTR_DAX) == 0)
         CF_SKIP("statx cannot tell whether the temporary file uses DAX");
     if (stx.stx_attributes & STATX_ATTR_DAX)
@@ -241,12 +240,70 @@ CF_CASE(mmap, write_sealed_memfd_shared_write_eperm,
     long page = cf_page_size();
     int fd = memfd_create("shmlab-seal", MFD_ALLOW_SEALING | MFD_CLOEXEC);
     if (fd < 0)
-        CF_SKIP("memfd_create with sealing is not available: errno %d", errno);
+        CF_SKIP("memfd_create with sealing is not available: %s", cf_errno_name(errno));
     SAFE_FTRUNCATE(fd, page);
-    CF_ASSERT(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, "F_ADD_SEALS failed: errno %d", errno);
+    CF_ASSERT(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0, "F_ADD_SEALS failed: %s",
+              cf_errno_name(errno));
     CF_EXP_MAP_FAIL(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
     /* Reading is what a seal against writes still allows. */
-    void *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-    CF_EXPECT(p != MAP_FAILED, "a read-only mapping of the sealed memfd failed: errno %d",
-              errno);
+    CF_EXP_PTR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0));
+}
+
+CF_CASE(mmap, negative_offset_eoverflow_or_einval,
+        "mmap() of a regular file at a negative offset fails with EOVERFLOW (or EINVAL)",
+        "mmap(2) ERRORS (EOVERFLOW; EINVAL for an offset that is not valid); "
+        "gVisor mmap.cc (negative offset)")
+{
+    /* A 32-bit ABI passes the offset to the kernel as an unsigned count of pages (mmap2):
+     * glibc turns -page into the largest page count, a valid offset for a 64-bit kernel. */
+    if (sizeof(long) < 8)
+        CF_SKIP("this ABI passes mmap offsets as an unsigned page count (mmap2), so a "
+                "negative offset cannot reach the kernel as one");
+    long page = cf_page_size();
+    int fd = SAFE_TMPFILE(page, NULL);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, -(off_t)page), EOVERFLOW,
+                        EINVAL);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, -(off_t)page),
+                        EOVERFLOW, EINVAL);
+}
+
+CF_CASE(mmap, o_path_fd_ebadf,
+        "mmap() of an O_PATH descriptor fails with EBADF: it is not open for reading",
+        "open(2) O_PATH (the descriptor cannot be used for mmap); mmap(2) ERRORS (EBADF); "
+        "gVisor mmap.cc")
+{
+#ifndef O_PATH
+    CF_SKIP("this libc does not define O_PATH");
+#else
+    char path[CF_PATH_MAX];
+    SAFE_CLOSE(SAFE_TMPFILE(cf_page_size(), path));
+    int fd = SAFE_OPEN(path, O_PATH, 0);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fd, 0), EBADF);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_PRIVATE, fd, 0), EBADF);
+#endif
+}
+
+CF_CASE(mmap, pipe_write_end_refused,
+        "mmap() of the write end of a pipe fails: EACCES (not open for reading) or ENODEV",
+        "mmap(2) ERRORS (EACCES: fd not open for reading; ENODEV); gVisor mmap.cc")
+{
+    int fds[2];
+    SAFE_PIPE(fds);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fds[1], 0), EACCES,
+                        ENODEV);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_WRITE, MAP_SHARED, fds[1], 0),
+                        EACCES, ENODEV);
+}
+
+CF_CASE(mmap, chardev_without_mmap_enodev,
+        "mmap() of a character device that has no mapping (/dev/null) fails with ENODEV",
+        "mmap(2) ERRORS (ENODEV: the filesystem of the file does not support memory mapping); "
+        "null(4); gVisor mmap.cc")
+{
+    struct stat st;
+    if (stat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode))
+        CF_SKIP("/dev/null is not a character device here");
+    int fd = SAFE_OPEN("/dev/null", O_RDWR, 0);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fd, 0), ENODEV);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, tail_of_last_page_zero_filled,
@@ -50,9 +51,9 @@ CF_CASE(mmap, tail_stores_never_reach_file,
     SAFE_MUNMAP(p, page);
     struct stat st;
     SAFE_FSTAT(fd, &st);
-    CF_EXPECT(st.st_size == size, "st_size became %lld", (long long)st.st_size);
+    CF_EXPECT_EQ(st.st_size, size);
     /* Drop clean cached pages so the next read comes from the file's storage. */
-    CF_ASSERT(fsync(fd) == 0, "fsync: errno %d", errno);
+    CF_ASSERT(fsync(fd) == 0, "fsync: %s", cf_errno_name(errno));
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     SAFE_FTRUNCATE(fd, page);
     unsigned char got[4096];
@@ -95,8 +96,7 @@ CF_CASE(mmap, offset_past_eof_maps_then_sigbus,
 {
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(page, NULL);
-    volatile char *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 4 * page);
-    CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
+    volatile char *p = CF_EXP_PTR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 4 * page));
     CF_EXPECT_SIGNAL(SIGBUS, (void)p[0]);
 }
 
@@ -106,8 +106,7 @@ CF_CASE(mmap, empty_file_maps_then_sigbus,
 {
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(0, NULL);
-    volatile char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
+    volatile char *p = CF_EXP_PTR(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
     CF_EXPECT_SIGNAL(SIGBUS, (void)p[0]);
     CF_EXPECT_SIGNAL(SIGBUS, p[1] = 1);
 }
@@ -121,8 +120,9 @@ CF_CASE(mmap, length_rounded_up_to_page,
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
     char *hole = cf_free_range(2 * page);
     cf_info("page size %ld", page);
-    volatile unsigned char *p = mmap(hole, 10, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
-    CF_ASSERT(p == (unsigned char *)hole, "could not map at the free range: errno %d", errno);
+    volatile unsigned char *p =
+        CF_EXP_PTR(mmap(hole, 10, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0));
+    CF_ASSERT(p == (unsigned char *)hole, "mapped at %p, asked %p", (void *)p, (void *)hole);
     CF_EXPECT(p[page - 1] == cf_pattern_byte(page - 1), "the rest of the page is not the file");
     CF_EXPECT_SIGNAL(SIGSEGV, (void)p[page]);
 }

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, fixed_replaces_existing_pages,
@@ -17,8 +18,8 @@ CF_CASE(mmap, fixed_replaces_existing_pages,
     int new_fd = SAFE_TMPFILE(page, NULL);
     SAFE_PWRITE(new_fd, "new", 3, 0);
     char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, old_fd, 0);
-    char *q = mmap(p, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, new_fd, 0);
-    CF_ASSERT(q == p, "MAP_FIXED returned %p for %p (errno %d)", (void *)q, (void *)p, errno);
+    char *q = CF_EXP_PTR(mmap(p, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, new_fd, 0));
+    CF_ASSERT(q == p, "MAP_FIXED returned %p for %p", (void *)q, (void *)p);
     CF_EXPECT(memcmp(p, "new", 3) == 0, "the old pages are still there");
     p[10] = 0;
     unsigned char got_old, got_new = 1;
@@ -36,8 +37,9 @@ CF_CASE(mmap, fixed_replaces_only_the_overlap,
     int old_fd = SAFE_PATTERN_FILE(3 * page, NULL);
     int new_fd = SAFE_TMPFILE(page, NULL);
     volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ, MAP_SHARED, old_fd, 0);
-    void *q = mmap((void *)(p + page), page, PROT_READ, MAP_SHARED | MAP_FIXED, new_fd, 0);
-    CF_ASSERT(q == p + page, "MAP_FIXED failed: errno %d", errno);
+    void *q =
+        CF_EXP_PTR(mmap((void *)(p + page), page, PROT_READ, MAP_SHARED | MAP_FIXED, new_fd, 0));
+    CF_ASSERT(q == p + page, "MAP_FIXED returned %p for %p", q, (void *)(p + page));
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the first page changed");
     CF_EXPECT(cf_first_nonzero(p, page, 2 * page) == -1, "the middle page is not the new file");
     CF_EXPECT(cf_pattern_mismatch(p + 2 * page, page, 2 * page) == -1, "the last page changed");
@@ -50,9 +52,8 @@ CF_CASE(mmap, fixed_noreplace_free_range_exact,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(page, NULL);
     char *want = cf_free_range(page);
-    volatile unsigned char *p = mmap(want, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd,
-                                     0);
-    CF_ASSERT(p != MAP_FAILED, "mmap failed: errno %d", errno);
+    volatile unsigned char *p =
+        CF_EXP_PTR(mmap(want, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0));
     CF_EXPECT(p == (unsigned char *)want, "mapped at %p, asked %p", (void *)p, (void *)want);
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the mapping does not show the file");
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, fork_shared_mapping_stays_shared,
@@ -56,7 +57,7 @@ CF_CASE(mmap, fork_private_mapping_copied,
         _exit(0);
     }
     p[2] = 'p';
-    CF_ASSERT(write(go[1], "g", 1) == 1, "write to the child failed: errno %d", errno);
+    CF_ASSERT(write(go[1], "g", 1) == 1, "write to the child failed: %s", cf_errno_name(errno));
     CF_REAP(pid);
     CF_EXPECT(p[1] == cf_pattern_byte(1), "the parent sees the child's store");
     unsigned char got[3];
@@ -88,7 +89,7 @@ static int maps_inode(pid_t pid, ino_t ino)
     snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
     FILE *f = fopen(path, "r");
     if (f == NULL)
-        CF_SKIP("cannot read %s: errno %d", path, errno);
+        CF_SKIP("cannot read %s: %s", path, cf_errno_name(errno));
     int lines = 0, found = 0;
     while (fgets(line, sizeof line, f) != NULL) {
         unsigned long inode;
@@ -134,12 +135,12 @@ CF_CASE(mmap, exec_drops_mappings,
     char c;
     CF_ASSERT(read(ready[0], &c, 1) == 1, "the child did not map the file");
     int before = maps_inode(pid, st.st_ino);
-    CF_ASSERT(write(hold[1], "g", 1) == 1, "write to the child: errno %d", errno);
+    CF_ASSERT(write(hold[1], "g", 1) == 1, "write to the child: %s", cf_errno_name(errno));
     CF_ASSERT(read(ready[0], &c, 1) == 0, "unexpected data from the child");
     int after = maps_inode(pid, st.st_ino);
     close(hold[1]);
     int status;
-    CF_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: errno %d", errno);
+    CF_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: %s", cf_errno_name(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         CF_SKIP("exec of %s failed", shell);
     CF_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0,

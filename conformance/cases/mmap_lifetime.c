@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, close_keeps_mapping,
@@ -39,7 +40,7 @@ CF_CASE(mmap, close_unlink_keeps_file_alive,
                                           0);
     volatile unsigned char *b = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
     SAFE_CLOSE(fd);
-    CF_ASSERT(unlink(path) == 0, "unlink: errno %d", errno);
+    CF_ASSERT(unlink(path) == 0, "unlink: %s", cf_errno_name(errno));
     struct stat st;
     CF_ASSERT(stat(path, &st) != 0 && errno == ENOENT, "the name is still there");
     CF_EXPECT(cf_pattern_mismatch(a, 2 * page, 0) == -1, "the data changed");

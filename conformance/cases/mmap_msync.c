@@ -1,55 +1,21 @@
 /* msync(): each flag, what it promises, and its errors. */
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
-#define TMPFS_MAGIC_ 0x01021994L
-#define RAMFS_MAGIC_ 0x858458f6L
-
-/* The sum of the /proc/self/smaps fields named in `fields` (NULL-terminated) for the
- * mapping that starts at `start`, in kB, or -1 if it is not listed. */
-static long smaps_kb(const void *start, const char *const *fields)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    if (f == NULL)
-        return -1;
-    char line[512];
-    long total = -1;
-    int inside = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        unsigned long from, to;
-        if (sscanf(line, "%lx-%lx ", &from, &to) == 2) {
-            /* A mapping's header line: "start-end perms offset dev inode path". */
-            if (inside)
-                break;
-            inside = from == (unsigned long)start;
-            if (inside)
-                total = 0;
-            continue;
-        }
-        char name[64];
-        long kb;
-        if (!inside || sscanf(line, "%63[^:]: %ld kB", name, &kb) != 2)
-            continue;
-        for (const char *const *field = fields; *field != NULL; field++)
-            if (strcmp(name, *field) == 0)
-                total += kb;
-    }
-    fclose(f);
-    return total;
-}
+#define TMPFS_MAGIC_ 0x01021994u
+#define RAMFS_MAGIC_ 0x858458f6u
 
 static long dirty_kb(const void *start)
 {
     static const char *const dirty[] = {"Private_Dirty", "Shared_Dirty", NULL};
-    return smaps_kb(start, dirty);
+    return cf_smaps_kb(start, dirty);
 }
 
 CF_CASE(mmap, ms_sync_writes_dirty_pages_back,
@@ -59,7 +25,7 @@ CF_CASE(mmap, ms_sync_writes_dirty_pages_back,
 {
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(4 * page, NULL);
-    long fs = cf_info_filesystem(fd);
+    uint32_t fs = cf_info_filesystem(fd);
     if (fs == TMPFS_MAGIC_ || fs == RAMFS_MAGIC_)
         CF_SKIP("the temporary folder is in memory: there is no storage to write back to");
     char *p = SAFE_MMAP(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -130,18 +96,7 @@ CF_CASE(mmap, ms_invalidate_locked_range_ebusy,
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(page, NULL);
     char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (mlock(p, page) != 0) {
-        int err = errno;
-        struct rlimit rl;
-        getrlimit(RLIMIT_MEMLOCK, &rl);
-        CF_SKIP("mlock of one page failed (errno %d; RLIMIT_MEMLOCK %llu bytes)", err,
-                (unsigned long long)rl.rlim_cur);
-    }
-    static const char *const locked[] = {"Locked", NULL};
-    long locked_kb = smaps_kb(p, locked);
-    if (locked_kb <= 0)
-        CF_SKIP("mlock() returned 0 but /proc/self/smaps shows %ld kB locked (an interposer "
-                "such as AddressSanitizer makes mlock a no-op)", locked_kb);
+    cf_lock_or_skip(p, page);
     p[0] = 1;
     CF_EXP_FAIL(msync(p, page, MS_INVALIDATE), EBUSY);
     CF_EXP_FAIL(msync(p, page, MS_SYNC | MS_INVALIDATE), EBUSY);
@@ -234,7 +189,7 @@ CF_CASE(mmap, msync_marks_mtime_ctime,
     cf_info_filesystem(fd);
     /* An old mtime, so that any update shows; ctime can only be "now", so wait past it. */
     struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
-    CF_ASSERT(futimens(fd, old) == 0, "futimens: errno %d", errno);
+    CF_ASSERT(futimens(fd, old) == 0, "futimens: %s", cf_errno_name(errno));
     struct stat before, after;
     SAFE_FSTAT(fd, &before);
     struct timespec pause = {0, 50 * 1000 * 1000};
@@ -265,4 +220,64 @@ CF_CASE(mmap, msync_neither_sync_nor_async_linux,
     p[0] = 'n';
     CF_EXP_PASS(msync(p, page, 0));
     CF_EXP_PASS(msync(p, page, MS_INVALIDATE));
+}
+
+/* Each flag combination msync() accepts. */
+static const int msync_flags[] = {MS_SYNC, MS_ASYNC, MS_SYNC | MS_INVALIDATE,
+                                  MS_ASYNC | MS_INVALIDATE};
+#define N_MSYNC_FLAGS (sizeof msync_flags / sizeof msync_flags[0])
+
+CF_CASE(mmap, msync_zero_length_unmapped_succeeds,
+        "msync() of zero bytes succeeds, even at an address where nothing is mapped",
+        "msync(2) (the range is addr to addr+length); gVisor msync.cc (zero length at an "
+        "unmapped address)")
+{
+    char *hole = cf_free_range(cf_page_size());
+    for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+        CF_EXP_PASS(msync(hole, 0, msync_flags[i]));
+}
+
+CF_CASE(mmap, msync_unaligned_length_succeeds,
+        "msync() with a length that is not a multiple of the page size succeeds (the range "
+        "is rounded up to whole pages) and writes the data",
+        "POSIX.1-2017 msync() (the range is addr to addr+len); msync(2); gVisor msync.cc")
+{
+    long page = cf_page_size();
+    int fd = SAFE_TMPFILE(2 * page, NULL);
+    char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    p[page + 1] = 'u';
+    for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+        CF_EXP_PASS(msync(p, page + 1, msync_flags[i]));
+    char got = 0;
+    SAFE_PREAD(fd, &got, 1, page + 1);
+    CF_EXPECT_EQ(got, 'u');
+}
+
+CF_CASE(mmap, msync_read_only_mapping_succeeds,
+        "msync() of a PROT_READ shared mapping of a read-only descriptor succeeds with every "
+        "flag",
+        "POSIX.1-2017 msync(); msync(2); gVisor msync.cc")
+{
+    char path[CF_PATH_MAX];
+    long page = cf_page_size();
+    int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(page, path), O_RDONLY);
+    void *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+    for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+        CF_EXP_PASS(msync(p, page, msync_flags[i]));
+}
+
+CF_CASE(mmap, msync_anonymous_mappings_succeed,
+        "msync() of private and shared anonymous mappings succeeds with every flag and keeps "
+        "their contents",
+        "msync(2); gVisor msync.cc (anonymous mappings)")
+{
+    long page = cf_page_size();
+    static const int types[] = {MAP_PRIVATE, MAP_SHARED};
+    for (size_t t = 0; t < 2; t++) {
+        char *p = SAFE_ANON(page, types[t]);
+        p[3] = 'a';
+        for (size_t i = 0; i < N_MSYNC_FLAGS; i++)
+            CF_EXP_PASS(msync(p, page, msync_flags[i]));
+        CF_EXPECT_EQ(p[3], 'a');
+    }
 }

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(mmap, private_store_not_in_file,
@@ -89,7 +90,7 @@ CF_CASE(mmap, madv_dontneed_keeps_shared_stores,
     int fd = SAFE_TMPFILE(page, NULL);
     volatile char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     p[30] = 'd';
-    CF_ASSERT(madvise((void *)p, page, MADV_DONTNEED) == 0, "madvise: errno %d", errno);
+    CF_ASSERT(madvise((void *)p, page, MADV_DONTNEED) == 0, "madvise: %s", cf_errno_name(errno));
     char got = 0;
     SAFE_PREAD(fd, &got, 1, 30);
     CF_EXPECT(p[30] == 'd' && got == 'd', "mapping %d, file %d", p[30], got);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE_SIGNAL(mmap, prot_read_store_sigsegv, SIGSEGV,
@@ -185,7 +186,8 @@ CF_CASE(mmap, no_prot_exec_execution_sigsegv,
 }
 
 /* A writable folder on a noexec mount: an existing one, or else the temporary folder bound
- * onto itself noexec in a mount namespace private to this case. NULL if neither works. */
+ * onto itself noexec in a mount namespace private to this case (skipped when there can be
+ * none). NULL if the bind mount fails. */
 static const char *noexec_folder(char buf[CF_PATH_MAX])
 {
     const char *candidates[] = {"/dev/shm", "/tmp", "/run", "/var/tmp"};
@@ -197,7 +199,8 @@ static const char *noexec_folder(char buf[CF_PATH_MAX])
     }
     cf_unique_path(buf);
     *strrchr(buf, '/') = '\0';
-    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+    cf_private_namespaces(CLONE_NEWNS);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
         mount(buf, buf, NULL, MS_BIND, NULL) != 0 ||
         mount(NULL, buf, NULL, MS_REMOUNT | MS_BIND | MS_NOEXEC, NULL) != 0)
         return NULL;
@@ -211,8 +214,8 @@ CF_CASE(mmap, prot_exec_on_noexec_mount_eperm,
     char buf[CF_PATH_MAX];
     const char *dir = noexec_folder(buf);
     if (dir == NULL)
-        CF_SKIP("no writable noexec filesystem, and no private mount namespace to make one "
-                "(errno %d)", errno);
+        CF_SKIP("no writable noexec filesystem, and a noexec bind mount in a private mount "
+                "namespace failed: %s", cf_errno_name(errno));
     char name[CF_NAME_MAX], path[CF_PATH_MAX];
     cf_unique_name(name);
     /* Joined by hand: snprintf into a fixed buffer trips -Wformat-truncation under -O. */

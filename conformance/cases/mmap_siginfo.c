@@ -19,8 +19,8 @@ static void load_one(void *at)
 static void expect_fault(void (*fn)(void *), void *at, int signo, int code)
 {
     struct cf_fault f = CF_CATCH_FAULT(fn, at);
-    CF_EXPECT(f.signo == signo, "signal %d, expected %d", f.signo, signo);
-    CF_EXPECT(f.code == code, "si_code %d, expected %d", f.code, code);
+    CF_EXPECT_EQ(f.signo, signo);
+    CF_EXPECT_EQ(f.code, code);
     CF_EXPECT(f.addr == at, "si_addr %p, expected %p", f.addr, at);
 }
 

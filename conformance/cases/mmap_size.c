@@ -23,7 +23,7 @@ CF_CASE(mmap, mapping_longer_than_file_keeps_size,
     int fd = SAFE_TMPFILE(size, NULL);
     SAFE_MMAP(NULL, 8 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     SAFE_MMAP(NULL, 8 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    CF_EXPECT(file_size(fd) == size, "st_size became %lld", file_size(fd));
+    CF_EXPECT_EQ(file_size(fd), size);
 }
 
 CF_CASE(mmap, stores_msync_munmap_keep_size,
@@ -36,9 +36,9 @@ CF_CASE(mmap, stores_msync_munmap_keep_size,
     int fd = SAFE_TMPFILE(size, NULL);
     char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     memset(p, 's', 2 * page);
-    CF_EXPECT(file_size(fd) == size, "after stores st_size is %lld", file_size(fd));
+    CF_EXPECT_EQ(file_size(fd), size);
     SAFE_MSYNC(p, 2 * page, MS_SYNC);
-    CF_EXPECT(file_size(fd) == size, "after msync st_size is %lld", file_size(fd));
+    CF_EXPECT_EQ(file_size(fd), size);
     SAFE_MUNMAP(p, 2 * page);
-    CF_EXPECT(file_size(fd) == size, "after munmap st_size is %lld", file_size(fd));
+    CF_EXPECT_EQ(file_size(fd), size);
 }

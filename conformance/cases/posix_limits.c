@@ -19,9 +19,7 @@ enum { QUOTA_PAGES = 16 };
  * `pages` pages in it (sparse: ftruncate reserves nothing). */
 static int object_on_small_dev_shm(long pages)
 {
-    if (unshare(CLONE_NEWNS) != 0)
-        CF_SKIP("cannot make a private mount namespace: unshare(CLONE_NEWNS): %s",
-                cf_errno_name(errno));
+    cf_private_namespaces(CLONE_NEWNS);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         CF_SKIP("cannot make mounts private: mount(MS_PRIVATE): %s", cf_errno_name(errno));
     char options[64];

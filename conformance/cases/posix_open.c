@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(posix, open_excl_existing_eexist,
@@ -37,11 +38,10 @@ CF_CASE(posix, create_size_zero_and_mode_umask,
     cf_unique_name(name);
     cf_track_posix(name);
     umask(027);
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666);
-    CF_ASSERT(fd >= 0, "shm_open failed");
+    int fd = CF_EXP_FD(shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666));
     struct stat st;
     SAFE_FSTAT(fd, &st);
-    CF_EXPECT(st.st_size == 0, "st_size is %lld", (long long)st.st_size);
+    CF_EXPECT_EQ(st.st_size, 0);
     CF_EXPECT((st.st_mode & 0777) == 0640, "mode is %03o", (unsigned)(st.st_mode & 0777));
 }
 
@@ -94,14 +94,13 @@ CF_CASE(posix, open_creat_existing_opens_it,
     int fd = SAFE_SHM_NEW(cf_page_size(), name);
     char *p = SAFE_MMAP(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     memcpy(p, "first", 6);
-    int again = shm_open(name, O_RDWR | O_CREAT, 0644);
-    CF_ASSERT(again >= 0, "shm_open failed (errno %d)", errno);
+    int again = CF_EXP_FD(shm_open(name, O_RDWR | O_CREAT, 0644));
     struct stat a, b;
     SAFE_FSTAT(fd, &a);
     SAFE_FSTAT(again, &b);
     CF_EXPECT(a.st_ino == b.st_ino && a.st_dev == b.st_dev, "a different object was opened");
     CF_EXPECT((b.st_mode & 0777) == 0600, "mode changed to %03o", (unsigned)(b.st_mode & 0777));
-    CF_EXPECT(b.st_size == cf_page_size(), "size changed to %lld", (long long)b.st_size);
+    CF_EXPECT_EQ(b.st_size, cf_page_size());
     char got[6];
     SAFE_PREAD(again, got, sizeof got, 0);
     CF_EXPECT(memcmp(got, "first", 6) == 0, "the contents differ");
@@ -117,16 +116,16 @@ CF_CASE(posix, open_trunc_empties_keeps_mode_owner,
     int fd = SAFE_SHM_NEW(page, name);
     SAFE_PWRITE(fd, "data", 4, 0);
     /* An owner other than the caller, so that "owner kept" cannot mean "owner reset to me". */
+    cf_privilege_over_other_user();
     if (fchown(fd, CF_OTHER_UID, CF_OTHER_GID) != 0)
-        CF_SKIP("fchown to %d:%d is not permitted here (errno %d)", CF_OTHER_UID,
-                CF_OTHER_GID, errno);
+        CF_SKIP("fchown to %d:%d is not permitted here (%s)", CF_OTHER_UID,
+                CF_OTHER_GID, cf_errno_name(errno));
     if (fchmod(fd, 0640) != 0)
         CF_BROKEN("fchmod failed");
-    int trunc = shm_open(name, O_RDWR | O_TRUNC, 0600);
-    CF_ASSERT(trunc >= 0, "shm_open(O_TRUNC) failed (errno %d)", errno);
+    int trunc = CF_EXP_FD(shm_open(name, O_RDWR | O_TRUNC, 0600));
     struct stat st;
     SAFE_FSTAT(trunc, &st);
-    CF_EXPECT(st.st_size == 0, "size %lld after O_TRUNC", (long long)st.st_size);
+    CF_EXPECT_EQ(st.st_size, 0);
     CF_EXPECT((st.st_mode & 0777) == 0640, "mode %03o after O_TRUNC",
               (unsigned)(st.st_mode & 0777));
     CF_EXPECT(st.st_uid == CF_OTHER_UID && st.st_gid == CF_OTHER_GID,
@@ -170,13 +169,10 @@ CF_CASE(posix, open_rdonly_ftruncate_refused,
     char name[CF_NAME_MAX];
     int rw = SAFE_SHM_NEW(cf_page_size(), name);
     int ro = SAFE_SHM_OPEN(name, O_RDONLY);
-    errno = 0;
-    int ret = ftruncate(ro, 2 * cf_page_size());
-    int err = errno;
-    CF_EXPECT(ret == -1 && (err == EBADF || err == EINVAL), "returned %d, errno %d", ret, err);
+    CF_EXP_FAIL_ARR(ftruncate(ro, 2 * cf_page_size()), EBADF, EINVAL);
     struct stat st;
     SAFE_FSTAT(rw, &st);
-    CF_EXPECT(st.st_size == cf_page_size(), "size became %lld", (long long)st.st_size);
+    CF_EXPECT_EQ(st.st_size, cf_page_size());
 }
 
 CF_CASE(posix, open_lowest_free_fd_cloexec,
@@ -191,9 +187,8 @@ CF_CASE(posix, open_lowest_free_fd_cloexec,
         CF_BROKEN("dup failed");
     int hole = second < third ? second : third;
     SAFE_CLOSE(hole);
-    int fd = shm_open(name, O_RDWR, 0);
-    CF_ASSERT(fd >= 0, "shm_open failed (errno %d)", errno);
-    CF_EXPECT(fd == hole, "got descriptor %d, the lowest free one is %d", fd, hole);
+    int fd = CF_EXP_FD(shm_open(name, O_RDWR, 0));
+    CF_EXPECT_EQ(fd, hole);
     int flags = fcntl(fd, F_GETFD);
     CF_EXPECT(flags >= 0 && (flags & FD_CLOEXEC), "FD_CLOEXEC is not set (flags %d)", flags);
 }
@@ -230,11 +225,11 @@ CF_CASE(posix, open_emfile_at_rlimit_nofile,
         CF_BROKEN("getrlimit failed");
     lim.rlim_cur = 64;
     if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
-        CF_BROKEN("setrlimit(RLIMIT_NOFILE, 64) failed (errno %d)", errno);
+        CF_BROKEN("setrlimit(RLIMIT_NOFILE, 64) failed (%s)", cf_errno_name(errno));
     while (dup(fd) >= 0)
         ;
     if (errno != EMFILE)
-        CF_BROKEN("filling the descriptor table stopped with errno %d", errno);
+        CF_BROKEN("filling the descriptor table stopped with %s", cf_errno_name(errno));
     CF_EXP_FAIL(shm_open(name, O_RDWR, 0), EMFILE);
 }
 
@@ -250,8 +245,7 @@ CF_CASE(posix, open_contents_persist_after_close,
     memcpy(p + 1000, "persist", 8);
     SAFE_MUNMAP(p, page);
     SAFE_CLOSE(fd);
-    int again = shm_open(name, O_RDONLY, 0);
-    CF_ASSERT(again >= 0, "the name is gone (errno %d)", errno);
+    int again = CF_EXP_FD(shm_open(name, O_RDONLY, 0));
     char got[8];
     SAFE_PREAD(again, got, sizeof got, 1000);
     CF_EXPECT(memcmp(got, "persist", 8) == 0, "the contents did not persist");
@@ -272,8 +266,7 @@ CF_CASE(posix, open_same_name_two_processes,
     pid_t pid = CF_FORK();
     if (pid == 0) {
         /* Nothing inherited is used: the child finds the object by its name alone. */
-        int own = shm_open(name, O_RDWR, 0);
-        CF_ASSERT(own >= 0, "shm_open in the child failed (errno %d)", errno);
+        int own = CF_EXP_FD(shm_open(name, O_RDWR, 0));
         struct stat st;
         SAFE_FSTAT(own, &st);
         CF_EXPECT(st.st_ino == mine.st_ino && st.st_dev == mine.st_dev, "another object");

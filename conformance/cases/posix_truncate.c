@@ -34,8 +34,7 @@ CF_CASE(posix, truncate_sets_size,
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         SAFE_FTRUNCATE(fd, sizes[i]);
         off_t got = size_of(fd);
-        CF_EXPECT(got == sizes[i], "st_size %lld after ftruncate(%lld)", (long long)got,
-                  (long long)sizes[i]);
+        CF_EXPECT_EQ(got, sizes[i]);
     }
 }
 
@@ -143,7 +142,7 @@ CF_CASE(posix, truncate_size_seen_by_other_descriptor,
     if (pid == 0) {
         int own = SAFE_SHM_OPEN(name, O_RDONLY);
         off_t got = size_of(own);
-        CF_EXPECT(got == 12345, "st_size %lld in the other process", (long long)got);
+        CF_EXPECT_EQ(got, 12345);
         _exit(0);
     }
     CF_REAP(pid);

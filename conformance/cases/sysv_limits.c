@@ -16,9 +16,7 @@
 /* Moves the calling helper into a new IPC namespace with one System V limit set to value. */
 static void private_namespace_with_limit(const char *name, unsigned long value)
 {
-    if (unshare(CLONE_NEWIPC) != 0)
-        CF_SKIP("cannot make a private IPC namespace: unshare(CLONE_NEWIPC): %s",
-                cf_errno_name(errno));
+    cf_private_namespaces(CLONE_NEWIPC);
     char path[64], text[32];
     snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
     int len = snprintf(text, sizeof text, "%lu\n", value);
@@ -39,8 +37,7 @@ CF_CASE(sysv, shmget_shmmni_exhausted_enospc,
     pid_t pid = CF_FORK();
     if (pid == 0) {
         private_namespace_with_limit("shmmni", 1);
-        int first = shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
-        CF_ASSERT(first >= 0, "the only allowed segment was refused (errno %d)", errno);
+        CF_EXP_FD(shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600));
         CF_EXP_FAIL(shmget(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600), ENOSPC);
         _exit(0);
     }
@@ -56,8 +53,7 @@ CF_CASE(sysv, shmget_shmall_exhausted_enospc,
     if (pid == 0) {
         private_namespace_with_limit("shmall", 4);
         long page = cf_page_size();
-        int first = shmget(IPC_PRIVATE, 3 * page, IPC_CREAT | 0600);
-        CF_ASSERT(first >= 0, "3 of 4 allowed pages were refused (errno %d)", errno);
+        CF_EXP_FD(shmget(IPC_PRIVATE, 3 * page, IPC_CREAT | 0600));
         CF_EXP_FAIL(shmget(IPC_PRIVATE, 2 * page, IPC_CREAT | 0600), ENOSPC);
         CF_EXP_PASS(shmget(IPC_PRIVATE, page, IPC_CREAT | 0600));
         _exit(0);
@@ -76,12 +72,9 @@ CF_CASE(sysv, namespace_isolates_keys,
     memcpy(p, "outer", 6);
     pid_t pid = CF_FORK();
     if (pid == 0) {
-        if (unshare(CLONE_NEWIPC) != 0)
-            CF_SKIP("cannot make a private IPC namespace: unshare(CLONE_NEWIPC): %s",
-                    cf_errno_name(errno));
+        cf_private_namespaces(CLONE_NEWIPC);
         CF_EXP_FAIL(shmget(key, 0, 0600), ENOENT);
-        int inner = shmget(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600);
-        CF_ASSERT(inner >= 0, "the key cannot be created inside (errno %d)", errno);
+        int inner = CF_EXP_FD(shmget(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600));
         const char *q = SAFE_SHMAT(inner, NULL, 0);
         CF_EXPECT(q[0] == 0, "the inner segment holds the outer one's data");
         _exit(0);

@@ -65,8 +65,7 @@ CF_CASE(sysv, shmat_null_kernel_chooses,
     CF_EXPECT(aligned, "address %p is not SHMLBA aligned", (void *)p);
     p[0] = 42;
     struct shmid_ds ds = SAFE_SHM_STAT(id);
-    CF_EXPECT(ds.shm_nattch == 1, "shm_nattch %lu after one attach",
-              (unsigned long)ds.shm_nattch);
+    CF_EXPECT_EQ(ds.shm_nattch, 1);
 }
 
 CF_CASE(sysv, shmat_aligned_address_used_exactly,
@@ -153,7 +152,7 @@ CF_CASE(sysv, shmat_double_attach_aliases,
     CF_EXPECT(b[10] == 'x' && a[20] == 'y', "stores through one address are not seen "
               "through the other");
     struct shmid_ds ds = SAFE_SHM_STAT(id);
-    CF_EXPECT(ds.shm_nattch == 2, "shm_nattch %lu", (unsigned long)ds.shm_nattch);
+    CF_EXPECT_EQ(ds.shm_nattch, 2);
 }
 
 CF_CASE(sysv, shmat_other_process_sees_data,

@@ -7,6 +7,7 @@
 #include <sys/shm.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 /* A /proc/sys/kernel value; the case is skipped where /proc does not show it. */
@@ -35,13 +36,10 @@ CF_CASE(sysv, info_ipc_info_matches_sysctls,
     unsigned long long shmmax = read_sysctl("shmmax");
     unsigned long long shmmni = read_sysctl("shmmni");
     unsigned long long shmall = read_sysctl("shmall");
-    CF_EXPECT(limits.shmmax == shmmax, "shmmax %lu, sysctl %llu",
-              (unsigned long)limits.shmmax, shmmax);
-    CF_EXPECT(limits.shmmni == shmmni, "shmmni %lu, sysctl %llu",
-              (unsigned long)limits.shmmni, shmmni);
-    CF_EXPECT(limits.shmall == shmall, "shmall %lu, sysctl %llu",
-              (unsigned long)limits.shmall, shmall);
-    CF_EXPECT(limits.shmmin == 1, "shmmin %lu", (unsigned long)limits.shmmin);
+    CF_EXPECT_EQ(limits.shmmax, shmmax);
+    CF_EXPECT_EQ(limits.shmmni, shmmni);
+    CF_EXPECT_EQ(limits.shmall, shmall);
+    CF_EXPECT_EQ(limits.shmmin, 1);
 }
 
 CF_CASE(sysv, info_shm_info_counts_our_segment,
@@ -51,8 +49,7 @@ CF_CASE(sysv, info_shm_info_counts_our_segment,
     long page = cf_page_size();
     SAFE_SHMGET(IPC_PRIVATE, 4 * page, IPC_CREAT | 0600);
     struct shm_info usage;
-    int highest = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&usage);
-    CF_ASSERT(highest >= 0, "SHM_INFO failed (errno %d)", errno);
+    CF_EXP_FD(shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&usage));
     CF_EXPECT(usage.used_ids >= 1, "used_ids %d with our segment alive", usage.used_ids);
     CF_EXPECT(usage.shm_tot >= 4, "shm_tot %lu pages, ours alone has 4",
               (unsigned long)usage.shm_tot);
@@ -65,16 +62,14 @@ CF_CASE(sysv, info_shm_stat_index_finds_segment,
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
     struct shminfo limits;
-    int highest = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&limits);
-    CF_ASSERT(highest >= 0, "IPC_INFO failed (errno %d)", errno);
+    int highest = CF_EXP_FD(shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&limits));
     int found = 0;
     for (int index = 0; index <= highest && !found; index++) {
         struct shmid_ds ds;
         int got = shmctl(index, SHM_STAT, &ds);
         if (got == id) {
             found = 1;
-            CF_EXPECT(ds.shm_segsz == (size_t)cf_page_size(), "SHM_STAT segsz %zu",
-                      (size_t)ds.shm_segsz);
+            CF_EXPECT_EQ(ds.shm_segsz, (size_t)cf_page_size());
         }
     }
     CF_EXPECT(found, "no index in 0..%d gave id %d", highest, id);
@@ -100,7 +95,7 @@ static long resident_pages(void *p, long n)
 {
     unsigned char vec[64];
     if (n > (long)sizeof vec || mincore(p, (size_t)(n * cf_page_size()), vec) != 0)
-        CF_BROKEN("mincore failed (errno %d)", errno);
+        CF_BROKEN("mincore failed (%s)", cf_errno_name(errno));
     long resident = 0;
     for (long i = 0; i < n; i++)
         resident += vec[i] & 1;
@@ -116,7 +111,7 @@ static long resident_after_pageout(int lock, long n)
     char *p = SAFE_SHMAT(id, NULL, 0);
     memset(p, 1, (size_t)(n * cf_page_size()));
     if (madvise(p, (size_t)(n * cf_page_size()), MADV_PAGEOUT) != 0)
-        CF_SKIP("madvise(MADV_PAGEOUT) is not available (errno %d)", errno);
+        CF_SKIP("madvise(MADV_PAGEOUT) is not available (%s)", cf_errno_name(errno));
     return resident_pages(p, n);
 }
 
@@ -133,7 +128,7 @@ CF_CASE(sysv, lock_keeps_pages_resident,
         CF_SKIP("paging out shared memory has no effect here (no swap device?): an unlocked "
                 "segment stayed resident, so SHM_LOCK cannot be told apart");
     long locked = resident_after_pageout(1, n);
-    CF_EXPECT(locked == n, "%ld of %ld locked pages are resident", locked, n);
+    CF_EXPECT_EQ(locked, n);
 }
 
 CF_CASE(sysv, ctl_bad_cmd_einval,
@@ -162,10 +157,6 @@ CF_CASE(sysv, ctl_removed_id_einval_or_eidrm,
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
     SAFE_SHMCTL(id, IPC_RMID, NULL);
     struct shmid_ds ds;
-    errno = 0;
-    int ret = shmctl(id, IPC_STAT, &ds);
-    int err = errno;
-    CF_EXPECT(ret == -1 && (err == EINVAL || err == EIDRM), "returned %d, errno %d", ret, err);
-    if (ret == -1)
-        cf_info("destroyed id: %s", err == EIDRM ? "EIDRM" : "EINVAL");
+    CF_EXP_FAIL_ARR(shmctl(id, IPC_STAT, &ds), EINVAL, EIDRM);
+    cf_info("destroyed id: %s", cf_errno_name(errno));
 }

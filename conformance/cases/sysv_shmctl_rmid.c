@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(sysv, rmid_usable_until_last_detach,
@@ -66,8 +67,7 @@ CF_CASE(sysv, rmid_releases_key,
     key_t old_key = SAFE_SHM_STAT(old).shm_perm.__key;
     CF_EXPECT(old_key == IPC_PRIVATE, "the removed segment still has key %#x",
               (unsigned)old_key);
-    int fresh = shmget(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600);
-    CF_ASSERT(fresh >= 0, "shmget of the released key failed (errno %d)", errno);
+    int fresh = CF_EXP_FD(shmget(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600));
     cf_track_sysv(fresh);
     CF_EXPECT(fresh != old, "got the removed segment's id %d back", old);
     const char *q = SAFE_SHMAT(fresh, NULL, SHM_RDONLY);
@@ -82,8 +82,7 @@ CF_CASE(sysv, rmid_reattach_while_attached,
     char *p = SAFE_SHMAT(id, NULL, 0);
     memcpy(p, "dest", 5);
     SAFE_SHMCTL(id, IPC_RMID, NULL);
-    char *again = shmat(id, NULL, 0);
-    CF_ASSERT(again != (void *)-1, "shmat of the marked segment failed (errno %d)", errno);
+    char *again = CF_EXP_PTR(shmat(id, NULL, 0));
     CF_EXPECT(memcmp(again, "dest", 5) == 0, "the new attachment sees other data");
     CF_EXPECT(SAFE_SHM_STAT(id).shm_nattch == 2, "shm_nattch is not 2");
 }

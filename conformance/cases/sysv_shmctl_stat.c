@@ -61,8 +61,8 @@ CF_CASE(sysv, stat_nattch_follows_fork_and_exit,
         CF_BROKEN("pipe to child failed");
     CF_REAP(pid);
     unsigned long after_exit = SAFE_SHM_STAT(id).shm_nattch;
-    CF_EXPECT(with_child == 2, "shm_nattch %lu with the child alive", with_child);
-    CF_EXPECT(after_exit == 1, "shm_nattch %lu after the child exited", after_exit);
+    CF_EXPECT_EQ(with_child, 2);
+    CF_EXPECT_EQ(after_exit, 1);
 }
 
 CF_CASE(sysv, stat_segsz_and_cpid,
@@ -86,8 +86,8 @@ CF_CASE(sysv, stat_segsz_and_cpid,
     CF_REAP(pid);
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     SAFE_SHMCTL(id, IPC_RMID, NULL);
-    CF_EXPECT(ds.shm_segsz == 5000, "shm_segsz %zu", (size_t)ds.shm_segsz);
-    CF_EXPECT(ds.shm_cpid == pid, "shm_cpid %ld, creator %ld", (long)ds.shm_cpid, (long)pid);
+    CF_EXPECT_EQ(ds.shm_segsz, 5000);
+    CF_EXPECT_EQ(ds.shm_cpid, pid);
 }
 
 CF_CASE(sysv, stat_lpid_last_attach_or_detach,
@@ -107,11 +107,9 @@ CF_CASE(sysv, stat_lpid_last_attach_or_detach,
     void *p = SAFE_SHMAT(id, NULL, 0);
     pid_t after_attach = SAFE_SHM_STAT(id).shm_lpid;
     SAFE_SHMDT(p);
-    CF_EXPECT(initial == 0, "shm_lpid %ld before any attach", (long)initial);
-    CF_EXPECT(after_child == pid, "shm_lpid %ld after the child (%ld)", (long)after_child,
-              (long)pid);
-    CF_EXPECT(after_attach == getpid(), "shm_lpid %ld after our attach (%ld)",
-              (long)after_attach, (long)getpid());
+    CF_EXPECT_EQ(initial, 0);
+    CF_EXPECT_EQ(after_child, pid);
+    CF_EXPECT_EQ(after_attach, getpid());
 }
 
 CF_CASE(sysv, stat_atime_set_by_attach,
@@ -124,9 +122,9 @@ CF_CASE(sysv, stat_atime_set_by_attach,
     SAFE_SHMAT(id, NULL, 0);
     time_t after = cf_kernel_seconds();
     struct shmid_ds ds = SAFE_SHM_STAT(id);
-    CF_EXPECT(initial == 0, "shm_atime %lld before any attach", (long long)initial);
+    CF_EXPECT_EQ(initial, 0);
     EXPECT_TIME_WITHIN(ds.shm_atime, before, after, "shm_atime");
-    CF_EXPECT(ds.shm_dtime == 0, "shm_dtime %lld before any detach", (long long)ds.shm_dtime);
+    CF_EXPECT_EQ(ds.shm_dtime, 0);
 }
 
 CF_CASE(sysv, stat_dtime_set_by_detach,

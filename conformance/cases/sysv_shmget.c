@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "conformance/harness/cf_case.h"
+#include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
 CF_CASE(sysv, shmget_missing_key_enoent,
@@ -27,8 +28,8 @@ CF_CASE(sysv, shmget_excl_existing_eexist,
     /* A broken implementation may have made a second segment: it must not outlive us. */
     if (again >= 0 && again != id)
         cf_track_sysv(again);
-    CF_EXPECT(again == -1 && err == EEXIST, "returned %d (errno %d), expected EEXIST", again,
-              err);
+    CF_EXPECT(again == -1 && err == EEXIST, "returned %d (%s), expected EEXIST", again,
+              cf_errno_name(err));
 }
 
 CF_CASE(sysv, shmget_existing_key_same_id,
@@ -38,12 +39,11 @@ CF_CASE(sysv, shmget_existing_key_same_id,
     key_t key = cf_unique_key();
     int id = SAFE_SHMGET(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600);
     int again = shmget(key, 0, 0600);
-    CF_EXPECT(again == id, "created %d, looked up %d", id, again);
+    CF_EXPECT_EQ(again, id);
     int creat_again = shmget(key, cf_page_size(), IPC_CREAT | 0600);
     if (creat_again >= 0 && creat_again != id)
         cf_track_sysv(creat_again);
-    CF_EXPECT(creat_again == id, "IPC_CREAT without IPC_EXCL gave %d, not %d", creat_again,
-              id);
+    CF_EXPECT_EQ(creat_again, id);
 }
 
 CF_CASE(sysv, shmget_size_below_shmmin_einval,
@@ -58,8 +58,8 @@ CF_CASE(sysv, shmget_size_below_shmmin_einval,
     int id = shmget(key, limits.shmmin - 1, IPC_CREAT | IPC_EXCL | 0600);
     if (id >= 0)
         cf_track_sysv(id);
-    CF_EXPECT(id == -1 && errno == EINVAL, "size %lu gave id %d (errno %d)",
-              (unsigned long)limits.shmmin - 1, id, errno);
+    CF_EXPECT(id == -1 && errno == EINVAL, "size %lu gave id %d (%s)",
+              (unsigned long)limits.shmmin - 1, id, cf_errno_name(errno));
 }
 
 CF_CASE(sysv, shmget_size_above_shmmax_einval,
@@ -73,7 +73,8 @@ CF_CASE(sysv, shmget_size_above_shmmax_einval,
     int id = shmget(cf_unique_key(), (size_t)limits.shmmax + 1, IPC_CREAT | IPC_EXCL | 0600);
     if (id >= 0)
         cf_track_sysv(id);
-    CF_EXPECT(id == -1 && errno == EINVAL, "size SHMMAX+1 gave id %d (errno %d)", id, errno);
+    CF_EXPECT(id == -1 && errno == EINVAL, "size SHMMAX+1 gave id %d (%s)", id,
+              cf_errno_name(errno));
 }
 
 CF_CASE(sysv, shmget_existing_larger_size_einval,
@@ -93,10 +94,9 @@ CF_CASE(sysv, shmget_existing_smaller_size_ok,
     key_t key = cf_unique_key();
     int id = SAFE_SHMGET(key, 2 * cf_page_size(), IPC_CREAT | IPC_EXCL | 0600);
     int smaller = shmget(key, 1, 0600);
-    CF_EXPECT(smaller == id, "size 1 gave %d, expected %d", smaller, id);
+    CF_EXPECT_EQ(smaller, id);
     struct shmid_ds ds = SAFE_SHM_STAT(id);
-    CF_EXPECT(ds.shm_segsz == (size_t)(2 * cf_page_size()), "the lookup changed segsz to %zu",
-              (size_t)ds.shm_segsz);
+    CF_EXPECT_EQ(ds.shm_segsz, (size_t)(2 * cf_page_size()));
 }
 
 CF_CASE(sysv, shmget_ipc_private_always_new,
@@ -124,7 +124,7 @@ CF_CASE(sysv, shmget_new_segment_zero_filled,
     long nonzero = 0;
     for (long i = 0; i < size; i++)
         nonzero += p[i] != 0;
-    CF_EXPECT(nonzero == 0, "%ld of %ld bytes are not zero", nonzero, size);
+    CF_EXPECT_EQ(nonzero, 0);
 }
 
 CF_CASE(sysv, shmget_segsz_is_requested_size,
@@ -134,7 +134,7 @@ CF_CASE(sysv, shmget_segsz_is_requested_size,
     size_t size = (size_t)cf_page_size() + 100;
     int id = SAFE_SHMGET(IPC_PRIVATE, size, IPC_CREAT | 0600);
     struct shmid_ds ds = SAFE_SHM_STAT(id);
-    CF_EXPECT(ds.shm_segsz == size, "shm_segsz %zu, asked %zu", (size_t)ds.shm_segsz, size);
+    CF_EXPECT_EQ(ds.shm_segsz, size);
 }
 
 CF_CASE(sysv, shmget_mode_bits_ignore_umask,

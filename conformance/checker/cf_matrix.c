@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "conformance/checker/cf_escape.h"
+
 #define MAX_MECHANISMS 8
 
 struct tally {
@@ -59,55 +61,6 @@ void cf_matrix_summary(const struct cf_row *rows, size_t n, char *buf, size_t le
     }
 }
 
-/* ---- escaping ---- */
-
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", out);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-static void xml_text(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default:
-            /* XML 1.0 forbids other control characters even as references. */
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-                fputc('?', out);
-            else
-                fputc(*p, out);
-        }
-    }
-}
-
-static void markdown_cell(FILE *out, const char *s)
-{
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p == '|')
-            fputs("\\|", out);
-        else if (*p == '\n' || *p == '\r')
-            fputc(' ', out);
-        else
-            fputc(*p, out);
-    }
-}
-
 static const char *verdict_of(const struct cf_row *row)
 {
     return cf_verdict_name(row->result->verdict);
@@ -162,7 +115,7 @@ static void write_text(FILE *out, const struct cf_platform *p, const struct cf_r
 static void json_member(FILE *out, const char *separator, const char *key, const char *value)
 {
     fprintf(out, "%s\"%s\": ", separator, key);
-    json_string(out, value);
+    cf_json_string(out, value);
 }
 
 static void write_json(FILE *out, const struct cf_platform *p, const struct cf_row *rows,
@@ -203,7 +156,7 @@ static void write_json(FILE *out, const struct cf_platform *p, const struct cf_r
         for (size_t k = 1; k <= used; k++) {
             const struct tally *x = &t[k % used];
             fputs(k > 1 ? ",\n    " : "\n    ", out);
-            json_string(out, x->mechanism);
+            cf_json_string(out, x->mechanism);
             fprintf(out,
                     ": {\"cases\": %d, \"pass\": %d, \"fail\": %d, \"skip\": %d, "
                     "\"broken\": %d}",
@@ -220,7 +173,7 @@ static void write_json(FILE *out, const struct cf_platform *p, const struct cf_r
 static void junit_suite_open(FILE *out, const struct tally *x, const struct cf_platform *p)
 {
     fputs("  <testsuite name=\"", out);
-    xml_text(out, x->mechanism);
+    cf_xml_text(out, x->mechanism);
     fprintf(out,
             "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
             x->cases, x->by_verdict[CF_FAIL], x->by_verdict[CF_BROKEN],
@@ -232,7 +185,7 @@ static void junit_suite_open(FILE *out, const struct tally *x, const struct cf_p
         platform_line(mem, p);
         fclose(mem);
         line[sizeof line - 1] = '\0';
-        xml_text(out, line);
+        cf_xml_text(out, line);
     }
     fputs("\"/>\n    </properties>\n", out);
 }
@@ -256,9 +209,9 @@ static void write_junit(FILE *out, const struct cf_platform *p, const struct cf_
                 continue;
             const char *dot = strchr(row->c->id, '.');
             fputs("    <testcase classname=\"", out);
-            xml_text(out, row->c->mechanism);
+            cf_xml_text(out, row->c->mechanism);
             fputs("\" name=\"", out);
-            xml_text(out, dot != NULL ? dot + 1 : row->c->id);
+            cf_xml_text(out, dot != NULL ? dot + 1 : row->c->id);
             fprintf(out, "\" time=\"%.6f\">\n", row->result->seconds);
             const char *element = NULL;
             switch (row->result->verdict) {
@@ -269,22 +222,22 @@ static void write_junit(FILE *out, const struct cf_platform *p, const struct cf_
             }
             if (element != NULL) {
                 fprintf(out, "      <%s message=\"", element);
-                xml_text(out, row->result->reason);
+                cf_xml_text(out, row->result->reason);
                 fprintf(out, "\" type=\"%s\">", verdict_of(row));
-                xml_text(out, row->c->rule);
+                cf_xml_text(out, row->c->rule);
                 fputs(" [", out);
-                xml_text(out, row->c->source);
+                cf_xml_text(out, row->c->source);
                 fputs("]", out);
                 if (row->result->info[0] != '\0') {
                     fputs("\ninfo: ", out);
-                    xml_text(out, row->result->info);
+                    cf_xml_text(out, row->result->info);
                 }
                 fprintf(out, "</%s>\n", element);
             }
             fputs("      <properties><property name=\"rule\" value=\"", out);
-            xml_text(out, row->c->rule);
+            cf_xml_text(out, row->c->rule);
             fputs("\"/><property name=\"source\" value=\"", out);
-            xml_text(out, row->c->source);
+            cf_xml_text(out, row->c->source);
             fputs("\"/></properties>\n    </testcase>\n", out);
         }
         fputs("  </testsuite>\n", out);
@@ -317,14 +270,14 @@ static void write_markdown(FILE *out, const struct cf_platform *p, const struct 
                 fputs(verdict_of(row), out);
                 if (row->result->verdict != CF_PASS) {
                     fputs(" (", out);
-                    markdown_cell(out, row->result->reason);
+                    cf_markdown_cell(out, row->result->reason);
                     fputs(")", out);
                 }
                 fputs(" | ", out);
             }
-            markdown_cell(out, row->c->rule);
+            cf_markdown_cell(out, row->c->rule);
             fputs(" | ", out);
-            markdown_cell(out, row->c->source);
+            cf_markdown_cell(out, row->c->source);
             fputs(" |\n", out);
         }
     }

@@ -10,7 +10,7 @@
 #include <gnu/libc-version.h>
 #endif
 
-/* musl has no version API; build_musl.sh passes the version of the musl it links. */
+/* musl has no version API; build_static.sh passes the version of the musl it links. */
 #ifndef CF_MUSL_VERSION
 #define CF_MUSL_VERSION "unknown"
 #endif

@@ -5,10 +5,12 @@
  * never look like a conforming run. It prints nothing: the checker reports what broke.
  *
  * Only the calls shmlab's cases make are interposed, and file and shm faults touch only
- * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed. */
+ * objects whose name starts with "shmlab-", so a preloaded shell or test runner is unharmed;
+ * the anonymous-memory, mremap, madvise and msync faults change those calls process-wide. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +41,9 @@ __attribute__((constructor)) static void select_fault(void)
 
 #define SHMLAB_PREFIX "shmlab-"
 
-enum fd_kind { FD_OTHER, FD_SHMLAB_FILE, FD_SHMLAB_SHM };
+enum fd_kind { FD_OTHER, FD_SHMLAB_FILE, FD_SHMLAB_SHM, FD_SHMLAB_MEMFD };
 
-/* Whether fd is a file or a POSIX shm object that shmlab named (cf_unique_path/_name). */
+/* Whether fd is a file, a POSIX shm object or a memfd that shmlab named (cf_unique_path/_name). */
 static enum fd_kind kind_of(int fd)
 {
     char link[64], path[4096];
@@ -50,6 +52,8 @@ static enum fd_kind kind_of(int fd)
     if (n <= 0)
         return FD_OTHER;
     path[n] = '\0';
+    if (strncmp(path, "/memfd:" SHMLAB_PREFIX, strlen("/memfd:" SHMLAB_PREFIX)) == 0)
+        return FD_SHMLAB_MEMFD;
     const char *base = strrchr(path, '/');
     if (base == NULL || strncmp(base + 1, SHMLAB_PREFIX, strlen(SHMLAB_PREFIX)) != 0)
         return FD_OTHER;
@@ -102,6 +106,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
             (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
             flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
         break;
+    case CF_FAULT_MMAP_POPULATE_IGNORED:
+        flags &= ~MAP_POPULATE;
+        break;
+    case CF_FAULT_SHARED_ANON_IS_PRIVATE:
+        if ((flags & MAP_ANONYMOUS) && type == MAP_SHARED)
+            flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
+        break;
     case CF_FAULT_MMAP_NO_SIGBUS_PAST_EOF: {
         struct stat st;
         void *p = real_mmap(addr, len, prot, flags, fd, off);
@@ -136,13 +147,91 @@ int munmap(void *addr, size_t len)
 int msync(void *addr, size_t len, int flags)
 {
     REAL(msync);
+    if (active == CF_FAULT_MSYNC_ZERO_LEN_FAILS && len == 0) {
+        errno = ENOMEM;
+        return -1;
+    }
     if (active == CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED && (flags & MS_SYNC) &&
         (flags & MS_ASYNC))
         return 0;
     return real_msync(addr, len, flags);
 }
 
+int madvise(void *addr, size_t len, int advice)
+{
+    REAL(madvise);
+    if ((active == CF_FAULT_MADVISE_DONTNEED_NOOP && advice == MADV_DONTNEED) ||
+        (active == CF_FAULT_MADVISE_DONTFORK_IGNORED && advice == MADV_DONTFORK))
+        return 0;
+    return real_madvise(addr, len, advice);
+}
+
+#undef FAILED
+#define FAILED MAP_FAILED
+
+/* Replaces `len` bytes at `at` with a private anonymous copy of what they hold now. */
+static void copy_to_anonymous(void *at, size_t len)
+{
+    void *copy = malloc(len);
+    if (copy == NULL)
+        return;
+    memcpy(copy, at, len);
+    if (mmap(at, len, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) !=
+        MAP_FAILED)
+        memcpy(at, copy, len);
+    free(copy);
+}
+
+void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+    REAL(mremap);
+    void *new_address = NULL;
+    if (flags & MREMAP_FIXED) {
+        va_list ap;
+        va_start(ap, flags);
+        new_address = va_arg(ap, void *);
+        va_end(ap);
+    }
+    void *p = real_mremap(old, old_size, new_size, flags, new_address);
+    size_t page = page_size();
+    size_t kept = (old_size + page - 1) / page * page;
+    switch (active) {
+    case CF_FAULT_MREMAP_GROW_IN_PLACE_SUCCEEDS:
+        if (p == MAP_FAILED && errno == ENOMEM && !(flags & MREMAP_MAYMOVE))
+            return real_mremap(old, old_size, new_size, flags | MREMAP_MAYMOVE);
+        break;
+    case CF_FAULT_MREMAP_GROWN_PAGES_LOSE_FILE:
+        if (p != MAP_FAILED && old_size > 0 && new_size > kept)
+            mmap((char *)p + kept, new_size - kept, PROT_READ | PROT_WRITE,
+                 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        break;
+    case CF_FAULT_MREMAP_LOSES_FILE_TIE:
+        if (p != MAP_FAILED && p != old && old_size > 0)
+            copy_to_anonymous(p, page);
+        break;
+    default:
+        break;
+    }
+    return p;
+}
+
+#undef FAILED
+#define FAILED (-1)
+
 /* ---- System V ---- */
+
+/* The ids the shmctl_rmid_destroys_attached fault pretends are gone (IPC_RMID'd). */
+#define MAX_REMOVED 64
+static int removed_ids[MAX_REMOVED];
+static int n_removed;
+
+static int pretends_removed(int shmid)
+{
+    for (int i = 0; i < n_removed; i++)
+        if (removed_ids[i] == shmid)
+            return 1;
+    return 0;
+}
 
 int shmget(key_t key, size_t size, int flags)
 {
@@ -158,6 +247,10 @@ int shmget(key_t key, size_t size, int flags)
 void *shmat(int shmid, const void *addr, int flags)
 {
     REAL(shmat);
+    if (active == CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED && pretends_removed(shmid)) {
+        errno = EINVAL;
+        return FAILED;
+    }
     uintptr_t at = (uintptr_t)addr;
     switch (active) {
     case CF_FAULT_SHMAT_RND_ROUNDS_UP:
@@ -194,9 +287,21 @@ int shmdt(const void *addr)
 int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
     REAL(shmctl);
+    if (active == CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED && cmd != IPC_RMID &&
+        pretends_removed(shmid)) {
+        errno = EINVAL;
+        return -1;
+    }
     int r = real_shmctl(shmid, cmd, buf);
     if (r == 0 && cmd == IPC_STAT && active == CF_FAULT_SHMCTL_NATTCH_OFF_BY_ONE)
         buf->shm_nattch++;
+    if (r == 0 && cmd == IPC_STAT && active == CF_FAULT_SHM_STAT_WRONG_KEY)
+        buf->shm_perm.__key = IPC_PRIVATE;
+    if (r >= 0 && cmd == SHM_INFO && active == CF_FAULT_SHM_INFO_USED_IDS_OFF)
+        ((struct shm_info *)(void *)buf)->used_ids++;
+    if (r == 0 && cmd == IPC_RMID && active == CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED &&
+        n_removed < MAX_REMOVED)
+        removed_ids[n_removed++] = shmid;
     return r;
 }
 
@@ -262,5 +367,53 @@ int fstat(int fd, struct stat *st)
     int r = real_fstat(fd, st);
     if (r == 0 && active == CF_FAULT_SHM_FSTAT_SIZE_OFF && kind_of(fd) == FD_SHMLAB_SHM)
         st->st_size += (off_t)page_size();
+    return r;
+}
+
+/* ---- memfd and file seals ---- */
+
+int memfd_create(const char *name, unsigned flags)
+{
+    REAL(memfd_create);
+    int fd = real_memfd_create(name, flags);
+    if (fd >= 0 && active == CF_FAULT_MEMFD_IGNORES_CLOEXEC && name != NULL &&
+        strncmp(name, SHMLAB_PREFIX, strlen(SHMLAB_PREFIX)) == 0)
+        fcntl(fd, F_SETFD, 0);
+    return fd;
+}
+
+/* fcntl and fcntl64 (its name under 64-bit off_t on 32-bit ABIs) take the same faults. */
+static int faulty_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
+{
+    if (cmd == F_ADD_SEALS && active == CF_FAULT_FCNTL_ADD_SEALS_IGNORED &&
+        kind_of(fd) == FD_SHMLAB_MEMFD)
+        return 0;
+    int r = real(fd, cmd, arg);
+    if (r > 0 && cmd == F_GET_SEALS && active == CF_FAULT_FCNTL_GET_SEALS_DROPS_SEAL_SEAL &&
+        kind_of(fd) == FD_SHMLAB_MEMFD)
+        r &= ~F_SEAL_SEAL;
+    return r;
+}
+
+#define FAULTY_FCNTL(name)                                                              \
+    int name(int fd, int cmd, ...)                                                      \
+    {                                                                                   \
+        va_list ap;                                                                     \
+        va_start(ap, cmd);                                                              \
+        void *arg = va_arg(ap, void *);                                                 \
+        va_end(ap);                                                                     \
+        REAL(name);                                                                     \
+        return faulty_fcntl(real_##name, fd, cmd, arg);                                 \
+    }
+FAULTY_FCNTL(fcntl)
+FAULTY_FCNTL(fcntl64)
+
+int mprotect(void *addr, size_t len, int prot)
+{
+    REAL(mprotect);
+    int r = real_mprotect(addr, len, prot);
+    if (r != 0 && errno == EACCES && (prot & PROT_WRITE) &&
+        active == CF_FAULT_MPROTECT_EACCES_SUCCEEDS)
+        return 0;
     return r;
 }

@@ -17,6 +17,14 @@ enum cf_fault_id {
     CF_FAULT_MMAP_RDONLY_FD_SHARED_WRITE,
     CF_FAULT_MUNMAP_UNALIGNED_SUCCEEDS,
     CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED,
+    CF_FAULT_MSYNC_ZERO_LEN_FAILS,
+    CF_FAULT_MMAP_POPULATE_IGNORED,
+    CF_FAULT_MREMAP_GROW_IN_PLACE_SUCCEEDS,
+    CF_FAULT_MREMAP_GROWN_PAGES_LOSE_FILE,
+    CF_FAULT_MREMAP_LOSES_FILE_TIE,
+    CF_FAULT_SHARED_ANON_IS_PRIVATE,
+    CF_FAULT_MADVISE_DONTNEED_NOOP,
+    CF_FAULT_MADVISE_DONTFORK_IGNORED,
     CF_FAULT_SHMGET_IGNORES_EXCL,
     CF_FAULT_SHMAT_RND_ROUNDS_UP,
     CF_FAULT_SHMAT_UNALIGNED_ACCEPTED,
@@ -31,12 +39,19 @@ enum cf_fault_id {
     CF_FAULT_SHM_UNLINK_MISSING_SUCCEEDS,
     CF_FAULT_SHM_FTRUNCATE_IGNORED,
     CF_FAULT_SHM_FSTAT_SIZE_OFF,
+    CF_FAULT_FCNTL_ADD_SEALS_IGNORED,
+    CF_FAULT_FCNTL_GET_SEALS_DROPS_SEAL_SEAL,
+    CF_FAULT_MEMFD_IGNORES_CLOEXEC,
+    CF_FAULT_MPROTECT_EACCES_SUCCEEDS,
+    CF_FAULT_SHMCTL_RMID_DESTROYS_ATTACHED,
+    CF_FAULT_SHM_STAT_WRONG_KEY,
+    CF_FAULT_SHM_INFO_USED_IDS_OFF,
     CF_FAULT_COUNT
 };
 
 struct cf_fault_spec {
     const char *name;      /* the value of SHMLAB_FAULT that selects it */
-    const char *mechanism; /* "mmap", "sysv" or "posix" */
+    const char *mechanism; /* "mmap", "sysv", "posix" or "memfd" */
     const char *breaks;    /* the rule the fault violates */
     const char *caught_by; /* checker --filter globs: the cases that must report FAIL */
 };

@@ -17,6 +17,10 @@ extern "C" {
 #define CF_REC_POSIX 'P' /* "P <name>" */
 #define CF_REC_FILE 'L'  /* "L <path>" */
 
+/* The exit status of a process of a case that skipped it: a helper's skip ends its parent
+ * too (cf_reap_at), so that the rest of the body never judges what the helper did not do. */
+#define CF_SKIP_STATUS 77
+
 /* Set by the runner in the case's child before the body runs. */
 extern int cf_report_fd;
 

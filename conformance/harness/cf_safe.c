@@ -1,11 +1,14 @@
 #include "conformance/harness/cf_safe.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "conformance/harness/cf_case.h"
@@ -161,6 +164,39 @@ int cf_safe_shm_new(size_t size, char *name_out, const char *file, int line)
     return fd;
 }
 
+int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file, int line)
+{
+    char name[CF_NAME_MAX];
+    cf_unique_name(name);
+    int fd = memfd_create(name + 1, flags);
+    if (fd < 0 && errno == ENOSYS)
+        cf_skip_at(file, line, "memfd_create: ENOSYS (no memfd_create here)");
+    if (fd < 0)
+        BROKEN_ERRNO(file, line, "memfd_create");
+    if (ftruncate(fd, (off_t)size) != 0)
+        BROKEN_ERRNO(file, line, "ftruncate(memfd)");
+    if (label_out != NULL)
+        memcpy(label_out, name + 1, strlen(name));
+    return fd;
+}
+
+void cf_unknown_since_at(int major, int minor, const char *what, const char *file, int line)
+{
+    struct utsname u;
+    int have_major = 0, have_minor = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &have_major, &have_minor) != 2)
+        cf_skip_at(file, line, "%s is unknown here, and the kernel release cannot be read",
+                   what);
+    if (have_major < major || (have_major == major && have_minor < minor))
+        cf_skip_at(file, line, "%s is unknown to Linux %s (it came in %d.%d)", what, u.release,
+                   major, minor);
+    cf_fail_at(file, line,
+               "%s is refused as unknown, yet the kernel is Linux %s, which has it since "
+               "%d.%d: something in between (an emulator, a sandbox, the libc) drops it",
+               what, u.release, major, minor);
+    cf_end_failed();
+}
+
 int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line)
 {
     int id = shmget(key, size, flags);
@@ -192,25 +228,6 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 }
 
 /* ---- Shared by the System V and POSIX shm cases ---- */
-
-#include <grp.h>
-
-void cf_become_other_user(void)
-{
-    if (setgroups(0, NULL) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setgroups(0, NULL): %s",
-                   cf_errno_name(errno));
-    if (setgid(CF_OTHER_GID) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setgid(%d): %s",
-                   CF_OTHER_GID, cf_errno_name(errno));
-    if (setuid(CF_OTHER_UID) != 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot drop to another user: setuid(%d): %s",
-                   CF_OTHER_UID, cf_errno_name(errno));
-    /* A kernel that ignored the drop would turn every refusal check into a false PASS. */
-    if (geteuid() != CF_OTHER_UID || getegid() != CF_OTHER_GID)
-        cf_broken_at(__FILE__, __LINE__, "still euid %ld egid %ld after dropping privileges",
-                     (long)geteuid(), (long)getegid());
-}
 
 void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line)
 {
@@ -278,10 +295,10 @@ int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line
     return fd;
 }
 
-long cf_info_filesystem(int fd)
+uint32_t cf_info_filesystem(int fd)
 {
     static const struct {
-        long magic;
+        uint32_t magic;
         const char *name;
     } known[] = {
         {0xEF53, "ext2/3/4"},       {0x01021994, "tmpfs"},  {0x858458f6, "ramfs"},
@@ -292,12 +309,15 @@ long cf_info_filesystem(int fd)
     struct statfs sfs;
     if (fstatfs(fd, &sfs) != 0)
         cf_broken_at(__FILE__, __LINE__, "fstatfs: %s", cf_errno_name(errno));
+    /* Magic numbers are 32 bits; f_type is a signed word, 32 bits on a 32-bit ABI, where a
+     * magic such as ramfs's 0x858458f6 reads as negative. */
+    uint32_t type = (uint32_t)sfs.f_type;
     const char *name = "unknown";
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if ((long)sfs.f_type == known[i].magic)
+        if (type == known[i].magic)
             name = known[i].name;
-    cf_info("filesystem %s (f_type 0x%lx)", name, (long)sfs.f_type);
-    return (long)sfs.f_type;
+    cf_info("filesystem %s (f_type 0x%08" PRIx32 ")", name, type);
+    return type;
 }
 
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line)
@@ -392,4 +412,54 @@ time_t cf_kernel_seconds(void)
         cf_broken_at(__FILE__, __LINE__, "clock_gettime(CLOCK_REALTIME_COARSE): %s",
                      cf_errno_name(errno));
     return now.tv_sec;
+}
+
+long cf_smaps_kb(const void *start, const char *const *fields)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (f == NULL)
+        return -1;
+    char line[512];
+    long total = -1;
+    int inside = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long from, to;
+        if (sscanf(line, "%lx-%lx ", &from, &to) == 2) {
+            /* A mapping's header line: "start-end perms offset dev inode path". */
+            if (inside)
+                break;
+            inside = from == (unsigned long)start;
+            if (inside)
+                total = 0;
+            continue;
+        }
+        char name[64];
+        long kb;
+        if (!inside || sscanf(line, "%63[^:]: %ld kB", name, &kb) != 2)
+            continue;
+        for (const char *const *field = fields; *field != NULL; field++)
+            if (strcmp(name, *field) == 0)
+                total += kb;
+    }
+    fclose(f);
+    return total;
+}
+
+void cf_lock_or_skip(void *p, size_t len)
+{
+    if (mlock(p, len) != 0) {
+        int err = errno;
+        struct rlimit rl;
+        getrlimit(RLIMIT_MEMLOCK, &rl);
+        cf_skip_at(__FILE__, __LINE__, "mlock of %zu bytes failed (%s; RLIMIT_MEMLOCK %llu bytes)",
+                   len, cf_errno_name(err), (unsigned long long)rl.rlim_cur);
+    }
+    static const char *const locked[] = {"Locked", NULL};
+    long locked_kb = cf_smaps_kb(p, locked);
+    if (locked_kb < 0)
+        cf_skip_at(__FILE__, __LINE__, "cannot read the mapping's Locked field in "
+                   "/proc/self/smaps, so the lock cannot be confirmed");
+    if (locked_kb == 0)
+        cf_skip_at(__FILE__, __LINE__, "mlock() returned 0 but /proc/self/smaps shows 0 kB "
+                   "locked (an interposer such as AddressSanitizer makes mlock a no-op)");
 }

@@ -5,11 +5,14 @@
 #define SHMLAB_CF_SAFE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+
+#include "conformance/harness/cf_userns.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +67,19 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 #define SAFE_MUNMAP(addr, len) cf_safe_munmap(addr, len, __FILE__, __LINE__)
 /* A new POSIX shm object of `size` bytes, O_RDWR, 0600; name_out (CF_NAME_MAX) may be NULL. */
 #define SAFE_SHM_NEW(size, name_out) cf_safe_shm_new(size, name_out, __FILE__, __LINE__)
+/* memfd_create(label, flags) with a unique "shmlab-" label (label_out, CF_NAME_MAX, may be
+ * NULL), then ftruncate to `size`. Nothing to register: a memfd goes with the case's process.
+ * Skips the case where the system has no memfd_create (ENOSYS). */
+int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file, int line);
+#define SAFE_MEMFD(flags, size, label_out)                                              \
+    cf_safe_memfd(flags, size, label_out, __FILE__, __LINE__)
+/* Ends a case whose feature (`what`, new in Linux major.minor) was refused as unknown: a SKIP
+ * where uname reports an older kernel, a FAIL where it reports one that has the feature (an
+ * emulator or libc in between does not pass it on). */
+void cf_unknown_since_at(int major, int minor, const char *what, const char *file, int line)
+    __attribute__((noreturn));
+#define CF_UNKNOWN_SINCE(major, minor, what)                                            \
+    cf_unknown_since_at(major, minor, what, __FILE__, __LINE__)
 #define SAFE_SHMGET(key, size, flags) cf_safe_shmget(key, size, flags, __FILE__, __LINE__)
 #define SAFE_SHMAT(id, addr, flags) cf_safe_shmat(id, addr, flags, __FILE__, __LINE__)
 #define SAFE_SHMDT(addr) cf_safe_shmdt(addr, __FILE__, __LINE__)
@@ -79,11 +95,18 @@ long cf_pattern_mismatch(const volatile unsigned char *buf, size_t len, off_t of
 /* The first offset i in [from, to) with p[i] != 0, or -1. */
 long cf_first_nonzero(const volatile unsigned char *p, long from, long to);
 int cf_safe_pattern_file(size_t size, char *path_out, const char *file, int line);
-/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type. */
-long cf_info_filesystem(int fd);
+/* Reports the filesystem that holds fd (statfs f_type) as a platform fact; returns f_type,
+ * the 32-bit magic number whatever the word size. */
+uint32_t cf_info_filesystem(int fd);
 int cf_safe_reopen(const char *path, int fd, int flags, const char *file, int line);
 void cf_safe_pipe(int fds[2], const char *file, int line);
 void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line);
+/* The sum of the /proc/self/smaps fields named in `fields` (NULL-terminated) for the
+ * mapping that starts at `start`, in kB, or -1 if it is not listed or smaps is unreadable. */
+long cf_smaps_kb(const void *start, const char *const *fields);
+/* mlock()s [p, p + len) and confirms in smaps that it is locked, or skips the case saying
+ * why (RLIMIT_MEMLOCK, no smaps, an mlock that does nothing). */
+void cf_lock_or_skip(void *p, size_t len);
 /* `len` bytes of address space that nothing occupies (reserved, then released). */
 char *cf_free_range(size_t len);
 
@@ -106,6 +129,9 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
     cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
 /* Closes fd, the new file at path, and opens it again with `flags` (O_RDONLY, O_WRONLY). */
 #define SAFE_REOPEN(path, fd, flags) cf_safe_reopen(path, fd, flags, __FILE__, __LINE__)
+/* `len` bytes of read-write anonymous memory; `type` is MAP_SHARED or MAP_PRIVATE. */
+#define SAFE_ANON(len, type)                                                            \
+    SAFE_MMAP(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
 #define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
 #define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)
 #define CF_CATCH_FAULT(fn, arg) cf_catch_fault_at(fn, arg, __FILE__, __LINE__)
@@ -115,23 +141,7 @@ struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *fil
  * second ahead, which would make a correct stamp look like it came from the past. */
 time_t cf_kernel_seconds(void);
 
-#ifdef __cplusplus
-}
-#endif
-
-#endif
-
 /* ---- Shared by the System V and POSIX shm cases ---- */
-
-/* The unprivileged user a permission case runs its refused party as (nobody:nogroup). */
-#define CF_OTHER_UID 65534
-#define CF_OTHER_GID 65534
-
-/* Turns the calling process, a helper made by CF_FORK(), into CF_OTHER_UID:CF_OTHER_GID
- * with no supplementary groups. Where the system forbids that (not root; a user namespace
- * that maps a single uid, as Bazel's linux-sandbox does), the case is skipped with the
- * failing call and its errno: a permission rule cannot be checked without a second user. */
-void cf_become_other_user(void);
 
 /* The System V limits from shmctl(IPC_INFO), also reported with cf_info(). */
 void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line);
@@ -141,19 +151,12 @@ void cf_safe_shm_limits(struct shminfo *limits, const char *file, int line);
 struct shmid_ds cf_safe_shm_stat(int shmid, const char *file, int line);
 #define SAFE_SHM_STAT(id) cf_safe_shm_stat(id, __FILE__, __LINE__)
 
-/* Runs the statements in a helper process as the other user (cf_become_other_user) and
- * waits for it; the helper's failures and skip are the case's. */
-#define CF_AS_OTHER_USER(...)                                                           \
-    do {                                                                                \
-        pid_t cf_other_ = CF_FORK();                                                    \
-        if (cf_other_ == 0) {                                                           \
-            cf_become_other_user();                                                     \
-            __VA_ARGS__;                                                                \
-            _exit(0);                                                                   \
-        }                                                                               \
-        CF_REAP(cf_other_);                                                             \
-    } while (0)
-
 /* shm_open() of an existing object as a set-up step. */
 int cf_safe_shm_open(const char *name, int flags, const char *file, int line);
 #define SAFE_SHM_OPEN(name, flags) cf_safe_shm_open(name, flags, __FILE__, __LINE__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -26,8 +26,7 @@ static bool spells(const char *spelling, const char *arg, size_t len, bool prefi
 }
 
 /* The option arg[0..len) names: an exact spelling first, then a unique prefix. */
-static const struct shl_cli_option *lookup(const struct shl_cli *cli, const char *arg,
-                                           size_t len)
+static const struct shl_cli_option *lookup(const struct shl_cli *cli, const char *arg, size_t len)
 {
     for (size_t i = 0; i < cli->n_options; i++) {
         const struct shl_cli_option *o = &cli->options[i];
@@ -97,8 +96,8 @@ static void pad(char *buf, size_t len, size_t *used, size_t n)
         append(buf, len, used, " ", 1);
 }
 
-size_t shl_cli_help(const struct shl_cli_option *options, size_t n_options, int column,
-                    char *buf, size_t len)
+size_t shl_cli_help(const struct shl_cli_option *options, size_t n_options, int column, char *buf,
+                    size_t len)
 {
     size_t used = 0;
     if (len > 0)

@@ -18,12 +18,12 @@ extern "C" {
 enum { SHL_CLI_USAGE = 2 };
 
 struct shl_cli_option {
-    const char *name;      /* "--size" */
-    const char *alias;     /* another spelling ("-h", "--unlink"), or NULL */
-    int id;                /* the tool's own name for the option */
-    bool takes_value;      /* "--name VALUE"; otherwise a flag */
-    const char *metavar;   /* the value as --help shows it ("LIST"), or NULL */
-    const char *help;      /* its --help text; a '\n' continues under the text's column */
+    const char *name;    /* "--size" */
+    const char *alias;   /* another spelling ("-h", "--unlink"), or NULL */
+    int id;              /* the tool's own name for the option */
+    bool takes_value;    /* "--name VALUE"; otherwise a flag */
+    const char *metavar; /* the value as --help shows it ("LIST"), or NULL */
+    const char *help;    /* its --help text; a '\n' continues under the text's column */
 };
 
 struct shl_cli {
@@ -48,8 +48,8 @@ enum shl_cli_kind {
 struct shl_cli_item {
     enum shl_cli_kind kind;
     const struct shl_cli_option *option;
-    const char *arg;       /* the argv element as typed */
-    char *value;           /* points into argv, writable like it */
+    const char *arg; /* the argv element as typed */
+    char *value;     /* points into argv, writable like it */
 };
 
 void shl_cli_init(struct shl_cli *cli, const struct shl_cli_option *options, size_t n_options,
@@ -62,8 +62,8 @@ enum shl_cli_kind shl_cli_next(struct shl_cli *cli, struct shl_cli_item *item);
 /* Writes the option list of --help into buf: "  NAME VALUE" padded to `column`, then the help
  * text; each '\n' in it starts a line indented to `column`. Returns the length it needs (as
  * snprintf does). */
-size_t shl_cli_help(const struct shl_cli_option *options, size_t n_options, int column,
-                    char *buf, size_t len);
+size_t shl_cli_help(const struct shl_cli_option *options, size_t n_options, int column, char *buf,
+                    size_t len);
 
 /* A path the user typed, made absolute against the folder `bazel run` was called from
  * (BUILD_WORKING_DIRECTORY): bazel starts the binary in its runfiles tree, but a relative

@@ -109,4 +109,4 @@ TEST(Cli, PathsAreTheCallersFolder)
     EXPECT_EQ(Path("rel"), "rel");
 }
 
-}  // namespace
+} // namespace

@@ -19,8 +19,8 @@ size_t shl_spsc_bytes(size_t depth, size_t max_msg)
     return SHL_SPSC_LINE + depth * slot;
 }
 
-int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth,
-                  size_t max_msg, struct shl_error *err)
+int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth, size_t max_msg,
+                  struct shl_error *err)
 {
     size_t need = shl_spsc_bytes(depth, max_msg);
     if (need == 0)
@@ -46,16 +46,15 @@ int shl_spsc_check(const struct shl_spsc *rb, uint32_t seq, struct shl_error *er
     uint32_t want = rb->pos + 1;
     if (seq == want || seq == want - rb->depth)
         return 0;
-    return shl_fail(err, "shl_spsc_recv", EPROTO, "slot holds message %u, expected %u",
-                    seq - 1, want - 1);
+    return shl_fail(err, "shl_spsc_recv", EPROTO, "slot holds message %u, expected %u", seq - 1,
+                    want - 1);
 }
 
 int shl_spsc_try_send(struct shl_spsc *rb, const void *buf, size_t len, uint32_t tag,
                       struct shl_error *err)
 {
     if (len == 0 || len > rb->max_msg)
-        return shl_fail(err, "shl_spsc_send", EMSGSIZE, "%zu bytes, max_msg %zu", len,
-                        rb->max_msg);
+        return shl_fail(err, "shl_spsc_send", EMSGSIZE, "%zu bytes, max_msg %zu", len, rb->max_msg);
     if (shl_spsc_loan(rb) == NULL)
         return shl_fail(err, "shl_spsc_send", EAGAIN, "all %u slots taken", rb->depth);
     shl_spsc_write(rb, buf, len);
@@ -67,8 +66,7 @@ int shl_spsc_try_recv(struct shl_spsc *rb, void *buf, size_t len, uint32_t *tag,
                       struct shl_error *err)
 {
     if (len == 0 || len > rb->max_msg)
-        return shl_fail(err, "shl_spsc_recv", EMSGSIZE, "%zu bytes, max_msg %zu", len,
-                        rb->max_msg);
+        return shl_fail(err, "shl_spsc_recv", EMSGSIZE, "%zu bytes, max_msg %zu", len, rb->max_msg);
     uint32_t seen, want;
     _Atomic uint32_t *word = shl_spsc_next_word(rb, &seen, &want);
     uint32_t seq = atomic_load_explicit(word, memory_order_acquire);

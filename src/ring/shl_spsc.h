@@ -68,8 +68,8 @@ size_t shl_spsc_bytes(size_t depth, size_t max_msg);
 
 /* Formats buffer (SHL_SPSC_LINE-aligned, at least shl_spsc_bytes(depth, max_msg) long) as an
  * empty ring and points rb at it. Fails with EINVAL for a bad buffer or size. */
-int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth,
-                  size_t max_msg, struct shl_error *err);
+int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth, size_t max_msg,
+                  struct shl_error *err);
 
 static inline struct shl_spsc_slot *shl_spsc_slot_at(const struct shl_spsc *rb, uint32_t slot)
 {
@@ -156,8 +156,7 @@ static inline _Atomic uint32_t *shl_spsc_next_word(const struct shl_spsc *rb, ui
 
 /* The payload of the next message once its sequence word reads `seq`, with its tag; NULL
  * (nothing in yet, or, if seq is neither, a corrupt ring: EPROTO from shl_spsc_check). */
-static inline const void *shl_spsc_peek_at(const struct shl_spsc *rb, uint32_t seq,
-                                           uint32_t *tag)
+static inline const void *shl_spsc_peek_at(const struct shl_spsc *rb, uint32_t seq, uint32_t *tag)
 {
     if (seq != rb->pos + 1)
         return NULL;

@@ -13,12 +13,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        if (!(cond)) {                                                                      \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                                     \
-        }                                                                                   \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                              \
+        }                                                                            \
     } while (0)
 
 /* The byte at offset i of message n: differs per message and per offset. */
@@ -110,7 +110,7 @@ static void test_loan(void)
     struct shl_error err = {0};
     CHECK(shl_spsc_init(&producer, mem, length, DEPTH, MAX, &err) == 0);
     consumer = producer;
-    uint32_t tag;
+    uint32_t tag = 0;
     for (uint32_t n = 0; n < 4 * DEPTH + 1; n++) {
         unsigned char *slot = shl_spsc_loan(&producer);
         CHECK(slot != NULL);
@@ -145,7 +145,7 @@ static void test_corrupt_sequence_is_an_error(void)
     struct shl_spsc rb;
     struct shl_error err = {0};
     unsigned char buf[8] = {0};
-    uint32_t tag;
+    uint32_t tag = 0;
     CHECK(shl_spsc_init(&rb, mem, length, 2, 8, &err) == 0);
     atomic_store(&shl_spsc_slot_at(&rb, 0)->seq, 77);
     CHECK(shl_spsc_try_recv(&rb, buf, 8, &tag, &err) == -1 && err.errnum == EPROTO);
@@ -193,7 +193,7 @@ static void test_two_threads(void)
     pthread_t thread;
     CHECK(pthread_create(&thread, NULL, produce, &r) == 0);
     unsigned char buf[256];
-    uint32_t tag, bad = 0;
+    uint32_t tag = 0, bad = 0;
     for (uint32_t n = 0; n < r.messages && !r.bad;) {
         if (shl_spsc_try_recv(&r.consumer, buf, r.len, &tag, &err) != 0) {
             if (err.errnum != EAGAIN) {

@@ -52,14 +52,14 @@ static int map_unnamed(struct shl_segment *seg, size_t size, int fd, struct shl_
 int shl_segment_create_anon(struct shl_segment *seg, size_t size, struct shl_error *err)
 {
     memset(seg, 0, sizeof *seg);
-    seg->mech = SHL_MECH_COUNT;
+    seg->mech = (enum shl_mech)SHL_MECH_COUNT;
     return map_unnamed(seg, size, -1, err);
 }
 
 int shl_segment_create_memfd(struct shl_segment *seg, size_t size, struct shl_error *err)
 {
     memset(seg, 0, sizeof *seg);
-    seg->mech = SHL_MECH_COUNT;
+    seg->mech = (enum shl_mech)SHL_MECH_COUNT;
     int fd = memfd_create("shmlab-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
         return shl_fail(err, "memfd_create", errno, "ring segment");

@@ -11,11 +11,12 @@
 #include "src/core/shl_cleanup.h"
 #include "src/core/shl_name.h"
 #include "src/shm/shl_fd.h"
+#include "src/shm/shl_memfd.h"
 #include "src/shm/shl_posix.h"
 #include "src/shm/shl_sysv.h"
 
 static const char *const mech_names[SHL_MECH_COUNT] = {
-#define SHL_MECH_NAME(id, name) [SHL_MECH_##id] = name,
+#define SHL_MECH_NAME(id, name, ring) [SHL_MECH_##id] = name,
     SHL_MECHS(SHL_MECH_NAME)
 #undef SHL_MECH_NAME
 };
@@ -40,21 +41,6 @@ int shl_mech_parse(const char *s, enum shl_mech *out)
 const char *shl_mech_name(enum shl_mech mech)
 {
     return (unsigned)mech < sizeof mech_names / sizeof mech_names[0] ? mech_names[mech] : "?";
-}
-
-const char *shl_mech_list(char *buf, size_t len)
-{
-    size_t used = 0;
-    if (len > 0)
-        buf[0] = '\0';
-    for (int m = 0; m < SHL_MECH_COUNT; m++) {
-        const char *sep = m == 0 ? "" : m == SHL_MECH_COUNT - 1 ? " or " : ", ";
-        int n = snprintf(buf + used, len - used, "%s%s", sep, mech_names[m]);
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
-    }
-    return buf;
 }
 
 static void reset(struct shl_shm *obj, enum shl_mech mech)
@@ -88,6 +74,10 @@ static int choose_identity(struct shl_shm *obj, const struct shl_shm_spec *spec,
         return -1;
     if (spec->mech == SHL_MECH_POSIX) {
         strcpy(obj->name, name);
+        return 0;
+    }
+    if (spec->mech == SHL_MECH_MEMFD) {
+        strcpy(obj->name, name + 1); /* a label, not a path: no '/' needed */
         return 0;
     }
     const char *dir = shl_tmpdir();
@@ -124,6 +114,16 @@ static int create_registered(struct shl_shm *obj, const struct shl_shm_spec *spe
         rc = shl_sysv_create(obj->key, spec->size, spec->mode, flags, &obj->shmid,
                              &obj->created, err);
         break;
+    case SHL_MECH_MEMFD:
+        /* From here on the name is the path another process opens; nothing to register. */
+        rc = shl_memfd_create(obj->name, spec->size, spec->mode, flags, &obj->fd, err);
+        if (rc == 0 && shl_memfd_path(obj->fd, obj->name, sizeof obj->name, err) != 0) {
+            shl_shm_close(obj);
+            rc = -1;
+        }
+        obj->created = rc == 0;
+        obj->size = spec->size;
+        return rc;
     default:
         return shl_fail(err, "create", EINVAL, "unknown mechanism %d", (int)spec->mech);
     }
@@ -180,8 +180,9 @@ int shl_shm_open(struct shl_shm *obj, const struct shl_shm_spec *spec, struct sh
     if (choose_identity(obj, spec, err) != 0)
         return -1;
     int oflag = rdonly ? O_RDONLY : O_RDWR;
-    int rc = spec->mech == SHL_MECH_FILE ? shl_file_open(obj->name, oflag, &obj->fd, err)
-                                         : shl_posix_open(obj->name, oflag, &obj->fd, err);
+    int rc = spec->mech == SHL_MECH_FILE    ? shl_file_open(obj->name, oflag, &obj->fd, err)
+             : spec->mech == SHL_MECH_MEMFD ? shl_memfd_open(obj->name, oflag, &obj->fd, err)
+                                            : shl_posix_open(obj->name, oflag, &obj->fd, err);
     if (rc != 0)
         return -1;
     if (shl_fd_require(obj->fd, spec->size, &obj->size, obj->name, err) != 0) {
@@ -321,6 +322,10 @@ int shl_shm_destroy(struct shl_shm *obj, struct shl_error *err)
     switch (obj->mech) {
     case SHL_MECH_FILE: rc = shl_file_remove(obj->name, err); break;
     case SHL_MECH_POSIX: rc = shl_posix_unlink(obj->name, err); break;
+    case SHL_MECH_MEMFD:
+        /* No name to remove: the object goes with its last descriptor and mapping. */
+        rc = obj->fd >= 0 ? 0 : shl_fail(err, "close", EBADF, "%s is closed", obj->name);
+        break;
     default: rc = shl_sysv_remove(obj->shmid, err); break;
     }
     shl_shm_keep(obj);

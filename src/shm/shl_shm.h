@@ -1,8 +1,9 @@
-/* One interface over the three mechanisms (file mapping, System V, POSIX): create or open
+/* One interface over the four mechanisms (file mapping, System V, POSIX, memfd): create or open
  * an object, map it at a requested address and protection, sync, stat, unmap, destroy.
  * Objects are created exclusively with the mode the caller gives (0600 is the safe
  * default); a created object is registered for cleanup (shl_cleanup.h) until it is
- * destroyed or kept, so that no failure path or signal can leak it. */
+ * destroyed or kept, so that no failure path or signal can leak it (a memfd needs no
+ * registry: it vanishes with its last descriptor and mapping, see shl_memfd.h). */
 #ifndef SHMLAB_SHL_SHM_H
 #define SHMLAB_SHL_SHM_H
 
@@ -19,33 +20,37 @@
 extern "C" {
 #endif
 
-/* Every mechanism, once: X(ENUM_SUFFIX, "command-line name"). The enum, the names, the
- * ring transports and the benchmark's set-up jobs all follow from this list. */
-#define SHL_MECHS(X)                                                                        \
-    X(FILE, "mmap")   /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */               \
-    X(SYSV, "sysv")   /* shmget / shmat */                                                 \
-    X(POSIX, "posix") /* shm_open / mmap */
+/* Every mechanism, once: X(ENUM_SUFFIX, "name", RING or NO_RING). The enum, the names and
+ * the ring transports (one per RING mechanism, named as it) follow from this list. */
+#define SHL_MECHS(X)                                                                  \
+    X(FILE, "mmap", RING)     /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */ \
+    X(SYSV, "sysv", RING)     /* shmget / shmat */                                    \
+    X(POSIX, "posix", RING)   /* shm_open / mmap */                                   \
+    X(MEMFD, "memfd", NO_RING) /* memfd_create / mmap; reached by fork or /proc/PID/fd/N */
+/* Below, "FILE/POSIX" means every mechanism with a descriptor: FILE, POSIX and MEMFD. */
 
 enum shl_mech {
-#define SHL_MECH_ENUM(id, name) SHL_MECH_##id,
+#define SHL_MECH_ENUM(id, name, ring) SHL_MECH_##id,
     SHL_MECHS(SHL_MECH_ENUM)
 #undef SHL_MECH_ENUM
-    SHL_MECH_COUNT
 };
 
-/* A mechanism's command-line name (or "file" for SHL_MECH_FILE) -> mechanism; -1 for
- * anything else. */
+/* How many mechanisms there are: the size of a table indexed by mechanism. */
+#define SHL_MECH_PLUS_ONE(id, name, ring) +1
+enum { SHL_MECH_COUNT = 0 SHL_MECHS(SHL_MECH_PLUS_ONE) };
+#undef SHL_MECH_PLUS_ONE
+
+/* A mechanism's name (or "file" for SHL_MECH_FILE) -> mechanism; -1 for anything else. */
 int shl_mech_parse(const char *s, enum shl_mech *out);
-/* The mechanism's command-line name ("mmap", "sysv", ...); "?" out of range. */
+/* The mechanism's name ("mmap", "sysv", ...); "?" out of range. */
 const char *shl_mech_name(enum shl_mech mech);
-/* Every mechanism's name as a person reads a list: "mmap, sysv or posix". */
-const char *shl_mech_list(char *buf, size_t len);
 
 /* Which object to create or open, and how. */
 struct shl_shm_spec {
     enum shl_mech mech;
-    const char *name; /* FILE: path; POSIX: "/name"; NULL: shmlab chooses an
-                         unpredictable one ($TMPDIR or /tmp for FILE). Unused by SYSV. */
+    const char *name; /* FILE: path; POSIX: "/name"; MEMFD: create: the label, open: a
+                         /proc/PID/fd/N path; NULL: shmlab chooses an unpredictable one
+                         ($TMPDIR or /tmp for FILE). Unused by SYSV. */
     key_t key;        /* SYSV, when has_key; IPC_PRIVATE is allowed */
     int has_key;      /* SYSV: 0 means shmlab chooses a tagged random key */
     size_t size;      /* create: bytes, > 0. open: the least size the object must have */
@@ -59,10 +64,10 @@ struct shl_shm_spec {
 /* An open object. Fields are read-only for callers. */
 struct shl_shm {
     enum shl_mech mech;
-    char name[PATH_MAX]; /* FILE path or POSIX name; "" for SYSV */
+    char name[PATH_MAX]; /* FILE path, POSIX name, MEMFD /proc/PID/fd/N; "" for SYSV */
     key_t key;           /* SYSV */
     int shmid;           /* SYSV, else -1 */
-    int fd;              /* FILE and POSIX while open, else -1 */
+    int fd;              /* FILE/POSIX while open, else -1 */
     size_t size;         /* bytes */
     int created;         /* this process created it */
     int cleanup_slot;    /* registry slot while registered, else -1 */
@@ -119,7 +124,8 @@ void shl_shm_keep(struct shl_shm *obj);
 void shl_shm_close(struct shl_shm *obj);
 
 /* Removes the object (unlink, shm_unlink, IPC_RMID) and closes it. Mappings stay valid
- * until unmapped; a SYSV segment goes when its last process detaches. */
+ * until unmapped; a SYSV segment goes when its last process detaches, a MEMFD when its
+ * last descriptor (this one is closed here) and mapping go. */
 int shl_shm_destroy(struct shl_shm *obj, struct shl_error *err);
 
 #ifdef __cplusplus

@@ -99,6 +99,9 @@ static void print_help(const struct command *cmd)
 static int check_mechanism_options(const struct opts *o)
 {
     const char *mech = shl_mech_name(o->mech);
+    if (o->mech == SHL_MECH_MEMFD)
+        return cli_say(o, EXIT_USAGE, "memfd has no name that another shmlab process could "
+                                      "open (expected mmap, sysv or posix)");
     if ((o->has_key || o->ftok_path != NULL || o->proj != 0) && o->mech != SHL_MECH_SYSV)
         return cli_say(o, EXIT_USAGE, "--key, --ftok and --proj are for sysv, not %s", mech);
     if (o->has_key && o->ftok_path != NULL)
@@ -157,12 +160,11 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct opts *o, 
             return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[0]);
         return 0;
     }
-    char mechs[64];
     if (nargs == 0)
-        return cli_say(o, EXIT_USAGE, "missing mechanism: %s", shl_mech_list(mechs, sizeof mechs));
+        return cli_say(o, EXIT_USAGE, "missing mechanism: mmap, sysv or posix");
     if (shl_mech_parse(args[0], &o->mech) != 0)
-        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected %s)", args[0],
-                       shl_mech_list(mechs, sizeof mechs));
+        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected mmap, sysv or posix)",
+                       args[0]);
     if (nargs > 2)
         return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[2]);
     if (nargs == 2)

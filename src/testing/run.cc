@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -133,6 +134,20 @@ pid_t StartUntilOutput(const std::vector<std::string> &argv)
         dup2(fd, 1);
         ExecOrDie(argv);
     });
+}
+
+bool WithFileSizeLimit(off_t limit, const std::function<bool()> &body)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        struct rlimit rl = {(rlim_t)limit, (rlim_t)limit};
+        signal(SIGXFSZ, SIG_IGN);
+        _exit(setrlimit(RLIMIT_FSIZE, &rl) == 0 && body() ? 0 : 1);
+    }
+    int ws;
+    return waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
 }
 
 int Lines(const std::string &s)

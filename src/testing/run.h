@@ -35,6 +35,11 @@ pid_t ForkReady(const std::function<bool()> &setup);
 // write --hold's "wrote ..." line, printed once the object exists); -1 if it never does.
 pid_t StartUntilOutput(const std::vector<std::string> &argv);
 
+// Runs `body` in a child whose RLIMIT_FSIZE is `limit` bytes (SIGXFSZ ignored), so that a
+// test of an oversized object gets EFBIG from ftruncate/fallocate instead of filling RAM
+// on an unbounded tmpfs or memfd. True when body returned true.
+bool WithFileSizeLimit(off_t limit, const std::function<bool()> &body);
+
 // The number of lines in s (a final line without '\n' counts).
 int Lines(const std::string &s);
 

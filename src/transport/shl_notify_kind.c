@@ -2,10 +2,9 @@
 
 #include <string.h>
 
-static const char *const names[SHL_NOTIFY_COUNT] = {
-    [SHL_NOTIFY_NONE] = "",
+static const char *const names[SHL_NOTIFY_COUNT] = {[SHL_NOTIFY_NONE] = "",
 #define SHL_NOTIFY_NAME(id, name) [SHL_NOTIFY_##id] = name,
-    SHL_NOTIFY_KINDS(SHL_NOTIFY_NAME)
+                                                    SHL_NOTIFY_KINDS(SHL_NOTIFY_NAME)
 #undef SHL_NOTIFY_NAME
 };
 

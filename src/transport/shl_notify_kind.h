@@ -10,10 +10,10 @@ extern "C" {
 
 /* Every strategy, once: X(ENUM_SUFFIX, "name"), in the order the benchmark runs them. The
  * enum, the names and every place that lists the strategies follow from this list. */
-#define SHL_NOTIFY_KINDS(X)                                                                 \
-    X(SPIN, "spin")                                                                        \
-    X(FUTEX, "futex")                                                                      \
-    X(SEM, "sem")                                                                          \
+#define SHL_NOTIFY_KINDS(X) \
+    X(SPIN, "spin")         \
+    X(FUTEX, "futex")       \
+    X(SEM, "sem")           \
     X(EVENTFD, "eventfd")
 
 enum shl_notify_kind {
@@ -21,8 +21,12 @@ enum shl_notify_kind {
 #define SHL_NOTIFY_ENUM(id, name) SHL_NOTIFY_##id,
     SHL_NOTIFY_KINDS(SHL_NOTIFY_ENUM)
 #undef SHL_NOTIFY_ENUM
-    SHL_NOTIFY_COUNT
 };
+
+/* One past the last strategy: the size of a table indexed by kind. */
+#define SHL_NOTIFY_PLUS_ONE(id, name) +1
+enum { SHL_NOTIFY_COUNT = SHL_NOTIFY_NONE + 1 SHL_NOTIFY_KINDS(SHL_NOTIFY_PLUS_ONE) };
+#undef SHL_NOTIFY_PLUS_ONE
 
 /* The first strategy and the end of the range, for loops over all of them. */
 #define SHL_NOTIFY_FIRST (SHL_NOTIFY_NONE + 1)

@@ -20,7 +20,8 @@ const struct shl_transport *const shl_transports[] = {
     &shl_transport_unix_stream,
     &shl_transport_unix_dgram,
     &shl_transport_tcp,
-#define SHL_RING_TRANSPORT_ENTRY(id, name) &shl_ring_transports[SHL_MECH_##id],
+#define SHL_RING_TRANSPORT_ENTRY(id, name, ring) \
+    SHL_RING_IF_##ring(&shl_ring_transports[SHL_MECH_##id], )
     SHL_MECHS(SHL_RING_TRANSPORT_ENTRY)
 #undef SHL_RING_TRANSPORT_ENTRY
     &shl_transport_anon,

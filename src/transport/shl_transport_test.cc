@@ -469,7 +469,7 @@ TEST_P(TransportTest, RejectsBadMessagesAndSpecs)
     EXPECT_EQ(-1, shl_channel_create(&ch, GetParam().transport, &spec, &err));
     EXPECT_EQ(EINVAL, err.errnum);
     spec = Spec(64, 1, 1000);
-    spec.notify = SHL_NOTIFY_COUNT; // no such strategy
+    spec.notify = static_cast<shl_notify_kind>(SHL_NOTIFY_COUNT); // no such strategy
     EXPECT_EQ(-1, shl_channel_create(&ch, GetParam().transport, &spec, &err));
     EXPECT_EQ(EINVAL, err.errnum);
     shl_channel_close(&ch); // a failed create leaves a channel that close accepts

@@ -1,4 +1,4 @@
-/* libFuzzer target for the gate's parsers (issue 8): any bytes, read as a results file and as
+/* libFuzzer target for the gate's parsers: any bytes, read as a results file and as
  * a baseline, must give either a clean error or structures the rest of the gate can use;
  * whatever parses must also survive the gate's own round trip (derive, format, parse).
  * Built outside Bazel by ci/fuzz.sh (clang -fsanitize=fuzzer,address,undefined). */
@@ -8,7 +8,7 @@
 
 #include "ci/gate/shl_gate_baseline.h"
 #include "ci/gate/shl_gate_check.h"
-#include "ci/gate/shl_gate_results.h"
+#include "ci/gate/shl_gate_select.h"
 
 #define CHECKS_MAX 128
 
@@ -24,10 +24,10 @@ static const char reference_run[] =
     "{\"benchmark\": \"floor\", \"transport\": \"cacheline\", \"notify\": null, \"size\": 64,"
     " \"unit\": \"ns\", \"p50\": 485}]}";
 
-static void evaluate_all(const struct shl_gate_results *results,
+static void evaluate_all(const struct shl_results *results,
                          const struct shl_gate_check *checks, size_t count)
 {
-    const struct shl_gate_results *runs[1] = {results};
+    const struct shl_results *runs[1] = {results};
     struct shl_gate_line line;
     for (size_t i = 0; i < count; i++) {
         shl_gate_evaluate(runs, 1, &checks[i], &line);
@@ -37,7 +37,7 @@ static void evaluate_all(const struct shl_gate_results *results,
     }
 }
 
-static void evaluate_baseline(const struct shl_gate_results *results,
+static void evaluate_baseline(const struct shl_results *results,
                               const struct shl_gate_baseline *baseline)
 {
     struct shl_gate_check check;
@@ -49,7 +49,7 @@ static void evaluate_baseline(const struct shl_gate_results *results,
 
 /* A baseline the gate wrote must parse back with the same number of ratios. */
 static void round_trip(const struct shl_gate_baseline *baseline,
-                       const struct shl_gate_results *source)
+                       const struct shl_results *source)
 {
     struct shl_error err = {0};
     char *text = NULL;
@@ -66,31 +66,35 @@ static void round_trip(const struct shl_gate_baseline *baseline,
 
 static void fuzz_results(const char *text, size_t len)
 {
-    struct shl_gate_results *results = NULL;
+    struct shl_results run;
+    const struct shl_results *results = &run;
     struct shl_error err = {0};
-    if (shl_gate_results_parse(text, len, &results, &err) != 0)
+    if (shl_results_parse(text, len, &run, &err) != 0)
         return;
     struct shl_gate_check checks[CHECKS_MAX];
     size_t count = shl_gate_invariants(results, checks, CHECKS_MAX);
     evaluate_all(results, checks, count < CHECKS_MAX ? count : CHECKS_MAX);
     struct shl_gate_baseline made;
     size_t kept;
-    const struct shl_gate_results *runs[2] = {results, results};
+    const struct shl_results *runs[2] = {results, results};
     if (shl_gate_baseline_derive(runs, 2, NULL, 0, &made, &kept, &err) == 0) {
         evaluate_baseline(results, &made);
         round_trip(&made, results);
         shl_gate_baseline_free(&made);
     }
-    shl_gate_results_free(results);
+    shl_results_free(&run);
 }
 
 static void fuzz_baseline(const char *text, size_t len)
 {
-    static struct shl_gate_results *reference;
+    static struct shl_results run;
+    static const struct shl_results *reference;
     struct shl_error err = {0};
-    if (reference == NULL &&
-        shl_gate_results_parse(reference_run, sizeof reference_run - 1, &reference, &err) != 0)
-        abort();
+    if (reference == NULL) {
+        if (shl_results_parse(reference_run, sizeof reference_run - 1, &run, &err) != 0)
+            abort();
+        reference = &run;
+    }
     struct shl_gate_baseline baseline;
     if (shl_gate_baseline_parse(text, len, &baseline, &err) != 0)
         return;

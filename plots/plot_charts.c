@@ -1,0 +1,262 @@
+#include "plots/plot_charts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plots/plot_gnuplot.h"
+#include "plots/plot_machine.h"
+#include "plots/plot_output.h"
+#include "plots/plot_table.h"
+
+static int by_size_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    return plot_gp_size_blocks(c->dat, c->rows, c->list, err);
+}
+
+/* The latency size nearest 64 B on a log scale: the distribution is drawn there. */
+static int distribution_size(const struct plot_rows *rows, double *best, struct shl_error *err)
+{
+    double distance = INFINITY, *sizes;
+    size_t n;
+    if (plot_rows_sizes(rows, &sizes, &n) != 0)
+        return plot_out_of_memory(err);
+    *best = 64;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs(log(sizes[i] / 64));
+        if (d < distance) {
+            distance = d;
+            *best = sizes[i];
+        }
+    }
+    free(sizes);
+    return 0;
+}
+
+static int distribution_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    static const char *const quantiles[] = {"p50", "p90", "p99", "p999"};
+    double size = 64;
+    if (distribution_size(c->rows, &size, err) != 0)
+        return -1;
+    for (size_t s = 0; s < c->list->n; s++) {
+        size_t lines = 0;
+        const struct shl_results_row *at = NULL;
+        for (size_t i = 0; i < c->rows->n; i++) {
+            const struct shl_results_row *row = c->rows->rows[i];
+            if (!plot_series_has_key(row, c->list->series[s].key))
+                continue;
+            if (at == NULL || ((double)row->size == size && (double)at->size != size))
+                at = row;
+            if ((double)row->size != size)
+                continue;
+            for (int q = 0; q < 4; q++) {
+                fprintf(c->dat, "%d\t", q + 1);
+                plot_gp_number(c->dat, plot_base(row, quantiles[q]));
+                fputc('\n', c->dat);
+                lines++;
+            }
+        }
+        plot_gp_end_block(c->dat, lines, 3);
+        /* A series timed in batches says so: its percentiles are those of batch means,
+         * which understate the tail. */
+        if (at != NULL && at->batch > 1)
+            snprintf(c->suffix[s], sizeof c->suffix[s], " (batch %u)", at->batch);
+    }
+    char label[32], title[128];
+    snprintf(title, sizeof title, "Round-trip latency percentiles at %s: where the tails show",
+             plot_size_label(size, label, sizeof label));
+    plot_gp_setting(c->settings, "chart_title", title);
+    fputs("; ", c->settings);
+    return 0;
+}
+
+/* One line per size: its label, then mean and stddev of each series. */
+static int setup_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    double *sizes;
+    size_t n;
+    if (plot_rows_sizes(c->rows, &sizes, &n) != 0)
+        return plot_out_of_memory(err);
+    for (size_t z = 0; z < n; z++) {
+        char label[32];
+        fputs(plot_size_label(sizes[z], label, sizeof label), c->dat);
+        for (size_t s = 0; s < c->list->n; s++) {
+            const struct shl_results_row *row =
+                plot_row_at(c->rows, c->list->series[s].key, sizes[z]);
+            double stddev = row ? plot_base(row, "stddev") : NAN;
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, row ? plot_base(row, "mean") : NAN);
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, row && isnan(stddev) ? 0 : stddev);
+        }
+        fputc('\n', c->dat);
+    }
+    free(sizes);
+    return 0;
+}
+
+/* The best (lowest) shared-memory p50 at `size`, in seconds; NaN when none. */
+static double best_shm_p50(const struct plot_rows *rows, double size)
+{
+    double best = NAN;
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct shl_results_row *row = rows->rows[i];
+        double p50 = plot_base(row, "p50");
+        if ((double)row->size == size && shl_results_is_shm(row->transport) && !isnan(p50) &&
+            (isnan(best) || p50 < best))
+            best = p50;
+    }
+    return best;
+}
+
+static const char *without_shm(const struct plot_rows *rows)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if (shl_results_is_shm(rows->rows[i]->transport))
+            return NULL;
+    return "no shared-memory latency rows";
+}
+
+/* Each series' p50 over the best shared-memory p50 at its size. */
+static int advantage_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    const struct shl_results_row **sorted = calloc(c->rows->n + 1, sizeof *sorted);
+    if (sorted == NULL)
+        return plot_out_of_memory(err);
+    for (size_t s = 0; s < c->list->n; s++) {
+        size_t n = plot_rows_of_key(c->rows, c->list->series[s].key, sorted), lines = 0;
+        for (size_t i = 0; i < n; i++) {
+            double best = best_shm_p50(c->rows, (double)sorted[i]->size);
+            if (isnan(best))
+                continue;
+            plot_gp_number(c->dat, (double)sorted[i]->size);
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, plot_base(sorted[i], "p50") / best);
+            fputc('\n', c->dat);
+            lines++;
+        }
+        plot_gp_end_block(c->dat, lines, 2);
+    }
+    free(sorted);
+    return 0;
+}
+
+/* Drawn over message size (by_size.gp) when whiskers >= 0; the distribution and the set-up
+ * charts have scripts of their own and no size axis. The report shows them in this order. */
+const struct plot_chart_kind plot_charts[] = {
+    {"latency", "latency", "by_size.gp",
+     "Round-trip latency by message size (p50, whisker up to p99) against the cache-line floor",
+     "Round-trip latency by message size: p50, whisker up to p99",
+     "Round-trip latency p50 by message size", 1,
+     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
+     "cache-line floor", "cache-line floor", "s", NULL, NULL, by_size_data},
+    {"throughput", "throughput", "by_size.gp",
+     "One-way throughput by message size against memcpy bandwidth",
+     "One-way throughput by message size (p50 of the runs)",
+     "One-way throughput p50 by message size", 0,
+     "ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s'", "memcpy", "memcpy bandwidth",
+     "memcpy", "B/s", NULL, NULL, by_size_data},
+    {"distribution", "latency", "distribution.gp", "Latency percentiles at a small size", NULL,
+     NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, distribution_data},
+    {"setup", "setup", "setup.gp", "Set-up cost per mechanism and segment size",
+     "Set-up cost: create, map, touch, unmap, destroy (hyperfine mean, error bar 1 stddev)", NULL,
+     -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, setup_data},
+    {"advantage", "latency", "by_size.gp",
+     "Each transport's p50 as a multiple of the best shared-memory p50",
+     "Shared memory advantage: p50 as a multiple of the best shared-memory p50", NULL, 0,
+     "ylabel_text='p50 / best shared-memory p50 at that size (log scale)'; yformat='%g×'; "
+     "ymin=0.8",
+     NULL, NULL, NULL, NULL,
+     ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'", without_shm,
+     advantage_data},
+};
+const size_t plot_charts_n = sizeof plot_charts / sizeof plot_charts[0];
+
+const struct plot_chart_kind *plot_chart_kind(const char *name)
+{
+    for (size_t i = 0; i < plot_charts_n; i++)
+        if (strcmp(plot_charts[i].name, name) == 0)
+            return &plot_charts[i];
+    return NULL;
+}
+
+/* reference=: the floor row's line and the chart's own reference line. */
+static int references(FILE *out, const struct plot_chart_kind *kind, const struct shl_results *run,
+                      const char *work, struct shl_error *err)
+{
+    char file[64];
+    snprintf(file, sizeof file, "%s.dat", kind->floor ? kind->floor : "");
+    struct plot_gp_floor floor = {kind->floor, kind->floor_label, kind->unit, "black", file};
+    return plot_gp_references(out, &floor, &run, kind->floor ? 1 : 0,
+                              kind->reference ? kind->reference : "", work, err);
+}
+
+/* The settings after the data file: its path and the chart's axes and title. */
+static int chart_settings(FILE *out, const struct plot_chart_kind *kind,
+                          const struct shl_results *run, const struct plot_rows *rows,
+                          const char *data, const char *work, struct shl_error *err)
+{
+    fputs("; ", out);
+    plot_gp_setting(out, "data", data);
+    fputs("; ", out);
+    if (kind->whiskers >= 0)
+        return plot_gp_by_size(out, kind->title, kind->whiskers, rows, kind->axis, err) != 0
+                   ? -1
+                   : references(out, kind, run, work, err);
+    if (kind->title != NULL)
+        plot_gp_setting(out, "chart_title", kind->title);
+    return 0;
+}
+
+static int chart_of_rows(const struct plot_chart_kind *kind, const struct shl_results *run,
+                         const struct plot_rows *rows, const char *work, FILE *out,
+                         struct shl_error *err)
+{
+    char what[512], where[256], machine[800], data[4096];
+    plot_machine_parts(run, what, sizeof what, where, sizeof where);
+    snprintf(machine, sizeof machine, "%s%s%s", what, where[0] ? "\n" : "", where);
+    plot_gp_setting(out, "machine", machine);
+    fputs("; ", out);
+    struct plot_series_list list = {0};
+    if (plot_series_of(rows, &list) != 0)
+        return plot_out_of_memory(err);
+    char(*suffix)[32] = calloc(list.n + 1, sizeof *suffix);
+    FILE *dat = suffix ? plot_create_in(work, kind->name, data, sizeof data, err) : NULL;
+    int status = -1;
+    if (suffix == NULL) {
+        plot_out_of_memory(err);
+    } else if (dat != NULL) {
+        struct plot_chart_data c = {run, rows, &list, dat, out, suffix};
+        status = kind->data(&c, err);
+        if (plot_close_created(dat, data, err) != 0)
+            status = -1;
+    }
+    if (status == 0)
+        status = plot_gp_series_of(out, &list, suffix, err);
+    if (status == 0)
+        status = chart_settings(out, kind, run, rows, data, work, err);
+    free(suffix);
+    plot_series_free(&list);
+    return status;
+}
+
+int plot_chart(const struct plot_chart_kind *kind, const struct shl_results *run, const char *work,
+               char **settings, const char **nothing, struct shl_error *err)
+{
+    *settings = NULL;
+    struct plot_rows rows = {0};
+    if (plot_rows_of(&rows, run, kind->benchmark) != 0) {
+        plot_rows_free(&rows);
+        return plot_out_of_memory(err);
+    }
+    *nothing = rows.n == 0 ? "no rows for it" : kind->nothing ? kind->nothing(&rows) : NULL;
+    struct plot_text out;
+    int status = 0;
+    if (*nothing == NULL && (status = plot_text_open(&out, err)) == 0) {
+        status = chart_of_rows(kind, run, &rows, work, out.f, err);
+        status = plot_text_finish(&out, status, settings, err);
+    }
+    plot_rows_free(&rows);
+    return status;
+}

@@ -1,0 +1,573 @@
+#include "plots/plot_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plots/plot_charts.h"
+#include "plots/plot_conformance.h"
+#include "plots/plot_machine.h"
+#include "plots/plot_output.h"
+#include "plots/plot_series.h"
+
+void plot_report_heading(struct plot_report *r, const char *text)
+{
+    fprintf(r->md, "## %s\n\n", text);
+    fputs("<h2>", r->html);
+    plot_html_escape(text, r->html);
+    fputs("</h2>\n", r->html);
+}
+
+void plot_report_paragraph(struct plot_report *r, const char *text)
+{
+    fprintf(r->md, "%s\n\n", text);
+    fputs("<p>", r->html);
+    plot_html_escape(text, r->html);
+    fputs("</p>\n", r->html);
+}
+
+void plot_report_table(struct plot_report *r, struct plot_table *t)
+{
+    plot_table_markdown(t, r->md);
+    fputc('\n', r->md);
+    plot_table_html(t, r->html);
+    plot_table_free(t);
+}
+
+void plot_report_out_of_memory(struct plot_report *r)
+{
+    if (!r->failed)
+        plot_out_of_memory(r->err);
+    r->failed = true;
+}
+
+void plot_report_new_table(struct plot_report *r, struct plot_table *t, size_t cols,
+                           const char *const *header)
+{
+    if (plot_table_init(t, cols, header) != 0)
+        plot_report_out_of_memory(r);
+}
+
+char (*plot_report_row(struct plot_report *r, struct plot_table *t))[PLOT_CELL_MAX]
+{
+    char(*row)[PLOT_CELL_MAX] = plot_table_row(t);
+    if (row != NULL)
+        return row;
+    plot_report_out_of_memory(r);
+    return r->scratch;
+}
+
+/* The rows of `benchmark` in the report's run; out of memory is recorded in `r`. */
+static struct plot_rows rows_of(struct plot_report *r, const char *benchmark)
+{
+    struct plot_rows rows = {0};
+    if (plot_rows_of(&rows, r->run, benchmark) != 0)
+        plot_report_out_of_memory(r);
+    return rows;
+}
+
+static struct plot_series_list series_of(struct plot_report *r, const struct plot_rows *rows)
+{
+    struct plot_series_list list = {0};
+    if (plot_series_of(rows, &list) != 0)
+        plot_report_out_of_memory(r);
+    return list;
+}
+
+static const struct shl_results_row *best_at(const struct plot_rows *rows, double size,
+                                             bool blocking, enum shl_results_better better)
+{
+    const struct shl_results_row *best = NULL;
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct shl_results_row *row = rows->rows[i];
+        double p50 = plot_base(row, "p50");
+        if ((double)row->size != size || !shl_results_is_shm(row->transport) || isnan(p50) ||
+            (blocking && strcmp(row->notify, "spin") == 0))
+            continue;
+        double b = best ? plot_base(best, "p50") : 0;
+        if (best == NULL || (better == SHL_RESULTS_LOWER ? p50 < b : p50 > b))
+            best = row;
+    }
+    return best;
+}
+
+static const struct shl_results_row *first_of(const struct plot_rows *rows, const char *transport,
+                                              double size)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if (strcmp(rows->rows[i]->transport, transport) == 0 &&
+            (size < 0 || (double)rows->rows[i]->size == size))
+            return rows->rows[i];
+    return NULL;
+}
+
+/* measure, value, reference, ratio, target, verdict: each target of src/results. */
+static void efficiency_row(struct plot_report *r, struct plot_table *t,
+                           const struct shl_results_target *target, const char *what,
+                           const struct shl_results_row *best, const char *reference_text,
+                           const struct shl_results_row *reference, double ratio, const char *unit)
+{
+    char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
+    char key[48] = "not measured", size[32];
+    if (best != NULL)
+        plot_series_key(best, key, sizeof key);
+    snprintf(row[0], PLOT_CELL_MAX, "%s at %s (%s) / %s", what,
+             plot_size_label(target->size, size, sizeof size), key, reference_text);
+    plot_cell_quantity(row[1], best ? plot_base(best, "p50") : NAN, unit);
+    plot_cell_quantity(row[2], reference ? plot_base(reference, "p50") : NAN, unit);
+    plot_cell_ratio(row[3], ratio);
+    shl_results_target_text(target, row[4], PLOT_CELL_MAX);
+    snprintf(row[5], PLOT_CELL_MAX, "%s",
+             isnan(ratio)                            ? "not measured"
+             : shl_results_target_met(target, ratio) ? "met"
+                                                     : "not met");
+}
+
+static void efficiency_section(struct plot_report *r)
+{
+    plot_report_heading(r, "Efficiency against the floor");
+    static const char *const header[] = {"measure", "value",  "reference",
+                                         "ratio",   "target", "verdict"};
+    struct plot_table t;
+    plot_report_new_table(r, &t, 6, header);
+    struct plot_rows latency = rows_of(r, "latency");
+    struct plot_rows floor = rows_of(r, "floor");
+    struct plot_rows throughput = rows_of(r, "throughput");
+    const struct shl_results_target *line = &shl_results_efficiency[0];
+    const struct shl_results_target *blocking = &shl_results_efficiency[1];
+    const struct shl_results_target *memcpy_share = &shl_results_efficiency[2];
+
+    const struct shl_results_row *fast = best_at(&latency, line->size, false, SHL_RESULTS_LOWER);
+    efficiency_row(r, &t, line, "best shared-memory p50", fast, "cache-line floor p50",
+                   first_of(&floor, "cacheline", -1), fast ? fast->ratio : NAN, "s");
+
+    const struct shl_results_row *slow = best_at(&latency, blocking->size, true, SHL_RESULTS_LOWER);
+    const struct shl_results_row *pipe = first_of(&latency, "pipe", blocking->ref_size);
+    double ratio = slow && pipe ? plot_base(slow, "p50") / plot_base(pipe, "p50") : NAN;
+    efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50", pipe,
+                   ratio, "s");
+
+    const struct shl_results_row *top =
+        best_at(&throughput, memcpy_share->size, false, SHL_RESULTS_HIGHER);
+    efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
+                   first_of(&floor, "memcpy", memcpy_share->size), top ? top->ratio : NAN, "B/s");
+    plot_report_table(r, &t);
+    plot_rows_free(&latency);
+    plot_rows_free(&floor);
+    plot_rows_free(&throughput);
+}
+
+/* The sizes a reader usually asks about, as far as the run measured them. */
+static size_t table_sizes(struct plot_report *r, const struct plot_rows *rows, double *out)
+{
+    static const double usual[] = {64, 4096, 65536, 1048576};
+    double *have;
+    size_t n_have, n = 0;
+    if (plot_rows_sizes(rows, &have, &n_have) != 0) {
+        plot_report_out_of_memory(r);
+        return 0;
+    }
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < n_have; j++)
+            if (have[j] == usual[i])
+                out[n++] = usual[i];
+    if (n == 0 && n_have > 0) {
+        out[n++] = have[0];
+        if (have[n_have - 1] != have[0])
+            out[n++] = have[n_have - 1];
+    }
+    free(have);
+    return n;
+}
+
+/* Which sizes of series `key` were timed in batches, per batch length ("pipe: batch 8 at
+ * 64 B, 4 KiB"), "; " between series. */
+static void batched_sizes(FILE *b, const struct plot_rows *rows, const char *key,
+                          bool *first_series)
+{
+    unsigned done[64];
+    size_t n_done = 0;
+    bool first_batch = true;
+    for (;;) {
+        unsigned next = 0;
+        for (size_t i = 0; i < rows->n; i++) {
+            unsigned batch = rows->rows[i]->batch;
+            bool seen = false;
+            for (size_t d = 0; d < n_done; d++)
+                seen = seen || done[d] == batch;
+            if (batch > 1 && !seen && plot_series_has_key(rows->rows[i], key) &&
+                (!next || batch < next))
+                next = batch;
+        }
+        if (next == 0 || n_done == 64)
+            break;
+        done[n_done++] = next;
+        fprintf(b, "%s%s", first_batch ? (*first_series ? "" : "; ") : "; ",
+                first_batch ? key : "");
+        fprintf(b, "%sbatch %u at ", first_batch ? ": " : "", next);
+        bool first_size = true;
+        for (size_t i = 0; i < rows->n; i++) {
+            char label[32];
+            if (rows->rows[i]->batch == next && plot_series_has_key(rows->rows[i], key)) {
+                fprintf(b, "%s%s", first_size ? "" : ", ",
+                        plot_size_label((double)rows->rows[i]->size, label, sizeof label));
+                first_size = false;
+            }
+        }
+        first_batch = false;
+        *first_series = false;
+    }
+}
+
+/* Percentiles of batch means understate the tail: said under the table. */
+static void batched_note(struct plot_report *r, const struct plot_rows *rows,
+                         const struct plot_series_list *list)
+{
+    struct plot_text batched;
+    if (plot_text_open(&batched, r->err) != 0) {
+        r->failed = true;
+        return;
+    }
+    bool first_series = true;
+    for (size_t s = 0; s < list->n; s++)
+        batched_sizes(batched.f, rows, list->series[s].key, &first_series);
+    if (plot_text_close(&batched, r->err) != 0) {
+        r->failed = true;
+        return;
+    }
+    char *text;
+    if (batched.buf[0] == '\0') {
+    } else if (asprintf(&text,
+                        "Timed in batches, where one round trip is too short for the clock: %s. "
+                        "Their percentiles are percentiles of batch means and understate the "
+                        "tail.",
+                        batched.buf) < 0) {
+        plot_report_out_of_memory(r);
+    } else {
+        plot_report_paragraph(r, text);
+        free(text);
+    }
+    free(batched.buf);
+}
+
+static void latency_section(struct plot_report *r)
+{
+    plot_report_heading(r, "Round-trip latency, p50 / p99");
+    struct plot_rows rows = rows_of(r, "latency");
+    struct plot_series_list list = series_of(r, &rows);
+    double sizes[4];
+    size_t n = table_sizes(r, &rows, sizes);
+    const char *header[5] = {"transport"};
+    char labels[4][32];
+    for (size_t i = 0; i < n; i++)
+        header[i + 1] = plot_size_label(sizes[i], labels[i], sizeof labels[i]);
+    struct plot_table t;
+    plot_report_new_table(r, &t, n + 1, header);
+    for (size_t s = 0; s < list.n; s++) {
+        const char *key = list.series[s].key;
+        char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+        snprintf(row[0], PLOT_CELL_MAX, "%s", key);
+        for (size_t i = 0; i < n; i++) {
+            const struct shl_results_row *at = plot_row_at(&rows, key, sizes[i]);
+            if (at == NULL)
+                snprintf(row[i + 1], PLOT_CELL_MAX, "–");
+            else
+                plot_cell_pair(row[i + 1], plot_base(at, "p50"), plot_base(at, "p99"), "s");
+        }
+    }
+    plot_report_table(r, &t);
+    batched_note(r, &rows, &list);
+    plot_series_free(&list);
+    plot_rows_free(&rows);
+}
+
+static int descending(const void *a, const void *b)
+{
+    return -plot_ascending(a, b);
+}
+
+static void wakeup_section(struct plot_report *r)
+{
+    struct plot_rows rows = rows_of(r, "wakeup");
+    if (rows.n == 0) {
+        plot_rows_free(&rows);
+        return;
+    }
+    plot_report_heading(
+        r, "Wake-up latency at low rates: p50 / the serving peer's CPU time per message");
+    plot_report_paragraph(
+        r, "A blocking strategy pays for the wake-up; a spinning peer burns a whole core "
+           "between messages.");
+    double rates[PLOT_COLS_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < rows.n; i++) {
+        double rate = rows.rows[i]->rate_hz;
+        bool seen = false;
+        for (size_t j = 0; j < n; j++)
+            seen = seen || rates[j] == rate || (isnan(rate) && isnan(rates[j]));
+        if (!seen && n + 1 < PLOT_COLS_MAX)
+            rates[n++] = rate;
+    }
+    qsort(rates, n, sizeof *rates, descending);
+    const char *header[PLOT_COLS_MAX] = {"transport"};
+    char labels[PLOT_COLS_MAX][40];
+    for (size_t i = 0; i < n; i++) {
+        char number[40];
+        snprintf(labels[i], sizeof labels[i], "%s Hz",
+                 isnan(rates[i]) ? "null" : plot_number(rates[i], number, sizeof number));
+        header[i + 1] = labels[i];
+    }
+    struct plot_table t;
+    plot_report_new_table(r, &t, n + 1, header);
+    struct plot_series_list list = series_of(r, &rows);
+    for (size_t s = 0; s < list.n; s++) {
+        char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+        snprintf(row[0], PLOT_CELL_MAX, "%s", list.series[s].key);
+        for (size_t i = 0; i < n; i++) {
+            const struct shl_results_row *at = NULL;
+            for (size_t k = 0; k < rows.n && at == NULL; k++)
+                if (plot_series_has_key(rows.rows[k], list.series[s].key) &&
+                    rows.rows[k]->rate_hz == rates[i])
+                    at = rows.rows[k];
+            if (at == NULL)
+                snprintf(row[i + 1], PLOT_CELL_MAX, "–");
+            else
+                plot_cell_pair(row[i + 1], plot_base(at, "p50"), at->cpu_ns_per_msg_b * 1e-9, "s");
+        }
+    }
+    plot_report_table(r, &t);
+    plot_series_free(&list);
+    plot_rows_free(&rows);
+}
+
+static void crosscheck_section(struct plot_report *r)
+{
+    struct plot_rows rows = rows_of(r, "crosscheck");
+    if (rows.n == 0) {
+        plot_rows_free(&rows);
+        return;
+    }
+    /* The two bounds of the agreement target, low first. */
+    const struct shl_results_target *upper = &shl_results_crosscheck[0];
+    const struct shl_results_target *lower = &shl_results_crosscheck[1];
+    if (upper->better != SHL_RESULTS_LOWER) {
+        upper = &shl_results_crosscheck[1];
+        lower = &shl_results_crosscheck[0];
+    }
+    char range[48], text[512];
+    snprintf(range, sizeof range, "%g–%g", lower->limit, upper->limit);
+    plot_report_heading(r, "The measurement checked against a plain ping-pong");
+    snprintf(text, sizeof text,
+             "An independent plain ping-pong (straight read/write loops) run interleaved with "
+             "shmlab's own loop on the same transport and size; the two must agree (plain / "
+             "shmlab between %g and %g), or the benchmark measures its own overhead rather than "
+             "the transport's.",
+             lower->limit, upper->limit);
+    plot_report_paragraph(r, text);
+    static const char *const header[] = {"transport", "size", "plain ping-pong p50",
+                                         "plain / shmlab (interleaved)", "verdict"};
+    struct plot_table t;
+    plot_report_new_table(r, &t, 5, header);
+    const struct shl_results_row **sorted = calloc(rows.n + 1, sizeof *sorted);
+    if (sorted == NULL) {
+        plot_report_out_of_memory(r);
+        plot_table_free(&t);
+        plot_rows_free(&rows);
+        return;
+    }
+    for (size_t i = 0; i < rows.n; i++) {
+        size_t at = i;
+        while (at > 0 && (plot_series_compare(rows.rows[i], sorted[at - 1]) < 0 ||
+                          (plot_series_compare(rows.rows[i], sorted[at - 1]) == 0 &&
+                           rows.rows[i]->size < sorted[at - 1]->size))) {
+            sorted[at] = sorted[at - 1];
+            at--;
+        }
+        sorted[at] = rows.rows[i];
+    }
+    for (size_t i = 0; i < rows.n; i++) {
+        const struct shl_results_row *x = sorted[i];
+        char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+        plot_series_key(x, row[0], PLOT_CELL_MAX);
+        plot_size_label((double)x->size, row[1], PLOT_CELL_MAX);
+        plot_cell_quantity(row[2], plot_base(x, "p50"), "s");
+        plot_cell_ratio(row[3], x->ratio);
+        if (isnan(x->ratio))
+            snprintf(row[4], PLOT_CELL_MAX, "not measured");
+        else
+            snprintf(row[4], PLOT_CELL_MAX, "%s %s",
+                     shl_results_target_met(lower, x->ratio) &&
+                             shl_results_target_met(upper, x->ratio)
+                         ? "within"
+                         : "outside",
+                     range);
+    }
+    free(sorted);
+    plot_report_table(r, &t);
+    plot_rows_free(&rows);
+}
+
+static void base64(FILE *in, FILE *out)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned char b[3];
+    size_t got;
+    while ((got = fread(b, 1, 3, in)) > 0) {
+        unsigned v =
+            (unsigned)b[0] << 16 | (got > 1 ? (unsigned)b[1] << 8 : 0) | (got > 2 ? b[2] : 0);
+        fputc(digits[v >> 18 & 63], out);
+        fputc(digits[v >> 12 & 63], out);
+        fputc(got > 1 ? digits[v >> 6 & 63] : '=', out);
+        fputc(got > 2 ? digits[v & 63] : '=', out);
+    }
+}
+
+static void charts_section(struct plot_report *r)
+{
+    plot_report_heading(r, "Charts");
+    for (size_t i = 0; i < plot_charts_n; i++) {
+        char path[4096], text[256];
+        snprintf(path, sizeof path, "%s/%s.svg", r->out_dir, plot_charts[i].name);
+        struct stat st;
+        FILE *svg = stat(path, &st) == 0 && st.st_size > 0 ? fopen(path, "rb") : NULL;
+        if (svg == NULL) {
+            snprintf(text, sizeof text, "%s: not drawn, the results hold no rows for it.",
+                     plot_charts[i].caption);
+            plot_report_paragraph(r, text);
+            continue;
+        }
+        fprintf(r->md, "### %s\n\n![%s](%s.png) ([SVG](%s.svg))\n\n", plot_charts[i].caption,
+                plot_charts[i].caption, plot_charts[i].name, plot_charts[i].name);
+        fputs("<figure><img alt=\"", r->html);
+        plot_html_escape(plot_charts[i].caption, r->html);
+        fputs("\" src=\"data:image/svg+xml;base64,", r->html);
+        base64(svg, r->html);
+        fclose(svg);
+        fputs("\">\n<figcaption>", r->html);
+        plot_html_escape(plot_charts[i].caption, r->html);
+        fputs("</figcaption></figure>\n", r->html);
+    }
+}
+
+static void context_row(struct plot_report *r, struct plot_table *t, const char *field,
+                        const char *value)
+{
+    char(*row)[PLOT_CELL_MAX] = plot_report_row(r, t);
+    snprintf(row[0], PLOT_CELL_MAX, "%s", field);
+    snprintf(row[1], PLOT_CELL_MAX, "%s", value);
+}
+
+static void context_number(struct plot_report *r, struct plot_table *t, const char *field,
+                           double value)
+{
+    char buf[40];
+    context_row(r, t, field, isnan(value) ? "–" : plot_number(value, buf, sizeof buf));
+}
+
+static void context_section(struct plot_report *r)
+{
+    plot_report_heading(r, "Machine and run");
+    const struct shl_results_context *c = &r->run->context;
+    static const char *const header[] = {"field", "value"};
+    struct plot_table t;
+    plot_report_new_table(r, &t, 2, header);
+    context_number(r, &t, "schema_version", c->schema_version);
+    context_row(r, &t, "host", c->host);
+    context_row(r, &t, "kernel", c->kernel);
+    context_row(r, &t, "cpu_model", c->cpu_model);
+    context_number(r, &t, "cpus", c->cpus);
+    if (r->run->has_pinning) {
+        context_row(r, &t, "pinning.pinned", c->pinned ? "true" : "false");
+        context_number(r, &t, "pinning.cpu_a", c->pinned ? c->cpu_a : NAN);
+        context_number(r, &t, "pinning.cpu_b", c->pinned ? c->cpu_b : NAN);
+    }
+    context_number(r, &t, "buffers.pipe", (double)c->pipe_buffer);
+    context_number(r, &t, "buffers.unix_stream_sndbuf", c->unix_stream_sndbuf);
+    context_number(r, &t, "buffers.unix_stream_rcvbuf", c->unix_stream_rcvbuf);
+    context_number(r, &t, "buffers.unix_dgram_sndbuf", c->unix_dgram_sndbuf);
+    context_number(r, &t, "buffers.unix_dgram_rcvbuf", c->unix_dgram_rcvbuf);
+    context_number(r, &t, "buffers.tcp_sndbuf", c->tcp_sndbuf);
+    context_number(r, &t, "buffers.tcp_rcvbuf", c->tcp_rcvbuf);
+    context_row(r, &t, "mode", c->mode);
+    context_row(r, &t, "date", c->date);
+    context_row(r, &t, "clock", c->clock);
+    context_number(r, &t, "timer_overhead_ns", c->timer_overhead_ns);
+    context_number(r, &t, "clock_resolution_ns", (double)c->clock_resolution_ns);
+    context_number(r, &t, "timeout_ms", c->timeout_ms);
+    char notes[PLOT_CELL_MAX] = "none";
+    size_t used = 0;
+    for (size_t i = 0; i < c->n_notes && used < sizeof notes; i++)
+        used +=
+            (size_t)snprintf(notes + used, sizeof notes - used, "%s%s", i ? "; " : "", c->notes[i]);
+    context_row(r, &t, "notes", notes);
+    plot_report_table(r, &t);
+}
+
+static const char html_head[] =
+    "<style>\n"
+    "body { font-family: \"DejaVu Sans\", Arial, sans-serif; max-width: 1240px; margin: 2em "
+    "auto; padding: 0 1em; color: #222; }\n"
+    "h1 { margin-bottom: 0.2em; } .machine { color: #555; margin-top: 0; }\n"
+    "table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }\n"
+    "th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }\n"
+    "th:first-child, td:first-child { text-align: left; } th { background: #f2f2f2; }\n"
+    "figure { margin: 1em 0 2em; } figure img { width: 100%; height: auto; border: 1px solid "
+    "#eee; }\n"
+    "figcaption { color: #555; font-size: 0.9em; }\n"
+    "td.met { color: #1a7f37; } td.unmet { color: #b42318; font-weight: bold; }\n"
+    "</style></head><body>\n";
+
+/* What the run skipped or failed changes what the tables mean: said before them. */
+static void notes_section(struct plot_report *r)
+{
+    for (size_t i = 0; i < r->run->context.n_notes; i++) {
+        char text[200];
+        snprintf(text, sizeof text, "Note from the run: %s", r->run->context.notes[i]);
+        plot_report_paragraph(r, text);
+    }
+}
+
+/* The report, top to bottom; a section with nothing to say writes nothing. */
+static void (*const sections[])(struct plot_report *r) = {
+    notes_section,      efficiency_section, latency_section,          wakeup_section,
+    crosscheck_section, charts_section,     plot_conformance_section, context_section,
+};
+
+static void head(struct plot_report *r)
+{
+    char machine[800];
+    plot_machine_line(r->run, machine, sizeof machine);
+    fprintf(r->md, "# shmlab benchmark report\n\n%s\n\n", machine);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>shmlab "
+          "benchmark report: ",
+          r->html);
+    plot_html_escape(machine, r->html);
+    fprintf(r->html, "</title>\n%s<h1>shmlab benchmark report</h1>\n<p class=\"machine\">",
+            html_head);
+    plot_html_escape(machine, r->html);
+    fputs("</p>\n", r->html);
+}
+
+int plot_report(const struct shl_results *run, const char *out_dir, const char *conformance,
+                struct shl_error *err)
+{
+    char md_path[4096], html_path[4096];
+    struct plot_report r = {.run = run, .out_dir = out_dir, .conformance = conformance, .err = err};
+    r.md = plot_create_in(out_dir, "report.md", md_path, sizeof md_path, err);
+    if (r.md == NULL)
+        return -1;
+    r.html = plot_create_in(out_dir, "report.html", html_path, sizeof html_path, err);
+    if (r.html == NULL) {
+        fclose(r.md);
+        return -1;
+    }
+    head(&r);
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0] && !r.failed; i++)
+        sections[i](&r);
+    fputs("</body></html>\n", r.html);
+    struct shl_error *close_err = r.failed ? NULL : err;
+    bool closed = plot_close_created(r.md, md_path, close_err) == 0;
+    closed = plot_close_created(r.html, html_path, closed ? close_err : NULL) == 0 && closed;
+    return r.failed || !closed ? -1 : 0;
+}

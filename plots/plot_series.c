@@ -1,0 +1,206 @@
+#include "plots/plot_series.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Shared-memory mechanisms in cool colours, kernel transports in warm ones and grey; each
+ * has its own point shape too, since mechanisms overlap where they cost the same: filled
+ * for the first strategy, open for the second. */
+static const struct {
+    const char *transport;
+    const char *colour;
+    int points[2];
+} looks[] = {
+    {"mmap", "#0072B2", {7, 6}},         {"sysv", "#009E73", {5, 4}},
+    {"posix", "#7B3294", {15, 14}},      {"pipe", "#D55E00", {9, 9}},
+    {"fifo", "#E69F00", {8, 8}},         {"unix-stream", "#8C564B", {13, 13}},
+    {"unix-dgram", "#CC79A7", {12, 12}}, {"tcp", "#555555", {11, 11}},
+};
+#define SHM_LOOKS 3 /* the first entries of `looks` are the shared-memory mechanisms */
+#define N_LOOKS (sizeof looks / sizeof looks[0])
+
+/* Strategies the benchmark is known to offer, cheapest-looking first; others sort after. */
+static const char *const strategies[] = {"spin", "futex", "sem", "eventfd"};
+#define N_STRATEGIES (sizeof strategies / sizeof strategies[0])
+
+static const char *strategy(const struct shl_results_row *row)
+{
+    return strcmp(row->notify, "none") == 0 ? "" : row->notify;
+}
+
+static size_t look_of(const char *transport)
+{
+    size_t i = 0;
+    while (i < N_LOOKS && strcmp(looks[i].transport, transport) != 0)
+        i++;
+    return i;
+}
+
+static size_t strategy_rank(const char *notify)
+{
+    size_t i = 0;
+    while (i < N_STRATEGIES && strcmp(strategies[i], notify) != 0)
+        i++;
+    return i;
+}
+
+void plot_series_key(const struct shl_results_row *row, char *buf, size_t len)
+{
+    const char *notify = strategy(row);
+    snprintf(buf, len, "%s%s%s", row->transport, notify[0] ? "/" : "", notify);
+}
+
+int plot_series_compare(const struct shl_results_row *a, const struct shl_results_row *b)
+{
+    size_t la = look_of(a->transport), lb = look_of(b->transport);
+    int ga = la < SHM_LOOKS ? 0 : la < N_LOOKS ? 1 : 2;
+    int gb = lb < SHM_LOOKS ? 0 : lb < N_LOOKS ? 1 : 2;
+    if (ga != gb)
+        return ga - gb;
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    int by_name = strcmp(a->transport, b->transport);
+    if (by_name != 0)
+        return by_name;
+    size_t sa = strategy_rank(strategy(a)), sb = strategy_rank(strategy(b));
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    return strcmp(strategy(a), strategy(b));
+}
+
+int plot_rows_of(struct plot_rows *rows, const struct shl_results *run, const char *benchmark)
+{
+    const struct shl_results_row **grown =
+        realloc(rows->rows, (rows->n + run->n + 1) * sizeof *rows->rows);
+    if (grown == NULL)
+        return -1;
+    rows->rows = grown;
+    for (size_t i = 0; i < run->n; i++)
+        if (strcmp(run->rows[i].benchmark, benchmark) == 0)
+            rows->rows[rows->n++] = &run->rows[i];
+    return 0;
+}
+
+void plot_rows_free(struct plot_rows *rows)
+{
+    free(rows->rows);
+    rows->rows = NULL;
+    rows->n = 0;
+}
+
+static void describe(const struct shl_results_row *row, struct plot_series *s)
+{
+    plot_series_key(row, s->key, sizeof s->key);
+    s->transport = row->transport;
+    s->notify = strategy(row);
+    size_t look = look_of(row->transport);
+    s->colour = look < N_LOOKS ? looks[look].colour : "#17BECF";
+    size_t rank = strategy_rank(s->notify);
+    s->dash = look < SHM_LOOKS && s->notify[0] ? (int)(rank % 5) + 1 : 1;
+    int index = s->notify[0] ? (int)(rank % 2) : 0;
+    s->point = look < N_LOOKS ? looks[look].points[index] : 1;
+}
+
+int plot_series_of(const struct plot_rows *rows, struct plot_series_list *out)
+{
+    out->n = 0;
+    out->series = calloc(rows->n + 1, sizeof *out->series);
+    if (out->series == NULL)
+        return -1;
+    const struct shl_results_row **first = calloc(rows->n + 1, sizeof *first);
+    if (first == NULL) {
+        free(out->series);
+        return -1;
+    }
+    for (size_t i = 0; i < rows->n; i++) {
+        char key[48];
+        plot_series_key(rows->rows[i], key, sizeof key);
+        size_t at = 0;
+        while (at < out->n && strcmp(out->series[at].key, key) != 0)
+            at++;
+        if (at < out->n)
+            continue;
+        /* Insertion in order: a series sorts by its first row. */
+        while (at > 0 && plot_series_compare(rows->rows[i], first[at - 1]) < 0) {
+            out->series[at] = out->series[at - 1];
+            first[at] = first[at - 1];
+            at--;
+        }
+        describe(rows->rows[i], &out->series[at]);
+        first[at] = rows->rows[i];
+        out->n++;
+    }
+    free(first);
+    return 0;
+}
+
+void plot_series_free(struct plot_series_list *list)
+{
+    free(list->series);
+    list->series = NULL;
+    list->n = 0;
+}
+
+double plot_base(const struct shl_results_row *row, const char *stat)
+{
+    return shl_results_stat(row, stat) * shl_results_unit_scale(row->unit);
+}
+
+int plot_series_has_key(const struct shl_results_row *row, const char *key)
+{
+    char k[48];
+    plot_series_key(row, k, sizeof k);
+    return strcmp(k, key) == 0;
+}
+
+size_t plot_rows_of_key(const struct plot_rows *rows, const char *key,
+                        const struct shl_results_row **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        if (!plot_series_has_key(rows->rows[i], key))
+            continue;
+        size_t at = n++;
+        while (at > 0 && rows->rows[i]->size < out[at - 1]->size) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = rows->rows[i];
+    }
+    return n;
+}
+
+const struct shl_results_row *plot_row_at(const struct plot_rows *rows, const char *key,
+                                          double size)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if ((double)rows->rows[i]->size == size && plot_series_has_key(rows->rows[i], key))
+            return rows->rows[i];
+    return NULL;
+}
+
+int plot_ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int plot_rows_sizes(const struct plot_rows *rows, double **sizes, size_t *n)
+{
+    *n = 0;
+    *sizes = calloc(rows->n + 1, sizeof **sizes);
+    if (*sizes == NULL)
+        return -1;
+    for (size_t i = 0; i < rows->n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < *n && !seen; j++)
+            seen = (*sizes)[j] == (double)rows->rows[i]->size;
+        if (!seen)
+            (*sizes)[(*n)++] = (double)rows->rows[i]->size;
+    }
+    qsort(*sizes, *n, sizeof **sizes, plot_ascending);
+    return 0;
+}

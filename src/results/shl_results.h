@@ -1,0 +1,158 @@
+/* The results schema: one run's rows and circumstances (bench/RESULTS.md), their files
+ * (results.json, and gbench.json in Google Benchmark's format), the reader of results.json
+ * that the gate and the plots share, and the efficiency targets every run is judged by. */
+#ifndef SHMLAB_SHL_RESULTS_H
+#define SHMLAB_SHL_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "src/core/shl_error.h"
+#include "src/timing/shl_stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SHL_RESULTS_SCHEMA_VERSION 1
+
+/* A number that was not measured is NaN here and null in the file. */
+struct shl_results_row {
+    char benchmark[16]; /* latency, wakeup, throughput, setup, floor, crosscheck */
+    char transport[24]; /* pipe ... posix; cacheline / memcpy for the floor */
+    char notify[16];    /* shared memory's strategy; "" for none */
+    size_t size;        /* bytes per message (or segment, for setup) */
+    char unit[16];      /* ns or MB/s: the unit of every statistic */
+    struct shl_stats stats;
+    unsigned batch;          /* round trips timed together per sample (1: each on its own) */
+    double rate_hz;          /* wakeup: the message rate */
+    double cpu_ns_per_msg;   /* both processes together, per message or round trip */
+    double cpu_ns_per_msg_a; /* the timing side */
+    double cpu_ns_per_msg_b; /* the serving side */
+    uint64_t messages;       /* messages or round trips timed */
+    double ratio;            /* see ratio_to */
+    char ratio_to[24];       /* "cacheline", "memcpy" or "latency" (crosscheck); "" for none */
+};
+
+/* The run's circumstances, results.json's "context". */
+struct shl_results_context {
+    int schema_version; /* as read; the writer writes SHL_RESULTS_SCHEMA_VERSION */
+    char host[72];
+    char kernel[256];
+    char cpu_model[128];
+    int cpus;    /* online */
+    bool pinned; /* the two processes were on cpu_a and cpu_b */
+    int cpu_a, cpu_b;
+    long pipe_buffer; /* bytes (F_GETPIPE_SZ of a fresh pipe) */
+    int unix_stream_sndbuf, unix_stream_rcvbuf;
+    int unix_dgram_sndbuf, unix_dgram_rcvbuf;
+    int tcp_sndbuf, tcp_rcvbuf;
+    char mode[16];
+    char date[32]; /* ISO 8601, UTC */
+    char clock[32];
+    double timer_overhead_ns;
+    int64_t clock_resolution_ns;
+    int timeout_ms;
+    char notes[16][160]; /* what was skipped and why */
+    size_t n_notes;
+};
+
+struct shl_results {
+    struct shl_results_context context;
+    bool has_context; /* read from a file that had one (the writer ignores it) */
+    bool has_pinning; /* the same for context.pinning */
+    struct shl_results_row *rows;
+    size_t n, cap;
+};
+
+/* A row with every optional number NaN; the caller fills what it measured. */
+void shl_results_row_init(struct shl_results_row *row, const char *benchmark, const char *transport,
+                          const char *notify, size_t size, const char *unit);
+
+int shl_results_add(struct shl_results *r, const struct shl_results_row *row,
+                    struct shl_error *err);
+void shl_results_free(struct shl_results *r);
+
+void shl_results_note(struct shl_results_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The first row matching all four (notify "" matches kernel transports), or NULL. */
+const struct shl_results_row *shl_results_find(const struct shl_results *r, const char *benchmark,
+                                               const char *transport, const char *notify,
+                                               size_t size);
+
+/* A statistic by its name in the file ("p50", "ratio", "n", "cpu_ns_per_msg"...); NaN when
+ * the row has none or the name is not one. */
+double shl_results_stat(const struct shl_results_row *row, const char *name);
+
+/* A text of the run's context by its name in the file ("host", "kernel", "cpu_model",
+ * "mode", "date", "clock"), or NULL when the run has none. */
+const char *shl_results_context_text(const struct shl_results *r, const char *key);
+
+/* What one of the row's units is in base units (seconds, bytes per second); 0 if unknown. */
+double shl_results_unit_scale(const char *unit);
+
+/* Whether the transport is a shared-memory mechanism. */
+bool shl_results_is_shm(const char *transport);
+
+int shl_results_write_json(const struct shl_results *r, const char *path, struct shl_error *err);
+int shl_results_write_gbench(const struct shl_results *r, const char *path, struct shl_error *err);
+
+/* Reads results.json text (need not be NUL-terminated) into *out (freed with
+ * shl_results_free). A text that is not one JSON document, or whose rows do not follow the
+ * schema, fails with EINVAL and the reason in err->detail. The context is optional here. */
+int shl_results_parse(const char *text, size_t len, struct shl_results *out, struct shl_error *err);
+/* The same from a file; a file that cannot be read fails with its errno. */
+int shl_results_read(const char *path, struct shl_results *out, struct shl_error *err);
+
+/* Whether a parsed run is complete: it has a context and rows, and every row has the
+ * unit, and the statistics, its benchmark is defined with. EINVAL and the first gap if not. */
+int shl_results_check_complete(const struct shl_results *r, struct shl_error *err);
+
+/* ---- The targets. */
+
+enum shl_results_better {
+    SHL_RESULTS_LOWER,  /* times: a smaller figure is better */
+    SHL_RESULTS_HIGHER, /* bandwidths and rates: a larger figure is better */
+};
+
+/* One target: the figure `stat` of the best `benchmark` row of the selected transports
+ * (over ref_transport's same figure when there is one) against `limit`. */
+struct shl_results_target {
+    const char *benchmark;
+    const char *transports; /* alternatives joined by '|'; NULL: each the caller lists */
+    const char *notify;     /* "" any; with notify_except, every strategy but this one */
+    bool notify_except;
+    double size; /* 0: each small size of the run */
+    const char *stat;
+    const char *ratio_to;      /* with stat "ratio": the reference the driver divided by */
+    const char *ref_benchmark; /* NULL: stat is already a ratio */
+    const char *ref_transport;
+    double ref_size; /* 0: the same size */
+    enum shl_results_better better;
+    double limit;
+    bool hard;         /* a failure fails the gate; otherwise a warning */
+    const char *title; /* the target and its reason, as the gate prints it */
+};
+
+/* Shared memory must beat a pipe at every message size up to this many bytes: beyond it
+ * the copy dominates and both transports move the same bytes. */
+extern const double shl_results_small_size_max;
+/* Shared memory beats a pipe at each small size (the hard invariant). */
+extern const struct shl_results_target shl_results_beats_pipe;
+/* The efficiency targets: the cache-line floor, blocking notification against a pipe,
+ * bandwidth against memcpy. */
+extern const struct shl_results_target shl_results_efficiency[3];
+/* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
+extern const struct shl_results_target shl_results_crosscheck[2];
+
+/* "at most L×" or "at least L×", L the limit. */
+const char *shl_results_target_text(const struct shl_results_target *target, char *buf, size_t len);
+bool shl_results_target_met(const struct shl_results_target *target, double value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
