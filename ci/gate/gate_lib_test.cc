@@ -276,8 +276,9 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
     ASSERT_EQ(run.rc, 0) << run.err.detail;
     struct shl_gate_check checks[32];
     size_t count = shl_gate_invariants(run.results, checks, 32);
-    ASSERT_EQ(count, 12u) << "three mechanisms at the one small size, three targets, and two "
-                             "bounds for each of three cross-checks";
+    ASSERT_EQ(count, 17u) << "three mechanisms at the one small size, the ring against iceoryx "
+                             "(missing), three targets, and two bounds for each of five "
+                             "cross-checks";
     const std::map<std::string, enum shl_gate_verdict> expected = {
         {"latency mmap 64 B p50 / pipe <=1", SHL_GATE_FAIL},
         {"latency sysv 64 B p50 / pipe <=1", SHL_GATE_PASS},
@@ -291,6 +292,11 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
         {"crosscheck unix-stream 64 B ratio to latency >=0.8", SHL_GATE_PASS},
         {"crosscheck tcp 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck tcp 64 B ratio to latency >=0.8", SHL_GATE_WARN},
+        {"latency mmap|sysv|posix|anon|memfd 64 B p50 / iceoryx <=0.25", SHL_GATE_WARN},
+        {"crosscheck zeromq-ipc 64 B ratio to latency <=1.25", SHL_GATE_WARN},
+        {"crosscheck zeromq-ipc 64 B ratio to latency >=0.8", SHL_GATE_WARN},
+        {"crosscheck iceoryx 64 B ratio to latency <=1.25", SHL_GATE_WARN},
+        {"crosscheck iceoryx 64 B ratio to latency >=0.8", SHL_GATE_WARN},
     };
     for (size_t i = 0; i < count; i++) {
         struct shl_gate_line line;
@@ -423,7 +429,7 @@ TEST(GateBaseline, RejectsBadEntries)
         entry(good_of, "\"lower\"", "0.04", "\"2\""),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"size\": 64}", "\"lower\"",
               "0.04", "2.5"),
-        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e\", \"stat\": \"p50\"}",
+        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e|f|g|h|i\", \"stat\": \"p50\"}",
               "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
               "\"notify\": 3}", "\"lower\"", "0.04", "2.5"),

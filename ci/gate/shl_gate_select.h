@@ -15,7 +15,7 @@ extern "C" {
 /* Longest benchmark, transport, notify or statistic name the gate accepts, with its NUL. */
 #define SHL_GATE_NAME_MAX 32
 /* How many transports one selector may offer as alternatives. */
-#define SHL_GATE_CHOICES 4
+#define SHL_GATE_CHOICES 8
 
 /* Which row, and which statistic of it. When several rows match (alternative transports,
  * any notification strategy), the best figure among them counts. */

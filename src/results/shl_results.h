@@ -146,6 +146,13 @@ extern const struct shl_results_target shl_results_beats_pipe;
 extern const struct shl_results_target shl_results_efficiency[3];
 /* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
 extern const struct shl_results_target shl_results_crosscheck[2];
+/* shmlab's rings against the middleware users pick instead (iceoryx, through the same
+ * interface and the same copy of every message): [0] at 64 B, [1] at each size the run has
+ * an iceoryx round trip for. */
+extern const struct shl_results_target shl_results_against_iceoryx[2];
+/* The rings, by transport name: every ring transport, which `shm` rows the gate holds to
+ * the invariants. NULL-terminated. */
+extern const char *const shl_results_rings[];
 
 /* "at most L×" or "at least L×", L the limit. */
 const char *shl_results_target_text(const struct shl_results_target *target, char *buf, size_t len);
