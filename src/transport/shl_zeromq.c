@@ -13,6 +13,11 @@
 #include "src/core/shl_name.h"
 #include "src/transport/shl_peer_link.h"
 
+/* A blocked zmq_send or zmq_recv gives up after this long (ZMQ_SNDTIMEO, ZMQ_RCVTIMEO), so
+ * that the channel can look at its timeout and its peer link: the wait itself is ZeroMQ's
+ * own, as in a plain loop over its API. */
+#define SLICE_MS 100
+
 /* An endpoint as ZMQ_LAST_ENDPOINT gives it: "ipc://" or "tcp://127.0.0.1:" plus a path. */
 #define ENDPOINT_LEN (PATH_MAX + 16)
 
@@ -109,6 +114,8 @@ static int open_socket(struct shl_channel *ch, struct shl_error *err)
         return zmq_failed(err, "zmq_socket", "ZMQ_PAIR");
     /* A message sent just before close still leaves, for up to the channel's timeout. */
     if (set_int(z->socket, ZMQ_LINGER, ch->spec.timeout_ms, "ZMQ_LINGER", err) != 0 ||
+        set_int(z->socket, ZMQ_SNDTIMEO, SLICE_MS, "ZMQ_SNDTIMEO", err) != 0 ||
+        set_int(z->socket, ZMQ_RCVTIMEO, SLICE_MS, "ZMQ_RCVTIMEO", err) != 0 ||
         set_int(z->socket, ZMQ_SNDHWM, hwm, "ZMQ_SNDHWM", err) != 0 ||
         set_int(z->socket, ZMQ_RCVHWM, hwm, "ZMQ_RCVHWM", err) != 0)
         return -1;
@@ -117,44 +124,17 @@ static int open_socket(struct shl_channel *ch, struct shl_error *err)
 
 /* Waits until the socket can do `events` (ZMQ_POLLIN/ZMQ_POLLOUT), the peer has gone or
  * *left_ms ran out. */
-/* ZeroMQ moves a message in its I/O threads, so a peer's last message may still be on the
- * way when its link closes: a receiver gives it this long before it calls the peer gone. */
-#define LAST_MESSAGE_GRACE_MS 200
-
-static int wait_socket(struct shl_zeromq *z, short events, int *left_ms, const char *call,
-                       struct shl_error *err)
-{
-    for (;;) {
-        if (*left_ms <= 0)
-            return shl_fail(err, call, ETIMEDOUT, "no progress within the timeout");
-        zmq_pollitem_t items[2] = {{.socket = z->socket, .events = events},
-                                   {.fd = z->link.fd, .events = ZMQ_POLLIN}};
-        long start = shl_peer_link_now_ms();
-        int n = zmq_poll(items, 2, *left_ms);
-        *left_ms -= (int)(shl_peer_link_now_ms() - start);
-        if (n < 0 && zmq_errno() != EINTR)
-            return zmq_failed(err, "zmq_poll", call);
-        if (n > 0 && items[0].revents != 0)
-            return 0;
-        if (n > 0 && items[1].revents != 0 && shl_peer_link_gone(&z->link)) {
-            if ((events & ZMQ_POLLIN) && zmq_poll(items, 1, LAST_MESSAGE_GRACE_MS) > 0)
-                return 0;
-            return shl_fail(err, call, EPIPE, "the peer has gone");
-        }
-    }
-}
-
 static int zeromq_send(struct shl_channel *ch, const void *buf, size_t len,
                        struct shl_error *err)
 {
     struct shl_zeromq *z = ch->impl;
-    int left_ms = ch->spec.timeout_ms;
+    long start = shl_peer_link_now_ms();
     for (;;) {
-        if (zmq_send(z->socket, buf, len, ZMQ_DONTWAIT) == (int)len)
+        if (zmq_send(z->socket, buf, len, 0) == (int)len)
             return 0;
         if (zmq_errno() != EAGAIN && zmq_errno() != EINTR)
             return zmq_failed(err, "zmq_send", "message");
-        if (wait_socket(z, ZMQ_POLLOUT, &left_ms, "zmq_send", err) != 0)
+        if (shl_peer_link_keep_waiting(&z->link, start, ch->spec.timeout_ms, "zmq_send", err) != 0)
             return -1;
     }
 }
@@ -162,9 +142,9 @@ static int zeromq_send(struct shl_channel *ch, const void *buf, size_t len,
 static int zeromq_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err)
 {
     struct shl_zeromq *z = ch->impl;
-    int left_ms = ch->spec.timeout_ms;
-    for (;;) {
-        int got = zmq_recv(z->socket, buf, len, ZMQ_DONTWAIT);
+    long start = shl_peer_link_now_ms();
+    for (int last_try = 0;; ) {
+        int got = zmq_recv(z->socket, buf, len, 0);
         if (got >= 0) {
             /* zmq_recv returns the message's real size, also when it cut it to len. */
             if ((size_t)got != len)
@@ -174,8 +154,15 @@ static int zeromq_recv(struct shl_channel *ch, void *buf, size_t len, struct shl
         }
         if (zmq_errno() != EAGAIN && zmq_errno() != EINTR)
             return zmq_failed(err, "zmq_recv", "message");
-        if (wait_socket(z, ZMQ_POLLIN, &left_ms, "zmq_recv", err) != 0)
+        if (last_try)
             return -1;
+        if (shl_peer_link_keep_waiting(&z->link, start, ch->spec.timeout_ms, "zmq_recv", err) != 0) {
+            /* ZeroMQ moves a message in its I/O threads, so a peer's last message may still
+             * be on the way when its link closes: one more slice for it. */
+            if (err->errnum != EPIPE)
+                return -1;
+            last_try = 1;
+        }
     }
 }
 

@@ -9,8 +9,9 @@
  * and its folder. Once joined no name is left.
  *
  * A message is one ZeroMQ message of any size (no chunking); SNDHWM and RCVHWM are
- * spec.depth. Waits go through zmq_poll on the socket and the peer link, so a dead peer
- * fails a send or recv with EPIPE, a silent one with ETIMEDOUT. */
+ * spec.depth. A send or recv blocks in ZeroMQ itself, in slices of 100 ms (ZMQ_SNDTIMEO,
+ * ZMQ_RCVTIMEO) between which it looks at the peer link, so a dead peer fails it with
+ * EPIPE, a silent one with ETIMEDOUT. */
 #ifndef SHMLAB_SHL_ZEROMQ_H
 #define SHMLAB_SHL_ZEROMQ_H
 
