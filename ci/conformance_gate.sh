@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
-# The conformance gate: compares checker results (--format json) of one or more libcs with
-# each libc's list of known deviations, and prints the cases where the libcs differ.
+# The conformance gate: compares checker results (--format json) of one or more
+# implementations with each one's list of known deviations
+# (conformance/known_deviations/NAME.txt), and prints the cases where they differ.
 #   ci/conformance_gate.sh glibc=G.json musl=M.json
-# Fails (1) on a FAIL or BROKEN case that is not a known deviation, and on a known deviation
-# that now passes (a stale entry hides nothing, so it must go). Exit 2 on bad input.
+#   ci/conformance_gate.sh --matrix bench-out/matrix/matrix.json   (every column of a matrix)
+# Fails (1) on a FAIL or BROKEN case that is not a known deviation, on a known deviation
+# that now passes (a stale entry hides nothing, so it must go), and on a matrix column that
+# did not run (its tool is missing: nothing was judged). Exit 2 on bad input.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 1 ] || { echo "usage: $0 LIBC=RESULTS.json [LIBC=RESULTS.json ...]" >&2; exit 2; }
+usage="usage: $0 NAME=RESULTS.json [NAME=RESULTS.json ...] | --matrix MATRIX.json"
+[ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
 
 status=0
+if [ "$1" = --matrix ]; then
+  [ $# -eq 2 ] && [ -r "$2" ] || { echo "conformance gate: cannot read the matrix '${2:-}' ($usage)" >&2; exit 2; }
+  jq -e '.schema == "shmlab-conformance-matrix/1"' "$2" >/dev/null 2>&1 ||
+    { echo "conformance gate: $2 is not a conformance matrix" >&2; exit 2; }
+  not_run=$(jq -r '.columns[] | select(.ran | not) | "  \(.name): \(.not_run)"' "$2")
+  if [ -n "$not_run" ]; then
+    status=1
+    echo "  FAILED: columns of the matrix that did not run, so nothing in them was judged:"
+    echo "$not_run"
+  fi
+  mapfile -t columns < <(jq -r '.columns[] | select(.ran) | "\(.name)=\(.report)"' "$2")
+  set -- "${columns[@]}"
+  [ $# -ge 1 ] || { echo "conformance gate: no column of $2 ran" >&2; exit 1; }
+fi
+
 names=()
 files=()
 for arg in "$@"; do
   name=${arg%%=*} file=${arg#*=}
-  [ "$name" != "$arg" ] && [ -r "$file" ] || { echo "conformance gate: cannot read '$arg' (want LIBC=FILE)" >&2; exit 2; }
+  [ "$name" != "$arg" ] && [ -r "$file" ] || { echo "conformance gate: cannot read '$arg' (want NAME=FILE)" >&2; exit 2; }
   jq -e '.cases | type == "array"' "$file" >/dev/null 2>&1 || { echo "conformance gate: $file is not checker JSON" >&2; exit 2; }
   names+=("$name") files+=("$file")
 
@@ -23,7 +42,7 @@ for arg in "$@"; do
   failing=$(jq -r '.cases[] | select(.verdict == "FAIL" or .verdict == "BROKEN") | .id' "$file" | sort)
   passing=$(jq -r '.cases[] | select(.verdict == "PASS") | .id' "$file" | sort)
   counts=$(jq -r '.counts.all | "\(.cases) cases: \(.pass) pass, \(.fail) fail, \(.skip) skip, \(.broken) broken"' "$file")
-  libc=$(jq -r '.platform.libc | "\(.name) \(.version)"' "$file")
+  libc=$(jq -r '.platform | "\(.libc.name) \(.libc.version), \(.kernel.machine)"' "$file")
   echo "conformance under $name ($libc): $counts"
 
   new=$(comm -23 <(echo "$failing" | sed '/^$/d') <(echo "$expected" | sed '/^$/d'))

@@ -66,8 +66,14 @@ static int probe(uintptr_t addr, long page)
     if (p == MAP_FAILED)
         return errno == EEXIST ? 0 : -1;
     SAFE_MUNMAP(p, page);
+    if (p != want && cf_kernel_at_least(4, 17))
+        CF_SKIP("MAP_FIXED_NOREPLACE is taken as a hint here, though kernel %s has it (since "
+                "4.17): something between the checker and the kernel (an emulator, a "
+                "dynamic-analysis tool) does not honour it",
+                cf_kernel_release());
     if (p != want)
-        CF_SKIP("MAP_FIXED_NOREPLACE is taken as a hint here (kernel before 4.17)");
+        CF_SKIP("MAP_FIXED_NOREPLACE is taken as a hint here (kernel %s, before 4.17)",
+                cf_kernel_release());
     return 1;
 }
 

@@ -130,6 +130,10 @@ CF_CASE(mmap, mprotect_unmapped_enomem,
 #define RETURN_INSTRUCTION {0xc3}
 #elif defined(__aarch64__)
 #define RETURN_INSTRUCTION {0xc0, 0x03, 0x5f, 0xd6}
+#elif defined(__arm__) && defined(__ARMEL__)
+/* A32 `bx lr`: called through a pointer with bit 0 clear, it runs in ARM state and returns
+ * to the caller's state, Thumb or not. */
+#define RETURN_INSTRUCTION {0x1e, 0xff, 0x2f, 0xe1}
 #endif
 
 /* A private mapping, with `prot`, of a file page holding a return instruction. */
@@ -178,6 +182,8 @@ CF_CASE(mmap, no_prot_exec_execution_sigsegv,
     if (!nx)
         CF_SKIP("the CPU does not report the NX bit");
     cf_info("x86-64 with NX");
+#elif defined(__arm__) && __ARM_ARCH >= 7
+    cf_info("ARMv%d: pages without PROT_EXEC are execute-never (XN)", __ARM_ARCH);
 #elif !defined(__aarch64__)
     CF_SKIP("no-execute enforcement is not known for this architecture");
 #endif

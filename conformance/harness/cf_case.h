@@ -29,6 +29,9 @@
  *   CF_SKIP(...)                 the case cannot run here; the reason is reported
  *   SAFE_*(...)                  set-up steps (cf_safe.h); their failure means "set-up
  *                                broke", never "rule violated"
+ *   CF_AS_OTHER_USER(stmts)      stmts run as a second user; cf_privilege_over_other_user()
+ *                                and cf_private_namespaces(CLONE_NEWIPC...) give what a case
+ *                                needs whoever runs it, or skip it (cf_userns.h)
  * Cases call libc themselves, never shmlab's library, so that an interposed implementation
  * (LD_PRELOAD) is what gets checked. */
 #ifndef SHMLAB_CF_CASE_H

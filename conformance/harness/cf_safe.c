@@ -75,6 +75,22 @@ long cf_page_size(void)
     return page;
 }
 
+const char *cf_kernel_release(void)
+{
+    static struct utsname u;
+    if (u.release[0] == '\0' && uname(&u) != 0)
+        snprintf(u.release, sizeof u.release, "unknown");
+    return u.release;
+}
+
+int cf_kernel_at_least(int major, int minor)
+{
+    int have_major = 0, have_minor = 0;
+    if (sscanf(cf_kernel_release(), "%d.%d", &have_major, &have_minor) != 2)
+        return 0;
+    return have_major > major || (have_major == major && have_minor >= minor);
+}
+
 int cf_safe_tmpfile(size_t size, char *path_out, const char *file, int line)
 {
     char path[CF_PATH_MAX];
@@ -457,8 +473,9 @@ void cf_lock_or_skip(void *p, size_t len)
     static const char *const locked[] = {"Locked", NULL};
     long locked_kb = cf_smaps_kb(p, locked);
     if (locked_kb < 0)
-        cf_skip_at(__FILE__, __LINE__, "cannot read the mapping's Locked field in "
-                   "/proc/self/smaps, so the lock cannot be confirmed");
+        cf_skip_at(__FILE__, __LINE__, "/proc/self/smaps is missing or lists no mapping at %p "
+                   "(under an emulator it describes the emulator, not the program), so the "
+                   "lock cannot be confirmed", p);
     if (locked_kb == 0)
         cf_skip_at(__FILE__, __LINE__, "mlock() returned 0 but /proc/self/smaps shows 0 kB "
                    "locked (an interposer such as AddressSanitizer makes mlock a no-op)");

@@ -37,6 +37,13 @@ void cf_unique_path(char path[CF_PATH_MAX]);
 
 long cf_page_size(void);
 
+/* Whether the running kernel's release (uname) is at least major.minor: a skip that a
+ * missing kernel feature would explain blames something else (an emulator, an interposer)
+ * when the kernel is new enough to have it. */
+int cf_kernel_at_least(int major, int minor);
+/* uname's release, for messages. */
+const char *cf_kernel_release(void);
+
 int cf_safe_tmpfile(size_t size, char *path_out, const char *file, int line);
 int cf_safe_open(const char *path, int flags, mode_t mode, const char *file, int line);
 void cf_safe_close(int fd, const char *file, int line);

@@ -121,6 +121,13 @@ static int map_ids(const char *tool, pid_t pid, unsigned long own, unsigned long
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* unshare(CLONE_NEWUSER) refuses a process with more than one thread with EINVAL: an
+ * emulator running the checker (qemu-user) has threads of its own. */
+static const char *multithreaded_hint(int err)
+{
+    return err == EINVAL ? " (the process has more than one thread, as under an emulator)" : "";
+}
+
 /* Moves the caller into a new user namespace where its own ids and the other user's are
  * mapped to themselves; it holds every capability there. 0, or -1 with the reason. */
 static int enter_two_user_namespace(char *why, size_t len)
@@ -168,11 +175,16 @@ static int enter_two_user_namespace(char *why, size_t len)
     if (mapper > 0)
         waitpid(mapper, &status, 0);
     if (rc != 0) {
-        snprintf(why, len, "no second user: unshare(CLONE_NEWUSER): %s", cf_errno_name(err));
+        snprintf(why, len, "no second user: unshare(CLONE_NEWUSER): %s%s", cf_errno_name(err),
+                 multithreaded_hint(err));
         return -1;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(why, len, "no second user: %s %ld %ld 1 %ld %ld 1 was refused",
+        /* newuidmap is set-user-ID root: traced (proot) or instrumented (valgrind following
+         * children) it runs without that privilege, and the kernel refuses its map. */
+        snprintf(why, len,
+                 "no second user: %s %ld %ld 1 %ld %ld 1 was refused (it needs its set-user-ID "
+                 "privilege, which a tracer or instrumenting tool in between takes away)",
                  WEXITSTATUS(status) == 2 ? "newgidmap" : "newuidmap", (long)self,
                  WEXITSTATUS(status) == 2 ? (long)gid : (long)uid,
                  WEXITSTATUS(status) == 2 ? (long)other_gid : (long)other,
@@ -260,11 +272,13 @@ void cf_private_namespaces(int clone_flags)
                    cf_errno_name(err));
     uid_t uid = geteuid();
     gid_t gid = getegid();
-    if (unshare(CLONE_NEWUSER | clone_flags) != 0)
+    if (unshare(CLONE_NEWUSER | clone_flags) != 0) {
+        err = errno;
         cf_skip_at(__FILE__, __LINE__,
                    "cannot make a private %s namespace: unshare: EPERM (not privileged), and "
-                   "in a user namespace of its own: %s",
-                   what, cf_errno_name(errno));
+                   "in a user namespace of its own: %s%s",
+                   what, cf_errno_name(err), multithreaded_hint(err));
+    }
     char map[64];
     if (write_text("/proc/self/setgroups", "deny") != 0)
         cf_skip_at(__FILE__, __LINE__, "user namespace: /proc/self/setgroups: %s",

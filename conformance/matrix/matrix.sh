@@ -72,23 +72,35 @@ as_unprivileged() {
   timeout 150 setpriv --reuid=65534 --regid=65534 --clear-groups -- "$work/unprivileged-checker" "$@"
 }
 
-# build COMPILER: prints the path of the checker built with COMPILER (once per compiler), or
-# fails with the compiler's own message in $work/build-COMPILER.err.
-build() {
-  local compiler=$1 binary=$work/checker-$1
-  if [ ! -x "$binary" ]; then
-    # shellcheck disable=SC2046 # the manifest is one workspace-relative path a line
-    "$build_static" "$compiler" "$binary" $(cat "$sources") 2>"$work/build-$compiler.err" ||
-      return 1
-  fi
-  echo "$binary"
+# The cross builds start at once, in the background, while the first columns run; a column
+# that needs one waits for it. build_status COMPILER is its exit status, the compiler's own
+# message in $work/build-COMPILER.err.
+declare -A builds=()
+start_build() {
+  local compiler=$1
+  [ -z "${builds[$compiler]:-}" ] && command -v "$compiler" >/dev/null || return 0
+  # shellcheck disable=SC2046 # the manifest is one workspace-relative path a line
+  "$build_static" "$compiler" "$work/checker-$compiler" $(cat "$sources") \
+    2>"$work/build-$compiler.err" &
+  builds[$compiler]=$!
+}
+build_status() {
+  wait "${builds[$1]}"
 }
 
+# Cases crash on purpose (SIGSEGV, SIGBUS); an emulator would leave a core file for each.
+ulimit -c 0
 args=() started=$SECONDS
+selected() { case ",$only," in ,,|*",$1,"*) return 0 ;; esac; return 1; }
+for line in "${columns[@]}"; do
+  IFS='|' read -r name compiler _ <<<"$line"
+  name=$(trim "$name") compiler=$(trim "$compiler")
+  selected "$name" && [ "$compiler" != native ] && start_build "$compiler"
+done
 for line in "${columns[@]}"; do
   IFS='|' read -r name compiler runner packages <<<"$line"
   name=$(trim "$name") compiler=$(trim "$compiler") runner=$(trim "$runner") packages=$(trim "$packages")
-  case ",$only," in ,,|*",$name,"*) ;; *) continue ;; esac
+  selected "$name" || continue
   about="${runner:-natively}"
   [ "$compiler" = native ] && about="glibc build, $about" || about="$compiler -static, $about"
   args+=(--about "$name=$about")
@@ -105,7 +117,8 @@ for line in "${columns[@]}"; do
       echo "matrix: $name: not run, $compiler is missing"
       continue
     fi
-    if ! program=$(build "$compiler"); then
+    program=$work/checker-$compiler
+    if ! build_status "$compiler"; then
       args+=("$name!the $compiler build failed: $(head -c 300 "$work/build-$compiler.err" | tr '\n' ' ')")
       echo "matrix: $name: not run, the build failed:" >&2
       cat "$work/build-$compiler.err" >&2
