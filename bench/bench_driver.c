@@ -116,6 +116,45 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
     return 0;
 }
 
+#define FANOUT_SIZE 64
+#define FANOUT_INTERVAL_NS 100000
+#define FANOUT_WARMUP 50
+static const uint32_t fanout_subscribers[] = {1, 2, 4, 8};
+
+/* One publisher and 1, 2, 4 and 8 subscribers for each fan-out transport and strategy,
+ * spinning ones included: a spin the machine cannot run is skipped, with the reason, when
+ * its turn comes. */
+static int plan_fanout_jobs(const struct bench_options *opts, const struct bench_env *env,
+                            struct bench_jobs *jobs, struct shl_error *err) {
+    for (int k = 0; k < BENCH_FANOUT_KINDS; k++) {
+        const struct bench_fanout_kind_info *info = &bench_fanout_kinds[k];
+        if (!wanted(opts, info->name))
+            continue;
+        int first = info->notify ? SHL_NOTIFY_FIRST : SHL_NOTIFY_NONE;
+        int end = info->notify ? SHL_NOTIFY_COUNT : SHL_NOTIFY_NONE + 1;
+        for (int notify = first; notify < end; notify++) {
+            for (size_t n = 0; n < sizeof fanout_subscribers / sizeof fanout_subscribers[0]; n++) {
+                struct bench_job job = {
+                    .kind = JOB_FANOUT, .name = info->name, .notify = (enum shl_notify_kind)notify,
+                    .size = FANOUT_SIZE, .fanout = (enum bench_fanout_kind)k,
+                    .subscribers = fanout_subscribers[n],
+                    .expected_s = (double)(env->plan.fanout_messages + FANOUT_WARMUP) *
+                                      FANOUT_INTERVAL_NS / 1e9 +
+                                  PROCESS_COST_S * (1 + fanout_subscribers[n])};
+                if (add_job(jobs, &job, err) != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int bench_job_needs_roudi(const struct bench_job *job) {
+    if (job->kind == JOB_FANOUT)
+        return job->fanout == BENCH_FANOUT_ICEORYX || job->fanout == BENCH_FANOUT_ICEORYX_WAITSET;
+    return job->transport != NULL && job->transport->needs_roudi;
+}
+
 int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *env,
                     struct bench_jobs *jobs, struct shl_error *err) {
     memset(jobs, 0, sizeof *jobs);
@@ -141,6 +180,8 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_THROUGHPUT, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_FANOUT))
+        rc = plan_fanout_jobs(opts, env, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
         /* The mechanisms under the ring transports, named as their transports; a ring over
          * memory with no name has no `shmlab lifecycle` to time. */
@@ -179,6 +220,8 @@ static const char *job_benchmark(enum bench_job_kind kind) {
         return "throughput";
     case JOB_WAKEUP:
         return "wakeup";
+    case JOB_FANOUT:
+        return "fanout";
     case JOB_SETUP:
         break;
     }
@@ -189,9 +232,12 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
     char rate[32] = "";
     if (job->kind == JOB_WAKEUP)
         snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
+    else if (job->kind == JOB_FANOUT)
+        snprintf(rate, sizeof rate, " to %u subscriber%s", job->subscribers,
+                 job->subscribers == 1 ? "" : "s");
+    const char *notify = shl_notify_name(job->notify);
     snprintf(buf, len, "%s %s%s%s %zu B%s", job_benchmark(job->kind), job->name,
-             job->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(job->notify), job->size,
-             rate);
+             notify[0] ? ":" : "", notify, job->size, rate);
 }
 
 static double per_message(int64_t cpu_ns, uint64_t messages) {
@@ -391,6 +437,40 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
     return rc;
 }
 
+/* Every process of a fan-out is a fresh child (bench_fanout.h); iceoryx's register with
+ * RouDi themselves and exit, so the driver stays unregistered. */
+static int run_fanout(const struct bench_job *job, const struct bench_env *env,
+                      struct shl_results_row *row, struct shl_error *err) {
+    struct bench_fanout_plan plan = {
+        .kind = job->fanout,
+        .wait = job->notify,
+        .subscribers = job->subscribers,
+        .size = job->size,
+        .warmup = FANOUT_WARMUP,
+        .messages = env->plan.fanout_messages,
+        .interval_ns = FANOUT_INTERVAL_NS,
+        .timeout_ms = env->timeout_ms,
+    };
+    struct bench_fanout_result r;
+    if (bench_fanout_run(&plan, &r, err) != 0)
+        return -1;
+    row->stats = r.all;
+    row->subscribers = job->subscribers;
+    row->slowest_p50 = r.per[r.slowest].p50;
+    row->slowest_p99 = r.per[r.slowest].p99;
+    row->publish_ns = r.publish_ns;
+    row->cpu_ns_per_msg_a = r.publisher_cpu_ns;
+    row->messages = (uint64_t)plan.messages * plan.subscribers;
+    row->rate_hz = 1e9 / FANOUT_INTERVAL_NS;
+    return 0;
+}
+
+int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t len) {
+    struct bench_fanout_plan plan = {.kind = job->fanout, .wait = job->notify,
+                                     .subscribers = job->subscribers};
+    return job->kind == JOB_FANOUT && bench_fanout_unrunnable(&plan, why, len);
+}
+
 static int run_job_here(const struct bench_job *job, const struct bench_env *env,
                         struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
@@ -407,6 +487,8 @@ static int run_job_here(const struct bench_job *job, const struct bench_env *env
         return run_floor(job, env, row, err);
     case JOB_CROSSCHECK:
         return run_crosscheck(job, env, row, err);
+    case JOB_FANOUT:
+        return run_fanout(job, env, row, err);
     case JOB_SETUP:
         break;
     }
@@ -480,7 +562,7 @@ static int run_in_host(const struct bench_job *job, const struct bench_env *env,
 
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct shl_results_row *row, struct shl_error *err) {
-    if (job->transport != NULL && job->transport->needs_roudi)
+    if (job->kind != JOB_FANOUT && bench_job_needs_roudi(job))
         return run_in_host(job, env, row, err);
     return run_job_here(job, env, row, err);
 }

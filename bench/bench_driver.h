@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "bench/bench_fanout.h"
 #include "bench/bench_options.h"
 #include "src/results/shl_results.h"
 #include "src/transport/shl_transport.h"
@@ -22,6 +23,7 @@ enum bench_job_kind {
     JOB_THROUGHPUT,
     JOB_WAKEUP,
     JOB_SETUP,
+    JOB_FANOUT,
 };
 
 struct bench_job {
@@ -32,6 +34,8 @@ struct bench_job {
     size_t size;
     double rate_hz;                        /* wakeup */
     size_t samples;                        /* wakeup: exact count */
+    enum bench_fanout_kind fanout;         /* fanout: the transport (name is its name) */
+    uint32_t subscribers;                  /* fanout */
     double expected_s;                     /* for the time-left estimate */
 };
 
@@ -59,6 +63,13 @@ void bench_jobs_free(struct bench_jobs *jobs);
 
 /* The rough total of the jobs' expected_s: the start of the time-left estimate. */
 double bench_jobs_expected_s(const struct bench_jobs *jobs);
+
+/* A job needs RouDi: a transport's that does, or iceoryx's fan-out. */
+int bench_job_needs_roudi(const struct bench_job *job);
+
+/* 1 with the reason in why when a fan-out job cannot run on this machine (spinning
+ * processes outnumbering its CPUs), else 0. */
+int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t len);
 
 /* Runs one job and fills its row (a job of a transport that needs RouDi in a host process
  * of its own). */

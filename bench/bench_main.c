@@ -151,8 +151,12 @@ static int write_outputs(const struct shl_results *results, const char *out_dir)
  * is measured too. */
 static void check_transports(const struct bench_options *opts) {
     for (size_t i = 0; i < opts->n_transports; i++) {
-        /* A mechanism the benchmark measures is the name of its ring transport. */
-        if (shl_transport_find(opts->transports[i]) == NULL) {
+        /* A mechanism the benchmark measures is the name of its ring transport; a fan-out
+         * transport has its own name (broadcast, zeromq). */
+        int fanout = 0;
+        for (int k = 0; k < BENCH_FANOUT_KINDS; k++)
+            fanout |= strcmp(opts->transports[i], bench_fanout_kinds[k].name) == 0;
+        if (shl_transport_find(opts->transports[i]) == NULL && !fanout) {
             char msg[96];
             snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
                      opts->transports[i]);
@@ -171,7 +175,7 @@ static int same_configuration(const struct bench_job *job, const char *transport
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     struct shl_results_context *ctx, struct shl_results *results) {
-    int failures = 0;
+    int failures = 0, fanout_spin_noted = 0;
     const char *failed_transport = NULL;
     enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
     double expected_total = bench_jobs_expected_s(jobs), expected_done = 0;
@@ -188,8 +192,18 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     what);
             continue;
         }
-        if (job->transport != NULL && job->transport->needs_roudi && env->no_roudi != NULL) {
+        if (bench_job_needs_roudi(job) && env->no_roudi != NULL) {
             fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what, env->no_roudi);
+            continue;
+        }
+        char why[256];
+        if (bench_fanout_job_unrunnable(job, why, sizeof why)) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what, why);
+            if (!fanout_spin_noted)
+                shl_results_note(ctx, "fanout: spinning skipped where its processes outnumber "
+                                      "the %ld CPUs (the blocking strategies run every case)",
+                                 sysconf(_SC_NPROCESSORS_ONLN));
+            fanout_spin_noted = 1;
             continue;
         }
         if (job->kind == JOB_SETUP && (env->shmlab == NULL || env->hyperfine == NULL)) {
@@ -304,7 +318,7 @@ int main(int argc, char **argv) {
     struct shl_roudi roudi = {.pid = 0};
     char no_roudi[sizeof err.detail + 64];
     for (size_t i = 0; i < jobs.n; i++) {
-        if (jobs.jobs[i].transport == NULL || !jobs.jobs[i].transport->needs_roudi)
+        if (!bench_job_needs_roudi(&jobs.jobs[i]))
             continue;
         if (shl_roudi_start(&roudi, opts.timeout_ms, &err) != 0) {
             snprintf(no_roudi, sizeof no_roudi, "no RouDi: %s", shl_error_text(&err, text, sizeof text));

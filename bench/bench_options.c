@@ -150,6 +150,7 @@ static const struct {
     {"floor", BENCH_FLOOR},
     {"setup", BENCH_SETUP},
     {"crosscheck", BENCH_CROSSCHECK},
+    {"fanout", BENCH_FANOUT},
 };
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
@@ -290,6 +291,7 @@ static const struct bench_plan quick_plan = {
     .n_crosscheck_sizes = 1,
     .setup_runs = 3,
     .setup_warmup = 1,
+    .fanout_messages = 300,
 };
 
 /* 8 B, then powers of 4 from 64 B to 1 MiB. */
@@ -305,6 +307,7 @@ static const struct bench_plan default_plan = {
     .n_crosscheck_sizes = 2,
     .setup_runs = 10,
     .setup_warmup = 2,
+    .fanout_messages = 2000,
 };
 
 /* Every power of 2 from 8 B to 1 MiB (filled in below). */
@@ -318,6 +321,7 @@ static const struct bench_plan full_plan = {
     .n_crosscheck_sizes = 2,
     .setup_runs = 30,
     .setup_warmup = 5,
+    .fanout_messages = 10000,
 };
 
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {

@@ -20,8 +20,9 @@ enum {
     BENCH_FLOOR = 1 << 3,
     BENCH_SETUP = 1 << 4,
     BENCH_CROSSCHECK = 1 << 5,
+    BENCH_FANOUT = 1 << 6,
     BENCH_ALL = BENCH_LATENCY | BENCH_THROUGHPUT | BENCH_WAKEUP | BENCH_FLOOR | BENCH_SETUP |
-                BENCH_CROSSCHECK,
+                BENCH_CROSSCHECK | BENCH_FANOUT,
 };
 
 #define BENCH_MAX_SIZES 32
@@ -66,6 +67,7 @@ struct bench_plan {
     size_t n_crosscheck_sizes;
     unsigned setup_runs, setup_warmup;
     size_t setup_sizes[3];
+    uint32_t fanout_messages;   /* per fan-out configuration, one every 100 us */
 };
 
 extern const double bench_wakeup_rates_hz[3];

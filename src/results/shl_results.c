@@ -19,7 +19,7 @@ void shl_results_row_init(struct shl_results_row *row, const char *benchmark, co
     row->batch = 1;
     shl_stats_compute(NULL, 0, &row->stats);
     row->rate_hz = row->cpu_ns_per_msg = row->cpu_ns_per_msg_a = row->cpu_ns_per_msg_b = NAN;
-    row->ratio = NAN;
+    row->ratio = row->slowest_p50 = row->slowest_p99 = row->publish_ns = NAN;
 }
 
 int shl_results_add(struct shl_results *r, const struct shl_results_row *row, struct shl_error *err)
@@ -88,6 +88,10 @@ double shl_results_stat(const struct shl_results_row *row, const char *name)
         {"cpu_ns_per_msg_b", row->cpu_ns_per_msg_b},
         {"rate_hz", row->rate_hz},
         {"ratio", row->ratio},
+        {"subscribers", (double)row->subscribers},
+        {"slowest_p50", row->slowest_p50},
+        {"slowest_p99", row->slowest_p99},
+        {"publish_ns", row->publish_ns},
     };
     for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
         if (strcmp(stats[i].name, name) == 0)

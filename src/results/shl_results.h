@@ -33,6 +33,12 @@ struct shl_results_row {
     uint64_t messages;       /* messages or round trips timed */
     double ratio;            /* see ratio_to */
     char ratio_to[24];       /* "cacheline", "memcpy" or "latency" (crosscheck); "" for none */
+    /* fanout: stats are every subscriber's one-way latencies; cpu_ns_per_msg_a the
+     * publisher's CPU per message */
+    unsigned subscribers; /* subscriber processes; 0 for other benchmarks */
+    double slowest_p50;   /* the subscriber with the highest p99: its p50 and p99 */
+    double slowest_p99;
+    double publish_ns;    /* the publisher's time inside the publish call, per message */
 };
 
 /* The run's circumstances, results.json's "context". */

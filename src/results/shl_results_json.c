@@ -88,6 +88,12 @@ static cJSON *row_json(const struct shl_results_row *row)
     cJSON_AddNumberToObject(o, "messages", (double)row->messages);
     add_number(o, "ratio", row->ratio);
     add_string_or_null(o, "ratio_to", row->ratio_to);
+    if (row->subscribers > 0) {
+        cJSON_AddNumberToObject(o, "subscribers", row->subscribers);
+        add_number(o, "slowest_p50", row->slowest_p50);
+        add_number(o, "slowest_p99", row->slowest_p99);
+        add_number(o, "publish_ns", row->publish_ns);
+    }
     return o;
 }
 
@@ -128,6 +134,8 @@ static void gbench_name(const struct shl_results_row *row, char *buf, size_t len
     char rate[32] = "";
     if (!isnan(row->rate_hz))
         snprintf(rate, sizeof rate, "/%.0fHz", row->rate_hz);
+    else if (row->subscribers > 0)
+        snprintf(rate, sizeof rate, "/%usubscribers", row->subscribers);
     snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport, row->notify[0] ? ":" : "",
              row->notify, row->size, rate);
 }
@@ -264,12 +272,14 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
         read_name(json, "unit", index, true, row->unit, sizeof row->unit, err) != 0 ||
         read_name(json, "ratio_to", index, true, row->ratio_to, sizeof row->ratio_to, err) != 0)
         return -1;
-    double size, n, batch, messages;
+    double size, n, batch, messages, subscribers;
     if (read_count(json, "size", index, -1, &size, err) != 0 ||
         read_count(json, "n", index, 0, &n, err) != 0 ||
         read_count(json, "batch", index, 1, &batch, err) != 0 ||
-        read_count(json, "messages", index, 0, &messages, err) != 0)
+        read_count(json, "messages", index, 0, &messages, err) != 0 ||
+        read_count(json, "subscribers", index, 0, &subscribers, err) != 0)
         return -1;
+    row->subscribers = subscribers < 4294967296.0 ? (unsigned)subscribers : 0;
     if (size < 0)
         return shl_fail(err, "results", EINVAL, "row %zu: 'size' must be a number >= 0", index);
     row->size = (size_t)size;
@@ -293,6 +303,9 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
         {"cpu_ns_per_msg_a", &row->cpu_ns_per_msg_a},
         {"cpu_ns_per_msg_b", &row->cpu_ns_per_msg_b},
         {"ratio", &row->ratio},
+        {"slowest_p50", &row->slowest_p50},
+        {"slowest_p99", &row->slowest_p99},
+        {"publish_ns", &row->publish_ns},
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         if (read_number(json, numbers[i].key, index, numbers[i].field, err) != 0)
@@ -446,6 +459,7 @@ static const struct {
     {"throughput", {"p50"}},
     {"setup", {"mean"}},
     {"floor", {"p50"}},
+    {"fanout", {"p50", "p99", "slowest_p99"}},
 };
 
 int shl_results_check_complete(const struct shl_results *r, struct shl_error *err)
