@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "iceoryx_binding_c/chunk.h"
+#include "iceoryx_binding_c/log.h"
 #include "iceoryx_binding_c/publisher.h"
 #include "iceoryx_binding_c/runtime.h"
 #include "iceoryx_binding_c/subscriber.h"
@@ -59,6 +60,8 @@ int shl_iceoryx_runtime(struct shl_error *err)
         return shl_fail(err, "iox_runtime_init", ENOTCONN, "no RouDi is running");
     char name[64];
     snprintf(name, sizeof name, "%s%d-iox", SHL_NAME_PREFIX, (int)getpid());
+    /* Its debug lines (each registration, each segment) would bury the caller's output. */
+    iox_set_loglevel(Iceoryx_LogLevel_Warn);
     iox_runtime_init(name);
     runtime_pid = getpid();
     return 0;
