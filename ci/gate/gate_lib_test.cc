@@ -311,6 +311,44 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
     }
 }
 
+// With iceoryx in the run, the ring's 64 B round trip must be at most 0.25x iceoryx's (a
+// failure, not a warning), and no slower than it at each size iceoryx was measured at.
+TEST(GateInvariants, TheRingIsHeldAgainstIceoryxWhenIceoryxRan)
+{
+    for (double iceoryx_64 : {10000.0, 2000.0}) {
+        Results run(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
+                           Row("latency", "posix", "spin", 64, 1000),
+                           Row("latency", "posix", "spin", 65536, 80000),
+                           Row("latency", "iceoryx", nullptr, 64, iceoryx_64),
+                           Row("latency", "iceoryx", nullptr, 65536, 70000)}));
+        ASSERT_EQ(run.rc, 0) << run.err.detail;
+        struct shl_gate_check checks[32];
+        size_t count = shl_gate_invariants(run.results, checks, 32);
+        ASSERT_LE(count, 32u);
+        std::map<std::string, enum shl_gate_verdict> seen;
+        for (size_t i = 0; i < count; i++) {
+            struct shl_gate_line line;
+            shl_gate_evaluate(&run.results, 1, &checks[i], &line);
+            std::ostringstream key;
+            key << line.figure << (line.better == SHL_RESULTS_LOWER ? " <=" : " >=") << line.allowed
+                << (checks[i].hard ? " hard" : " soft");
+            if (key.str().find("/ iceoryx") != std::string::npos)
+                seen[key.str()] = line.verdict;
+        }
+        const std::string family = "latency mmap|sysv|posix|anon|memfd ";
+        std::string keys;
+        for (const auto &kv : seen)
+            keys += kv.first + "; ";
+        EXPECT_EQ(seen.size(), 3u) << keys;
+        EXPECT_EQ(seen[family + "64 B p50 / iceoryx <=0.25 hard"],
+                  iceoryx_64 == 10000.0 ? SHL_GATE_PASS : SHL_GATE_FAIL)
+            << "iceoryx at " << iceoryx_64 << " ns";
+        EXPECT_EQ(seen[family + "64 B p50 / iceoryx <=1 soft"], SHL_GATE_PASS);
+        EXPECT_EQ(seen[family + "64 KiB p50 / iceoryx <=1 soft"], SHL_GATE_WARN)
+            << "the ring at 80 us against iceoryx's 70 us: " << keys;
+    }
+}
+
 TEST(GateInvariants, WithoutAnyPipeRowTheyNameWhatIsMissing)
 {
     Results run(RunOf({Row("latency", "posix", "spin", 64, 1000)}));
