@@ -17,6 +17,7 @@
 #include "bench/bench_session.h"
 #include "bench/bench_setup.h"
 #include "bench/bench_stream.h"
+#include "bench/bench_zerocopy.h"
 
 #define CACHE_LINE 64
 #define WAKEUP_WARMUP 10
@@ -149,6 +150,28 @@ static int plan_fanout_jobs(const struct bench_options *opts, const struct bench
     return 0;
 }
 
+/* The zero-copy round trip of every transport that has one, at every size: a ring with
+ * its spinning strategy only (the others differ from it as in the copy rows), a middleware
+ * as it is. */
+static int plan_zerocopy_jobs(const struct bench_options *opts, const struct bench_env *env,
+                              const size_t *sizes, size_t n_sizes, struct bench_jobs *jobs,
+                              struct shl_error *err) {
+    for (size_t ti = 0; shl_transports[ti] != NULL; ti++) {
+        const struct shl_transport *t = shl_transports[ti];
+        if (t->loan == NULL || !wanted(opts, t->name))
+            continue;
+        for (size_t k = 0; k < n_sizes; k++) {
+            struct bench_job job = {
+                .kind = JOB_ZEROCOPY, .transport = t, .name = t->name, .size = sizes[k],
+                .notify = t->kind == SHL_TRANSPORT_RING ? SHL_NOTIFY_SPIN : SHL_NOTIFY_NONE,
+                .expected_s = (double)env->plan.budget_ns / 1e9 + PROCESS_COST_S};
+            if (add_job(jobs, &job, err) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int bench_job_needs_roudi(const struct bench_job *job) {
     if (job->kind == JOB_FANOUT)
         return job->fanout == BENCH_FANOUT_ICEORYX || job->fanout == BENCH_FANOUT_ICEORYX_WAITSET;
@@ -180,6 +203,8 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_THROUGHPUT, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_ZEROCOPY))
+        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_FANOUT))
         rc = plan_fanout_jobs(opts, env, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
@@ -222,6 +247,8 @@ static const char *job_benchmark(enum bench_job_kind kind) {
         return "wakeup";
     case JOB_FANOUT:
         return "fanout";
+    case JOB_ZEROCOPY:
+        return "zerocopy";
     case JOB_SETUP:
         break;
     }
@@ -471,6 +498,29 @@ int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t l
     return job->kind == JOB_FANOUT && bench_fanout_unrunnable(&plan, why, len);
 }
 
+static int run_zerocopy(const struct bench_job *job, const struct bench_env *env,
+                        struct shl_results_row *row, struct shl_error *err) {
+    struct bench_zerocopy z = {
+        .transport = job->transport,
+        .notify = job->notify,
+        .size = job->size,
+        .warmup = env->plan.warmup,
+        .min_samples = env->plan.min_samples,
+        .max_samples = env->plan.max_samples,
+        .budget_ns = env->plan.budget_ns,
+        .peer_cpu = env->cpu_b,
+        .timeout_ms = env->timeout_ms,
+    };
+    int rc = bench_zerocopy_run(&z, err);
+    if (rc == 0) {
+        shl_stats_compute(z.samples, z.n, &row->stats);
+        row->messages = z.n;
+        row->cpu_ns_per_msg_a = per_message(z.cpu_ns, z.n);
+    }
+    free(z.samples);
+    return rc;
+}
+
 static int run_job_here(const struct bench_job *job, const struct bench_env *env,
                         struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
@@ -489,6 +539,8 @@ static int run_job_here(const struct bench_job *job, const struct bench_env *env
         return run_crosscheck(job, env, row, err);
     case JOB_FANOUT:
         return run_fanout(job, env, row, err);
+    case JOB_ZEROCOPY:
+        return run_zerocopy(job, env, row, err);
     case JOB_SETUP:
         break;
     }

@@ -24,6 +24,7 @@ enum bench_job_kind {
     JOB_WAKEUP,
     JOB_SETUP,
     JOB_FANOUT,
+    JOB_ZEROCOPY,
 };
 
 struct bench_job {

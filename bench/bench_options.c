@@ -151,6 +151,7 @@ static const struct {
     {"setup", BENCH_SETUP},
     {"crosscheck", BENCH_CROSSCHECK},
     {"fanout", BENCH_FANOUT},
+    {"zerocopy", BENCH_ZEROCOPY},
 };
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {

@@ -153,6 +153,15 @@ static void efficiency_section(struct plot_report *r)
     efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
                    first_of(&floor, "memcpy", memcpy_share->size), top ? top->ratio : NAN, "B/s");
 
+    struct plot_rows zero = rows_of(r, "zerocopy");
+    const struct shl_results_target *zc = &shl_results_zero_copy;
+    const struct shl_results_row *in_place = best_at(&zero, zc->size, false, SHL_RESULTS_LOWER);
+    const struct shl_results_row *copying = best_at(&latency, zc->ref_size, false, SHL_RESULTS_LOWER);
+    ratio = in_place && copying ? plot_base(in_place, "p50") / plot_base(copying, "p50") : NAN;
+    efficiency_row(r, &t, zc, "best zero-copy p50", in_place, "best copying p50", copying, ratio,
+                   "s");
+    plot_rows_free(&zero);
+
     const struct shl_results_target *worth = &shl_results_against_iceoryx[0];
     const struct shl_results_row *ring = best_at(&latency, worth->size, false, SHL_RESULTS_LOWER);
     const struct shl_results_row *iceoryx = first_of(&latency, "iceoryx", worth->size);

@@ -276,9 +276,9 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
     ASSERT_EQ(run.rc, 0) << run.err.detail;
     struct shl_gate_check checks[32];
     size_t count = shl_gate_invariants(run.results, checks, 32);
-    ASSERT_EQ(count, 17u) << "three mechanisms at the one small size, the ring against iceoryx "
-                             "(missing), three targets, and two bounds for each of five "
-                             "cross-checks";
+    ASSERT_EQ(count, 18u) << "three mechanisms at the one small size, zero-copy and the ring "
+                             "against iceoryx (missing), three targets, and two bounds for "
+                             "each of five cross-checks";
     const std::map<std::string, enum shl_gate_verdict> expected = {
         {"latency mmap 64 B p50 / pipe <=1", SHL_GATE_FAIL},
         {"latency sysv 64 B p50 / pipe <=1", SHL_GATE_PASS},
@@ -293,6 +293,9 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
         {"crosscheck tcp 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck tcp 64 B ratio to latency >=0.8", SHL_GATE_WARN},
         {"latency mmap|sysv|posix|anon|memfd 64 B p50 / iceoryx <=0.25", SHL_GATE_WARN},
+        {"zerocopy mmap|sysv|posix|anon|memfd 1 MiB p50 / latency mmap|sysv|posix|anon|memfd 1 "
+         "MiB p50 <=0.6",
+         SHL_GATE_WARN},
         {"crosscheck zeromq-ipc 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck zeromq-ipc 64 B ratio to latency >=0.8", SHL_GATE_WARN},
         {"crosscheck iceoryx 64 B ratio to latency <=1.25", SHL_GATE_WARN},

@@ -205,6 +205,7 @@ size_t shl_gate_invariants(const struct shl_results *results, struct shl_gate_ch
             count = add_invariant(out, count, cap, &shl_results_against_iceoryx[1], NULL,
                                   (double)row->size);
     }
+    count = add_invariant(out, count, cap, &shl_results_zero_copy, NULL, 0);
     size_t worth_having = count;
     count = add_invariant(out, count, cap, &shl_results_against_iceoryx[0], NULL, 0);
     if (worth_having < cap)

@@ -156,6 +156,9 @@ extern const struct shl_results_target shl_results_crosscheck[2];
  * interface and the same copy of every message): [0] at 64 B, [1] at each size the run has
  * an iceoryx round trip for. */
 extern const struct shl_results_target shl_results_against_iceoryx[2];
+/* The zero-copy round trip at 1 MiB, every byte written and checked on each side, against the
+ * copying one of the same rings. */
+extern const struct shl_results_target shl_results_zero_copy;
 /* The rings, by transport name: every ring transport, which `shm` rows the gate holds to
  * the invariants. NULL-terminated. */
 extern const char *const shl_results_rings[];

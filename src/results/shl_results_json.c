@@ -460,6 +460,7 @@ static const struct {
     {"setup", {"mean"}},
     {"floor", {"p50"}},
     {"fanout", {"p50", "p99", "slowest_p99"}},
+    {"zerocopy", {"p50", "p99"}},
 };
 
 int shl_results_check_complete(const struct shl_results *r, struct shl_error *err)

@@ -41,6 +41,8 @@ struct shl_iceoryx {
     pid_t owner;             /* the process that made the ports, and alone releases them */
     struct ports side[2];    /* side[SHL_SIDE_A], side[SHL_SIDE_B] */
     struct ports *mine;      /* after join */
+    void *loaned;            /* the channel's zero-copy calls: the chunk being written */
+    const void *peeked;      /* and the one being read */
 };
 
 /* The process whose runtime this is: a forked child inherits the variable, not the runtime. */
@@ -306,12 +308,45 @@ static void iceoryx_close(struct shl_channel *ch)
     free(x);
 }
 
+static int channel_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err)
+{
+    struct shl_iceoryx *x = ch->impl;
+    if (shl_iceoryx_loan(ch, len, slot, err) != 0)
+        return -1;
+    x->loaned = *slot;
+    return 0;
+}
+
+static void channel_commit(struct shl_channel *ch, size_t len)
+{
+    (void)len;
+    struct shl_iceoryx *x = ch->impl;
+    shl_iceoryx_commit(ch, x->loaned);
+}
+
+static int channel_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err)
+{
+    struct shl_iceoryx *x = ch->impl;
+    if (shl_iceoryx_read(ch, len, msg, err) != 0)
+        return -1;
+    x->peeked = *msg;
+    return 0;
+}
+
+static void channel_release(struct shl_channel *ch)
+{
+    struct shl_iceoryx *x = ch->impl;
+    shl_iceoryx_release(ch, x->peeked);
+}
+
 /* The two differ only in how a receiver waits, which create() tells from the name. */
 #define ICEORYX_TRANSPORT(transport_name)                                                       \
     {                                                                                           \
         .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .needs_roudi = 1,             \
         .create = iceoryx_create,                                                               \
         .join = iceoryx_join, .send = iceoryx_send, .recv = iceoryx_recv, .close = iceoryx_close, \
+        .loan = channel_loan, .commit = channel_commit, .peek = channel_peek,                   \
+        .release = channel_release,                                                             \
     }
 
 const struct shl_transport shl_transport_iceoryx = ICEORYX_TRANSPORT("iceoryx");

@@ -111,6 +111,36 @@ int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_e
     return ch->transport->recv(ch, buf, len, err);
 }
 
+int shl_channel_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err)
+{
+    if (check_message(ch, "shl_channel_loan", len, err) != 0)
+        return -1;
+    if (ch->transport->loan == NULL)
+        return shl_fail(err, "shl_channel_loan", EOPNOTSUPP, "%s has no zero-copy path",
+                        ch->transport->name);
+    return ch->transport->loan(ch, len, slot, err);
+}
+
+void shl_channel_commit(struct shl_channel *ch, size_t len)
+{
+    ch->transport->commit(ch, len);
+}
+
+int shl_channel_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err)
+{
+    if (check_message(ch, "shl_channel_peek", len, err) != 0)
+        return -1;
+    if (ch->transport->peek == NULL)
+        return shl_fail(err, "shl_channel_peek", EOPNOTSUPP, "%s has no zero-copy path",
+                        ch->transport->name);
+    return ch->transport->peek(ch, len, msg, err);
+}
+
+void shl_channel_release(struct shl_channel *ch)
+{
+    ch->transport->release(ch);
+}
+
 void shl_channel_close(struct shl_channel *ch)
 {
     if (ch->transport != NULL && ch->impl != NULL)

@@ -62,6 +62,12 @@ struct shl_transport {
     int (*send)(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
     int (*recv)(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
     void (*close)(struct shl_channel *ch);
+    /* Zero-copy, where the transport has it (rings, iceoryx; NULL elsewhere): see
+     * shl_channel_loan below. */
+    int (*loan)(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err);
+    void (*commit)(struct shl_channel *ch, size_t len);
+    int (*peek)(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err);
+    void (*release)(struct shl_channel *ch);
 };
 
 struct shl_channel {
@@ -88,6 +94,15 @@ int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len,
 
 /* Receives one message of exactly len bytes into buf. */
 int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
+
+/* Zero-copy (EOPNOTSUPP where the transport has none): loan a slot for the next message,
+ * write its len bytes in place and commit them; peek at the next message of len bytes in
+ * place and release it when done. One loaned and one peeked message at a time, under the
+ * same timeouts and dead-peer rules as send and recv. */
+int shl_channel_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err);
+void shl_channel_commit(struct shl_channel *ch, size_t len);
+int shl_channel_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err);
+void shl_channel_release(struct shl_channel *ch);
 
 /* Releases this process's end; side A (or a never-joined channel) also unlinks FIFOs,
  * socket paths, shm names and segments. Safe to call twice. */

@@ -283,6 +283,75 @@ TEST_P(TransportTest, EverySizeArrivesIntactBothWays)
     EXPECT_TRUE(NothingLeft(before_));
 }
 
+// The zero-copy path: each message written into a loaned slot and checked in place.
+int EchoEverySizeInPlace(struct shl_channel *ch)
+{
+    uint32_t seq = 0;
+    for (size_t len : kSizes) {
+        struct shl_error err = {};
+        const void *msg;
+        if (shl_channel_peek(ch, len, &msg, &err) != 0) {
+            fprintf(stderr, "child peek %zu: %s\n", len, ErrorText(err).c_str());
+            return 1;
+        }
+        long bad = shltest::CheckMessage(static_cast<const unsigned char *>(msg), len, seq, 0);
+        void *slot;
+        int rc = shl_channel_loan(ch, len, &slot, &err);
+        if (rc == 0) {
+            shltest::FillMessage(static_cast<unsigned char *>(slot), len, seq, 1);
+            shl_channel_commit(ch, len);
+        }
+        shl_channel_release(ch);
+        if (bad >= 0 || rc != 0) {
+            fprintf(stderr, "child: in-place message %u of %zu bytes: bad at %ld, %s\n", seq, len,
+                    bad, ErrorText(err).c_str());
+            return 1;
+        }
+        seq++;
+    }
+    return 0;
+}
+
+TEST_P(TransportTest, EverySizeArrivesIntactInPlace)
+{
+    if (GetParam().transport->loan == nullptr)
+        GTEST_SKIP() << GetParam().transport->name << " has no zero-copy path";
+    struct shl_error err = {};
+    pid_t pid = StartPeer(Spec(kMaxMsg, 1, 10000), EchoEverySizeInPlace);
+    ASSERT_GT(pid, 0);
+    uint32_t seq = 0;
+    for (size_t len : kSizes) {
+        void *slot;
+        ASSERT_EQ(0, shl_channel_loan(&ch_, len, &slot, &err)) << len << ": " << ErrorText(err);
+        shltest::FillMessage(static_cast<unsigned char *>(slot), len, seq, 0);
+        shl_channel_commit(&ch_, len);
+        const void *msg;
+        ASSERT_EQ(0, shl_channel_peek(&ch_, len, &msg, &err)) << len << ": " << ErrorText(err);
+        EXPECT_EQ(-1, shltest::CheckMessage(static_cast<const unsigned char *>(msg), len, seq, 1))
+            << "in-place reply " << seq << " of " << len << " bytes";
+        shl_channel_release(&ch_);
+        seq++;
+    }
+    EXPECT_TRUE(PeerSucceeded(pid));
+    shl_channel_close(&ch_);
+    EXPECT_TRUE(NothingLeft(before_));
+}
+
+TEST_P(TransportTest, KernelTransportsHaveNoZeroCopyPath)
+{
+    if (GetParam().transport->loan != nullptr)
+        GTEST_SKIP() << GetParam().transport->name << " has a zero-copy path";
+    struct shl_channel ch;
+    struct shl_error err = {};
+    struct shl_channel_spec spec = Spec(64, 1, 1000);
+    ASSERT_EQ(0, shl_channel_create(&ch, GetParam().transport, &spec, &err)) << ErrorText(err);
+    void *slot;
+    EXPECT_EQ(-1, shl_channel_loan(&ch, 64, &slot, &err));
+    EXPECT_EQ(EOPNOTSUPP, err.errnum);
+    shl_channel_close(&ch);
+    EXPECT_TRUE(NothingLeft(before_));
+}
+
 // What a streaming test sends: set before fork, so the child streams the same plan.
 struct StreamPlan {
     size_t max_msg;
