@@ -12,10 +12,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "bench/bench_crosscheck_peers.h"
 #include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
-const char *const bench_crosscheck_kinds[] = {"pipe", "unix-stream", "tcp", NULL};
+const char *const bench_crosscheck_kinds[] = {"pipe", "unix-stream", "tcp", "zeromq-ipc", "iceoryx",
+                                              NULL};
 
 int bench_crosscheck_supports(const char *transport) {
     for (int i = 0; bench_crosscheck_kinds[i] != NULL; i++)
@@ -225,6 +227,10 @@ int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc,
     cc->n = 0;
     if (!bench_crosscheck_supports(transport))
         return shl_fail(err, "crosscheck", EINVAL, "no plain ping-pong for %s", transport);
+    if (strcmp(transport, "zeromq-ipc") == 0)
+        return bench_crosscheck_zeromq(cc, err);
+    if (strcmp(transport, "iceoryx") == 0)
+        return bench_crosscheck_iceoryx(cc, err);
     struct ends e;
     if (open_ends(transport, cc->timeout_ms, &e, err) != 0)
         return -1;

@@ -1,6 +1,7 @@
 /* A check of the measurement itself: the plainest possible ping-pong over a pipe pair, a
  * UNIX stream socketpair or TCP loopback, written with read/write and none of shmlab's
- * transport code. When it and the shmlab transport of the same kind disagree by much, one
+ * transport code, and over ZeroMQ and iceoryx written straight against their APIs
+ * (bench_crosscheck_peers.h). When it and the shmlab transport of the same kind disagree by much, one
  * of them measures something other than a round trip. */
 #ifndef SHMLAB_BENCH_CROSSCHECK_H
 #define SHMLAB_BENCH_CROSSCHECK_H
@@ -15,8 +16,8 @@
 extern "C" {
 #endif
 
-/* The shmlab transport name each plain ping-pong mirrors: "pipe", "unix-stream", "tcp";
- * NULL-terminated. */
+/* The shmlab transport name each plain ping-pong mirrors: "pipe", "unix-stream", "tcp",
+ * "zeromq-ipc", "iceoryx"; NULL-terminated. */
 extern const char *const bench_crosscheck_kinds[];
 
 int bench_crosscheck_supports(const char *transport);

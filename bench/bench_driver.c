@@ -1,11 +1,16 @@
 #include "bench/bench_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bench/bench_crosscheck.h"
 #include "bench/bench_floor.h"
@@ -14,6 +19,7 @@
 #include "bench/bench_session.h"
 #include "bench/bench_setup.h"
 #include "bench/bench_stream.h"
+#include "bench/bench_zerocopy.h"
 #include "src/timing/shl_machine.h"
 #include "src/transport/shl_notify.h"
 
@@ -215,6 +221,67 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
     return 0;
 }
 
+#define FANOUT_SIZE 64
+#define FANOUT_INTERVAL_NS 100000
+#define FANOUT_WARMUP 50
+static const uint32_t fanout_subscribers[] = {1, 2, 4, 8};
+
+/* One publisher and 1, 2, 4 and 8 subscribers for each fan-out transport and strategy,
+ * spinning ones included: a spin the machine cannot run is skipped, with the reason, when
+ * its turn comes. */
+static int plan_fanout_jobs(const struct bench_options *opts, const struct bench_env *env,
+                            struct bench_jobs *jobs, struct shl_error *err) {
+    for (int k = 0; k < BENCH_FANOUT_KINDS; k++) {
+        const struct bench_fanout_kind_info *info = &bench_fanout_kinds[k];
+        if (!wanted(opts, info->name))
+            continue;
+        int first = info->notify ? SHL_NOTIFY_FIRST : SHL_NOTIFY_NONE;
+        int end = info->notify ? SHL_NOTIFY_COUNT : SHL_NOTIFY_NONE + 1;
+        for (int notify = first; notify < end; notify++) {
+            for (size_t n = 0; n < sizeof fanout_subscribers / sizeof fanout_subscribers[0]; n++) {
+                struct bench_job job = {
+                    .kind = JOB_FANOUT, .name = info->name, .notify = (enum shl_notify_kind)notify,
+                    .size = FANOUT_SIZE, .fanout = (enum bench_fanout_kind)k,
+                    .subscribers = fanout_subscribers[n],
+                    .expected_s = (double)(env->plan.fanout_messages + FANOUT_WARMUP) *
+                                      FANOUT_INTERVAL_NS / 1e9 +
+                                  PROCESS_COST_S * (1 + fanout_subscribers[n])};
+                if (add_job(jobs, &job, err) != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The zero-copy round trip of every transport that has one, at every size: a ring with
+ * its spinning strategy only (the others differ from it as in the copy rows), a middleware
+ * as it is. */
+static int plan_zerocopy_jobs(const struct bench_options *opts, const struct bench_env *env,
+                              const size_t *sizes, size_t n_sizes, struct bench_jobs *jobs,
+                              struct shl_error *err) {
+    for (size_t ti = 0; shl_transports[ti] != NULL; ti++) {
+        const struct shl_transport *t = shl_transports[ti];
+        if (t->loan == NULL || !wanted(opts, t->name))
+            continue;
+        for (size_t k = 0; k < n_sizes; k++) {
+            struct bench_job job = {
+                .kind = JOB_ZEROCOPY, .transport = t, .name = t->name, .size = sizes[k],
+                .notify = t->kind == SHL_TRANSPORT_RING ? SHL_NOTIFY_SPIN : SHL_NOTIFY_NONE,
+                .expected_s = (double)env->plan.budget_ns / 1e9 + PROCESS_COST_S};
+            if (add_job(jobs, &job, err) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int bench_job_needs_roudi(const struct bench_job *job) {
+    if (job->kind == JOB_FANOUT)
+        return job->fanout == BENCH_FANOUT_ICEORYX || job->fanout == BENCH_FANOUT_ICEORYX_WAITSET;
+    return job->transport != NULL && job->transport->needs_roudi;
+}
+
 int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *env,
                     struct bench_jobs *jobs, struct shl_error *err) {
     memset(jobs, 0, sizeof *jobs);
@@ -247,11 +314,17 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_LOAD))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LOAD, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_ZEROCOPY))
+        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_FANOUT))
+        rc = plan_fanout_jobs(opts, env, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
-        /* The mechanisms under the ring transports, named as their transports. */
+        /* The mechanisms under the ring transports, named as their transports; a ring over
+         * memory with no name has no `shmlab lifecycle` to time. */
         for (size_t ti = 0; shl_transports[ti] != NULL && rc == 0; ti++) {
             const char *mechanism = shl_transports[ti]->name;
-            if (shl_transports[ti]->kind != SHL_TRANSPORT_RING || !wanted(opts, mechanism))
+            if (shl_transports[ti]->kind != SHL_TRANSPORT_RING || shl_transports[ti]->unnamed ||
+                !wanted(opts, mechanism))
                 continue;
             for (int k = 0; k < 3 && rc == 0; k++) {
                 size_t size = plan->setup_sizes[k];
@@ -285,6 +358,10 @@ static const char *job_benchmark(enum bench_job_kind kind) {
         return "wakeup";
     case JOB_LOAD:
         return "load";
+    case JOB_FANOUT:
+        return "fanout";
+    case JOB_ZEROCOPY:
+        return "zerocopy";
     case JOB_SETUP:
         break;
     }
@@ -295,9 +372,12 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
     char rate[32] = "";
     if (job->kind == JOB_WAKEUP || job->kind == JOB_LOAD)
         snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
+    else if (job->kind == JOB_FANOUT)
+        snprintf(rate, sizeof rate, " to %u subscriber%s", job->subscribers,
+                 job->subscribers == 1 ? "" : "s");
+    const char *notify = shl_notify_name(job->notify);
     snprintf(buf, len, "%s %s%s%s %zu B%s", job_benchmark(job->kind), job->name,
-             job->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(job->notify), job->size,
-             rate);
+             notify[0] ? ":" : "", notify, job->size, rate);
 }
 
 static double per_message(int64_t cpu_ns, uint64_t messages) {
@@ -616,8 +696,65 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
     return rc;
 }
 
-int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct shl_results_row *row, struct shl_error *err) {
+/* Every process of a fan-out is a fresh child (bench_fanout.h); iceoryx's register with
+ * RouDi themselves and exit, so the driver stays unregistered. */
+static int run_fanout(const struct bench_job *job, const struct bench_env *env,
+                      struct shl_results_row *row, struct shl_error *err) {
+    struct bench_fanout_plan plan = {
+        .kind = job->fanout,
+        .wait = job->notify,
+        .subscribers = job->subscribers,
+        .size = job->size,
+        .warmup = FANOUT_WARMUP,
+        .messages = env->plan.fanout_messages,
+        .interval_ns = FANOUT_INTERVAL_NS,
+        .timeout_ms = env->timeout_ms,
+    };
+    struct bench_fanout_result r;
+    if (bench_fanout_run(&plan, &r, err) != 0)
+        return -1;
+    row->stats = r.all;
+    row->subscribers = job->subscribers;
+    row->slowest_p50 = r.per[r.slowest].p50;
+    row->slowest_p99 = r.per[r.slowest].p99;
+    row->publish_ns = r.publish_ns;
+    row->cpu_ns_per_msg_a = r.publisher_cpu_ns;
+    row->messages = (uint64_t)plan.messages * plan.subscribers;
+    row->rate_hz = 1e9 / FANOUT_INTERVAL_NS;
+    return 0;
+}
+
+int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t len) {
+    struct bench_fanout_plan plan = {.kind = job->fanout, .wait = job->notify,
+                                     .subscribers = job->subscribers};
+    return job->kind == JOB_FANOUT && bench_fanout_unrunnable(&plan, why, len);
+}
+
+static int run_zerocopy(const struct bench_job *job, const struct bench_env *env,
+                        struct shl_results_row *row, struct shl_error *err) {
+    struct bench_zerocopy z = {
+        .transport = job->transport,
+        .notify = job->notify,
+        .size = job->size,
+        .warmup = env->plan.warmup,
+        .min_samples = env->plan.min_samples,
+        .max_samples = env->plan.max_samples,
+        .budget_ns = env->plan.budget_ns,
+        .peer_cpu = env->cpu_b,
+        .timeout_ms = env->timeout_ms,
+    };
+    int rc = bench_zerocopy_run(&z, err);
+    if (rc == 0) {
+        shl_stats_compute(z.samples, z.n, &row->stats);
+        row->messages = z.n;
+        row->cpu_ns_per_msg_a = per_message(z.cpu_ns, z.n);
+    }
+    free(z.samples);
+    return rc;
+}
+
+static int run_job_here(const struct bench_job *job, const struct bench_env *env,
+                        struct shl_results_row *row, struct shl_error *err) {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
     shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
                          throughput ? "MB/s" : "ns");
@@ -638,10 +775,121 @@ int bench_job_run(const struct bench_job *job, const struct bench_env *env,
         return run_floor(job, env, row, err);
     case JOB_CROSSCHECK:
         return run_crosscheck(job, env, row, err);
+    case JOB_FANOUT:
+        return run_fanout(job, env, row, err);
+    case JOB_ZEROCOPY:
+        return run_zerocopy(job, env, row, err);
     case JOB_SETUP:
         break;
     }
     return run_setup(job, env, row, err);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, (const char *)buf + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* false when the writer stopped short, or SIGINT came (its handler has killed the host). */
+static bool read_all(int fd, void *buf, size_t len)
+{
+    for (size_t got = 0; got < len;) {
+        ssize_t n = read(fd, (char *)buf + got, len - got);
+        if (n <= 0)
+            return false;
+        got += (size_t)n;
+    }
+    return true;
+}
+
+/* What a host tells the driver: the job's outcome and row. */
+struct host_report {
+    int rc;
+    struct shl_error err;
+    struct shl_results_row row;
+};
+
+/* An iceoryx job runs in a host process of its own: the process that creates an iceoryx
+ * channel registers with RouDi for the rest of its life, and RouDi, stopped at the end of the
+ * run, would SIGTERM a driver still registered. The host makes the channel, forks the peer
+ * as any session does, measures, reports its row over a pipe and exits, which unregisters
+ * it. It dies with the driver, and SIGINT kills it as it would a peer. */
+static int run_in_host(const struct bench_job *job, const struct bench_env *env,
+                       struct shl_results_row *row, struct shl_error *err) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return shl_fail(err, "pipe2", errno, "host report");
+    pid_t driver = getpid();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return shl_fail(err, "fork", saved, "host");
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        struct host_report out;
+        memset(&out, 0, sizeof out);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != driver)
+            _exit(1);
+        out.rc = run_job_here(job, env, &out.row, &out.err);
+        /* The row's histogram lives in the host's memory: its header and counts follow. */
+        if (write_all(fds[1], &out, sizeof out) == 0 && out.row.hist != NULL &&
+            write_all(fds[1], out.row.hist, sizeof *out.row.hist) == 0)
+            (void)write_all(fds[1], out.row.hist->counts,
+                            (size_t)out.row.hist->counts_len * sizeof *out.row.hist->counts);
+        exit(out.rc == 0 ? 0 : 1); /* exit, not _exit: leaving unregisters from RouDi */
+    }
+    close(fds[1]);
+    bench_peer_track(pid);
+    struct host_report in;
+    bool whole = read_all(fds[0], &in, sizeof in);
+    struct shl_hist *hist = NULL;
+    if (whole && in.row.hist != NULL) {
+        hist = malloc(sizeof *hist);
+        whole = hist != NULL && read_all(fds[0], hist, sizeof *hist);
+        size_t bytes = whole ? (size_t)hist->counts_len * sizeof *hist->counts : 0;
+        hist->counts = whole ? malloc(bytes) : NULL;
+        whole = whole && hist->counts != NULL && read_all(fds[0], hist->counts, bytes);
+        if (!whole && hist != NULL) {
+            shl_hist_free(hist);
+            free(hist);
+            hist = NULL;
+        }
+    }
+    in.row.hist = hist;
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    bench_peer_track(0);
+    if (!whole)
+        return shl_fail(err, "host", ECHILD, "the %s host died without a report (%s %d)",
+                        job->name, WIFSIGNALED(status) ? "signal" : "status",
+                        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    *row = in.row;
+    if (in.rc != 0)
+        *err = in.err;
+    return in.rc;
+}
+
+int bench_job_run(const struct bench_job *job, const struct bench_env *env,
+                  struct shl_results_row *row, struct shl_error *err) {
+    if (job->kind != JOB_FANOUT && bench_job_needs_roudi(job))
+        return run_in_host(job, env, row, err);
+    return run_job_here(job, env, row, err);
 }
 
 void bench_results_add_ratios(struct shl_results *r) {

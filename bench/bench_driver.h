@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "bench/bench_floor.h"
+#include "bench/bench_fanout.h"
 #include "bench/bench_options.h"
 #include "src/results/shl_results.h"
 #include "src/timing/shl_timer.h"
@@ -25,6 +26,8 @@ enum bench_job_kind {
     JOB_WAKEUP,
     JOB_SETUP,
     JOB_LOAD,
+    JOB_FANOUT,
+    JOB_ZEROCOPY,
 };
 
 struct bench_job {
@@ -36,6 +39,8 @@ struct bench_job {
     double rate_hz;                        /* wakeup; load: the offered rate */
     enum bench_floor_form floor_form;      /* cache-line floor jobs */
     size_t samples;                        /* wakeup: exact count */
+    enum bench_fanout_kind fanout;         /* fanout: the transport (name is its name) */
+    uint32_t subscribers;                  /* fanout */
     double expected_s;                     /* for the time-left estimate */
     unsigned repetition;                   /* 0 .. repetitions - 1 */
 };
@@ -51,6 +56,7 @@ struct bench_env {
     const char *shmlab;        /* NULL: set-up cost cannot be measured */
     const char *hyperfine;
     const char *out_dir;
+    const char *no_roudi; /* why iceoryx jobs cannot run here, or NULL when RouDi does */
 };
 
 struct bench_jobs {
@@ -79,7 +85,15 @@ double bench_jobs_expected_s(const struct bench_jobs *jobs);
 int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, double *futex_ns,
                                 long *budget_ns, struct shl_error *err);
 
-/* Runs one job and fills its row. */
+/* A job needs RouDi: a transport's that does, or iceoryx's fan-out. */
+int bench_job_needs_roudi(const struct bench_job *job);
+
+/* 1 with the reason in why when a fan-out job cannot run on this machine (spinning
+ * processes outnumbering its CPUs), else 0. */
+int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t len);
+
+/* Runs one job and fills its row (a job of a transport that needs RouDi in a host process
+ * of its own). */
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct shl_results_row *row, struct shl_error *err);
 

@@ -24,6 +24,8 @@
 #include "src/timing/shl_pin.h"
 #include "src/timing/shl_timer.h"
 #include "src/transport/shl_notify.h"
+#include "src/shm/shl_segment.h"
+#include "src/transport/shl_roudi.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -239,8 +241,12 @@ static int write_outputs(const struct shl_results *results, const char *out_dir)
  * is measured too. */
 static void check_transports(const struct bench_options *opts) {
     for (size_t i = 0; i < opts->n_transports; i++) {
-        /* A mechanism the benchmark measures is the name of its ring transport. */
-        if (shl_transport_find(opts->transports[i]) == NULL) {
+        /* A mechanism the benchmark measures is the name of its ring transport; a fan-out
+         * transport has its own name (broadcast, zeromq). */
+        int fanout = 0;
+        for (int k = 0; k < BENCH_FANOUT_KINDS; k++)
+            fanout |= strcmp(opts->transports[i], bench_fanout_kinds[k].name) == 0;
+        if (shl_transport_find(opts->transports[i]) == NULL && !fanout) {
             char msg[96];
             snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
                      opts->transports[i]);
@@ -259,7 +265,7 @@ static int same_configuration(const struct bench_job *job, const char *transport
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
                     struct shl_results_context *ctx, struct shl_results *results) {
-    int failures = 0;
+    int failures = 0, fanout_spin_noted = 0;
     const char *failed_transport = NULL;
     enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
     const struct bench_job *saturated = NULL; /* the load ladder that fell short */
@@ -281,6 +287,20 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
             job->notify == saturated->notify && job->repetition == saturated->repetition) {
             fprintf(stderr, "[%3zu/%zu] %s: not offered: saturated at a lower rate\n", i + 1,
                     jobs->n, what);
+            continue;
+        }
+        if (bench_job_needs_roudi(job) && env->no_roudi != NULL) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what, env->no_roudi);
+            continue;
+        }
+        char why[256];
+        if (bench_fanout_job_unrunnable(job, why, sizeof why)) {
+            fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what, why);
+            if (!fanout_spin_noted)
+                shl_results_note(ctx, "fanout: spinning skipped where its processes outnumber "
+                                      "the %ld CPUs (the blocking strategies run every case)",
+                                 sysconf(_SC_NPROCESSORS_ONLN));
+            fanout_spin_noted = 1;
             continue;
         }
         if (job->kind == JOB_SETUP && (env->shmlab == NULL || env->hyperfine == NULL)) {
@@ -402,9 +422,44 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench: adaptive spin budget %ld ns (%s)\n", env.spin_budget_ns,
             ctx->spin_budget_from);
 
+    /* The memfd ring's seals, as this kernel applies them to a segment made the same way. */
+    for (size_t i = 0; i < jobs.n; i++) {
+        if (jobs.jobs[i].transport == NULL || jobs.jobs[i].transport->unnamed != SHL_UNNAMED_MEMFD)
+            continue;
+        struct shl_segment probe;
+        char seals[128];
+        if (shl_segment_create_memfd(&probe, 4096, &err) == 0)
+            shl_results_note(ctx, "memfd: each ring's segment is sealed %s",
+                               shl_segment_seals_text(probe.seals, seals, sizeof seals));
+        else
+            shl_results_note(ctx, "memfd: %s", shl_error_text(&err, text, sizeof text));
+        shl_segment_release(&probe);
+        break;
+    }
+
+    /* iceoryx's daemon, when an iceoryx job is planned: started here, never shared with one
+     * this run did not start, stopped (and its objects checked gone) below on every path. */
+    struct shl_roudi roudi = {.pid = 0};
+    char no_roudi[sizeof err.detail + 64];
+    for (size_t i = 0; i < jobs.n; i++) {
+        if (!bench_job_needs_roudi(&jobs.jobs[i]))
+            continue;
+        if (shl_roudi_start(&roudi, opts.timeout_ms, &err) != 0) {
+            snprintf(no_roudi, sizeof no_roudi, "no RouDi: %s", shl_error_text(&err, text, sizeof text));
+            env.no_roudi = no_roudi;
+            shl_results_note(ctx, "iceoryx: not measured, %s", no_roudi);
+            fprintf(stderr, "bench: iceoryx skipped, %s\n", no_roudi);
+        }
+        break;
+    }
+
     int64_t start = shl_now_ns();
     int failures = run_jobs(&jobs, &env, ctx, &results);
     bench_jobs_free(&jobs);
+    if (shl_roudi_stop(&roudi, &err) != 0) {
+        fprintf(stderr, "bench: stopping RouDi: %s\n", shl_error_text(&err, text, sizeof text));
+        failures++;
+    }
     if (interrupted) {
         fprintf(stderr, "bench: interrupted by signal %d; peers killed, nothing written\n",
                 (int)interrupted);

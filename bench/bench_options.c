@@ -165,6 +165,8 @@ static const struct {
     {"setup", BENCH_SETUP},
     {"crosscheck", BENCH_CROSSCHECK},
     {"load", BENCH_LOAD},
+    {"fanout", BENCH_FANOUT},
+    {"zerocopy", BENCH_ZEROCOPY},
 };
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
@@ -337,6 +339,7 @@ static const struct bench_plan quick_plan = {
     .load_duration_ns = 20000000,
     .load_min_messages = 200,
     .load_max_messages = 200000,
+    .fanout_messages = 300,
 };
 
 /* 8 B, then powers of 4 from 64 B to 1 MiB. */
@@ -357,6 +360,7 @@ static const struct bench_plan default_plan = {
     .load_duration_ns = 50000000,
     .load_min_messages = 300,
     .load_max_messages = 1 << 20,
+    .fanout_messages = 2000,
 };
 
 /* Every power of 2 from 8 B to 1 MiB (filled in below). */
@@ -375,6 +379,7 @@ static const struct bench_plan full_plan = {
     .load_duration_ns = 500000000,
     .load_min_messages = 5000,
     .load_max_messages = 1 << 22,
+    .fanout_messages = 10000,
 };
 
 void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {

@@ -21,8 +21,10 @@ enum {
     BENCH_SETUP = 1 << 4,
     BENCH_CROSSCHECK = 1 << 5,
     BENCH_LOAD = 1 << 6,
+    BENCH_FANOUT = 1 << 7,
+    BENCH_ZEROCOPY = 1 << 8,
     BENCH_ALL = BENCH_LATENCY | BENCH_THROUGHPUT | BENCH_WAKEUP | BENCH_FLOOR | BENCH_SETUP |
-                BENCH_CROSSCHECK | BENCH_LOAD,
+                BENCH_CROSSCHECK | BENCH_LOAD | BENCH_FANOUT | BENCH_ZEROCOPY,
 };
 
 #define BENCH_MAX_SIZES 32
@@ -76,6 +78,7 @@ struct bench_plan {
     /* Each offered rate of the load benchmark: about this long, within these counts. */
     int64_t load_duration_ns;
     size_t load_min_messages, load_max_messages;
+    uint32_t fanout_messages;   /* per fan-out configuration, one every 100 us */
 };
 
 extern const double bench_wakeup_rates_hz[3];

@@ -20,6 +20,10 @@ void bench_peer_kill_running(void) {
         kill(pid, SIGKILL);
 }
 
+void bench_peer_track(pid_t pid) {
+    running_pid = pid;
+}
+
 static void write_all(int fd, const void *buf, size_t len) {
     const char *p = buf;
     while (len > 0) {

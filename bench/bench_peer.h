@@ -45,6 +45,10 @@ void bench_peer_kill(struct bench_peer *peer);
 /* Async-signal-safe: kills the peer that is running now, if any (for SIGINT handlers). */
 void bench_peer_kill_running(void);
 
+/* Makes `pid` (0: none) the process bench_peer_kill_running kills: a process of the
+ * caller's own that stands where a peer would (a host that runs a whole session). */
+void bench_peer_track(pid_t pid);
+
 #ifdef __cplusplus
 }
 #endif

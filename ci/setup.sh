@@ -25,6 +25,11 @@ needs=(
   "gcc-arm-linux-gnueabihf:/usr/bin/arm-linux-gnueabihf-gcc"
   "libc6-dev-armhf-cross:/usr/arm-linux-gnueabihf/include/stdio.h"
   "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+  "iceoryx:/usr/bin/iox-roudi"
+  "libiceoryx-binding-c-dev:/usr/include/iceoryx/v2.0.3/iceoryx_binding_c/runtime.h"
+  "libzmq3-dev:/usr/include/zmq.h"
+  "chromium:/usr/bin/chromium"
+  "nodejs:/usr/bin/node"
   "clang-format:/usr/bin/clang-format"
 )
 

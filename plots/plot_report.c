@@ -158,6 +158,22 @@ static void efficiency_section(struct plot_report *r)
     const struct shl_results_row *copy = first_of(&floor, "memcpy", memcpy_share->size);
     efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
                    copy ? plot_base(copy, "p50") : NAN, top ? top->ratio : NAN, "B/s");
+
+    struct plot_rows zero = rows_of(r, "zerocopy");
+    const struct shl_results_target *zc = &shl_results_zero_copy;
+    const struct shl_results_row *in_place = best_at(&zero, zc->size, false, SHL_RESULTS_LOWER);
+    const struct shl_results_row *copying = best_at(&latency, zc->ref_size, false, SHL_RESULTS_LOWER);
+    ratio = in_place && copying ? plot_base(in_place, "p50") / plot_base(copying, "p50") : NAN;
+    efficiency_row(r, &t, zc, "best zero-copy p50", in_place, "best copying p50",
+                   copying ? plot_base(copying, "p50") : NAN, ratio, "s");
+    plot_rows_free(&zero);
+
+    const struct shl_results_target *worth = &shl_results_against_iceoryx[0];
+    const struct shl_results_row *ring = best_at(&latency, worth->size, false, SHL_RESULTS_LOWER);
+    const struct shl_results_row *iceoryx = first_of(&latency, "iceoryx", worth->size);
+    ratio = ring && iceoryx ? plot_base(ring, "p50") / plot_base(iceoryx, "p50") : NAN;
+    efficiency_row(r, &t, worth, "best shared-memory p50", ring, "iceoryx p50",
+                   iceoryx ? plot_base(iceoryx, "p50") : NAN, ratio, "s");
     plot_report_table(r, &t);
     plot_rows_free(&latency);
     plot_rows_free(&floor);
@@ -185,6 +201,133 @@ static size_t table_sizes(struct plot_report *r, const struct plot_rows *rows, d
     }
     free(have);
     return n;
+}
+
+/* A row that waits for its message without burning a core: not a spinning ring, not
+ * iceoryx's busy-polling receiver. */
+static bool sleeps(const struct shl_results_row *row)
+{
+    return row->notify != SHL_NOTIFY_SPIN && strcmp(row->transport, "iceoryx") != 0;
+}
+
+/* The row at `size` with the least `stat` among `rows` (sleeping ones only when asked). */
+static const struct shl_results_row *least_at(const struct plot_rows *rows, double size,
+                                              const char *stat, bool sleeping_only)
+{
+    const struct shl_results_row *best = NULL;
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct shl_results_row *row = rows->rows[i];
+        double v = plot_base(row, stat);
+        if ((double)row->size != size || isnan(v) || (sleeping_only && !sleeps(row)))
+            continue;
+        if (best == NULL || v < plot_base(best, stat))
+            best = row;
+    }
+    return best;
+}
+
+/* "posix/spin 146 ns, 0.01x" into cell: a choice, its figure, and that figure as a multiple
+ * of the UNIX socket's. */
+static void choice_cell(char *cell, const struct shl_results_row *choice, const char *stat,
+                        const struct shl_results_row *socket)
+{
+    if (choice == NULL) {
+        snprintf(cell, PLOT_CELL_MAX, "not measured");
+        return;
+    }
+    char key[48], quantity[32], ratio[32] = "";
+    plot_series_key(choice, key, sizeof key);
+    plot_cell_quantity(quantity, plot_base(choice, stat), "s");
+    double ref = socket ? plot_base(socket, stat) : NAN;
+    if (!isnan(ref) && ref > 0)
+        snprintf(ratio, sizeof ratio, ", %.2gx", plot_base(choice, stat) / ref);
+    snprintf(cell, PLOT_CELL_MAX, "%s %s%s", key, quantity, ratio);
+}
+
+/* The answer first: for the usual sizes and two kinds of need, the fastest choice and the
+ * one cheapest in CPU per round trip, each also as a multiple of a UNIX stream socket of the
+ * same run. */
+static void decision_section(struct plot_report *r)
+{
+    struct plot_rows rows = rows_of(r, "latency");
+    double have[4], sizes[4] = {0};
+    size_t n = table_sizes(r, &rows, have);
+    /* "up to 256 B": the largest small size the run measured. */
+    double *all;
+    size_t n_all;
+    if (rows.n == 0 || plot_rows_sizes(&rows, &all, &n_all) != 0) {
+        plot_rows_free(&rows);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (all[i] <= 256)
+            sizes[0] = all[i];
+    free(all);
+    k = sizes[0] > 0 ? 1 : 0;
+    for (size_t i = 0; i < n; i++)
+        if (have[i] > 256 && k < 4)
+            sizes[k++] = have[i];
+    plot_report_heading(r, "Which mechanism to use");
+    plot_report_paragraph(
+        r, "Round trips of this run. Latency-critical with a core to spare: every transport and "
+           "strategy, spinning ones included. Low rate, CPU matters: only those that sleep while "
+           "they wait (no spinning ring, not iceoryx's busy-polling receiver). Each choice is "
+           "also given as a multiple of a UNIX stream socket's figure at the same size; CPU is "
+           "both processes' time per round trip.");
+    static const char *const header[] = {"message size", "need", "fastest (p50)",
+                                         "cheapest (CPU per round trip)"};
+    struct plot_table t;
+    plot_report_new_table(r, &t, 4, header);
+    static const char *const needs[] = {"latency-critical, a core to spare",
+                                        "low rate, CPU matters"};
+    for (size_t i = 0; i < k; i++) {
+        const struct shl_results_row *socket = first_of(&rows, "unix-stream", sizes[i]);
+        for (int need = 0; need < 2; need++) {
+            char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+            char size[32];
+            plot_size_label(sizes[i], size, sizeof size);
+            snprintf(row[0], PLOT_CELL_MAX, "%s%s", i == 0 ? "up to 256 B: " : "", size);
+            snprintf(row[1], PLOT_CELL_MAX, "%s", needs[need]);
+            choice_cell(row[2], least_at(&rows, sizes[i], "p50", need == 1), "p50", socket);
+            choice_cell(row[3], least_at(&rows, sizes[i], "cpu_ns_per_msg", need == 1),
+                        "cpu_ns_per_msg", socket);
+        }
+    }
+    plot_report_table(r, &t);
+    plot_rows_free(&rows);
+}
+
+/* One publisher, N subscribers: each one's one-way latency, the slowest subscriber's, and
+ * what publishing costs. */
+static void fanout_section(struct plot_report *r)
+{
+    struct plot_rows rows = rows_of(r, "fanout");
+    if (rows.n == 0) {
+        plot_rows_free(&rows);
+        return;
+    }
+    plot_report_heading(r, "Fan-out: one publisher, N subscribers");
+    plot_report_paragraph(
+        r, "One-way latency from the publisher's CLOCK_MONOTONIC stamp to each subscriber's "
+           "reading, messages 100 us apart; the slowest subscriber is the one with the highest "
+           "p99; publish is the time inside the publish call, CPU the publisher's per message.");
+    static const char *const header[] = {"transport", "subscribers", "p50 / p99",
+                                         "slowest p50 / p99", "publish", "publisher CPU"};
+    struct plot_table t;
+    plot_report_new_table(r, &t, 6, header);
+    for (size_t i = 0; i < rows.n; i++) {
+        const struct shl_results_row *f = rows.rows[i];
+        char(*row)[PLOT_CELL_MAX] = plot_report_row(r, &t);
+        plot_series_key(f, row[0], PLOT_CELL_MAX);
+        snprintf(row[1], PLOT_CELL_MAX, "%u", f->subscribers);
+        plot_cell_pair(row[2], plot_base(f, "p50"), plot_base(f, "p99"), "s");
+        plot_cell_pair(row[3], plot_base(f, "slowest_p50"), plot_base(f, "slowest_p99"), "s");
+        plot_cell_quantity(row[4], plot_base(f, "publish_ns"), "s");
+        plot_cell_quantity(row[5], plot_base(f, "cpu_ns_per_msg_a"), "s");
+    }
+    plot_report_table(r, &t);
+    plot_rows_free(&rows);
 }
 
 /* Which sizes of series `key` were timed in batches, per batch length ("pipe: batch 8 at
@@ -800,9 +943,10 @@ static void warnings_section(struct plot_report *r)
 
 /* The report, top to bottom; a section with nothing to say writes nothing. */
 static void (*const sections[])(struct plot_report *r) = {
-    notes_section,      warnings_section, efficiency_section,       fidelity_section,
-    latency_section,    tails_section,    wakeup_section,           load_section,
-    crosscheck_section, charts_section,   plot_conformance_section, context_section,
+    decision_section,   notes_section,    warnings_section,         efficiency_section,
+    fidelity_section,   latency_section,  tails_section,            wakeup_section,
+    load_section,       fanout_section,   crosscheck_section,       charts_section,
+    plot_conformance_section, context_section,
 };
 
 static void head(struct plot_report *r)

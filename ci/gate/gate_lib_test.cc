@@ -280,21 +280,30 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
     ASSERT_EQ(run.rc, 0) << run.err.detail;
     struct shl_gate_check checks[32];
     size_t count = shl_gate_invariants(run.results, checks, 32);
-    ASSERT_EQ(count, 12u) << "three mechanisms at the one small size, three targets, and two "
-                             "bounds for each of three cross-checks";
+    ASSERT_EQ(count, 18u) << "three mechanisms at the one small size, zero-copy and the ring "
+                             "against iceoryx (missing), three targets, and two bounds for "
+                             "each of five cross-checks";
     const std::map<std::string, enum shl_gate_verdict> expected = {
         {"latency mmap 64 B p50 / pipe <=1", SHL_GATE_FAIL},
         {"latency sysv 64 B p50 / pipe <=1", SHL_GATE_PASS},
         {"latency posix 64 B p50 / pipe <=1", SHL_GATE_PASS},
-        {"latency mmap|sysv|posix 64 B ratio to cacheline <=1.5", SHL_GATE_WARN},
-        {"latency mmap|sysv|posix/!spin 64 B p50 / pipe <=1", SHL_GATE_WARN},
-        {"throughput mmap|sysv|posix 1 MiB ratio to memcpy >=0.5", SHL_GATE_WARN},
+        {"latency mmap|sysv|posix|anon|memfd 64 B ratio to cacheline <=1.5", SHL_GATE_WARN},
+        {"latency mmap|sysv|posix|anon|memfd/!spin 64 B p50 / pipe <=1", SHL_GATE_WARN},
+        {"throughput mmap|sysv|posix|anon|memfd 1 MiB ratio to memcpy >=0.5", SHL_GATE_WARN},
         {"crosscheck pipe 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck pipe 64 B ratio to latency >=0.8", SHL_GATE_PASS},
         {"crosscheck unix-stream 64 B ratio to latency <=1.25", SHL_GATE_PASS},
         {"crosscheck unix-stream 64 B ratio to latency >=0.8", SHL_GATE_PASS},
         {"crosscheck tcp 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck tcp 64 B ratio to latency >=0.8", SHL_GATE_WARN},
+        {"latency mmap|sysv|posix|anon|memfd 64 B p50 / iceoryx <=0.25", SHL_GATE_WARN},
+        {"zerocopy mmap|sysv|posix|anon|memfd 1 MiB p50 / latency mmap|sysv|posix|anon|memfd 1 "
+         "MiB p50 <=0.6",
+         SHL_GATE_WARN},
+        {"crosscheck zeromq-ipc 64 B ratio to latency <=1.25", SHL_GATE_WARN},
+        {"crosscheck zeromq-ipc 64 B ratio to latency >=0.8", SHL_GATE_WARN},
+        {"crosscheck iceoryx 64 B ratio to latency <=1.25", SHL_GATE_WARN},
+        {"crosscheck iceoryx 64 B ratio to latency >=0.8", SHL_GATE_WARN},
     };
     for (size_t i = 0; i < count; i++) {
         struct shl_gate_line line;
@@ -306,6 +315,44 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
         EXPECT_EQ(line.verdict, it->second) << key.str() << ": " << line.note;
         bool target = strncmp(checks[i].title, "target", 6) == 0;
         EXPECT_EQ(checks[i].hard, !target) << key.str();
+    }
+}
+
+// With iceoryx in the run, the ring's 64 B round trip must be at most 0.25x iceoryx's (a
+// failure, not a warning), and no slower than it at each size iceoryx was measured at.
+TEST(GateInvariants, TheRingIsHeldAgainstIceoryxWhenIceoryxRan)
+{
+    for (double iceoryx_64 : {10000.0, 2000.0}) {
+        Results run(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
+                           Row("latency", "posix", "spin", 64, 1000),
+                           Row("latency", "posix", "spin", 65536, 80000),
+                           Row("latency", "iceoryx", nullptr, 64, iceoryx_64),
+                           Row("latency", "iceoryx", nullptr, 65536, 70000)}));
+        ASSERT_EQ(run.rc, 0) << run.err.detail;
+        struct shl_gate_check checks[32];
+        size_t count = shl_gate_invariants(run.results, checks, 32);
+        ASSERT_LE(count, 32u);
+        std::map<std::string, enum shl_gate_verdict> seen;
+        for (size_t i = 0; i < count; i++) {
+            struct shl_gate_line line;
+            shl_gate_evaluate(&run.results, 1, &checks[i], &line);
+            std::ostringstream key;
+            key << line.figure << (line.better == SHL_RESULTS_LOWER ? " <=" : " >=") << line.allowed
+                << (checks[i].hard ? " hard" : " soft");
+            if (key.str().find("/ iceoryx") != std::string::npos)
+                seen[key.str()] = line.verdict;
+        }
+        const std::string family = "latency mmap|sysv|posix|anon|memfd ";
+        std::string keys;
+        for (const auto &kv : seen)
+            keys += kv.first + "; ";
+        EXPECT_EQ(seen.size(), 3u) << keys;
+        EXPECT_EQ(seen[family + "64 B p50 / iceoryx <=0.25 hard"],
+                  iceoryx_64 == 10000.0 ? SHL_GATE_PASS : SHL_GATE_FAIL)
+            << "iceoryx at " << iceoryx_64 << " ns";
+        EXPECT_EQ(seen[family + "64 B p50 / iceoryx <=1 soft"], SHL_GATE_PASS);
+        EXPECT_EQ(seen[family + "64 KiB p50 / iceoryx <=1 soft"], SHL_GATE_WARN)
+            << "the ring at 80 us against iceoryx's 70 us: " << keys;
     }
 }
 

@@ -10,7 +10,7 @@ private_namespace() {
   if [ -z "${HARDENING_PRIVATE:-}" ] && [ "$(id -u)" -eq 0 ] &&
     unshare --ipc --mount true 2>/dev/null; then
     exec unshare --ipc --mount --propagation private env HARDENING_PRIVATE=1 bash -c \
-      'mount -t tmpfs -o size=16m,mode=1777 shmlab-hardening /dev/shm && exec bash "$@"' \
+      'mount -t tmpfs -o size=256m,mode=1777 shmlab-hardening /dev/shm && exec bash "$@"' \
       bash "$@"
   fi
   private=${HARDENING_PRIVATE:-0}
@@ -19,11 +19,15 @@ private_namespace() {
 }
 
 # One line per object: "sysv shmid=ID key=K cpid=P", "posix NAME", "tmp NAME" (entries of
-# the folder $1, a temporary folder of the test's own).
+# the folder $1, a temporary folder of the test's own), "iceoryx NAME" (RouDi's fixed names
+# in /tmp, an iceoryx process's socket) and "roudi pid=P" (a running iox-roudi).
 shm_state() {
   awk 'NR > 1 { print "sysv shmid=" $2 " key=" $1 " cpid=" $5 }' /proc/sysvipc/shm
   find /dev/shm -mindepth 1 -maxdepth 1 -printf 'posix %f\n' 2>/dev/null
   find "$1" -mindepth 1 -maxdepth 1 -printf 'tmp %f\n'
+  find /tmp -mindepth 1 -maxdepth 1 \( -name 'roudi*' -o -name 'iox-*' -o -name 'shmlab-*-iox*' \) \
+    -printf 'iceoryx %f\n' 2>/dev/null
+  pgrep -x iox-roudi 2>/dev/null | sed 's/^/roudi pid=/'
 }
 
 # The objects of state file $2 that are not in state file $1 and that the pids in $3
@@ -32,7 +36,8 @@ shm_state() {
 # private namespace every new object counts.
 new_objects() {
   comm -13 <(sort "$1") <(sort "$2") | while read -r kind what rest; do
-    if [ "$private" = 1 ] || [ "$kind" = tmp ] || [ "$3" = "*" ]; then
+    if [ "$private" = 1 ] || [ "$kind" = tmp ] || [ "$kind" = iceoryx ] || [ "$kind" = roudi ] ||
+      [ "$3" = "*" ]; then
       echo "$kind $what $rest"
       continue
     fi

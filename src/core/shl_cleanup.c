@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A slot is claimed with a compare-and-swap and published only once filled, so a signal
@@ -47,6 +49,23 @@ void shl_cleanup_forget(int slot)
         atomic_store(&slots[slot].state, SLOT_FREE);
 }
 
+/* Async-signal-safe: kill, waitpid and nanosleep only. */
+static int stop_child(pid_t pid)
+{
+    if (kill(pid, SIGTERM) != 0)
+        return -1;
+    const struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int waited = 0; waited < SHL_CLEANUP_CHILD_GRACE_MS; waited += 10) {
+        pid_t got = waitpid(pid, NULL, WNOHANG);
+        if (got == pid || (got < 0 && errno == ECHILD))
+            return 0;
+        nanosleep(&tick, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1; /* it had no chance to remove what it made */
+}
+
 int shl_cleanup_run(void)
 {
     int saved = errno;
@@ -59,6 +78,7 @@ int shl_cleanup_run(void)
         switch (slots[i].kind) {
         case SHL_CLEANUP_FILE: rc = unlink(slots[i].path); break;
         case SHL_CLEANUP_POSIX: rc = shm_unlink(slots[i].path); break;
+        case SHL_CLEANUP_CHILD: rc = stop_child(slots[i].shmid); break;
         default: rc = shmctl(slots[i].shmid, IPC_RMID, NULL); break;
         }
         if (rc != 0)

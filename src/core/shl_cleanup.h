@@ -20,7 +20,12 @@ enum shl_cleanup_kind {
     SHL_CLEANUP_FILE,  /* unlink(path) */
     SHL_CLEANUP_POSIX, /* shm_unlink(name) */
     SHL_CLEANUP_SYSV,  /* shmctl(shmid, IPC_RMID) */
+    SHL_CLEANUP_CHILD, /* a daemon this process started (its pid in `shmid`): SIGTERM, then
+                        * SIGKILL if it has not exited within SHL_CLEANUP_CHILD_GRACE_MS;
+                        * reaped either way */
 };
+
+#define SHL_CLEANUP_CHILD_GRACE_MS 5000
 
 /* How many objects one process can have registered at a time. */
 #define SHL_CLEANUP_SLOTS 64
@@ -28,7 +33,7 @@ enum shl_cleanup_kind {
 #define SHL_CLEANUP_PATH_MAX 4096
 
 /* Registers an object and returns its slot (>= 0), or -1 with ENOSPC/ENAMETOOLONG in err.
- * `path` is used by FILE and POSIX, `shmid` by SYSV. */
+ * `path` is used by FILE and POSIX, `shmid` by SYSV (and CHILD, as the pid). */
 int shl_cleanup_add(enum shl_cleanup_kind kind, const char *path, int shmid,
                     struct shl_error *err);
 

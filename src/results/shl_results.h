@@ -53,6 +53,12 @@ struct shl_results_row {
     int reached;
     double spin_budget_ns; /* adaptive: how long a waiter spun before sleeping */
     unsigned repetition;   /* which of the run's repetitions of this configuration */
+    /* fanout: stats are every subscriber's one-way latencies; cpu_ns_per_msg_a the
+     * publisher's CPU per message */
+    unsigned subscribers; /* subscriber processes; 0 for other benchmarks */
+    double slowest_p50;   /* the subscriber with the highest p99: its p50 and p99 */
+    double slowest_p99;
+    double publish_ns;    /* the publisher's time inside the publish call, per message */
 };
 
 /* The run's circumstances, results.json's "context". */
@@ -173,7 +179,7 @@ struct shl_results_target {
     const char *stat;
     const char *ratio_to;      /* with stat "ratio": the reference the driver divided by */
     const char *ref_benchmark; /* NULL: stat is already a ratio */
-    const char *ref_transport;
+    const char *ref_transport; /* NULL: the same transports as the measured side */
     double ref_size; /* 0: the same size */
     enum shl_results_better better;
     double limit;
@@ -191,6 +197,13 @@ extern const struct shl_results_target shl_results_beats_pipe;
 extern const struct shl_results_target shl_results_efficiency[3];
 /* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
 extern const struct shl_results_target shl_results_crosscheck[2];
+/* shmlab's rings against the middleware users pick instead (iceoryx, through the same
+ * interface and the same copy of every message): [0] at 64 B, [1] at each size the run has
+ * an iceoryx round trip for. */
+extern const struct shl_results_target shl_results_against_iceoryx[2];
+/* The zero-copy round trip at 1 MiB, every byte written and checked on each side, against the
+ * copying one of the same rings. */
+extern const struct shl_results_target shl_results_zero_copy;
 
 /* The measurement's own targets (ratios within one run): the best ring round trip at 64 B
  * over the line-per-direction floor of its moment; the adaptive strategy's back-to-back round

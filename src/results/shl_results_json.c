@@ -223,6 +223,12 @@ static cJSON *row_json(const struct shl_results_row *row)
         cJSON_Delete(o);
         return NULL;
     }
+    if (row->subscribers > 0) {
+        cJSON_AddNumberToObject(o, "subscribers", row->subscribers);
+        add_number(o, "slowest_p50", row->slowest_p50);
+        add_number(o, "slowest_p99", row->slowest_p99);
+        add_number(o, "publish_ns", row->publish_ns);
+    }
     return o;
 }
 
@@ -292,6 +298,8 @@ static void gbench_name(const struct shl_results_row *row, char *buf, size_t len
     double hz = !isnan(row->offered_hz) ? row->offered_hz : row->rate_hz;
     if (!isnan(hz))
         snprintf(rate, sizeof rate, "/%.0fHz", hz);
+    else if (row->subscribers > 0)
+        snprintf(rate, sizeof rate, "/%usubscribers", row->subscribers);
     snprintf(buf, len, "%s/%s%s%s/%zu%s", row->benchmark, row->transport,
              row->notify != SHL_NOTIFY_NONE ? ":" : "", shl_notify_name(row->notify), row->size,
              rate);
@@ -560,14 +568,16 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
         read_name(json, "unit", index, true, row->unit, sizeof row->unit, err) != 0 ||
         read_name(json, "ratio_to", index, true, row->ratio_to, sizeof row->ratio_to, err) != 0)
         return -1;
-    double size, n, batch, messages, repetition;
+    double size, n, batch, messages, repetition, subscribers;
     if (read_count(json, "size", index, -1, &size, err) != 0 ||
         read_count(json, "n", index, 0, &n, err) != 0 ||
         read_count(json, "batch", index, 1, &batch, err) != 0 ||
         read_count(json, "messages", index, 0, &messages, err) != 0 ||
-        read_count(json, "repetition", index, 0, &repetition, err) != 0)
+        read_count(json, "repetition", index, 0, &repetition, err) != 0 ||
+        read_count(json, "subscribers", index, 0, &subscribers, err) != 0)
         return -1;
     row->repetition = repetition < 4294967296.0 ? (unsigned)repetition : 0;
+    row->subscribers = subscribers < 4294967296.0 ? (unsigned)subscribers : 0;
     if (size < 0)
         return shl_fail(err, "results", EINVAL, "row %zu: 'size' must be a number >= 0", index);
     row->size = (size_t)size;
@@ -599,6 +609,9 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
         {"offered_hz", &row->offered_hz},
         {"achieved_hz", &row->achieved_hz},
         {"spin_budget_ns", &row->spin_budget_ns},
+        {"slowest_p50", &row->slowest_p50},
+        {"slowest_p99", &row->slowest_p99},
+        {"publish_ns", &row->publish_ns},
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         if (read_number(json, numbers[i].key, index, numbers[i].field, err) != 0)
@@ -813,6 +826,8 @@ static const struct {
     {"setup", {"mean"}},
     {"floor", {"p50"}},
     {"load", {"p50", "p99", "offered_hz"}},
+    {"fanout", {"p50", "p99", "slowest_p99"}},
+    {"zerocopy", {"p50", "p99"}},
 };
 
 /* Whether a row's percentile agrees with its histogram: within the bucket of the sample one

@@ -81,7 +81,12 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
         r->ring[d].data.efd = r->ring[d].room.efd = -1;
     /* The segment's pages are faulted in before init: the touch writes a byte at the
      * start of every page, which would clobber a sequence word (or a mutex) there. */
-    if (shl_segment_create(&r->seg, ch->transport->mech, header + 2 * ring_bytes, err) != 0 ||
+    size_t bytes = header + 2 * ring_bytes;
+    int made = ch->transport->unnamed == SHL_UNNAMED_ANON ? shl_segment_create_anon(&r->seg, bytes, err)
+               : ch->transport->unnamed == SHL_UNNAMED_MEMFD
+                   ? shl_segment_create_memfd(&r->seg, bytes, err)
+                   : shl_segment_create(&r->seg, ch->transport->mech, bytes, err);
+    if (made != 0 ||
         init_shared(r, kind, ring_bytes, &ch->spec, err) != 0) {
         release(r);
         return -1;
@@ -106,24 +111,84 @@ static int ring_ready(const struct shl_ring *r, struct shl_error *err)
     return 0;
 }
 
-int shl_ring_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
+/* Waits until this side's outgoing ring has a free slot. */
+static int wait_room(struct shl_ring *r, int side, struct shl_error *err)
 {
-    struct shl_ring *r = ch->impl;
-    if (ring_ready(r, err) != 0)
-        return -1;
-    int side = r->peer.side;
     struct shl_spsc *out = &r->ring[side].rb; /* A sends on ring 0, B on ring 1 */
     while (shl_spsc_full(out)) {
         if (shl_notify_wait_moved(&r->ring[side].room, out->consumed, out->freed, NULL,
                                   &out->freed, &r->wait, err) != 0)
             return -1;
     }
-    shl_spsc_write(out, buf, len);
+    return 0;
+}
+
+static void publish(struct shl_ring *r, int side)
+{
     /* The tag tells the peer how far this side has read what it sends. */
     uint32_t value;
-    _Atomic uint32_t *word = shl_spsc_commit_word(out, r->ring[1 - side].rb.pos, &value);
+    _Atomic uint32_t *word = shl_spsc_commit_word(&r->ring[side].rb, r->ring[1 - side].rb.pos,
+                                                  &value);
     shl_notify_post(&r->ring[side].data, word, value);
+}
+
+int shl_ring_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
+{
+    struct shl_ring *r = ch->impl;
+    if (ring_ready(r, err) != 0)
+        return -1;
+    int side = r->peer.side;
+    if (wait_room(r, side, err) != 0)
+        return -1;
+    shl_spsc_write(&r->ring[side].rb, buf, len);
+    publish(r, side);
     return 0;
+}
+
+int shl_ring_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err)
+{
+    (void)len;
+    struct shl_ring *r = ch->impl;
+    if (ring_ready(r, err) != 0 || wait_room(r, r->peer.side, err) != 0)
+        return -1;
+    *slot = shl_spsc_loan(&r->ring[r->peer.side].rb);
+    return 0;
+}
+
+void shl_ring_commit(struct shl_channel *ch, size_t len)
+{
+    (void)len;
+    struct shl_ring *r = ch->impl;
+    publish(r, r->peer.side);
+}
+
+/* Waits for the next incoming message: its payload in place, or NULL with err set. */
+static const void *wait_message(struct shl_ring *r, int side, size_t len, struct shl_error *err)
+{
+    struct shl_spsc *in = &r->ring[1 - side].rb;
+    uint32_t seen, want, seq, tag;
+    _Atomic uint32_t *word = shl_spsc_next_word(in, &seen, &want);
+    /* The waiter prefetches the slot's second line while it polls the first. */
+    const unsigned char *rest = (const unsigned char *)word + SHL_SPSC_LINE;
+    if (shl_notify_wait_moved(&r->ring[1 - side].data, word, seen,
+                              len > SHL_SPSC_HEAD_BYTES ? rest : NULL, &seq, &r->wait, err) != 0)
+        return NULL;
+    const void *msg = shl_spsc_peek_at(in, seq, &tag);
+    if (msg == NULL) {
+        shl_spsc_check(in, seq, err);
+        return NULL;
+    }
+    /* The peer's tag tells how far it has read what this side sends: the next send finds
+     * room without fetching the peer's `consumed` line (a ping-pong never fetches it). */
+    shl_spsc_learn_freed(&r->ring[side].rb, tag);
+    return msg;
+}
+
+static void give_back(struct shl_ring *r, int side)
+{
+    uint32_t value;
+    _Atomic uint32_t *word = shl_spsc_release_word(&r->ring[1 - side].rb, &value);
+    shl_notify_post(&r->ring[1 - side].room, word, value);
 }
 
 int shl_ring_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err)
@@ -132,24 +197,26 @@ int shl_ring_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_erro
     if (ring_ready(r, err) != 0)
         return -1;
     int side = r->peer.side;
-    struct shl_spsc *in = &r->ring[1 - side].rb;
-    uint32_t seen, want, seq;
-    _Atomic uint32_t *word = shl_spsc_next_word(in, &seen, &want);
-    /* The waiter prefetches the slot's second line while it polls the first. */
-    const unsigned char *rest = (const unsigned char *)word + SHL_SPSC_LINE;
-    if (shl_notify_wait_moved(&r->ring[1 - side].data, word, seen,
-                              len > SHL_SPSC_HEAD_BYTES ? rest : NULL, &seq, &r->wait, err) != 0)
+    if (wait_message(r, side, len, err) == NULL)
         return -1;
-    if (seq != want)
-        return shl_spsc_check(in, seq, err);
-    /* The peer's tag tells how far it has read what this side sends: the next send finds
-     * room without fetching the peer's `consumed` line (a ping-pong never fetches it). */
-    shl_spsc_learn_freed(&r->ring[side].rb, shl_spsc_tag(in));
-    shl_spsc_read(in, buf, len);
-    uint32_t value;
-    word = shl_spsc_release_word(in, &value);
-    shl_notify_post(&r->ring[1 - side].room, word, value);
+    shl_spsc_read(&r->ring[1 - side].rb, buf, len);
+    give_back(r, side);
     return 0;
+}
+
+int shl_ring_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err)
+{
+    struct shl_ring *r = ch->impl;
+    if (ring_ready(r, err) != 0)
+        return -1;
+    *msg = wait_message(r, r->peer.side, len, err);
+    return *msg != NULL ? 0 : -1;
+}
+
+void shl_ring_release(struct shl_channel *ch)
+{
+    struct shl_ring *r = ch->impl;
+    give_back(r, r->peer.side);
 }
 
 void shl_ring_close(struct shl_channel *ch)

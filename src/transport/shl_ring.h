@@ -34,6 +34,11 @@ int shl_ring_join(struct shl_channel *ch, struct shl_error *err);
 int shl_ring_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
 int shl_ring_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
 void shl_ring_close(struct shl_channel *ch);
+/* Zero-copy: the slot's payload is contiguous (the slot's 8-byte header comes first). */
+int shl_ring_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err);
+void shl_ring_commit(struct shl_channel *ch, size_t len);
+int shl_ring_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err);
+void shl_ring_release(struct shl_channel *ch);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,11 @@ extern const struct shl_transport shl_ring_transports[SHL_MECH_COUNT];
 #define SHL_RING_IF_RING(...) __VA_ARGS__
 #define SHL_RING_IF_NO_RING(...)
 
+/* The same rings over memory with no name (shl_segment_create_anon / _memfd): "anon", a
+ * MAP_SHARED|MAP_ANONYMOUS mapping, and "memfd", a sealed memfd, both made before fork. */
+extern const struct shl_transport shl_transport_anon;
+extern const struct shl_transport shl_transport_memfd;
+
 #ifdef __cplusplus
 }
 #endif

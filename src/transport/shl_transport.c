@@ -4,11 +4,15 @@
 #include <string.h>
 
 #include "src/transport/shl_fifo.h"
+#include "src/transport/shl_iceoryx.h"
 #include "src/transport/shl_pipe.h"
+#include "src/transport/shl_posix_mq.h"
 #include "src/transport/shl_shm_transports.h"
+#include "src/transport/shl_sysv_msg.h"
 #include "src/transport/shl_tcp.h"
 #include "src/transport/shl_unix_dgram.h"
 #include "src/transport/shl_unix_stream.h"
+#include "src/transport/shl_zeromq.h"
 
 const struct shl_transport *const shl_transports[] = {
     &shl_transport_pipe,
@@ -20,6 +24,14 @@ const struct shl_transport *const shl_transports[] = {
     SHL_RING_IF_##ring(&shl_ring_transports[SHL_MECH_##id], )
     SHL_MECHS(SHL_RING_TRANSPORT_ENTRY)
 #undef SHL_RING_TRANSPORT_ENTRY
+    &shl_transport_anon,
+    &shl_transport_memfd,
+    &shl_transport_posix_mq,
+    &shl_transport_sysv_msg,
+    &shl_transport_zeromq_ipc,
+    &shl_transport_zeromq_tcp,
+    &shl_transport_iceoryx,
+    &shl_transport_iceoryx_waitset,
     NULL,
 };
 
@@ -97,6 +109,36 @@ int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_e
     if (check_message(ch, "shl_channel_recv", len, err) != 0)
         return -1;
     return ch->transport->recv(ch, buf, len, err);
+}
+
+int shl_channel_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err)
+{
+    if (check_message(ch, "shl_channel_loan", len, err) != 0)
+        return -1;
+    if (ch->transport->loan == NULL)
+        return shl_fail(err, "shl_channel_loan", EOPNOTSUPP, "%s has no zero-copy path",
+                        ch->transport->name);
+    return ch->transport->loan(ch, len, slot, err);
+}
+
+void shl_channel_commit(struct shl_channel *ch, size_t len)
+{
+    ch->transport->commit(ch, len);
+}
+
+int shl_channel_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err)
+{
+    if (check_message(ch, "shl_channel_peek", len, err) != 0)
+        return -1;
+    if (ch->transport->peek == NULL)
+        return shl_fail(err, "shl_channel_peek", EOPNOTSUPP, "%s has no zero-copy path",
+                        ch->transport->name);
+    return ch->transport->peek(ch, len, msg, err);
+}
+
+void shl_channel_release(struct shl_channel *ch)
+{
+    ch->transport->release(ch);
 }
 
 void shl_channel_close(struct shl_channel *ch)

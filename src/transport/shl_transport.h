@@ -45,17 +45,31 @@ struct shl_channel;
 enum shl_transport_kind {
     SHL_TRANSPORT_KERNEL, /* the kernel moves the bytes: a pipe, a socket, a FIFO */
     SHL_TRANSPORT_RING,   /* a shared-memory ring; offers every notification strategy */
+    SHL_TRANSPORT_MIDDLEWARE, /* a library users pick instead (ZeroMQ, iceoryx), whatever
+                               * moves its bytes */
 };
+
+enum { SHL_UNNAMED_ANON = 1, SHL_UNNAMED_MEMFD };
 
 struct shl_transport {
     const char *name;             /* "pipe", "unix-stream", ...; a ring: its mechanism's */
     enum shl_transport_kind kind;
     enum shl_mech mech;           /* SHL_TRANSPORT_RING: where the segment comes from */
+    int unnamed;                  /* SHL_TRANSPORT_RING over memory with no name instead of a
+                                   * mechanism's segment: SHL_UNNAMED_ANON or _MEMFD (0: none) */
+    int needs_roudi;              /* iceoryx: create needs a running RouDi (shl_roudi.h) and
+                                   * registers the creating process with it for good */
     int (*create)(struct shl_channel *ch, struct shl_error *err);
     int (*join)(struct shl_channel *ch, struct shl_error *err);
     int (*send)(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
     int (*recv)(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
     void (*close)(struct shl_channel *ch);
+    /* Zero-copy, where the transport has it (rings, iceoryx; NULL elsewhere): see
+     * shl_channel_loan below. */
+    int (*loan)(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err);
+    void (*commit)(struct shl_channel *ch, size_t len);
+    int (*peek)(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err);
+    void (*release)(struct shl_channel *ch);
 };
 
 struct shl_channel {
@@ -82,6 +96,15 @@ int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len,
 
 /* Receives one message of exactly len bytes into buf. */
 int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);
+
+/* Zero-copy (EOPNOTSUPP where the transport has none): loan a slot for the next message,
+ * write its len bytes in place and commit them; peek at the next message of len bytes in
+ * place and release it when done. One loaned and one peeked message at a time, under the
+ * same timeouts and dead-peer rules as send and recv. */
+int shl_channel_loan(struct shl_channel *ch, size_t len, void **slot, struct shl_error *err);
+void shl_channel_commit(struct shl_channel *ch, size_t len);
+int shl_channel_peek(struct shl_channel *ch, size_t len, const void **msg, struct shl_error *err);
+void shl_channel_release(struct shl_channel *ch);
 
 /* Releases this process's end; side A (or a never-joined channel) also unlinks FIFOs,
  * socket paths, shm names and segments. Safe to call twice. */

@@ -1,0 +1,165 @@
+#include "bench/bench_zerocopy.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bench_peer.h"
+#include "bench/bench_sampler.h"
+#include "src/timing/shl_clock.h"
+
+/* Who wrote a message: A's request, the peer's answer, or A's last word. */
+enum author { REQUEST, ANSWER, STOP };
+
+/* Words of a message, which both kinds of slot (a ring's, iceoryx's chunk) align to 8. */
+typedef uint64_t __attribute__((may_alias)) word_t;
+
+/* The word at index i of message seq: every word differs with both, and with the author, and
+ * the loops below stay simple enough to run at memory speed. */
+static inline uint64_t word_base(uint64_t seq, enum author who)
+{
+    return (seq * UINT64_C(0x9E3779B97F4A7C15)) ^ ((uint64_t)who << 62);
+}
+
+static void fill(unsigned char *msg, size_t size, uint64_t seq, enum author who)
+{
+    size_t words = size / 8;
+    uint64_t base = word_base(seq, who);
+    word_t *w = (word_t *)msg;
+    for (size_t i = 0; i < words; i++)
+        w[i] = base + i;
+    uint64_t tail = base + words;
+    memcpy(msg + 8 * words, &tail, size % 8);
+}
+
+/* True when every byte is what fill() wrote. */
+static int intact(const unsigned char *msg, size_t size, uint64_t seq, enum author who)
+{
+    size_t words = size / 8;
+    uint64_t base = word_base(seq, who), bad = 0;
+    const word_t *w = (const word_t *)msg;
+    for (size_t i = 0; i < words; i++)
+        bad |= w[i] ^ (base + i);
+    uint64_t tail = base + words;
+    return bad == 0 && memcmp(msg + 8 * words, &tail, size % 8) == 0;
+}
+
+static int send_message(struct shl_channel *ch, size_t size, uint64_t seq, enum author who,
+                        struct shl_error *err)
+{
+    void *slot;
+    if (shl_channel_loan(ch, size, &slot, err) != 0)
+        return -1;
+    fill(slot, size, seq, who);
+    shl_channel_commit(ch, size);
+    return 0;
+}
+
+struct echo_arg {
+    struct shl_channel *ch;
+    size_t size;
+};
+
+/* The peer: checks each request in place, answers from a slot of its own, until STOP. */
+static int echo(void *arg, struct bench_peer_report *report)
+{
+    const struct echo_arg *a = arg;
+    struct shl_error *err = &report->err;
+    if (shl_channel_join(a->ch, SHL_SIDE_B, err) != 0)
+        return -1;
+    int rc = 0;
+    for (uint64_t seq = 0; rc == 0; seq++) {
+        const void *msg;
+        if (shl_channel_peek(a->ch, a->size, &msg, err) != 0) {
+            rc = -1;
+            break;
+        }
+        if (!intact(msg, a->size, seq, REQUEST)) {
+            int stop = intact(msg, a->size, seq, STOP);
+            shl_channel_release(a->ch);
+            if (!stop)
+                rc = shl_fail(err, "verify", EBADMSG, "zero-copy request %llu of %zu bytes",
+                              (unsigned long long)seq, a->size);
+            break;
+        }
+        rc = send_message(a->ch, a->size, seq, ANSWER, err);
+        shl_channel_release(a->ch);
+        report->messages++;
+    }
+    shl_channel_close(a->ch);
+    return rc;
+}
+
+static int roundtrip(struct shl_channel *ch, size_t size, uint64_t seq, struct shl_error *err)
+{
+    if (send_message(ch, size, seq, REQUEST, err) != 0)
+        return -1;
+    const void *msg;
+    if (shl_channel_peek(ch, size, &msg, err) != 0)
+        return -1;
+    int ok = intact(msg, size, seq, ANSWER);
+    shl_channel_release(ch);
+    if (!ok)
+        return shl_fail(err, "verify", EBADMSG, "zero-copy answer %llu of %zu bytes",
+                        (unsigned long long)seq, size);
+    return 0;
+}
+
+static int measure(struct shl_channel *ch, struct bench_zerocopy *z, struct shl_error *err)
+{
+    uint64_t seq = 0;
+    for (unsigned i = 0; i < z->warmup; i++)
+        if (roundtrip(ch, z->size, seq++, err) != 0)
+            return -1;
+    struct bench_sampler sampler;
+    if (bench_sampler_init(&sampler, z->min_samples, z->max_samples, z->budget_ns, err) != 0)
+        return -1;
+    z->samples = sampler.samples;
+    int64_t cpu0, cpu1;
+    if (shl_process_cpu_ns(&cpu0, err) != 0)
+        return -1;
+    while (bench_sampler_more(&sampler)) {
+        int64_t t0 = shl_now_ns();
+        if (roundtrip(ch, z->size, seq++, err) != 0)
+            return -1;
+        bench_sampler_add(&sampler, (double)(shl_now_ns() - t0));
+        z->n = sampler.n;
+    }
+    if (shl_process_cpu_ns(&cpu1, err) != 0)
+        return -1;
+    z->cpu_ns = cpu1 - cpu0;
+    return send_message(ch, z->size, seq, STOP, err);
+}
+
+int bench_zerocopy_run(struct bench_zerocopy *z, struct shl_error *err)
+{
+    z->samples = NULL;
+    z->n = 0;
+    struct shl_channel ch;
+    struct shl_channel_spec spec = {
+        .max_msg = z->size, .depth = 1, .notify = z->notify, .timeout_ms = z->timeout_ms};
+    if (shl_channel_create(&ch, z->transport, &spec, err) != 0)
+        return -1;
+    struct echo_arg arg = {.ch = &ch, .size = z->size};
+    struct bench_peer proc;
+    if (bench_peer_start(&proc, z->peer_cpu, echo, &arg, err) != 0) {
+        shl_channel_close(&ch);
+        return -1;
+    }
+    int rc = shl_channel_join(&ch, SHL_SIDE_A, err);
+    if (rc == 0)
+        rc = measure(&ch, z, err);
+    shl_channel_close(&ch);
+    struct bench_peer_report report;
+    struct shl_error peer_err;
+    if (bench_peer_finish(&proc, z->timeout_ms, &report, &peer_err) != 0) {
+        if (rc == 0)
+            *err = peer_err;
+        return -1;
+    }
+    if (report.failed && (rc == 0 || err->errnum == EPIPE || err->errnum == ETIMEDOUT)) {
+        *err = report.err;
+        return -1;
+    }
+    return rc;
+}
