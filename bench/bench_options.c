@@ -337,7 +337,7 @@ static const struct bench_plan quick_plan = {
     .canary_budget_ns = 5000000,
     .canary_samples = 2000,
     .load_duration_ns = 20000000,
-    .load_min_messages = 200,
+    .load_min_messages = 50,
     .load_max_messages = 200000,
     .fanout_messages = 300,
 };
