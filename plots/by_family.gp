@@ -6,10 +6,16 @@
 # block (block0) and its title (panel_title).
 panel_cols = panels <= 3 ? panels : ceil(panels / 2.0)
 panel_rows = panels <= 3 ? 1 : 2
-set multiplot layout panel_rows, panel_cols margins 0.07, 0.99, 0.09, 0.87 spacing 0.06, 0.1
-set key inside left top vertical Left reverse samplen 2 spacing 0.9 width 0 font ",8" opaque
+# Fixed margins keep every panel's plot area the same size; each legend sits in the gap to
+# the right of its panel, since rising lines and p99 whiskers leave no corner inside free.
+set multiplot layout panel_rows, panel_cols margins 0.06, 0.86, 0.1, 0.83 spacing 0.15, 0.13
+set key at graph 1.03, graph 1 left top vertical Left reverse samplen 2 spacing 0.85 width -2 font ",8" nobox
+# The axes are named once: y on the left of each row, x under the lowest panel of a column.
+row_ylabel = ylabel_text
 do for [p=1:panels] {
     eval value(sprintf("panel%d", p))
+    ylabel_text = (p - 1) % panel_cols == 0 ? row_ylabel : ""
+    xlabel_text = p + panel_cols > panels ? "message size (log scale)" : ""
     set title panel_title font ",10"
     load "by_size.gp"
     # The chart's title and machine lines once, over the whole canvas.

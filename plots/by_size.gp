@@ -6,11 +6,11 @@
 #   whiskers     1 to draw a whisker from column 2 up to column 3 (p50 to p99), 0 for none
 #   size_tics    the x tics, e.g. ("8 B" 8, "1 KiB" 1024); size_lo, size_hi: the sizes' range
 #   ylabel_text, yformat, optionally ymin and ymax, and reference (a macro appended to the plot: ", expr with lines ..." or "")
-#   optionally block0 (the block of the first series: by_family.gp draws a panel's share),
+#   optionally xlabel_text (by_family.gp names the x axis under the lowest panels only), block0 (the block of the first series: by_family.gp draws a panel's share),
 #   dodge_n (the series count the sideways step is made for, the same in every panel) and
 #   point_labels (column 4 of each block written above its point)
 set logscale xy
-set xlabel "message size (log scale)"
+set xlabel (exists("xlabel_text") ? xlabel_text : "message size (log scale)")
 set ylabel ylabel_text
 set format y yformat
 if (exists("ymin")) { if (exists("ymax")) { set yrange [ymin:ymax] } else { set yrange [ymin:*] } }
