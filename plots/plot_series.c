@@ -102,7 +102,7 @@ static void describe(const struct shl_results_row *row, struct plot_series *s)
     s->colour = look < N_LOOKS ? looks[look].colour : "#17BECF";
     bool named = row->notify != SHL_NOTIFY_NONE;
     int rank = strategy_rank(row) - SHL_NOTIFY_FIRST;
-    s->dash = shl_results_is_shm(row->transport) && named ? rank % 5 + 1 : 1;
+    s->dash = named ? rank % 5 + 1 : 1;
     int index = named ? rank % 2 : 0;
     s->point = look < N_LOOKS ? looks[look].points[index] : 1;
 }
