@@ -135,41 +135,44 @@ static int by_subscribers(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The first repetition's rows of series `key` into `out` (room for rows->n), in `order`, so
- * that each line is one ladder; returns how many. */
-static size_t first_repetition(const struct plot_rows *rows, const char *key,
-                               int (*order)(const void *, const void *),
-                               const struct shl_results_row **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < rows->n; i++)
-        if (rows->rows[i]->repetition == 0 && plot_series_has_key(rows->rows[i], key))
-            out[n++] = rows->rows[i];
-    qsort(out, n, sizeof *out, order);
-    return n;
-}
-
-/* One block per series: offered rate, p50 and p99 in seconds, and 1 where the rate was
- * reached. */
-static int load_data(const struct plot_chart_data *c, struct shl_error *err)
+/* One block of `columns` per series: its rows of the first repetition (so that each line
+ * is one ladder) in `order`, each written by `line`. */
+static int ladder_blocks(const struct plot_chart_data *c, int (*order)(const void *, const void *),
+                         void (*line)(FILE *, const struct shl_results_row *), int columns,
+                         struct shl_error *err)
 {
     const struct shl_results_row **ladder = calloc(c->rows->n + 1, sizeof *ladder);
     if (ladder == NULL)
         return plot_out_of_memory(err);
     for (size_t s = 0; s < c->list->n; s++) {
-        size_t n = first_repetition(c->rows, c->list->series[s].key, by_offered, ladder);
-        for (size_t i = 0; i < n; i++) {
-            plot_gp_number(c->dat, ladder[i]->offered_hz);
-            fputc('\t', c->dat);
-            plot_gp_number(c->dat, plot_base(ladder[i], "p50"));
-            fputc('\t', c->dat);
-            plot_gp_number(c->dat, plot_base(ladder[i], "p99"));
-            fprintf(c->dat, "\t%d\n", ladder[i]->reached == 1);
-        }
-        plot_gp_end_block(c->dat, n, 4);
+        size_t n = 0;
+        for (size_t i = 0; i < c->rows->n; i++)
+            if (c->rows->rows[i]->repetition == 0 &&
+                plot_series_has_key(c->rows->rows[i], c->list->series[s].key))
+                ladder[n++] = c->rows->rows[i];
+        qsort(ladder, n, sizeof *ladder, order);
+        for (size_t i = 0; i < n; i++)
+            line(c->dat, ladder[i]);
+        plot_gp_end_block(c->dat, n, columns);
     }
     free(ladder);
     return 0;
+}
+
+/* Offered rate, p50 and p99 in seconds, and 1 where the rate was reached. */
+static void load_line(FILE *dat, const struct shl_results_row *row)
+{
+    plot_gp_number(dat, row->offered_hz);
+    fputc('\t', dat);
+    plot_gp_number(dat, plot_base(row, "p50"));
+    fputc('\t', dat);
+    plot_gp_number(dat, plot_base(row, "p99"));
+    fprintf(dat, "\t%d\n", row->reached == 1);
+}
+
+static int load_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    return ladder_blocks(c, by_offered, load_line, 4, err);
 }
 
 /* One line per size: its label, then mean and stddev of each series. */
@@ -308,8 +311,8 @@ static int panel_settings(FILE *out, const struct plot_panel *panel,
     return 0;
 }
 
-/* Small multiples: p50 and p99 over message size (plot_gp_size_blocks) panel by panel, each panel a family
- * (plot_panels), all on the same axes. */
+/* Small multiples: p50 and p99 over message size (plot_gp_size_blocks) panel by panel,
+ * each panel a family or part of one (plot_panels), all on the same axes. */
 static int panels_data(const struct plot_chart_data *c, struct shl_error *err)
 {
     size_t n = c->list->n;
@@ -397,28 +400,22 @@ static int best_data(const struct plot_chart_data *c, struct shl_error *err)
     return 0;
 }
 
-/* One block per series: subscribers, the p50 and p99 of every subscriber's one-way
- * latencies, and those of the slowest subscriber, in seconds. */
-static int fanout_data(const struct plot_chart_data *c, struct shl_error *err)
+/* Subscribers, the p50 and p99 of every subscriber's one-way latencies, and those of the
+ * slowest subscriber, in seconds. */
+static void fanout_line(FILE *dat, const struct shl_results_row *row)
 {
     static const char *const stats[] = {"p50", "p99", "slowest_p50", "slowest_p99"};
-    const struct shl_results_row **ladder = calloc(c->rows->n + 1, sizeof *ladder);
-    if (ladder == NULL)
-        return plot_out_of_memory(err);
-    for (size_t s = 0; s < c->list->n; s++) {
-        size_t n = first_repetition(c->rows, c->list->series[s].key, by_subscribers, ladder);
-        for (size_t i = 0; i < n; i++) {
-            fprintf(c->dat, "%u", ladder[i]->subscribers);
-            for (size_t k = 0; k < 4; k++) {
-                fputc('\t', c->dat);
-                plot_gp_number(c->dat, plot_base(ladder[i], stats[k]));
-            }
-            fputc('\n', c->dat);
-        }
-        plot_gp_end_block(c->dat, n, 5);
+    fprintf(dat, "%u", row->subscribers);
+    for (size_t k = 0; k < 4; k++) {
+        fputc('\t', dat);
+        plot_gp_number(dat, plot_base(row, stats[k]));
     }
-    free(ladder);
-    return 0;
+    fputc('\n', dat);
+}
+
+static int fanout_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    return ladder_blocks(c, by_subscribers, fanout_line, 5, err);
 }
 
 /* Two blocks per zero-copy series: its rows, then the copying latency rows of the same

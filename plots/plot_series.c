@@ -44,7 +44,9 @@ static size_t look_of(const char *transport)
 static int group_of(const char *transport)
 {
     const struct shl_transport *t = shl_transport_find(transport);
-    return t == NULL ? 2 : t->kind == SHL_TRANSPORT_RING ? 0 : t->kind == SHL_TRANSPORT_KERNEL ? 1 : 2;
+    if (t == NULL)
+        return 2;
+    return t->kind == SHL_TRANSPORT_RING ? 0 : t->kind == SHL_TRANSPORT_KERNEL ? 1 : 2;
 }
 
 /* Strategies in the order the table lists them, cheapest-looking first; none after them. */
