@@ -8,10 +8,12 @@ panel_cols = panels <= 3 ? panels : ceil(panels / 2.0)
 panel_rows = panels <= 3 ? 1 : 2
 # Fixed margins keep every panel's plot area the same size; each legend sits in the gap to
 # the right of its panel, since rising lines and p99 whiskers leave no corner inside free.
-set multiplot layout panel_rows, panel_cols margins 0.075, 0.86, 0.1, 0.83 spacing 0.16, 0.13
+set multiplot layout panel_rows, panel_cols margins 0.1, 0.86, 0.1, 0.83 spacing 0.16, 0.13
 set key at graph 1.03, graph 1 left top vertical Left reverse samplen 2 spacing 0.85 width -2 font ",8" nobox
 # The axes are named once: y on the left of each row, x under the lowest panel of a column.
-row_ylabel = ylabel_text
+# Kept from the first run of this script: the PNG pass runs it again after the panels
+# changed ylabel_text.
+if (!exists("row_ylabel")) { row_ylabel = ylabel_text }
 do for [p=1:panels] {
     eval value(sprintf("panel%d", p))
     ylabel_text = (p - 1) % panel_cols == 0 ? row_ylabel : ""
