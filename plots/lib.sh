@@ -45,12 +45,15 @@ plotdata() {
 svg_terminal="set terminal svg size 1200,650 font 'DejaVu Sans,13' background rgb 'white' noenhanced"
 png_terminal="set terminal pngcairo size 1200,650 font 'DejaVu Sans,11' background rgb 'white' noenhanced"
 
-# plot_chart OUT_BASE GNUPLOT_ASSIGNMENTS SCRIPT: draws OUT_BASE.svg and OUT_BASE.png.
+# plot_chart OUT_BASE GNUPLOT_ASSIGNMENTS SCRIPT: draws OUT_BASE.svg and OUT_BASE.png. The
+# scripts run once per format rather than `replot`, which redraws only the last panel of a
+# multiplot; the load path lets a script load another (by_family.gp loads by_size.gp).
 plot_chart() {
   local base=$1 settings=$2 script=$3 err
-  err=$(gnuplot -e "$settings" -e "$svg_terminal; set output '${base//\'/\'\'}.svg'" \
-      "$here/common.gp" "$here/$script" \
-      -e "set output; $png_terminal; set output '${base//\'/\'\'}.png'; replot; set output" \
+  err=$(gnuplot -e "set loadpath '${here//\'/\'\'}'; $settings" \
+      -e "$svg_terminal; set output '${base//\'/\'\'}.svg'" "$here/common.gp" "$here/$script" \
+      -e "set output; $png_terminal; set output '${base//\'/\'\'}.png'" "$here/common.gp" "$here/$script" \
+      -e "set output" \
       2>&1 >/dev/null) \
     || fail "gnuplot could not draw $(basename "$base"): $(printf '%s\n' "$err" | grep -iv warning | grep -m 1 .)"
 }

@@ -4,16 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plots/plot_family.h"
 #include "plots/plot_gnuplot.h"
 #include "plots/plot_machine.h"
 #include "plots/plot_output.h"
 #include "plots/plot_spectrum.h"
 #include "plots/plot_table.h"
-
-static int by_size_data(const struct plot_chart_data *c, struct shl_error *err)
-{
-    return plot_gp_size_blocks(c->dat, c->rows, c->list, err);
-}
 
 /* The latency size nearest 64 B on a log scale: the distribution is drawn there. */
 static int distribution_size(const struct plot_rows *rows, double *best, struct shl_error *err)
@@ -132,9 +128,18 @@ static int by_offered(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One block per series: offered rate, p50 and p99 in seconds, and 1 where the rate was
- * reached; the first repetition only, so that each line is one ladder. */
-static int load_data(const struct plot_chart_data *c, struct shl_error *err)
+static int by_subscribers(const void *a, const void *b)
+{
+    unsigned x = (*(const struct shl_results_row *const *)a)->subscribers;
+    unsigned y = (*(const struct shl_results_row *const *)b)->subscribers;
+    return (x > y) - (x < y);
+}
+
+/* One block of `columns` per series: its rows of the first repetition (so that each line
+ * is one ladder) in `order`, each written by `line`. */
+static int ladder_blocks(const struct plot_chart_data *c, int (*order)(const void *, const void *),
+                         void (*line)(FILE *, const struct shl_results_row *), int columns,
+                         struct shl_error *err)
 {
     const struct shl_results_row **ladder = calloc(c->rows->n + 1, sizeof *ladder);
     if (ladder == NULL)
@@ -145,19 +150,29 @@ static int load_data(const struct plot_chart_data *c, struct shl_error *err)
             if (c->rows->rows[i]->repetition == 0 &&
                 plot_series_has_key(c->rows->rows[i], c->list->series[s].key))
                 ladder[n++] = c->rows->rows[i];
-        qsort(ladder, n, sizeof *ladder, by_offered);
-        for (size_t i = 0; i < n; i++) {
-            plot_gp_number(c->dat, ladder[i]->offered_hz);
-            fputc('\t', c->dat);
-            plot_gp_number(c->dat, plot_base(ladder[i], "p50"));
-            fputc('\t', c->dat);
-            plot_gp_number(c->dat, plot_base(ladder[i], "p99"));
-            fprintf(c->dat, "\t%d\n", ladder[i]->reached == 1);
-        }
-        plot_gp_end_block(c->dat, n, 4);
+        qsort(ladder, n, sizeof *ladder, order);
+        for (size_t i = 0; i < n; i++)
+            line(c->dat, ladder[i]);
+        plot_gp_end_block(c->dat, n, columns);
     }
     free(ladder);
     return 0;
+}
+
+/* Offered rate, p50 and p99 in seconds, and 1 where the rate was reached. */
+static void load_line(FILE *dat, const struct shl_results_row *row)
+{
+    plot_gp_number(dat, row->offered_hz);
+    fputc('\t', dat);
+    plot_gp_number(dat, plot_base(row, "p50"));
+    fputc('\t', dat);
+    plot_gp_number(dat, plot_base(row, "p99"));
+    fprintf(dat, "\t%d\n", row->reached == 1);
+}
+
+static int load_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    return ladder_blocks(c, by_offered, load_line, 4, err);
 }
 
 /* One line per size: its label, then mean and stddev of each series. */
@@ -231,21 +246,234 @@ static int advantage_data(const struct plot_chart_data *c, struct shl_error *err
     return 0;
 }
 
+/* The most series one panel of a crowded chart carries. */
+enum { panel_series_max = 12 };
+
+/* Widens [*lo, *hi] to the p50 and p99 of `rows` (those of `transport` only, when given). */
+static void widen_range(const struct plot_rows *rows, const char *transport, double *lo,
+                        double *hi)
+{
+    static const char *const stats[] = {"p50", "p99"};
+    for (size_t i = 0; i < rows->n; i++)
+        for (size_t k = 0; k < 2; k++) {
+            double v = plot_base(rows->rows[i], stats[k]);
+            if ((transport == NULL || strcmp(rows->rows[i]->transport, transport) == 0) &&
+                v > 0 && !isnan(v)) {
+                *lo = fmin(*lo, v);
+                *hi = fmax(*hi, v);
+            }
+        }
+}
+
+/* ymin and ymax: one y range for every panel (the rows and the chart's floor), so that the
+ * panels compare at a glance. */
+static int shared_range(const struct plot_chart_data *c, struct shl_error *err)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    struct plot_rows floor = {0};
+    if (plot_rows_of(&floor, c->run, "floor") != 0) {
+        plot_rows_free(&floor);
+        return plot_out_of_memory(err);
+    }
+    widen_range(c->rows, NULL, &lo, &hi);
+    if (c->kind->floor != NULL)
+        widen_range(&floor, c->kind->floor, &lo, &hi);
+    plot_rows_free(&floor);
+    if (lo <= hi) {
+        fputs("ymin=", c->settings);
+        plot_gp_number(c->settings, lo / 1.5);
+        fputs("; ymax=", c->settings);
+        plot_gp_number(c->settings, hi * 1.5);
+        fputs("; ", c->settings);
+    }
+    return 0;
+}
+
+/* panelK (K = 1..panels): block0, panel_title and the series lists of panel K, as text
+ * by_family.gp evaluates. */
+static int panel_settings(FILE *out, const struct plot_panel *panel,
+                          const struct plot_gp_series *gp, size_t k, struct shl_error *err)
+{
+    struct plot_text text;
+    if (plot_text_open(&text, err) != 0)
+        return -1;
+    fprintf(text.f, "block0=%zu; ", panel->first);
+    plot_gp_setting(text.f, "panel_title", panel->title);
+    fputs("; ", text.f);
+    plot_gp_series_vars(text.f, gp + panel->first, panel->n);
+    if (plot_text_close(&text, err) != 0)
+        return -1;
+    char name[32];
+    snprintf(name, sizeof name, "panel%zu", k + 1);
+    plot_gp_setting(out, name, text.buf);
+    fputs("; ", out);
+    free(text.buf);
+    return 0;
+}
+
+/* Small multiples: p50 and p99 over message size (plot_gp_size_blocks) panel by panel,
+ * each panel a family or part of one (plot_panels), all on the same axes. */
+static int panels_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    size_t n = c->list->n;
+    size_t *order = calloc(n + 1, sizeof *order);
+    struct plot_panel *panels = calloc(n + plot_families_n, sizeof *panels);
+    struct plot_series_list ordered = {calloc(n + 1, sizeof *ordered.series), n};
+    struct plot_gp_series *gp = calloc(n + 1, sizeof *gp);
+    int status = order && panels && ordered.series && gp ? 0 : plot_out_of_memory(err);
+    size_t n_panels = status == 0 ? plot_panels(c->list, panel_series_max, order, panels) : 0;
+    for (size_t i = 0; status == 0 && i < n; i++) {
+        ordered.series[i] = c->list->series[order[i]];
+        gp[i] = (struct plot_gp_series){ordered.series[i].key, &ordered.series[i], 0};
+    }
+    if (status == 0)
+        status = plot_gp_size_blocks(c->dat, c->rows, &ordered, err);
+    size_t widest = 0;
+    for (size_t k = 0; status == 0 && k < n_panels; k++) {
+        widest = panels[k].n > widest ? panels[k].n : widest;
+        status = panel_settings(c->settings, &panels[k], gp, k, err);
+    }
+    if (status == 0) {
+        fprintf(c->settings, "panels=%zu; dodge_n=%zu; ", n_panels, widest);
+        status = shared_range(c, err);
+        *c->own_series = 1;
+    }
+    free(gp);
+    free(ordered.series);
+    free(panels);
+    free(order);
+    return status;
+}
+
+/* The row of family `f` with the lowest p50 at `size`, or NULL. */
+static const struct shl_results_row *best_of_family(const struct plot_rows *rows, size_t f,
+                                                    double size)
+{
+    const struct shl_results_row *best = NULL;
+    for (size_t i = 0; i < rows->n; i++) {
+        const struct shl_results_row *row = rows->rows[i];
+        double p50 = plot_base(row, "p50");
+        if ((double)row->size == size && plot_family_of(row->transport) == f && !isnan(p50) &&
+            (best == NULL || p50 < plot_base(best, "p50")))
+            best = row;
+    }
+    return best;
+}
+
+/* One block per family with rows: at each size its best p50 and that row's p99, and the
+ * series that won there (drawn as a label at the point). */
+static int best_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    double *sizes;
+    size_t n_sizes, n = 0;
+    if (plot_rows_sizes(c->rows, &sizes, &n_sizes) != 0)
+        return plot_out_of_memory(err);
+    struct plot_series looks[plot_families_n];
+    struct plot_gp_series gp[plot_families_n];
+    for (size_t f = 0; f < plot_families_n; f++) {
+        size_t lines = 0;
+        for (size_t z = 0; z < n_sizes; z++) {
+            const struct shl_results_row *best = best_of_family(c->rows, f, sizes[z]);
+            if (best == NULL)
+                continue;
+            char key[48];
+            plot_series_key(best, key, sizeof key);
+            plot_gp_number(c->dat, sizes[z]);
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, plot_base(best, "p50"));
+            fputc('\t', c->dat);
+            plot_gp_number(c->dat, plot_base(best, "p99"));
+            fprintf(c->dat, "\t%s\n", key);
+            lines++;
+        }
+        if (lines == 0)
+            continue;
+        plot_gp_end_block(c->dat, lines, 4);
+        looks[n] = (struct plot_series){.colour = plot_families[f].colour, .dash = 1, .point = 7};
+        gp[n] = (struct plot_gp_series){plot_families[f].label, &looks[n], 0};
+        n++;
+    }
+    free(sizes);
+    plot_gp_series_vars(c->settings, gp, n);
+    fputs("; point_labels=1; ", c->settings);
+    *c->own_series = 1;
+    return 0;
+}
+
+/* Subscribers, the p50 and p99 of every subscriber's one-way latencies, and those of the
+ * slowest subscriber, in seconds. */
+static void fanout_line(FILE *dat, const struct shl_results_row *row)
+{
+    static const char *const stats[] = {"p50", "p99", "slowest_p50", "slowest_p99"};
+    fprintf(dat, "%u", row->subscribers);
+    for (size_t k = 0; k < 4; k++) {
+        fputc('\t', dat);
+        plot_gp_number(dat, plot_base(row, stats[k]));
+    }
+    fputc('\n', dat);
+}
+
+static int fanout_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    return ladder_blocks(c, by_subscribers, fanout_line, 5, err);
+}
+
+/* Two blocks per zero-copy series: its rows, then the copying latency rows of the same
+ * transport and strategy; drawn in one colour, solid and dashed. */
+static int zerocopy_data(const struct plot_chart_data *c, struct shl_error *err)
+{
+    size_t n = c->list->n;
+    struct plot_rows copying = {0};
+    struct plot_gp_series *gp = calloc(2 * n + 1, sizeof *gp);
+    char(*keys)[64] = calloc(2 * n + 1, sizeof *keys);
+    int status = gp && keys && plot_rows_of(&copying, c->run, "latency") == 0
+                     ? 0
+                     : plot_out_of_memory(err);
+    for (size_t s = 0; status == 0 && s < n; s++) {
+        struct plot_series_list one = {&c->list->series[s], 1};
+        status = plot_gp_size_blocks(c->dat, c->rows, &one, err);
+        if (status == 0)
+            status = plot_gp_size_blocks(c->dat, &copying, &one, err);
+        snprintf(keys[2 * s], sizeof keys[0], "%s zero-copy", one.series->key);
+        snprintf(keys[2 * s + 1], sizeof keys[0], "%s copying", one.series->key);
+        gp[2 * s] = (struct plot_gp_series){keys[2 * s], one.series, 1};
+        gp[2 * s + 1] = (struct plot_gp_series){keys[2 * s + 1], one.series, 2};
+    }
+    if (status == 0) {
+        plot_gp_series_vars(c->settings, gp, 2 * n);
+        fputs("; ", c->settings);
+        *c->own_series = 1;
+    }
+    plot_rows_free(&copying);
+    free(keys);
+    free(gp);
+    return status;
+}
+
 /* Drawn over message size (by_size.gp) when whiskers >= 0; the distribution and the set-up
  * charts have scripts of their own and no size axis. The report shows them in this order. */
 const struct plot_chart_kind plot_charts[] = {
-    {"latency", "latency", "by_size.gp",
-     "Round-trip latency by message size (p50, whisker up to p99) against the cache-line floor",
+    {"latency", "latency", "by_family.gp",
+     "Round-trip latency by message size (p50, whisker up to p99) against the cache-line floor, "
+     "a panel per family of transports",
      "Round-trip latency by message size: p50, whisker up to p99",
      "Round-trip latency p50 by message size", 1,
      "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
-     "cache-line floor", "cache-line floor", "s", NULL, NULL, by_size_data},
-    {"throughput", "throughput", "by_size.gp",
-     "One-way throughput by message size against memcpy bandwidth",
+     "cache-line floor", "cache-line floor", "s", NULL, NULL, panels_data},
+    {"best", "latency", "by_size.gp",
+     "The best round-trip p50 of each family of transports at each size, against the "
+     "cache-line floor",
+     "Best round-trip p50 of each family by message size (the winner named at each point)",
+     NULL, 0,
+     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
+     "cache-line floor", "cache-line floor", "s", NULL, NULL, best_data},
+    {"throughput", "throughput", "by_family.gp",
+     "One-way throughput by message size against memcpy bandwidth, a panel per family of "
+     "transports",
      "One-way throughput by message size (p50 of the runs)",
      "One-way throughput p50 by message size", 0,
      "ylabel_text='throughput (log scale)'; yformat='%.0s %cB/s'", "memcpy", "memcpy bandwidth",
-     "memcpy", "B/s", NULL, NULL, by_size_data},
+     "memcpy", "B/s", NULL, NULL, panels_data},
     {"distribution", "latency", "distribution.gp", "Latency percentiles at a small size", NULL,
      NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, distribution_data},
     {"spectrum", "latency", "spectrum.gp",
@@ -266,6 +494,16 @@ const struct plot_chart_kind plot_charts[] = {
      NULL, NULL, NULL, NULL,
      ", 1 with lines lc rgb 'black' dt 3 lw 2 title 'best shared memory (1×)'", without_shm,
      advantage_data},
+    {"fanout", "fanout", "fanout.gp",
+     "One-way latency from one publisher to N subscribers: all of them, and the slowest",
+     "Fan-out: one-way latency against subscribers (p50, whisker up to p99)", NULL, -1, NULL,
+     NULL, NULL, NULL, NULL, NULL, NULL, fanout_data},
+    {"zerocopy", "zerocopy", "by_size.gp",
+     "Zero-copy round trip (solid) against the copying round trip (dashed) of the same "
+     "transport and strategy",
+     "Zero-copy (solid) against copying (dashed) round trip: p50 by message size", NULL, 0,
+     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", NULL, NULL, NULL, NULL,
+     NULL, NULL, zerocopy_data},
 };
 const size_t plot_charts_n = sizeof plot_charts / sizeof plot_charts[0];
 
@@ -319,16 +557,16 @@ static int chart_of_rows(const struct plot_chart_kind *kind, const struct shl_re
         return plot_out_of_memory(err);
     char(*suffix)[32] = calloc(list.n + 1, sizeof *suffix);
     FILE *dat = suffix ? plot_create_in(work, kind->name, data, sizeof data, err) : NULL;
-    int status = -1;
+    int status = -1, own_series = 0;
     if (suffix == NULL) {
         plot_out_of_memory(err);
     } else if (dat != NULL) {
-        struct plot_chart_data c = {run, rows, &list, dat, out, suffix};
+        struct plot_chart_data c = {kind, run, rows, &list, dat, out, suffix, &own_series};
         status = kind->data(&c, err);
         if (plot_close_created(dat, data, err) != 0)
             status = -1;
     }
-    if (status == 0)
+    if (status == 0 && !own_series)
         status = plot_gp_series_of(out, &list, suffix, err);
     if (status == 0)
         status = chart_settings(out, kind, run, rows, data, work, err);

@@ -9,14 +9,18 @@
 #include "src/core/shl_error.h"
 #include "src/results/shl_results.h"
 
+struct plot_chart_kind;
+
 /* What a chart's data function is handed. */
 struct plot_chart_data {
+    const struct plot_chart_kind *kind;
     const struct shl_results *run;
     const struct plot_rows *rows; /* the rows of the chart's benchmark */
     const struct plot_series_list *list;
     FILE *dat;          /* the data file the .gp script reads */
     FILE *settings;     /* settings written before the series lists */
     char (*suffix)[32]; /* per series: appended to its legend key */
+    int *own_series;    /* set to 1 when the function wrote the series lists itself */
 };
 
 struct plot_chart_kind {

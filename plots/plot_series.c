@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "src/transport/shl_notify_kind.h"
+#include "src/transport/shl_transport.h"
 
-/* Shared-memory mechanisms in cool colours, kernel transports in warm ones and grey; each
+/* Shared-memory mechanisms in cool colours, kernel transports in warm ones and grey,
+ * middleware in greens and purples; each
  * has its own point shape too, since mechanisms overlap where they cost the same: filled
  * for the first strategy, open for the second. What counts as shared memory is the
  * transport table's, not this list's: a transport without a look is drawn in the default. */
@@ -21,6 +23,11 @@ static const struct {
     {"posix", "#7B3294", {15, 14}},      {"pipe", "#D55E00", {9, 9}},
     {"fifo", "#E69F00", {8, 8}},         {"unix-stream", "#8C564B", {13, 13}},
     {"unix-dgram", "#CC79A7", {12, 12}}, {"tcp", "#555555", {11, 11}},
+    {"anon", "#56B4E9", {9, 8}},         {"memfd", "#332288", {13, 12}},
+    {"broadcast", "#0072B2", {7, 6}},    {"posix-mq", "#882255", {10, 10}},
+    {"sysv-msg", "#999933", {3, 3}},     {"zeromq-ipc", "#44AA99", {5, 5}},
+    {"zeromq-tcp", "#117733", {4, 4}},   {"zeromq", "#44AA99", {5, 5}},
+    {"iceoryx", "#AA4499", {7, 7}},      {"iceoryx-waitset", "#661100", {6, 6}},
 };
 #define N_LOOKS (sizeof looks / sizeof looks[0])
 
@@ -32,10 +39,14 @@ static size_t look_of(const char *transport)
     return i;
 }
 
-/* Shared memory first, then the kernel transports with a look, then the rest. */
+/* Shared memory first, then the kernel transports, then the rest (the transport table's
+ * kinds). */
 static int group_of(const char *transport)
 {
-    return shl_results_is_shm(transport) ? 0 : look_of(transport) < N_LOOKS ? 1 : 2;
+    const struct shl_transport *t = shl_transport_find(transport);
+    if (t == NULL)
+        return 2;
+    return t->kind == SHL_TRANSPORT_RING ? 0 : t->kind == SHL_TRANSPORT_KERNEL ? 1 : 2;
 }
 
 /* Strategies in the order the table lists them, cheapest-looking first; none after them. */
@@ -93,7 +104,7 @@ static void describe(const struct shl_results_row *row, struct plot_series *s)
     s->colour = look < N_LOOKS ? looks[look].colour : "#17BECF";
     bool named = row->notify != SHL_NOTIFY_NONE;
     int rank = strategy_rank(row) - SHL_NOTIFY_FIRST;
-    s->dash = shl_results_is_shm(row->transport) && named ? rank % 5 + 1 : 1;
+    s->dash = named ? rank % 5 + 1 : 1;
     int index = named ? rank % 2 : 0;
     s->point = look < N_LOOKS ? looks[look].points[index] : 1;
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Renders two runs, the made-up fixture (every size, known figures) and a real quick run of
-# this VM, and checks the files and what they plot against each run's results.json.
+# Renders three runs, the made-up fixture (every size, known figures), a real quick run of
+# this VM and a real quick run with every transport family, fan-out and zero-copy rows, and
+# checks the files and what they plot against each run's results.json.
 set -euo pipefail
 
 runfiles=${TEST_SRCDIR:?run me with bazel test}/shmlab
 render=$runfiles/plots/render
 made_up=$runfiles/plots/testdata/results.json
 quick_run=$runfiles/plots/testdata/quick-run.json
+peers_run=$runfiles/plots/testdata/peers-run.json
+plotdata_tool=$runfiles/plots/shl_plotdata
 conformance=$runfiles/plots/testdata/conformance.json
 failures=0 checked=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -15,9 +18,9 @@ for tool in jq xmllint; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is needed by this test and missing"; exit 1; }
 done
 
-charts=(latency throughput distribution setup advantage)
+charts=(latency best throughput distribution setup advantage)
 
-# check_files: the five charts in both formats, titled with the run's machine and mode
+# check_files: the charts in both formats, titled with the run's machine and mode
 # ($fixture rendered into $out).
 check_files() {
   local chart svg png dims machine
@@ -39,10 +42,12 @@ check_files() {
 
 # The legend entries of a chart and the number of points drawn per entry (gnuplot's SVG
 # puts each plot in a <g id="gnuplot_plot_N"> whose first <text> is its legend entry and
-# whose <use> elements are its points, plus one in the legend sample).
+# whose <use> elements are its points, plus one in the legend sample). A plot without an
+# entry draws its data before any text; text after that is a later label's, not its title.
 plotted() {
-  awk '/<g id="gnuplot_plot_/ { group++; title[group] = ""; points[group] = 0 }
-       group && /<text>/ && title[group] == "" { t = $0; sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t); title[group] = t }
+  awk '/<g id="gnuplot_plot_/ { group++; title[group] = ""; points[group] = 0; drawn = 0 }
+       group && /<(path|use) / && title[group] == "" { drawn = 1 }
+       group && !drawn && /<text>/ && title[group] == "" { t = $0; sub(/.*<text>/, "", t); sub(/<\/text>.*/, "", t); title[group] = t }
        group && /<use / { points[group]++ }
        END { for (g = 1; g <= group; g++) if (title[g] != "") print title[g] "\t" points[g] }' "$1"
 }
@@ -74,10 +79,50 @@ $want"
   fi
 }
 
+# The most series a panel of a chart over message size may carry.
+panel_series_max=12
+
+# check_panels CHART: each panel of CHART carries at most $panel_series_max series and the
+# panels together carry every series of its benchmark once (read from the settings
+# shl_plotdata writes for it: one "n=N; keys=..." per panel).
+check_panels() {
+  local chart=$1 benchmark=$2 work counts total want
+  work=$(mktemp -d "$TEST_TMPDIR/panels.XXXXXX")
+  counts=$("$plotdata_tool" chart "$chart" "$fixture" "$work" | grep -oE "n=[0-9]+; keys=" | grep -oE "[0-9]+") \
+    || { fail "$chart: shl_plotdata wrote no panels"; return; }
+  total=0
+  for n in $counts; do
+    [ "$n" -le "$panel_series_max" ] || fail "$chart has a panel of $n series (at most $panel_series_max)"
+    total=$((total + n))
+  done
+  want=$(expected "$benchmark" rows | wc -l)
+  [ "$total" -eq "$want" ] || fail "$chart panels carry $total series, results.json has $want"
+  checked=$((checked + $(wc -w <<<"$counts")))
+}
+
+# check_best: one line per family with latency rows, a point at each size, and the overall
+# fastest series at the smallest size named at its point.
+check_best() {
+  local got sizes fastest lines
+  sizes=$(jq '[.results[] | select(.benchmark == "latency") | .size] | unique | length' "$fixture")
+  # Entries without points are the winners' labels (drawn as text first).
+  lines=$(plotted "$out/best.svg" | grep -v -F "cache-line floor" | awk -F '\t' '$2 > 0')
+  got=$(cut -f 2 <<<"$lines" | sort -u)
+  [ "$got" = "$((sizes + 1))" ] || fail "best.svg lines do not have a point per size ($sizes): $got"
+  [ "$(wc -l <<<"$lines")" -le 4 ] || fail "best.svg has more lines than families"
+  fastest=$(jq -r '[.results[] | select(.benchmark == "latency")] | (map(.size) | min) as $s
+                   | map(select(.size == $s)) | min_by(.p50)
+                   | .transport + (if (.notify // "") == "" then "" else "/" + .notify end)' "$fixture")
+  grep -q -F ">$fastest<" "$out/best.svg" || fail "best.svg does not name $fastest, the fastest at the smallest size"
+}
+
 # check_charts: each chart plots the series and points of the run.
 check_charts() {
   check_series latency latency rows "cache-line floor"
   check_series throughput throughput rows "memcpy bandwidth"
+  check_panels latency latency
+  check_panels throughput throughput
+  check_best
   check_series distribution latency percentiles
   check_series advantage latency rows "best shared memory"
   # Bars draw no points: compare the legend alone.
@@ -131,6 +176,43 @@ check_files
 check_charts
 check_report
 
+# Runs without fan-out or zero-copy rows leave those charts out and say so.
+check_absent() {
+  local chart
+  for chart in fanout zerocopy; do
+    [ ! -e "$out/$chart.svg" ] && [ ! -e "$out/$chart.png" ] || fail "$chart is drawn without rows"
+    grep -q "chart $chart is not drawn" "$TEST_TMPDIR/stderr" || fail "the missing $chart chart is not reported"
+  done
+}
+"$render" "$fixture" --out "$out" >/dev/null 2>"$TEST_TMPDIR/stderr"
+check_absent
+
+# The run with every family (25 and more latency series), fan-out and zero-copy.
+fixture=$peers_run out=$TEST_TMPDIR/peers-run
+"$render" "$fixture" --out "$out" >/dev/null 2>&1 || fail "the run with every family is not rendered"
+charts=(latency best throughput advantage distribution fanout zerocopy)
+check_files
+check_series latency latency rows "cache-line floor"
+check_series throughput throughput rows "memcpy bandwidth"
+check_panels latency latency
+check_panels throughput throughput
+[ "$(expected latency rows | wc -l)" -gt 25 ] || fail "the run with every family has 25 or fewer latency series"
+check_best
+check_series fanout fanout rows
+# Zero-copy: each series twice, its zero-copy rows and the copying latency rows of the same key.
+got=$(plotted "$out/zerocopy.svg" | sort)
+want=$(jq -r '.results as $r | [$r[] | select(.benchmark == "zerocopy")
+         | .transport + (if (.notify // "") == "" then "" else "/" + .notify end)] | unique[] as $k
+       | ($r | map(select((.transport + (if (.notify // "") == "" then "" else "/" + .notify end)) == $k))) as $rows
+       | ["\($k) zero-copy", ($rows | map(select(.benchmark == "zerocopy")) | length) + 1],
+         ["\($k) copying", ($rows | map(select(.benchmark == "latency")) | length) + 1] | @tsv' "$fixture" | sort)
+[ "$got" = "$want" ] || fail "zerocopy.svg plots other series than results.json:
+--- plotted
+$got
+--- expected
+$want"
+charts=(latency best throughput distribution setup advantage)
+
 # The made-up run: all of the above, and figures known in advance.
 fixture=$made_up out=$TEST_TMPDIR/made-up
 "$render" "$fixture" --out "$out" --conformance "$conformance" >/dev/null
@@ -160,4 +242,4 @@ grep -q '^| best shared-memory p50 at 64 B (not measured) / cache-line floor p50
   "$out/report.md" || fail "report.md does not say the shared-memory efficiency was not measured"
 
 if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
-echo "both runs: all charts present, well-formed and plotting their series; $checked report cells match"
+echo "all three runs: all charts present, well-formed and plotting their series; $checked report cells match"
