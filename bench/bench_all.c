@@ -83,9 +83,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: bench/measure is not in this build's runfiles\n");
         return 1;
     }
-    /* The driver finds its own data (src/shmlab) in our runfiles tree. */
-    snprintf(runfiles, sizeof runfiles, "%s.runfiles", self);
-    if (getenv("RUNFILES_DIR") == NULL && access(runfiles, F_OK) == 0)
+    /* The driver finds its own data (src/shmlab) in our runfiles tree, and the renderer
+     * changes folder: the path must not depend on where we were started. */
+    char named[4096];
+    snprintf(named, sizeof named, "%s.runfiles", self);
+    if (getenv("RUNFILES_DIR") == NULL && realpath(named, runfiles) != NULL)
         setenv("RUNFILES_DIR", runfiles, 1);
 
     struct sigaction sa;
