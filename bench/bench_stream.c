@@ -11,7 +11,8 @@ size_t bench_stream_depth(size_t size)
 
 /* About 4 MiB per round (so the closing acknowledgement is a small part of it), within
  * bounds that keep tiny messages from taking forever and big ones from being a handful. */
-static size_t messages_per_round(size_t size) {
+static size_t messages_per_round(size_t size)
+{
     size_t n = (size_t)(4u << 20) / size;
     if (n < 16)
         n = 16;
@@ -21,7 +22,8 @@ static size_t messages_per_round(size_t size) {
 }
 
 static int round_of(struct bench_sender *s, size_t count, uint64_t first_flags,
-                    struct shl_error *err) {
+                    struct shl_error *err)
+{
     for (size_t m = 0; m < count; m++) {
         uint64_t flags = m == 0 ? first_flags : 0;
         if (m + 1 == count)
@@ -32,7 +34,8 @@ static int round_of(struct bench_sender *s, size_t count, uint64_t first_flags,
     return 0;
 }
 
-int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
+int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err)
+{
     struct bench_stream *st = ctx;
     st->samples = NULL;
     st->n = 0;

@@ -30,7 +30,7 @@ struct bench_zerocopy {
     /* result */
     double *samples; /* ns per round trip; free() */
     size_t n;
-    int64_t cpu_ns;  /* side A's CPU time over the timed round trips */
+    int64_t cpu_ns; /* side A's CPU time over the timed round trips */
 };
 
 int bench_zerocopy_run(struct bench_zerocopy *z, struct shl_error *err);

@@ -186,8 +186,8 @@ static int setup_data(const struct plot_chart_data *c, struct shl_error *err)
         char label[32];
         fputs(plot_size_label(sizes[z], label, sizeof label), c->dat);
         for (size_t s = 0; s < c->list->n; s++) {
-            const struct shl_results_row *row =
-                plot_row_at(c->rows, c->list->series[s].key, sizes[z]);
+            const struct shl_results_row *row = plot_row_at(c->rows, c->list->series[s].key,
+                                                            sizes[z]);
             double stddev = row ? plot_base(row, "stddev") : NAN;
             fputc('\t', c->dat);
             plot_gp_number(c->dat, row ? plot_base(row, "mean") : NAN);
@@ -250,15 +250,14 @@ static int advantage_data(const struct plot_chart_data *c, struct shl_error *err
 enum { panel_series_max = 12 };
 
 /* Widens [*lo, *hi] to the p50 and p99 of `rows` (those of `transport` only, when given). */
-static void widen_range(const struct plot_rows *rows, const char *transport, double *lo,
-                        double *hi)
+static void widen_range(const struct plot_rows *rows, const char *transport, double *lo, double *hi)
 {
     static const char *const stats[] = {"p50", "p99"};
     for (size_t i = 0; i < rows->n; i++)
         for (size_t k = 0; k < 2; k++) {
             double v = plot_base(rows->rows[i], stats[k]);
-            if ((transport == NULL || strcmp(rows->rows[i]->transport, transport) == 0) &&
-                v > 0 && !isnan(v)) {
+            if ((transport == NULL || strcmp(rows->rows[i]->transport, transport) == 0) && v > 0 &&
+                !isnan(v)) {
                 *lo = fmin(*lo, v);
                 *hi = fmax(*hi, v);
             }
@@ -463,8 +462,7 @@ const struct plot_chart_kind plot_charts[] = {
     {"best", "latency", "by_size.gp",
      "The best round-trip p50 of each family of transports at each size, against the "
      "cache-line floor",
-     "Best round-trip p50 of each family by message size (the winner named at each point)",
-     NULL, 0,
+     "Best round-trip p50 of each family by message size (the winner named at each point)", NULL, 0,
      "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", "cacheline",
      "cache-line floor", "cache-line floor", "s", NULL, NULL, best_data},
     {"throughput", "throughput", "by_family.gp",
@@ -496,14 +494,14 @@ const struct plot_chart_kind plot_charts[] = {
      advantage_data},
     {"fanout", "fanout", "fanout.gp",
      "One-way latency from one publisher to N subscribers: all of them, and the slowest",
-     "Fan-out: one-way latency against subscribers (p50, whisker up to p99)", NULL, -1, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, fanout_data},
+     "Fan-out: one-way latency against subscribers (p50, whisker up to p99)", NULL, -1, NULL, NULL,
+     NULL, NULL, NULL, NULL, NULL, fanout_data},
     {"zerocopy", "zerocopy", "by_size.gp",
      "Zero-copy round trip (solid) against the copying round trip (dashed) of the same "
      "transport and strategy",
      "Zero-copy (solid) against copying (dashed) round trip: p50 by message size", NULL, 0,
-     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", NULL, NULL, NULL, NULL,
-     NULL, NULL, zerocopy_data},
+     "ylabel_text='round-trip time (log scale)'; yformat='%.0s %cs'", NULL, NULL, NULL, NULL, NULL,
+     NULL, zerocopy_data},
 };
 const size_t plot_charts_n = sizeof plot_charts / sizeof plot_charts[0];
 
