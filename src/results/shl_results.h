@@ -22,7 +22,7 @@ extern "C" {
 
 /* A number that was not measured is NaN here and null in the file. */
 struct shl_results_row {
-    char benchmark[16]; /* latency, wakeup, throughput, setup, floor, crosscheck */
+    char benchmark[24]; /* a name of bench/RESULTS.md: latency, throughput, zerocopy-throughput, ... */
     char transport[24]; /* pipe ... posix; cacheline / memcpy for the floor */
     enum shl_notify_kind notify; /* shared memory's strategy; SHL_NOTIFY_NONE for none */
     size_t size;        /* bytes per message (or segment, for setup) */
