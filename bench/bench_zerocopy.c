@@ -59,11 +59,35 @@ static int send_message(struct shl_channel *ch, size_t size, uint64_t seq, enum 
 struct peer_arg {
     struct shl_channel *ch;
     size_t size;
+    bool stream;
     size_t per_round; /* the stream's messages per round */
 };
 
-/* The peer: checks each request in place, answers from a slot of its own, until STOP. */
-static int echo(void *arg, struct bench_peer_report *report)
+/* The acknowledgement of a round: the sequence number of its last message, or as many of
+ * its low bytes as a message of this size holds. */
+static size_t ack_bytes(size_t size)
+{
+    return size < sizeof(uint64_t) ? size : sizeof(uint64_t);
+}
+
+/* The peer's answer to message seq: in a round trip the whole answer, written in place; in
+ * a stream an acknowledgement after the last message of each round, else nothing. */
+static int answer(const struct peer_arg *a, uint64_t seq, struct shl_error *err)
+{
+    if (!a->stream)
+        return send_message(a->ch, a->size, seq, ANSWER, err);
+    if ((seq + 1) % a->per_round != 0)
+        return 0;
+    void *slot;
+    if (shl_channel_loan(a->ch, ack_bytes(a->size), &slot, err) != 0)
+        return -1;
+    memcpy(slot, &seq, ack_bytes(a->size));
+    shl_channel_commit(a->ch, ack_bytes(a->size));
+    return 0;
+}
+
+/* The peer: checks each message in place, answers it, then releases it, until STOP. */
+static int serve(void *arg, struct bench_peer_report *report)
 {
     const struct peer_arg *a = arg;
     struct shl_error *err = &report->err;
@@ -80,58 +104,14 @@ static int echo(void *arg, struct bench_peer_report *report)
             int stop = intact(msg, a->size, seq, STOP);
             shl_channel_release(a->ch);
             if (!stop)
-                rc = shl_fail(err, "verify", EBADMSG, "zero-copy request %llu of %zu bytes",
-                              (unsigned long long)seq, a->size);
+                rc = shl_fail(err, "verify", EBADMSG, "zero-copy %s %llu of %zu bytes",
+                              a->stream ? "stream message" : "request", (unsigned long long)seq,
+                              a->size);
             break;
         }
-        rc = send_message(a->ch, a->size, seq, ANSWER, err);
+        rc = answer(a, seq, err);
         shl_channel_release(a->ch);
         report->messages++;
-    }
-    shl_channel_close(a->ch);
-    return rc;
-}
-
-/* The acknowledgement of a round: the sequence number of its last message, or as many of
- * its low bytes as a message of this size holds. */
-static size_t ack_bytes(size_t size)
-{
-    return size < sizeof(uint64_t) ? size : sizeof(uint64_t);
-}
-
-/* The stream's peer: checks each message in place and releases it, acknowledges the last
- * of every round, until STOP. */
-static int sink(void *arg, struct bench_peer_report *report)
-{
-    const struct peer_arg *a = arg;
-    struct shl_error *err = &report->err;
-    if (shl_channel_join(a->ch, SHL_SIDE_B, err) != 0)
-        return -1;
-    int rc = 0;
-    for (uint64_t seq = 0; rc == 0; seq++) {
-        const void *msg;
-        if (shl_channel_peek(a->ch, a->size, &msg, err) != 0) {
-            rc = -1;
-            break;
-        }
-        int ok = intact(msg, a->size, seq, REQUEST);
-        int stop = !ok && intact(msg, a->size, seq, STOP);
-        shl_channel_release(a->ch);
-        if (!ok) {
-            if (!stop)
-                rc = shl_fail(err, "verify", EBADMSG, "zero-copy stream message %llu of %zu bytes",
-                              (unsigned long long)seq, a->size);
-            break;
-        }
-        report->messages++;
-        if ((seq + 1) % a->per_round == 0) {
-            void *slot;
-            rc = shl_channel_loan(a->ch, ack_bytes(a->size), &slot, err);
-            if (rc == 0) {
-                memcpy(slot, &seq, ack_bytes(a->size));
-                shl_channel_commit(a->ch, ack_bytes(a->size));
-            }
-        }
     }
     shl_channel_close(a->ch);
     return rc;
@@ -226,10 +206,12 @@ int bench_zerocopy_run(struct bench_zerocopy *z, struct shl_error *err)
                                     .timeout_ms = z->timeout_ms};
     if (shl_channel_create(&ch, z->transport, &spec, err) != 0)
         return -1;
-    struct peer_arg arg = {
-        .ch = &ch, .size = z->size, .per_round = bench_stream_per_round(z->size)};
+    struct peer_arg arg = {.ch = &ch,
+                           .size = z->size,
+                           .stream = z->stream,
+                           .per_round = bench_stream_per_round(z->size)};
     struct bench_peer proc;
-    if (bench_peer_start(&proc, z->peer_cpu, z->stream ? sink : echo, &arg, err) != 0) {
+    if (bench_peer_start(&proc, z->peer_cpu, serve, &arg, err) != 0) {
         shl_channel_close(&ch);
         return -1;
     }
