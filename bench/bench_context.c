@@ -10,7 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void read_cpu_model(char *buf, size_t len) {
+static void read_cpu_model(char *buf, size_t len)
+{
     snprintf(buf, len, "unknown");
     FILE *f = fopen("/proc/cpuinfo", "r");
     if (f == NULL)
@@ -33,7 +34,8 @@ static void read_cpu_model(char *buf, size_t len) {
 }
 
 /* The default send and receive buffer of a fresh socket of this kind. */
-static void socket_buffers(int domain, int type, int *snd, int *rcv) {
+static void socket_buffers(int domain, int type, int *snd, int *rcv)
+{
     *snd = *rcv = -1;
     int fd = socket(domain, type | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -45,7 +47,8 @@ static void socket_buffers(int domain, int type, int *snd, int *rcv) {
     close(fd);
 }
 
-int bench_context_collect(struct shl_results_context *ctx, struct shl_error *err) {
+int bench_context_collect(struct shl_results_context *ctx, struct shl_error *err)
+{
     memset(ctx, 0, sizeof *ctx);
     struct utsname u;
     if (uname(&u) != 0)

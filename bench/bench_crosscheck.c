@@ -16,10 +16,11 @@
 #include "bench/bench_sampler.h"
 #include "src/timing/shl_clock.h"
 
-const char *const bench_crosscheck_kinds[] = {"pipe", "unix-stream", "tcp", "zeromq-ipc", "iceoryx",
-                                              NULL};
+const char *const bench_crosscheck_kinds[] = {"pipe",       "unix-stream", "tcp",
+                                              "zeromq-ipc", "iceoryx",     NULL};
 
-int bench_crosscheck_supports(const char *transport) {
+int bench_crosscheck_supports(const char *transport)
+{
     for (int i = 0; bench_crosscheck_kinds[i] != NULL; i++)
         if (strcmp(bench_crosscheck_kinds[i], transport) == 0)
             return 1;
@@ -34,7 +35,8 @@ struct ends {
     int kernel_timeout;
 };
 
-static void close_ends(struct ends *e) {
+static void close_ends(struct ends *e)
+{
     int fds[] = {e->a_read, e->a_write, e->b_read, e->b_write};
     for (int i = 0; i < 4; i++) {
         int dup_of_earlier = 0;
@@ -46,7 +48,8 @@ static void close_ends(struct ends *e) {
     e->a_read = e->a_write = e->b_read = e->b_write = -1;
 }
 
-static int tcp_pair(int fds[2], struct shl_error *err) {
+static int tcp_pair(int fds[2], struct shl_error *err)
+{
     int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (listener < 0)
         return shl_fail(err, "socket", errno, "tcp");
@@ -80,7 +83,8 @@ static int tcp_pair(int fds[2], struct shl_error *err) {
     return 0;
 }
 
-static int open_ends(const char *kind, int timeout_ms, struct ends *e, struct shl_error *err) {
+static int open_ends(const char *kind, int timeout_ms, struct ends *e, struct shl_error *err)
+{
     e->a_read = e->a_write = e->b_read = e->b_write = -1;
     int p[2], q[2];
     if (strcmp(kind, "pipe") == 0) {
@@ -111,15 +115,16 @@ static int open_ends(const char *kind, int timeout_ms, struct ends *e, struct sh
             return shl_fail(err, "setsockopt", saved, "SO_RCVTIMEO");
         }
     }
-    *e = (struct ends){.a_read = p[0], .a_write = p[0], .b_read = p[1], .b_write = p[1],
-                       .kernel_timeout = 1};
+    *e = (struct ends){
+        .a_read = p[0], .a_write = p[0], .b_read = p[1], .b_write = p[1], .kernel_timeout = 1};
     return 0;
 }
 
 /* Reads exactly len bytes, waiting at most timeout_ms for each chunk. 1 on EOF. */
 /* Reads exactly len bytes; a silence of timeout_ms is ETIMEDOUT. 1 on EOF. */
 static int read_exact(int fd, int kernel_timeout, char *buf, size_t len, int timeout_ms,
-                      struct shl_error *err) {
+                      struct shl_error *err)
+{
     while (len > 0) {
         if (!kernel_timeout) {
             struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -142,7 +147,8 @@ static int read_exact(int fd, int kernel_timeout, char *buf, size_t len, int tim
     return 0;
 }
 
-static int write_exact(int fd, const char *buf, size_t len, struct shl_error *err) {
+static int write_exact(int fd, const char *buf, size_t len, struct shl_error *err)
+{
     while (len > 0) {
         ssize_t n = write(fd, buf, len);
         if (n < 0)
@@ -159,7 +165,8 @@ struct echo_arg {
     int timeout_ms;
 };
 
-static int echo(void *arg, struct bench_peer_report *report) {
+static int echo(void *arg, struct bench_peer_report *report)
+{
     struct echo_arg *a = arg;
     close(a->e->a_read);
     if (a->e->a_write != a->e->a_read)
@@ -168,7 +175,8 @@ static int echo(void *arg, struct bench_peer_report *report) {
     if (buf == NULL)
         return shl_fail(&report->err, "malloc", ENOMEM, "crosscheck");
     int rc;
-    while ((rc = read_exact(a->e->b_read, a->e->kernel_timeout, buf, a->size, a->timeout_ms, &report->err)) == 0)
+    while ((rc = read_exact(a->e->b_read, a->e->kernel_timeout, buf, a->size, a->timeout_ms,
+                            &report->err)) == 0)
         if (write_exact(a->e->b_write, buf, a->size, &report->err) != 0) {
             rc = -1;
             break;
@@ -178,8 +186,9 @@ static int echo(void *arg, struct bench_peer_report *report) {
 }
 
 /* One round trip; the first 8 bytes carry a counter the echo must return. */
-static int roundtrip(struct ends *e, char *tx, char *rx, size_t size, uint64_t seq,
-                     int timeout_ms, struct shl_error *err) {
+static int roundtrip(struct ends *e, char *tx, char *rx, size_t size, uint64_t seq, int timeout_ms,
+                     struct shl_error *err)
+{
     memcpy(tx, &seq, sizeof seq);
     if (write_exact(e->a_write, tx, size, err) != 0)
         return -1;
@@ -192,7 +201,8 @@ static int roundtrip(struct ends *e, char *tx, char *rx, size_t size, uint64_t s
     return 0;
 }
 
-static int measure(struct ends *e, struct bench_crosscheck *cc, struct shl_error *err) {
+static int measure(struct ends *e, struct bench_crosscheck *cc, struct shl_error *err)
+{
     char *tx = calloc(1, cc->size), *rx = malloc(cc->size);
     int rc = -1;
     if (tx == NULL || rx == NULL) {
@@ -221,8 +231,8 @@ out:
     return rc;
 }
 
-int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc,
-                         struct shl_error *err) {
+int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc, struct shl_error *err)
+{
     cc->samples = NULL;
     cc->n = 0;
     if (!bench_crosscheck_supports(transport))

@@ -35,8 +35,7 @@ struct bench_crosscheck {
     size_t n;
 };
 
-int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc,
-                         struct shl_error *err);
+int bench_crosscheck_run(const char *transport, struct bench_crosscheck *cc, struct shl_error *err);
 
 #ifdef __cplusplus
 }

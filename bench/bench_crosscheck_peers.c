@@ -81,7 +81,8 @@ static int zmq_roundtrip(struct zmq_side *z, char *tx, char *rx, size_t size, ui
                          struct shl_error *err)
 {
     memcpy(tx, &seq, sizeof seq);
-    if (zmq_send(z->socket, tx, size, 0) != (int)size || zmq_recv(z->socket, rx, size, 0) != (int)size)
+    if (zmq_send(z->socket, tx, size, 0) != (int)size ||
+        zmq_recv(z->socket, rx, size, 0) != (int)size)
         return shl_fail(err, "zmq_recv", zmq_errno(), "crosscheck: %s", zmq_strerror(zmq_errno()));
     if (memcmp(tx, rx, size) != 0)
         return shl_fail(err, "verify", EBADMSG, "crosscheck echo of %llu differs",
@@ -123,7 +124,8 @@ int bench_crosscheck_zeromq(struct bench_crosscheck *cc, struct shl_error *err)
     int dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     char endpoint[64];
     snprintf(endpoint, sizeof endpoint, "ipc:///proc/self/fd/%d/zmq", dir_fd);
-    struct zmq_echo_arg arg = {.endpoint = endpoint, .size = cc->size, .timeout_ms = cc->timeout_ms};
+    struct zmq_echo_arg arg = {
+        .endpoint = endpoint, .size = cc->size, .timeout_ms = cc->timeout_ms};
     struct zmq_side z = {0};
     struct bench_peer proc;
     int rc = dir_fd >= 0 ? zmq_open_side(&z, endpoint, 1, cc->timeout_ms, err)
@@ -199,8 +201,7 @@ static int iox_connected(struct iox_side *s, int timeout_ms, struct shl_error *e
     return 0;
 }
 
-static int iox_take(struct iox_side *s, const void **chunk, int64_t deadline,
-                    struct shl_error *err)
+static int iox_take(struct iox_side *s, const void **chunk, int64_t deadline, struct shl_error *err)
 {
     for (unsigned polls = 1;; polls++) {
         if (iox_sub_take_chunk(s->sub, chunk) == ChunkReceiveResult_SUCCESS)

@@ -30,7 +30,8 @@
 #define LOAD_SIZE 64
 #define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
-static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err) {
+static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err)
+{
     if (jobs->n == jobs->cap) {
         size_t cap = jobs->cap ? jobs->cap * 2 : 128;
         struct bench_job *grown = realloc(jobs->jobs, cap * sizeof *grown);
@@ -43,27 +44,31 @@ static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct 
     return 0;
 }
 
-void bench_jobs_free(struct bench_jobs *jobs) {
+void bench_jobs_free(struct bench_jobs *jobs)
+{
     free(jobs->jobs);
     jobs->jobs = NULL;
     jobs->n = jobs->cap = 0;
 }
 
 /* splitmix64: one seed, the same order on every machine. */
-static uint64_t next_random(uint64_t *state) {
+static uint64_t next_random(uint64_t *state)
+{
     uint64_t z = (*state += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
     return z ^ (z >> 31);
 }
 
-static int same_ladder(const struct bench_job *a, const struct bench_job *b) {
+static int same_ladder(const struct bench_job *a, const struct bench_job *b)
+{
     return a->kind == JOB_LOAD && b->kind == JOB_LOAD && a->transport == b->transport &&
            a->notify == b->notify && a->repetition == b->repetition;
 }
 
 int bench_jobs_repeat(struct bench_jobs *jobs, unsigned repetitions, uint64_t seed,
-                      struct shl_error *err) {
+                      struct shl_error *err)
+{
     if (repetitions <= 1)
         return 0;
     size_t one = jobs->n, total = one * repetitions;
@@ -119,14 +124,16 @@ int bench_jobs_repeat(struct bench_jobs *jobs, unsigned repetitions, uint64_t se
     return 0;
 }
 
-double bench_jobs_expected_s(const struct bench_jobs *jobs) {
+double bench_jobs_expected_s(const struct bench_jobs *jobs)
+{
     double total = 0;
     for (size_t i = 0; i < jobs->n; i++)
         total += jobs->jobs[i].expected_s;
     return total;
 }
 
-static int wanted(const struct bench_options *opts, const char *name) {
+static int wanted(const struct bench_options *opts, const char *name)
+{
     if (opts->n_transports == 0)
         return 1;
     for (size_t i = 0; i < opts->n_transports; i++)
@@ -135,7 +142,8 @@ static int wanted(const struct bench_options *opts, const char *name) {
     return 0;
 }
 
-static int crosscheck_size(const struct bench_plan *plan, size_t size) {
+static int crosscheck_size(const struct bench_plan *plan, size_t size)
+{
     for (size_t i = 0; i < plan->n_crosscheck_sizes; i++)
         if (plan->crosscheck_sizes[i] == size)
             return 1;
@@ -143,7 +151,8 @@ static int crosscheck_size(const struct bench_plan *plan, size_t size) {
 }
 
 /* Messages for one offered rate: its duration's worth, within the plan's bounds. */
-static size_t load_messages(const struct bench_plan *plan, double rate_hz) {
+static size_t load_messages(const struct bench_plan *plan, double rate_hz)
+{
     double n = rate_hz * (double)plan->load_duration_ns / 1e9;
     if (n < (double)plan->load_min_messages)
         n = (double)plan->load_min_messages;
@@ -156,7 +165,8 @@ static size_t load_messages(const struct bench_plan *plan, double rate_hz) {
  * kernel transport's plain cross-check right beside it), then throughput, then wake-up. */
 static int plan_channel_jobs(const struct bench_options *opts, const struct bench_env *env,
                              const size_t *sizes, size_t n_sizes, enum bench_job_kind kind,
-                             struct bench_jobs *jobs, struct shl_error *err) {
+                             struct bench_jobs *jobs, struct shl_error *err)
+{
     const struct bench_plan *plan = &env->plan;
     double budget_s = (double)plan->budget_ns / 1e9;
     for (size_t ti = 0; shl_transports[ti] != NULL; ti++) {
@@ -168,7 +178,9 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
         int first = ring ? SHL_NOTIFY_FIRST : SHL_NOTIFY_NONE;
         int end = ring ? SHL_NOTIFY_COUNT : SHL_NOTIFY_NONE + 1;
         for (int notify = first; notify < end; notify++) {
-            struct bench_job job = {.kind = kind, .transport = t, .name = t->name,
+            struct bench_job job = {.kind = kind,
+                                    .transport = t,
+                                    .name = t->name,
                                     .notify = (enum shl_notify_kind)notify};
             if (kind == JOB_LOAD) {
                 /* The whole ladder is planned; the rates past saturation are skipped as the
@@ -178,8 +190,7 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                     job.size = LOAD_SIZE;
                     job.rate_hz = rate;
                     job.samples = load_messages(plan, rate);
-                    job.expected_s = rate <= 1e6 ? (double)job.samples / rate + PROCESS_COST_S
-                                                 : 0;
+                    job.expected_s = rate <= 1e6 ? (double)job.samples / rate + PROCESS_COST_S : 0;
                     if (add_job(jobs, &job, err) != 0)
                         return -1;
                 }
@@ -206,8 +217,7 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                     job.expected_s += 2 * ((double)plan->canary_budget_ns / 1e9 + PROCESS_COST_S);
                 if (add_job(jobs, &job, err) != 0)
                     return -1;
-                if (kind == JOB_LATENCY && !ring &&
-                    (opts->benchmarks & BENCH_CROSSCHECK) &&
+                if (kind == JOB_LATENCY && !ring && (opts->benchmarks & BENCH_CROSSCHECK) &&
                     bench_crosscheck_supports(t->name) && crosscheck_size(plan, sizes[k])) {
                     struct bench_job cc = job;
                     cc.kind = JOB_CROSSCHECK;
@@ -230,7 +240,8 @@ static const uint32_t fanout_subscribers[] = {1, 2, 4, 8};
  * spinning ones included: a spin the machine cannot run is skipped, with the reason, when
  * its turn comes. */
 static int plan_fanout_jobs(const struct bench_options *opts, const struct bench_env *env,
-                            struct bench_jobs *jobs, struct shl_error *err) {
+                            struct bench_jobs *jobs, struct shl_error *err)
+{
     for (int k = 0; k < BENCH_FANOUT_KINDS; k++) {
         const struct bench_fanout_kind_info *info = &bench_fanout_kinds[k];
         if (!wanted(opts, info->name))
@@ -240,8 +251,11 @@ static int plan_fanout_jobs(const struct bench_options *opts, const struct bench
         for (int notify = first; notify < end; notify++) {
             for (size_t n = 0; n < sizeof fanout_subscribers / sizeof fanout_subscribers[0]; n++) {
                 struct bench_job job = {
-                    .kind = JOB_FANOUT, .name = info->name, .notify = (enum shl_notify_kind)notify,
-                    .size = FANOUT_SIZE, .fanout = (enum bench_fanout_kind)k,
+                    .kind = JOB_FANOUT,
+                    .name = info->name,
+                    .notify = (enum shl_notify_kind)notify,
+                    .size = FANOUT_SIZE,
+                    .fanout = (enum bench_fanout_kind)k,
                     .subscribers = fanout_subscribers[n],
                     .expected_s = (double)(env->plan.fanout_messages + FANOUT_WARMUP) *
                                       FANOUT_INTERVAL_NS / 1e9 +
@@ -259,17 +273,21 @@ static int plan_fanout_jobs(const struct bench_options *opts, const struct bench
  * middleware as it is. */
 static int plan_zerocopy_jobs(const struct bench_options *opts, const struct bench_env *env,
                               const size_t *sizes, size_t n_sizes, enum bench_job_kind kind,
-                              struct bench_jobs *jobs, struct shl_error *err) {
+                              struct bench_jobs *jobs, struct shl_error *err)
+{
     int64_t budget_ns = kind == JOB_ZEROCOPY ? env->plan.budget_ns : env->plan.stream_budget_ns;
     for (size_t ti = 0; shl_transports[ti] != NULL; ti++) {
         const struct shl_transport *t = shl_transports[ti];
         if (t->loan == NULL || !wanted(opts, t->name))
             continue;
         for (size_t k = 0; k < n_sizes; k++) {
-            struct bench_job job = {
-                .kind = kind, .transport = t, .name = t->name, .size = sizes[k],
-                .notify = t->kind == SHL_TRANSPORT_RING ? SHL_NOTIFY_SPIN : SHL_NOTIFY_NONE,
-                .expected_s = (double)budget_ns / 1e9 + PROCESS_COST_S};
+            struct bench_job job = {.kind = kind,
+                                    .transport = t,
+                                    .name = t->name,
+                                    .size = sizes[k],
+                                    .notify = t->kind == SHL_TRANSPORT_RING ? SHL_NOTIFY_SPIN
+                                                                            : SHL_NOTIFY_NONE,
+                                    .expected_s = (double)budget_ns / 1e9 + PROCESS_COST_S};
             if (add_job(jobs, &job, err) != 0)
                 return -1;
         }
@@ -277,14 +295,16 @@ static int plan_zerocopy_jobs(const struct bench_options *opts, const struct ben
     return 0;
 }
 
-int bench_job_needs_roudi(const struct bench_job *job) {
+int bench_job_needs_roudi(const struct bench_job *job)
+{
     if (job->kind == JOB_FANOUT)
         return job->fanout == BENCH_FANOUT_ICEORYX || job->fanout == BENCH_FANOUT_ICEORYX_WAITSET;
     return job->transport != NULL && job->transport->needs_roudi;
 }
 
 int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *env,
-                    struct bench_jobs *jobs, struct shl_error *err) {
+                    struct bench_jobs *jobs, struct shl_error *err)
+{
     memset(jobs, 0, sizeof *jobs);
     const struct bench_plan *plan = &env->plan;
     const size_t *sizes = opts->n_sizes ? opts->sizes : plan->default_sizes;
@@ -301,8 +321,8 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
             rc |= add_job(jobs, &line, err);
         }
         for (size_t k = 0; k < n_sizes && rc == 0; k++) {
-            struct bench_job copy = {.kind = JOB_MEMCPY, .name = "memcpy", .size = sizes[k],
-                                     .expected_s = budget_s / 4};
+            struct bench_job copy = {
+                .kind = JOB_MEMCPY, .name = "memcpy", .size = sizes[k], .expected_s = budget_s / 4};
             rc |= add_job(jobs, &copy, err);
         }
     }
@@ -333,10 +353,11 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
                 size_t size = plan->setup_sizes[k];
                 /* Touching a page costs about a microsecond here; add process start-up. */
                 double per_run = 0.003 + (double)(size / 4096) * 1.5e-6;
-                struct bench_job job = {.kind = JOB_SETUP, .name = mechanism, .size = size,
-                                        .expected_s = per_run * (plan->setup_runs +
-                                                                 plan->setup_warmup) +
-                                                      0.05};
+                struct bench_job job = {
+                    .kind = JOB_SETUP,
+                    .name = mechanism,
+                    .size = size,
+                    .expected_s = per_run * (plan->setup_runs + plan->setup_warmup) + 0.05};
                 rc = add_job(jobs, &job, err);
             }
         }
@@ -346,34 +367,26 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     return rc;
 }
 
-static const char *job_benchmark(enum bench_job_kind kind) {
+static const char *job_benchmark(enum bench_job_kind kind)
+{
     switch (kind) {
     case JOB_CACHELINE:
-    case JOB_MEMCPY:
-        return "floor";
-    case JOB_LATENCY:
-        return "latency";
-    case JOB_CROSSCHECK:
-        return "crosscheck";
-    case JOB_THROUGHPUT:
-        return "throughput";
-    case JOB_WAKEUP:
-        return "wakeup";
-    case JOB_LOAD:
-        return "load";
-    case JOB_FANOUT:
-        return "fanout";
-    case JOB_ZEROCOPY:
-        return "zerocopy";
-    case JOB_ZEROCOPY_THROUGHPUT:
-        return "zerocopy-throughput";
-    case JOB_SETUP:
-        break;
+    case JOB_MEMCPY: return "floor";
+    case JOB_LATENCY: return "latency";
+    case JOB_CROSSCHECK: return "crosscheck";
+    case JOB_THROUGHPUT: return "throughput";
+    case JOB_WAKEUP: return "wakeup";
+    case JOB_LOAD: return "load";
+    case JOB_FANOUT: return "fanout";
+    case JOB_ZEROCOPY: return "zerocopy";
+    case JOB_ZEROCOPY_THROUGHPUT: return "zerocopy-throughput";
+    case JOB_SETUP: break;
     }
     return "setup";
 }
 
-void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
+void bench_job_describe(const struct bench_job *job, char *buf, size_t len)
+{
     char rate[32] = "";
     if (job->kind == JOB_WAKEUP || job->kind == JOB_LOAD)
         snprintf(rate, sizeof rate, " @ %.0f Hz", job->rate_hz);
@@ -385,13 +398,15 @@ void bench_job_describe(const struct bench_job *job, char *buf, size_t len) {
              notify[0] ? ":" : "", notify, job->size, rate);
 }
 
-static double per_message(int64_t cpu_ns, uint64_t messages) {
+static double per_message(int64_t cpu_ns, uint64_t messages)
+{
     return messages ? (double)cpu_ns / (double)messages : NAN;
 }
 
 /* Fills the CPU columns; the peer must have seen exactly the messages this side timed. */
 static int set_cpu(struct shl_results_row *row, int64_t cpu_a, uint64_t messages,
-                   const struct bench_peer_report *peer, struct shl_error *err) {
+                   const struct bench_peer_report *peer, struct shl_error *err)
+{
     if (peer->messages != messages)
         return shl_fail(err, "verify", EBADMSG, "peer received %llu of %llu timed messages",
                         (unsigned long long)peer->messages, (unsigned long long)messages);
@@ -405,7 +420,8 @@ static int set_cpu(struct shl_results_row *row, int64_t cpu_a, uint64_t messages
 }
 
 /* The row takes the histogram over; the measurement's own copy is left empty. */
-static int give_histogram(struct shl_results_row *row, struct shl_hist *hist, struct shl_error *err) {
+static int give_histogram(struct shl_results_row *row, struct shl_hist *hist, struct shl_error *err)
+{
     row->hist = malloc(sizeof *row->hist);
     if (row->hist == NULL)
         return shl_fail(err, "malloc", ENOMEM, "histogram");
@@ -414,12 +430,14 @@ static int give_histogram(struct shl_results_row *row, struct shl_hist *hist, st
     return 0;
 }
 
-static int is_adaptive(const struct bench_job *job) {
+static int is_adaptive(const struct bench_job *job)
+{
     return job->notify == SHL_NOTIFY_ADAPTIVE;
 }
 
 /* A floor measured briefly: between configurations, and at start-up. */
-static struct bench_floor_plan brief_floor(const struct bench_env *env) {
+static struct bench_floor_plan brief_floor(const struct bench_env *env)
+{
     return (struct bench_floor_plan){
         .warmup = 100,
         .min_samples = 100,
@@ -432,7 +450,8 @@ static struct bench_floor_plan brief_floor(const struct bench_env *env) {
 }
 
 static int measure_moment(const struct bench_env *env, struct bench_floor_moment *m,
-                          struct shl_error *err) {
+                          struct shl_error *err)
+{
     struct bench_floor_plan plan = brief_floor(env);
     return bench_floor_moment_measure(&plan, m, err);
 }
@@ -441,12 +460,17 @@ static int measure_moment(const struct bench_env *env, struct bench_floor_moment
  * wake-up jobs); pp->samples must be freed by the caller, also on failure. */
 static int measure_pingpong(const struct bench_job *job, const struct bench_env *env,
                             int64_t budget_ns, struct bench_pingpong *pp,
-                            struct bench_peer_report *peer, struct shl_error *err) {
+                            struct bench_peer_report *peer, struct shl_error *err)
+{
     const struct bench_plan *plan = &env->plan;
-    struct bench_session_config cfg = {
-        .transport = job->transport, .notify = job->notify, .size = job->size, .depth = 1,
-        .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_ECHO,
-        .spin_budget_ns = env->spin_budget_ns};
+    struct bench_session_config cfg = {.transport = job->transport,
+                                       .notify = job->notify,
+                                       .size = job->size,
+                                       .depth = 1,
+                                       .peer_cpu = env->cpu_b,
+                                       .timeout_ms = env->timeout_ms,
+                                       .mode = BENCH_SERVE_ECHO,
+                                       .spin_budget_ns = env->spin_budget_ns};
     *pp = (struct bench_pingpong){
         .warmup = plan->warmup,
         .min_samples = plan->min_samples,
@@ -467,7 +491,8 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
  * one after the previous configuration when that was one too, else a fresh one. */
 static int run_pingpong(const struct bench_job *job, const struct bench_env *env,
                         const struct bench_floor_moment *last, struct shl_results_row *row,
-                        struct shl_error *err) {
+                        struct shl_error *err)
+{
     int between_floors = job->kind == JOB_LATENCY && job->notify != SHL_NOTIFY_NONE;
     struct bench_floor_moment before = *last, after;
     if (between_floors && !before.fresh && measure_moment(env, &before, err) != 0)
@@ -509,20 +534,25 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
 
 /* One offered rate, open loop, latency from each message's intended send time. */
 static int run_load(const struct bench_job *job, const struct bench_env *env,
-                    struct shl_results_row *row, struct shl_error *err) {
+                    struct shl_results_row *row, struct shl_error *err)
+{
     size_t n = job->samples;
     size_t bytes = n * sizeof(uint64_t);
-    uint64_t *received = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                              -1, 0);
+    uint64_t *received = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+                              0);
     if (received == MAP_FAILED)
         return shl_fail(err, "mmap", errno, "arrival times of %zu messages", n);
     struct bench_record record = {
         .timer = env->timer, .first_seq = LOAD_WARMUP + 1, .n = n, .received = received};
-    struct bench_session_config cfg = {
-        .transport = job->transport, .notify = job->notify, .size = job->size,
-        .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b,
-        .timeout_ms = env->timeout_ms, .mode = BENCH_SERVE_RECORD,
-        .spin_budget_ns = env->spin_budget_ns, .record = &record};
+    struct bench_session_config cfg = {.transport = job->transport,
+                                       .notify = job->notify,
+                                       .size = job->size,
+                                       .depth = bench_stream_depth(job->size),
+                                       .peer_cpu = env->cpu_b,
+                                       .timeout_ms = env->timeout_ms,
+                                       .mode = BENCH_SERVE_RECORD,
+                                       .spin_budget_ns = env->spin_budget_ns,
+                                       .record = &record};
     struct bench_load_run run = {
         .timer = env->timer, .rate_hz = job->rate_hz, .warmup = LOAD_WARMUP, .record = &record};
     struct bench_peer_report peer;
@@ -535,8 +565,7 @@ static int run_load(const struct bench_job *job, const struct bench_env *env,
     if (rc == 0)
         rc = set_cpu(row, run.cpu_ns, n, &peer, err);
     if (rc == 0) {
-        row->achieved_hz = bench_load_record(env->timer, &run.schedule, received, &hist,
-                                             latencies);
+        row->achieved_hz = bench_load_record(env->timer, &run.schedule, received, &hist, latencies);
         row->offered_hz = job->rate_hz;
         row->reached = row->achieved_hz >= BENCH_LOAD_REACHED * job->rate_hz;
         row->voluntary_a = run.voluntary;
@@ -554,7 +583,8 @@ static int run_load(const struct bench_job *job, const struct bench_env *env,
 }
 
 int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, double *futex_ns,
-                                long *budget_ns, struct shl_error *err) {
+                                long *budget_ns, struct shl_error *err)
+{
     struct bench_floor_plan plan = brief_floor(env);
     if (bench_floor_p50(&plan, BENCH_FLOOR_LINE_PER_DIRECTION, pair_ns, err) != 0 ||
         bench_floor_p50(&plan, BENCH_FLOOR_FUTEX, futex_ns, err) != 0)
@@ -564,11 +594,16 @@ int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, do
 }
 
 static int run_stream(const struct bench_job *job, const struct bench_env *env,
-                      struct shl_results_row *row, struct shl_error *err) {
-    struct bench_session_config cfg = {
-        .transport = job->transport, .notify = job->notify, .size = job->size,
-        .depth = bench_stream_depth(job->size), .peer_cpu = env->cpu_b, .timeout_ms = env->timeout_ms,
-        .mode = BENCH_SERVE_SINK, .spin_budget_ns = env->spin_budget_ns};
+                      struct shl_results_row *row, struct shl_error *err)
+{
+    struct bench_session_config cfg = {.transport = job->transport,
+                                       .notify = job->notify,
+                                       .size = job->size,
+                                       .depth = bench_stream_depth(job->size),
+                                       .peer_cpu = env->cpu_b,
+                                       .timeout_ms = env->timeout_ms,
+                                       .mode = BENCH_SERVE_SINK,
+                                       .spin_budget_ns = env->spin_budget_ns};
     struct bench_stream st = {
         .min_rounds = 3,
         .max_rounds = env->plan.max_samples,
@@ -585,7 +620,8 @@ static int run_stream(const struct bench_job *job, const struct bench_env *env,
 }
 
 static int run_floor(const struct bench_job *job, const struct bench_env *env,
-                     struct shl_results_row *row, struct shl_error *err) {
+                     struct shl_results_row *row, struct shl_error *err)
+{
     struct bench_floor_plan plan = {
         .warmup = env->plan.warmup,
         .min_samples = env->plan.min_samples,
@@ -621,8 +657,8 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
 }
 
 /* Appends n samples to a growing array. */
-static int append(double **all, size_t *n_all, const double *more, size_t n,
-                  struct shl_error *err) {
+static int append(double **all, size_t *n_all, const double *more, size_t n, struct shl_error *err)
+{
     double *grown = realloc(*all, (*n_all + n + 1) * sizeof *grown);
     if (grown == NULL)
         return shl_fail(err, "realloc", ENOMEM, "%zu samples", *n_all + n);
@@ -636,7 +672,8 @@ static int append(double **all, size_t *n_all, const double *more, size_t n,
  * the same state of a shared machine; the row holds the plain one's statistics and their
  * ratio. */
 static int run_crosscheck(const struct bench_job *job, const struct bench_env *env,
-                          struct shl_results_row *row, struct shl_error *err) {
+                          struct shl_results_row *row, struct shl_error *err)
+{
     const struct bench_plan *plan = &env->plan;
     double *plain = NULL, *shmlab = NULL;
     size_t n_plain = 0, n_shmlab = 0;
@@ -658,8 +695,7 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
         struct bench_pingpong pp = {.samples = NULL};
         struct bench_peer_report peer;
         if (rc == 0)
-            rc = measure_pingpong(job, env, plan->budget_ns / CROSSCHECK_SLICES, &pp, &peer,
-                                  err);
+            rc = measure_pingpong(job, env, plan->budget_ns / CROSSCHECK_SLICES, &pp, &peer, err);
         if (rc == 0)
             rc = append(&shmlab, &n_shmlab, pp.samples, pp.n, err);
         bench_pingpong_free(&pp);
@@ -678,7 +714,8 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
 }
 
 static int run_setup(const struct bench_job *job, const struct bench_env *env,
-                     struct shl_results_row *row, struct shl_error *err) {
+                     struct shl_results_row *row, struct shl_error *err)
+{
     if (env->shmlab == NULL)
         return shl_fail(err, "setup", ENOENT, "no shmlab binary in this build");
     char json[4096];
@@ -704,7 +741,8 @@ static int run_setup(const struct bench_job *job, const struct bench_env *env,
 /* Every process of a fan-out is a fresh child (bench_fanout.h); iceoryx's register with
  * RouDi themselves and exit, so the driver stays unregistered. */
 static int run_fanout(const struct bench_job *job, const struct bench_env *env,
-                      struct shl_results_row *row, struct shl_error *err) {
+                      struct shl_results_row *row, struct shl_error *err)
+{
     struct bench_fanout_plan plan = {
         .kind = job->fanout,
         .wait = job->notify,
@@ -729,14 +767,16 @@ static int run_fanout(const struct bench_job *job, const struct bench_env *env,
     return 0;
 }
 
-int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t len) {
-    struct bench_fanout_plan plan = {.kind = job->fanout, .wait = job->notify,
-                                     .subscribers = job->subscribers};
+int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t len)
+{
+    struct bench_fanout_plan plan = {
+        .kind = job->fanout, .wait = job->notify, .subscribers = job->subscribers};
     return job->kind == JOB_FANOUT && bench_fanout_unrunnable(&plan, why, len);
 }
 
 static int run_zerocopy(const struct bench_job *job, const struct bench_env *env,
-                        struct shl_results_row *row, struct shl_error *err) {
+                        struct shl_results_row *row, struct shl_error *err)
+{
     bool stream = job->kind == JOB_ZEROCOPY_THROUGHPUT;
     struct bench_zerocopy z = {
         .transport = job->transport,
@@ -762,7 +802,8 @@ static int run_zerocopy(const struct bench_job *job, const struct bench_env *env
 }
 
 static int run_job_here(const struct bench_job *job, const struct bench_env *env,
-                        struct shl_results_row *row, struct shl_error *err) {
+                        struct shl_results_row *row, struct shl_error *err)
+{
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY ||
                      job->kind == JOB_ZEROCOPY_THROUGHPUT;
     shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
@@ -773,24 +814,16 @@ static int run_job_here(const struct bench_job *job, const struct bench_env *env
     env->moment->fresh = 0;
     switch (job->kind) {
     case JOB_LATENCY:
-    case JOB_WAKEUP:
-        return run_pingpong(job, env, &last, row, err);
-    case JOB_LOAD:
-        return run_load(job, env, row, err);
-    case JOB_THROUGHPUT:
-        return run_stream(job, env, row, err);
+    case JOB_WAKEUP: return run_pingpong(job, env, &last, row, err);
+    case JOB_LOAD: return run_load(job, env, row, err);
+    case JOB_THROUGHPUT: return run_stream(job, env, row, err);
     case JOB_CACHELINE:
-    case JOB_MEMCPY:
-        return run_floor(job, env, row, err);
-    case JOB_CROSSCHECK:
-        return run_crosscheck(job, env, row, err);
-    case JOB_FANOUT:
-        return run_fanout(job, env, row, err);
+    case JOB_MEMCPY: return run_floor(job, env, row, err);
+    case JOB_CROSSCHECK: return run_crosscheck(job, env, row, err);
+    case JOB_FANOUT: return run_fanout(job, env, row, err);
     case JOB_ZEROCOPY:
-    case JOB_ZEROCOPY_THROUGHPUT:
-        return run_zerocopy(job, env, row, err);
-    case JOB_SETUP:
-        break;
+    case JOB_ZEROCOPY_THROUGHPUT: return run_zerocopy(job, env, row, err);
+    case JOB_SETUP: break;
     }
     return run_setup(job, env, row, err);
 }
@@ -833,7 +866,8 @@ struct host_report {
  * as any session does, measures, reports its row over a pipe and exits, which unregisters
  * it. It dies with the driver, and SIGINT kills it as it would a peer. */
 static int run_in_host(const struct bench_job *job, const struct bench_env *env,
-                       struct shl_results_row *row, struct shl_error *err) {
+                       struct shl_results_row *row, struct shl_error *err)
+{
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return shl_fail(err, "pipe2", errno, "host report");
@@ -886,8 +920,8 @@ static int run_in_host(const struct bench_job *job, const struct bench_env *env,
         ;
     bench_peer_track(0);
     if (!whole)
-        return shl_fail(err, "host", ECHILD, "the %s host died without a report (%s %d)",
-                        job->name, WIFSIGNALED(status) ? "signal" : "status",
+        return shl_fail(err, "host", ECHILD, "the %s host died without a report (%s %d)", job->name,
+                        WIFSIGNALED(status) ? "signal" : "status",
                         WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
     *row = in.row;
     if (in.rc != 0)
@@ -896,13 +930,15 @@ static int run_in_host(const struct bench_job *job, const struct bench_env *env,
 }
 
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
-                  struct shl_results_row *row, struct shl_error *err) {
+                  struct shl_results_row *row, struct shl_error *err)
+{
     if (job->kind != JOB_FANOUT && bench_job_needs_roudi(job))
         return run_in_host(job, env, row, err);
     return run_job_here(job, env, row, err);
 }
 
-void bench_results_add_ratios(struct shl_results *r) {
+void bench_results_add_ratios(struct shl_results *r)
+{
     for (size_t i = 0; i < r->n; i++) {
         struct shl_results_row *row = &r->rows[i];
         const struct shl_results_row *ref = NULL;

@@ -37,24 +37,24 @@ struct bench_job {
     const char *name;                      /* transport or mechanism name */
     enum shl_notify_kind notify;           /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
-    double rate_hz;                        /* wakeup; load: the offered rate */
-    enum bench_floor_form floor_form;      /* cache-line floor jobs */
-    size_t samples;                        /* wakeup: exact count */
-    enum bench_fanout_kind fanout;         /* fanout: the transport (name is its name) */
-    uint32_t subscribers;                  /* fanout */
-    double expected_s;                     /* for the time-left estimate */
-    unsigned repetition;                   /* 0 .. repetitions - 1 */
+    double rate_hz;                   /* wakeup; load: the offered rate */
+    enum bench_floor_form floor_form; /* cache-line floor jobs */
+    size_t samples;                   /* wakeup: exact count */
+    enum bench_fanout_kind fanout;    /* fanout: the transport (name is its name) */
+    uint32_t subscribers;             /* fanout */
+    double expected_s;                /* for the time-left estimate */
+    unsigned repetition;              /* 0 .. repetitions - 1 */
 };
 
 /* What every job needs to know about the run. */
 struct bench_env {
     struct bench_plan plan;
-    int cpu_a, cpu_b;          /* -1: unpinned */
+    int cpu_a, cpu_b; /* -1: unpinned */
     int timeout_ms;
-    const struct shl_timer *timer; /* times every sample */
-    long spin_budget_ns;       /* the adaptive strategy's */
+    const struct shl_timer *timer;     /* times every sample */
+    long spin_budget_ns;               /* the adaptive strategy's */
     struct bench_floor_moment *moment; /* the floors last measured, shared by the jobs */
-    const char *shmlab;        /* NULL: set-up cost cannot be measured */
+    const char *shmlab;                /* NULL: set-up cost cannot be measured */
     const char *hyperfine;
     const char *out_dir;
     const char *no_roudi; /* why iceoryx jobs cannot run here, or NULL when RouDi does */

@@ -8,7 +8,8 @@
 #include "src/timing/shl_machine.h"
 
 int bench_sender_init(struct bench_sender *s, struct shl_channel *ch, size_t size,
-                      struct shl_error *err) {
+                      struct shl_error *err)
+{
     memset(s, 0, sizeof *s);
     s->ch = ch;
     s->seq = 1;
@@ -23,19 +24,22 @@ int bench_sender_init(struct bench_sender *s, struct shl_channel *ch, size_t siz
     return 0;
 }
 
-void bench_sender_free(struct bench_sender *s) {
+void bench_sender_free(struct bench_sender *s)
+{
     free(s->tx);
     free(s->rx);
     s->tx = s->rx = NULL;
     bench_payload_free(&s->payload);
 }
 
-static int send_stamped(struct bench_sender *s, uint64_t word, struct shl_error *err) {
+static int send_stamped(struct bench_sender *s, uint64_t word, struct shl_error *err)
+{
     bench_payload_stamp(s->tx, s->payload.size, word);
     return shl_channel_send(s->ch, s->tx, s->payload.size, err);
 }
 
-int bench_sender_roundtrip(struct bench_sender *s, uint64_t flags, struct shl_error *err) {
+int bench_sender_roundtrip(struct bench_sender *s, uint64_t flags, struct shl_error *err)
+{
     uint64_t word = s->seq++ | flags;
     if (send_stamped(s, word, err) != 0 ||
         shl_channel_recv(s->ch, s->rx, s->payload.size, err) != 0)
@@ -45,7 +49,8 @@ int bench_sender_roundtrip(struct bench_sender *s, uint64_t flags, struct shl_er
     return bench_payload_verify(s->rx, s->payload.size, word, err);
 }
 
-int bench_sender_push(struct bench_sender *s, uint64_t flags, struct shl_error *err) {
+int bench_sender_push(struct bench_sender *s, uint64_t flags, struct shl_error *err)
+{
     uint64_t word = s->seq++ | flags;
     if (send_stamped(s, word, err) != 0)
         return -1;
@@ -61,13 +66,15 @@ int bench_sender_push(struct bench_sender *s, uint64_t flags, struct shl_error *
     return 0;
 }
 
-int bench_sender_stop(struct bench_sender *s, struct shl_error *err) {
+int bench_sender_stop(struct bench_sender *s, struct shl_error *err)
+{
     return send_stamped(s, s->seq++ | BENCH_WORD_STOP, err);
 }
 
 /* Receives and answers until the stop message; CPU time is sampled at the two marks. */
-static int serve_loop(struct bench_serve_arg *a, struct bench_payload *payload,
-                      unsigned char *buf, struct bench_peer_report *report) {
+static int serve_loop(struct bench_serve_arg *a, struct bench_payload *payload, unsigned char *buf,
+                      struct bench_peer_report *report)
+{
     struct shl_error *err = &report->err;
     int64_t mark_cpu = 0;
     long mark_voluntary = 0, mark_involuntary = 0;
@@ -114,7 +121,8 @@ static int serve_loop(struct bench_serve_arg *a, struct bench_payload *payload,
     }
 }
 
-int bench_serve(void *arg, struct bench_peer_report *report) {
+int bench_serve(void *arg, struct bench_peer_report *report)
+{
     struct bench_serve_arg *a = arg;
     struct shl_error *err = &report->err;
     if (shl_channel_join(a->ch, SHL_SIDE_B, err) != 0)

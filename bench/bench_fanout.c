@@ -22,8 +22,8 @@
 #include "src/transport/shl_broadcast.h"
 #include "src/transport/shl_iceoryx.h"
 
-#define HEADER 16                /* the stamp, then the sequence number */
-#define PROBE UINT64_MAX         /* a message that only says "you are connected" */
+#define HEADER 16        /* the stamp, then the sequence number */
+#define PROBE UINT64_MAX /* a message that only says "you are connected" */
 #define PROBE_INTERVAL_NS 1000000
 #define BROADCAST_DEPTH 64
 #define ICEORYX_QUEUE 256
@@ -141,13 +141,14 @@ static int broadcast_setup(struct fanout *f, struct shl_error *err)
 {
     const struct bench_fanout_plan *p = f->plan;
     f->ring_len = shl_broadcast_size(p->subscribers, BROADCAST_DEPTH, p->size);
-    f->ring_mem = mmap(NULL, f->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    f->ring_mem = mmap(NULL, f->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+                       0);
     if (f->ring_mem == MAP_FAILED) {
         f->ring_mem = NULL;
         return shl_fail(err, "mmap", errno, "%zu bytes for the broadcast ring", f->ring_len);
     }
-    return shl_broadcast_init(&f->ring, f->ring_mem, f->ring_len, p->subscribers,
-                              BROADCAST_DEPTH, p->size, p->wait, err);
+    return shl_broadcast_init(&f->ring, f->ring_mem, f->ring_len, p->subscribers, BROADCAST_DEPTH,
+                              p->size, p->wait, err);
 }
 
 static int broadcast_loan(struct fanout *f, unsigned char **msg, struct shl_error *err)
@@ -226,9 +227,8 @@ static int iceoryx_sub_open(struct fanout *f, uint32_t me, struct shl_error *err
         return shl_fail(err, "iox_sub_init", ENOMEM, "fan-out subscriber");
     if (f->plan->kind == BENCH_FANOUT_ICEORYX_WAITSET) {
         f->ws = iox_ws_init(&f->ws_storage);
-        if (f->ws == NULL ||
-            iox_ws_attach_subscriber_state(f->ws, f->sub, SubscriberState_HAS_DATA, 0, NULL) !=
-                WaitSetResult_SUCCESS)
+        if (f->ws == NULL || iox_ws_attach_subscriber_state(f->ws, f->sub, SubscriberState_HAS_DATA,
+                                                            0, NULL) != WaitSetResult_SUCCESS)
             return shl_fail(err, "iox_ws_attach_subscriber_state", ENOMEM, "fan-out waitset");
     }
     return 0;
@@ -320,12 +320,13 @@ static int zeromq_open(struct fanout *f, int type, struct shl_error *err)
     f->socket = f->context != NULL ? zmq_socket(f->context, type) : NULL;
     int zero = 0;
     if (f->socket == NULL || zmq_setsockopt(f->socket, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
-        zmq_setsockopt(f->socket, type == ZMQ_PUB ? ZMQ_SNDHWM : ZMQ_RCVHWM, &zero, sizeof zero) != 0)
+        zmq_setsockopt(f->socket, type == ZMQ_PUB ? ZMQ_SNDHWM : ZMQ_RCVHWM, &zero, sizeof zero) !=
+            0)
         return shl_fail(err, "zmq_socket", zmq_errno(), "%s", zmq_strerror(zmq_errno()));
     int rc = type == ZMQ_PUB ? zmq_bind(f->socket, f->endpoint)
-                             : zmq_setsockopt(f->socket, ZMQ_SUBSCRIBE, "", 0) == 0
-                                   ? zmq_connect(f->socket, f->endpoint)
-                                   : -1;
+             : zmq_setsockopt(f->socket, ZMQ_SUBSCRIBE, "", 0) == 0
+                 ? zmq_connect(f->socket, f->endpoint)
+                 : -1;
     if (rc != 0)
         return shl_fail(err, type == ZMQ_PUB ? "zmq_bind" : "zmq_connect", zmq_errno(), "%s: %s",
                         f->endpoint, zmq_strerror(zmq_errno()));
@@ -447,8 +448,8 @@ struct fanout_ops {
     int (*sub_open)(struct fanout *f, uint32_t me, struct shl_error *err);
     int (*take)(struct fanout *f, uint32_t me, const unsigned char **msg, struct shl_error *err);
     void (*done)(struct fanout *f, uint32_t me, const unsigned char *msg);
-    void (*close)(struct fanout *f);     /* in each child */
-    void (*teardown)(struct fanout *f);  /* in the caller, after every child */
+    void (*close)(struct fanout *f);    /* in each child */
+    void (*teardown)(struct fanout *f); /* in the caller, after every child */
 };
 
 static const struct fanout_ops ops[BENCH_FANOUT_KINDS] = {
@@ -545,10 +546,12 @@ static int run_subscriber(struct fanout *f, uint32_t me, struct shl_error *err)
             return shl_fail(err, "fan-out", EPROTO, "subscriber %u: message %llu, expected %llu",
                             me, (unsigned long long)seq, (unsigned long long)want);
         if (wrong >= 0)
-            return shl_fail(err, "fan-out", EBADMSG, "subscriber %u: message %llu wrong at byte %ld",
-                            me, (unsigned long long)seq, wrong);
+            return shl_fail(err, "fan-out", EBADMSG,
+                            "subscriber %u: message %llu wrong at byte %ld", me,
+                            (unsigned long long)seq, wrong);
         if (seq >= p->warmup)
-            f->sh->latency[(size_t)me * p->messages + (seq - p->warmup)] = (double)(arrived - stamp);
+            f->sh->latency[(size_t)me * p->messages + (seq - p->warmup)] = (double)(arrived -
+                                                                                    stamp);
         want++;
     }
     return 0;
@@ -631,15 +634,18 @@ static void summarise(const struct fanout *f, struct bench_fanout_result *r)
 int bench_fanout_run(const struct bench_fanout_plan *plan, struct bench_fanout_result *result,
                      struct shl_error *err)
 {
-    const struct bench_fanout_kind_info *info =
-        plan->kind < BENCH_FANOUT_KINDS ? &bench_fanout_kinds[plan->kind] : NULL;
-    if (info == NULL || plan->subscribers == 0 || plan->subscribers > BENCH_FANOUT_MAX_SUBSCRIBERS ||
-        plan->size < HEADER || plan->messages == 0 || plan->timeout_ms <= 0)
+    const struct bench_fanout_kind_info *info = plan->kind < BENCH_FANOUT_KINDS
+                                                    ? &bench_fanout_kinds[plan->kind]
+                                                    : NULL;
+    if (info == NULL || plan->subscribers == 0 ||
+        plan->subscribers > BENCH_FANOUT_MAX_SUBSCRIBERS || plan->size < HEADER ||
+        plan->messages == 0 || plan->timeout_ms <= 0)
         return shl_fail(err, "bench_fanout_run", EINVAL,
                         "kind %d, %u subscribers (1..%d), %zu bytes (>= %d), %u messages",
-                        (int)plan->kind, plan->subscribers, BENCH_FANOUT_MAX_SUBSCRIBERS, plan->size,
-                        HEADER, plan->messages);
-    if ((plan->wait != SHL_NOTIFY_NONE && !info->notify) || (unsigned)plan->wait >= SHL_NOTIFY_COUNT)
+                        (int)plan->kind, plan->subscribers, BENCH_FANOUT_MAX_SUBSCRIBERS,
+                        plan->size, HEADER, plan->messages);
+    if ((plan->wait != SHL_NOTIFY_NONE && !info->notify) ||
+        (unsigned)plan->wait >= SHL_NOTIFY_COUNT)
         return shl_fail(err, "bench_fanout_run", EINVAL, "%s takes no notification strategy %d",
                         info->name, (int)plan->wait);
     struct fanout f;

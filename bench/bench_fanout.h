@@ -54,19 +54,19 @@ struct bench_fanout_plan {
     enum bench_fanout_kind kind;
     enum shl_notify_kind wait; /* a kind that takes strategies: which (NONE: its default) */
     uint32_t subscribers;
-    size_t size;          /* bytes per message, >= 16 (stamp and sequence number) */
-    uint32_t warmup;      /* messages sent before the measured ones */
-    uint32_t messages;    /* measured messages */
-    int64_t interval_ns;  /* between two publishes */
-    int timeout_ms;       /* any wait longer than this fails the run */
+    size_t size;         /* bytes per message, >= 16 (stamp and sequence number) */
+    uint32_t warmup;     /* messages sent before the measured ones */
+    uint32_t messages;   /* measured messages */
+    int64_t interval_ns; /* between two publishes */
+    int timeout_ms;      /* any wait longer than this fails the run */
 };
 
 struct bench_fanout_result {
-    struct shl_stats all;                                    /* every subscriber's samples */
-    struct shl_stats per[BENCH_FANOUT_MAX_SUBSCRIBERS];      /* one-way latency, ns */
-    uint32_t slowest;          /* the subscriber with the highest p99 */
-    double publish_ns;         /* mean time inside the publish call, per message */
-    double publisher_cpu_ns;   /* publisher CPU time (user + system) per message */
+    struct shl_stats all;                               /* every subscriber's samples */
+    struct shl_stats per[BENCH_FANOUT_MAX_SUBSCRIBERS]; /* one-way latency, ns */
+    uint32_t slowest;                                   /* the subscriber with the highest p99 */
+    double publish_ns;       /* mean time inside the publish call, per message */
+    double publisher_cpu_ns; /* publisher CPU time (user + system) per message */
 };
 
 /* 0 when the plan can run on this machine; else 1 with the reason in why (a spinning

@@ -55,7 +55,7 @@ std::string CaseName(const ::testing::TestParamInfo<Case> &info)
 }
 
 class FanoutTest : public ::testing::TestWithParam<Case> {
-protected:
+  protected:
     static void SetUpTestSuite()
     {
         struct shl_error err = {};

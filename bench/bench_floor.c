@@ -128,8 +128,8 @@ static int measure_roundtrips(const struct floor_side *s, const struct bench_flo
     if (shl_process_cpu_ns(&cpu_before, err) != 0)
         return -1;
     struct bench_sampler sampler;
-    if (bench_sampler_init(&sampler, plan->min_samples, plan->max_samples, plan->budget_ns,
-                           err) != 0)
+    if (bench_sampler_init(&sampler, plan->min_samples, plan->max_samples, plan->budget_ns, err) !=
+        0)
         return -1;
     out->samples = sampler.samples;
     while (bench_sampler_more(&sampler)) {
@@ -228,8 +228,8 @@ int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
     }
     double estimate = (double)(shl_now_ns() - start) / (plan->warmup ? plan->warmup : 1);
     unsigned copies = copies_per_sample(estimate, plan->timer->cost_ns);
-    if (bench_sampler_init(&sampler, plan->min_samples, plan->max_samples, plan->budget_ns,
-                           err) != 0)
+    if (bench_sampler_init(&sampler, plan->min_samples, plan->max_samples, plan->budget_ns, err) !=
+        0)
         goto out;
     out->samples = sampler.samples;
     while (bench_sampler_more(&sampler)) {
@@ -239,8 +239,7 @@ int bench_floor_memcpy(const struct bench_floor_plan *plan, size_t size,
             memcpy(dst, src, size);
             __asm__ volatile("" ::"r"(dst) : "memory");
         }
-        bench_sampler_add(&sampler, (double)size * copies / (double)(shl_now_ns() - t0) *
-                                        1000.0);
+        bench_sampler_add(&sampler, (double)size * copies / (double)(shl_now_ns() - t0) * 1000.0);
         out->n = sampler.n;
     }
     out->messages = (uint64_t)out->n * copies;
@@ -264,8 +263,8 @@ int bench_floor_p50(const struct bench_floor_plan *plan, enum bench_floor_form f
     return rc;
 }
 
-int bench_floor_moment_measure(const struct bench_floor_plan *plan,
-                               struct bench_floor_moment *m, struct shl_error *err)
+int bench_floor_moment_measure(const struct bench_floor_plan *plan, struct bench_floor_moment *m,
+                               struct shl_error *err)
 {
     m->fresh = 0;
     return bench_floor_p50(plan, BENCH_FLOOR_ONE_LINE, &m->line_ns, err) != 0 ||

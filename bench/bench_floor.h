@@ -45,7 +45,7 @@ struct bench_floor_result {
     double *samples;      /* ns per round trip, one each; memcpy: MB/s per round of copies */
     struct shl_hist hist; /* round trips (not for memcpy) */
     size_t n;
-    int64_t cpu_ns;       /* this side's CPU time while measuring */
+    int64_t cpu_ns; /* this side's CPU time while measuring */
     uint64_t messages;
 };
 void bench_floor_result_free(struct bench_floor_result *r);
@@ -65,15 +65,15 @@ struct bench_floor_moment {
     int fresh; /* measured right after the previous configuration: it can serve as the
                 * next one's "before" */
 };
-int bench_floor_moment_measure(const struct bench_floor_plan *plan,
-                               struct bench_floor_moment *m, struct shl_error *err);
+int bench_floor_moment_measure(const struct bench_floor_plan *plan, struct bench_floor_moment *m,
+                               struct shl_error *err);
 
 /* A configuration's figures against the floors measured just before and just after it. */
 struct bench_floor_ratios {
-    double line_ns, pair_ns;   /* the means of before and after */
+    double line_ns, pair_ns;       /* the means of before and after */
     double ratio_line, ratio_pair; /* p50 over each */
-    double move;               /* the larger move of the two forms: max/min - 1 */
-    int moved;                 /* move > SHL_NOISE_FLOOR_MOVE_MAX: the ratios straddle two
+    double move;                   /* the larger move of the two forms: max/min - 1 */
+    int moved;                     /* move > SHL_NOISE_FLOOR_MOVE_MAX: the ratios straddle two
                                 * placements of the vCPUs and are marked */
 };
 void bench_floor_compare(const struct bench_floor_moment *before,

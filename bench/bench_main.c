@@ -29,12 +29,14 @@
 
 static volatile sig_atomic_t interrupted;
 
-static void on_signal(int sig) {
+static void on_signal(int sig)
+{
     interrupted = sig;
     bench_peer_kill_running();
 }
 
-static void install_signals(void) {
+static void install_signals(void)
+{
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: a blocked call returns and the run stops */
@@ -45,12 +47,14 @@ static void install_signals(void) {
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void usage_error(const char *msg) {
+static void usage_error(const char *msg)
+{
     fprintf(stderr, "bench: %s\n", msg);
     exit(2);
 }
 
-static int mkdir_p(const char *path) {
+static int mkdir_p(const char *path)
+{
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
         return -1;
@@ -65,14 +69,16 @@ static int mkdir_p(const char *path) {
     return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static void format_duration(double s, char *buf, size_t len) {
+static void format_duration(double s, char *buf, size_t len)
+{
     if (s >= 60)
         snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
     else
         snprintf(buf, len, "%.0fs", s);
 }
 
-static void format_figure(const struct shl_results_row *row, char *buf, size_t len) {
+static void format_figure(const struct shl_results_row *row, char *buf, size_t len)
+{
     if (row->stats.n == 0)
         snprintf(buf, len, "no samples");
     else if (strcmp(row->unit, "MB/s") == 0)
@@ -80,8 +86,7 @@ static void format_figure(const struct shl_results_row *row, char *buf, size_t l
     else if (row->stats.p50 >= 1e6)
         snprintf(buf, len, "p50 %.2f ms", row->stats.p50 / 1e6);
     else if (row->stats.p50 >= 1e3)
-        snprintf(buf, len, "p50 %.2f us, p99 %.2f us", row->stats.p50 / 1e3,
-                 row->stats.p99 / 1e3);
+        snprintf(buf, len, "p50 %.2f us, p99 %.2f us", row->stats.p50 / 1e3, row->stats.p99 / 1e3);
     else
         snprintf(buf, len, "p50 %.0f ns, p99 %.0f ns", row->stats.p50, row->stats.p99);
     size_t used = strlen(buf);
@@ -96,7 +101,8 @@ static void format_figure(const struct shl_results_row *row, char *buf, size_t l
 }
 
 /* How busy the two pinned CPUs are with other work while this process sleeps. */
-static void measure_pinned_busy(const struct bench_env *env, struct shl_results_context *ctx) {
+static void measure_pinned_busy(const struct bench_env *env, struct shl_results_context *ctx)
+{
     int cpus[2] = {env->cpu_a, env->cpu_b};
     struct shl_cpu_times before[2], after[2];
     int ok[2];
@@ -113,7 +119,8 @@ static void measure_pinned_busy(const struct bench_env *env, struct shl_results_
 
 /* The adaptive strategy's budget: given, or calibrated now from this machine. */
 static void choose_spin_budget(const struct bench_options *opts, struct bench_env *env,
-                               struct shl_results_context *ctx) {
+                               struct shl_results_context *ctx)
+{
     ctx->calibration_pair_ns = ctx->calibration_futex_ns = NAN;
     const char *from = "calibrated";
     if (opts->spin_budget_ns > 0) {
@@ -122,8 +129,8 @@ static void choose_spin_budget(const struct bench_options *opts, struct bench_en
     } else {
         struct shl_error err = {0};
         long budget;
-        if (bench_calibrate_spin_budget(env, &ctx->calibration_pair_ns,
-                                        &ctx->calibration_futex_ns, &budget, &err) == 0) {
+        if (bench_calibrate_spin_budget(env, &ctx->calibration_pair_ns, &ctx->calibration_futex_ns,
+                                        &budget, &err) == 0) {
             env->spin_budget_ns = budget;
         } else {
             char text[256];
@@ -139,13 +146,11 @@ static void choose_spin_budget(const struct bench_options *opts, struct bench_en
 
 /* The noise warnings (steal, busy pinned CPUs, moved floors) and the clock's share of the
  * fastest p50, in the context and on stderr. */
-static void judge_run(struct shl_results *results) {
+static void judge_run(struct shl_results *results)
+{
     struct shl_results_context *ctx = &results->context;
-    struct shl_noise noise = {ctx->steal,
-                              {ctx->pinned_busy[0], ctx->pinned_busy[1]},
-                              {ctx->cpu_a, ctx->cpu_b},
-                              0,
-                              0};
+    struct shl_noise noise = {
+        ctx->steal, {ctx->pinned_busy[0], ctx->pinned_busy[1]}, {ctx->cpu_a, ctx->cpu_b}, 0, 0};
     ctx->fastest_p50_ns = NAN;
     for (size_t i = 0; i < results->n; i++) {
         const struct shl_results_row *row = &results->rows[i];
@@ -173,14 +178,16 @@ static void judge_run(struct shl_results *results) {
         fprintf(stderr, "bench: WARNING: %s\n", ctx->warnings[i]);
 }
 
-static int count_stale(const struct shl_stale *obj, void *arg) {
+static int count_stale(const struct shl_stale *obj, void *arg)
+{
     *(int *)arg += obj->stale;
     return 0;
 }
 
 /* A run killed with SIGKILL could not remove its objects: say so, so that they are not
  * left to fill the machine. Only `shmlab clean` removes them (it knows whose they are). */
-static void report_stale(void) {
+static void report_stale(void)
+{
     int stale = 0;
     struct shl_error err;
     if (shl_stale_scan("/dev/shm", shl_tmpdir(), count_stale, &stale, &err) == 0 && stale > 0)
@@ -191,7 +198,8 @@ static void report_stale(void) {
 }
 
 static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
-                       struct shl_results_context *ctx) {
+                       struct shl_results_context *ctx)
+{
     struct shl_error err = {0};
     int count, first, second;
     if (shl_cpus_allowed(&count, &first, &second, &err) != 0)
@@ -211,7 +219,7 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
     } else {
         env->cpu_a = env->cpu_b = -1;
         shl_results_note(ctx, "unpinned: only one CPU available, so round trips include "
-                                "scheduler hand-offs");
+                              "scheduler hand-offs");
     }
     ctx->pinned = env->cpu_a >= 0;
     ctx->cpu_a = env->cpu_a;
@@ -221,7 +229,8 @@ static int choose_cpus(const struct bench_options *opts, struct bench_env *env,
     return 0;
 }
 
-static int write_outputs(const struct shl_results *results, const char *out_dir) {
+static int write_outputs(const struct shl_results *results, const char *out_dir)
+{
     char path[4096 + 16];
     struct shl_error err = {0};
     char text[256];
@@ -239,7 +248,8 @@ static int write_outputs(const struct shl_results *results, const char *out_dir)
 
 /* --transports names transports; a ring's name is also its mechanism's, whose set-up cost
  * is measured too. */
-static void check_transports(const struct bench_options *opts) {
+static void check_transports(const struct bench_options *opts)
+{
     for (size_t i = 0; i < opts->n_transports; i++) {
         /* A mechanism the benchmark measures is the name of its ring transport; a fan-out
          * transport has its own name (broadcast, zeromq). */
@@ -248,15 +258,15 @@ static void check_transports(const struct bench_options *opts) {
             fanout |= strcmp(opts->transports[i], bench_fanout_kinds[k].name) == 0;
         if (shl_transport_find(opts->transports[i]) == NULL && !fanout) {
             char msg[96];
-            snprintf(msg, sizeof msg, "--transports: unknown transport '%s'",
-                     opts->transports[i]);
+            snprintf(msg, sizeof msg, "--transports: unknown transport '%s'", opts->transports[i]);
             usage_error(msg);
         }
     }
 }
 
 static int same_configuration(const struct bench_job *job, const char *transport,
-                              enum shl_notify_kind notify) {
+                              enum shl_notify_kind notify)
+{
     if (transport == NULL || job->transport == NULL || strcmp(job->name, transport) != 0)
         return 0;
     return job->notify == notify;
@@ -264,7 +274,8 @@ static int same_configuration(const struct bench_job *job, const char *transport
 
 /* Runs every job, one progress line each; returns how many failed. */
 static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
-                    struct shl_results_context *ctx, struct shl_results *results) {
+                    struct shl_results_context *ctx, struct shl_results *results)
+{
     int failures = 0, fanout_spin_noted = 0;
     const char *failed_transport = NULL;
     enum shl_notify_kind failed_notify = SHL_NOTIFY_NONE;
@@ -297,8 +308,9 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         if (bench_fanout_job_unrunnable(job, why, sizeof why)) {
             fprintf(stderr, "[%3zu/%zu] %s: skipped: %s\n", i + 1, jobs->n, what, why);
             if (!fanout_spin_noted)
-                shl_results_note(ctx, "fanout: spinning skipped where its processes outnumber "
-                                      "the %ld CPUs (the blocking strategies run every case)",
+                shl_results_note(ctx,
+                                 "fanout: spinning skipped where its processes outnumber "
+                                 "the %ld CPUs (the blocking strategies run every case)",
                                  sysconf(_SC_NPROCESSORS_ONLN));
             fanout_spin_noted = 1;
             continue;
@@ -330,8 +342,8 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         format_duration((expected_total - expected_done) * (elapsed / expected_done), left,
                         sizeof left);
         format_figure(&row, figure, sizeof figure);
-        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs->n, what,
-                figure, row.stats.n, isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured",
+        fprintf(stderr, "[%3zu/%zu] %s: %s (n=%zu%s%s) ~%s left\n", i + 1, jobs->n, what, figure,
+                row.stats.n, isnan(row.cpu_ns_per_msg) ? "" : ", cpu measured",
                 row.floor_moved ? ", FLOOR MOVED" : "", left);
         if (row.reached == 0) {
             saturated = job;
@@ -342,7 +354,8 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
     return failures;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     struct bench_options opts;
     char msg[256];
     if (bench_options_parse(argc, argv, &opts, msg, sizeof msg) != 0)
@@ -413,11 +426,12 @@ int main(int argc, char **argv) {
             timer.subtract_ns > 0 ? ", subtracted from each" : "", timer.why,
             ctx->pinned ? "pinned" : "unpinned", out_dir);
     if (ctx->pinned)
-        fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n",
-                env.cpu_a, env.cpu_b);
+        fprintf(stderr, "bench: processes pinned to CPU %d (timing) and CPU %d (peer)\n", env.cpu_a,
+                env.cpu_b);
     if (opts.repetitions > 1)
-        fprintf(stderr, "bench: %u repetitions in a random order, seed %llu (--seed %llu "
-                        "repeats it)\n",
+        fprintf(stderr,
+                "bench: %u repetitions in a random order, seed %llu (--seed %llu "
+                "repeats it)\n",
                 opts.repetitions, ctx->seed, ctx->seed);
     fprintf(stderr, "bench: adaptive spin budget %ld ns (%s)\n", env.spin_budget_ns,
             ctx->spin_budget_from);
@@ -430,7 +444,7 @@ int main(int argc, char **argv) {
         char seals[128];
         if (shl_segment_create_memfd(&probe, 4096, &err) == 0)
             shl_results_note(ctx, "memfd: each ring's segment is sealed %s",
-                               shl_segment_seals_text(probe.seals, seals, sizeof seals));
+                             shl_segment_seals_text(probe.seals, seals, sizeof seals));
         else
             shl_results_note(ctx, "memfd: %s", shl_error_text(&err, text, sizeof text));
         shl_segment_release(&probe);
@@ -445,7 +459,8 @@ int main(int argc, char **argv) {
         if (!bench_job_needs_roudi(&jobs.jobs[i]))
             continue;
         if (shl_roudi_start(&roudi, opts.timeout_ms, &err) != 0) {
-            snprintf(no_roudi, sizeof no_roudi, "no RouDi: %s", shl_error_text(&err, text, sizeof text));
+            snprintf(no_roudi, sizeof no_roudi, "no RouDi: %s",
+                     shl_error_text(&err, text, sizeof text));
             env.no_roudi = no_roudi;
             shl_results_note(ctx, "iceoryx: not measured, %s", no_roudi);
             fprintf(stderr, "bench: iceoryx skipped, %s\n", no_roudi);
@@ -470,7 +485,7 @@ int main(int argc, char **argv) {
         shl_results_note(ctx, "setup: not measured, no shmlab binary in this build");
     else if (env.hyperfine == NULL && (opts.benchmarks & BENCH_SETUP))
         shl_results_note(ctx, "setup: not measured, hyperfine is not installed "
-                                 "(ci/setup.sh installs it)");
+                              "(ci/setup.sh installs it)");
     if (shl_timer_check(&timer, &err) != 0) {
         fprintf(stderr, "bench: the clock cannot be trusted, nothing written: %s\n",
                 shl_error_text(&err, text, sizeof text));

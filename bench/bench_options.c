@@ -87,7 +87,8 @@ const double bench_wakeup_rates_hz[3] = {10000.0, 1000.0, 100.0};
 static int fail(char *msg, size_t msg_len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail(char *msg, size_t msg_len, const char *fmt, ...) {
+static int fail(char *msg, size_t msg_len, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, msg_len, fmt, ap);
@@ -95,7 +96,8 @@ static int fail(char *msg, size_t msg_len, const char *fmt, ...) {
     return -1;
 }
 
-static int parse_int(const char *text, long min, long max, long *out) {
+static int parse_int(const char *text, long min, long max, long *out)
+{
     if (text[0] == '\0')
         return -1;
     errno = 0;
@@ -109,7 +111,8 @@ static int parse_int(const char *text, long min, long max, long *out) {
 
 /* Calls item() for each comma-separated element of list; empty elements are errors. */
 static int split_list(const char *list, char *msg, size_t msg_len, const char *what,
-                      int (*item)(const char *, void *, char *, size_t), void *ctx) {
+                      int (*item)(const char *, void *, char *, size_t), void *ctx)
+{
     char copy[512];
     if (strlen(list) >= sizeof copy)
         return fail(msg, msg_len, "%s: list too long", what);
@@ -129,22 +132,23 @@ static int split_list(const char *list, char *msg, size_t msg_len, const char *w
     }
 }
 
-static int add_size(const char *text, void *ctx, char *msg, size_t msg_len) {
+static int add_size(const char *text, void *ctx, char *msg, size_t msg_len)
+{
     struct bench_options *opts = ctx;
     size_t size;
     struct shl_error err;
-    if (shl_parse_size(text, &size, &err) != 0 || size < BENCH_MIN_SIZE ||
-        size > BENCH_MAX_SIZE || size % 8 != 0)
+    if (shl_parse_size(text, &size, &err) != 0 || size < BENCH_MIN_SIZE || size > BENCH_MAX_SIZE ||
+        size % 8 != 0)
         return fail(msg, msg_len,
-                    "--sizes: '%s' is not a multiple of 8 from 8 to 64M (K and M allowed)",
-                    text);
+                    "--sizes: '%s' is not a multiple of 8 from 8 to 64M (K and M allowed)", text);
     if (opts->n_sizes == BENCH_MAX_SIZES)
         return fail(msg, msg_len, "--sizes: at most %d sizes", BENCH_MAX_SIZES);
     opts->sizes[opts->n_sizes++] = size;
     return 0;
 }
 
-static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len) {
+static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len)
+{
     struct bench_options *opts = ctx;
     if (strlen(text) >= BENCH_NAME_LEN)
         return fail(msg, msg_len, "--transports: '%s' is too long", text);
@@ -159,19 +163,15 @@ static const struct {
     const char *name;
     unsigned bit;
 } benchmarks[] = {
-    {"latency", BENCH_LATENCY},
-    {"throughput", BENCH_THROUGHPUT},
-    {"wakeup", BENCH_WAKEUP},
-    {"floor", BENCH_FLOOR},
-    {"setup", BENCH_SETUP},
-    {"crosscheck", BENCH_CROSSCHECK},
-    {"load", BENCH_LOAD},
-    {"fanout", BENCH_FANOUT},
-    {"zerocopy", BENCH_ZEROCOPY},
-    {"zerocopy-throughput", BENCH_ZEROCOPY_THROUGHPUT},
+    {"latency", BENCH_LATENCY},   {"throughput", BENCH_THROUGHPUT},
+    {"wakeup", BENCH_WAKEUP},     {"floor", BENCH_FLOOR},
+    {"setup", BENCH_SETUP},       {"crosscheck", BENCH_CROSSCHECK},
+    {"load", BENCH_LOAD},         {"fanout", BENCH_FANOUT},
+    {"zerocopy", BENCH_ZEROCOPY}, {"zerocopy-throughput", BENCH_ZEROCOPY_THROUGHPUT},
 };
 
-static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len) {
+static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
+{
     struct bench_options *opts = ctx;
     for (size_t i = 0; i < sizeof benchmarks / sizeof *benchmarks; i++) {
         if (strcmp(text, benchmarks[i].name) == 0) {
@@ -185,8 +185,8 @@ static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
                 text);
 }
 
-static int parse_cpus(const char *text, struct bench_options *opts, char *msg,
-                      size_t msg_len) {
+static int parse_cpus(const char *text, struct bench_options *opts, char *msg, size_t msg_len)
+{
     char copy[64];
     const char *comma = strchr(text, ',');
     long a, b;
@@ -204,7 +204,8 @@ static int parse_cpus(const char *text, struct bench_options *opts, char *msg,
 }
 
 int bench_options_parse(int argc, char *const argv[], struct bench_options *opts, char *msg,
-                        size_t msg_len) {
+                        size_t msg_len)
+{
     memset(opts, 0, sizeof *opts);
     opts->mode = BENCH_MODE_DEFAULT;
     opts->cpu_a = opts->cpu_b = -1;
@@ -217,22 +218,19 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
     while (shl_cli_next(&cli, &item) != SHL_CLI_END) {
         const char *value = item.value;
         switch (item.kind) {
-        case SHL_CLI_OPTION:
-            break;
+        case SHL_CLI_OPTION: break;
         case SHL_CLI_POSITIONAL:
             return fail(msg, msg_len, "unexpected argument '%s' (see --help)", item.arg);
-        case SHL_CLI_MISSING_VALUE:
-            return fail(msg, msg_len, "%s needs a value", item.arg);
+        case SHL_CLI_MISSING_VALUE: return fail(msg, msg_len, "%s needs a value", item.arg);
         case SHL_CLI_UNEXPECTED_VALUE:
             return fail(msg, msg_len, "%s takes no value", item.option->name);
-        default:
-            return fail(msg, msg_len, "unknown option '%s' (see --help)", item.arg);
+        default: return fail(msg, msg_len, "unknown option '%s' (see --help)", item.arg);
         }
         switch ((enum option_id)item.option->id) {
         case OPT_QUICK:
         case OPT_FULL: {
-            enum bench_mode mode =
-                item.option->id == OPT_QUICK ? BENCH_MODE_QUICK : BENCH_MODE_FULL;
+            enum bench_mode mode = item.option->id == OPT_QUICK ? BENCH_MODE_QUICK
+                                                                : BENCH_MODE_FULL;
             if (mode_given && opts->mode != mode)
                 return fail(msg, msg_len, "--quick and --full exclude each other");
             opts->mode = mode;
@@ -275,8 +273,7 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
             long ns;
             if (parse_int(value, 1, 100000000, &ns) != 0)
                 return fail(msg, msg_len,
-                            "--spin-budget: '%s' is not a number of ns from 1 to 100000000",
-                            value);
+                            "--spin-budget: '%s' is not a number of ns from 1 to 100000000", value);
             opts->spin_budget_ns = ns;
             break;
         }
@@ -297,12 +294,8 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
             opts->seed = seed;
             break;
         }
-        case OPT_NO_PLOTS:
-            opts->no_plots = 1;
-            break;
-        case OPT_HELP:
-            opts->help = 1;
-            break;
+        case OPT_NO_PLOTS: opts->no_plots = 1; break;
+        case OPT_HELP: opts->help = 1; break;
         }
     }
     if (opts->benchmarks == 0)
@@ -310,14 +303,12 @@ int bench_options_parse(int argc, char *const argv[], struct bench_options *opts
     return 0;
 }
 
-const char *bench_mode_name(enum bench_mode mode) {
+const char *bench_mode_name(enum bench_mode mode)
+{
     switch (mode) {
-    case BENCH_MODE_QUICK:
-        return "quick";
-    case BENCH_MODE_FULL:
-        return "full";
-    case BENCH_MODE_DEFAULT:
-        break;
+    case BENCH_MODE_QUICK: return "quick";
+    case BENCH_MODE_FULL: return "full";
+    case BENCH_MODE_DEFAULT: break;
     }
     return "default";
 }
@@ -384,7 +375,8 @@ static const struct bench_plan full_plan = {
     .fanout_messages = 10000,
 };
 
-void bench_plan_for(enum bench_mode mode, struct bench_plan *plan) {
+void bench_plan_for(enum bench_mode mode, struct bench_plan *plan)
+{
     *plan = mode == BENCH_MODE_QUICK  ? quick_plan
             : mode == BENCH_MODE_FULL ? full_plan
                                       : default_plan;

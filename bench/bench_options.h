@@ -43,11 +43,11 @@ struct bench_options {
     const char *out_dir;           /* NULL: bench-out/ in the workspace */
     char transports[BENCH_MAX_TRANSPORTS][BENCH_NAME_LEN]; /* names to run; none: all */
     size_t n_transports;
-    unsigned benchmarks;           /* BENCH_* bits */
-    int timeout_ms;                /* a peer silent this long fails the run */
-    long spin_budget_ns;           /* adaptive strategy; 0: calibrated at start-up */
-    unsigned repetitions;          /* every configuration this many times (>= 1) */
-    unsigned long long seed;       /* of the random order; 0: from the clock */
+    unsigned benchmarks;     /* BENCH_* bits */
+    int timeout_ms;          /* a peer silent this long fails the run */
+    long spin_budget_ns;     /* adaptive strategy; 0: calibrated at start-up */
+    unsigned repetitions;    /* every configuration this many times (>= 1) */
+    unsigned long long seed; /* of the random order; 0: from the clock */
     int no_plots;
     int help;
 };
@@ -63,12 +63,12 @@ size_t bench_options_usage(char *buf, size_t len);
 struct bench_plan {
     size_t default_sizes[BENCH_MAX_SIZES];
     size_t n_default_sizes;
-    unsigned warmup;            /* round trips before measuring */
-    size_t min_samples;         /* at least this many samples per configuration ... */
-    size_t max_samples;         /* ... at most this many ... */
-    int64_t budget_ns;          /* ... and stop adding samples past this time */
-    int64_t stream_budget_ns;   /* per throughput configuration */
-    size_t wakeup_samples[3];   /* per rate: 10 kHz, 1 kHz, 100 Hz */
+    unsigned warmup;          /* round trips before measuring */
+    size_t min_samples;       /* at least this many samples per configuration ... */
+    size_t max_samples;       /* ... at most this many ... */
+    int64_t budget_ns;        /* ... and stop adding samples past this time */
+    int64_t stream_budget_ns; /* per throughput configuration */
+    size_t wakeup_samples[3]; /* per rate: 10 kHz, 1 kHz, 100 Hz */
     size_t wakeup_size;
     size_t crosscheck_sizes[2];
     size_t n_crosscheck_sizes;
@@ -80,7 +80,7 @@ struct bench_plan {
     /* Each offered rate of the load benchmark: about this long, within these counts. */
     int64_t load_duration_ns;
     size_t load_min_messages, load_max_messages;
-    uint32_t fanout_messages;   /* per fan-out configuration, one every 100 us */
+    uint32_t fanout_messages; /* per fan-out configuration, one every 100 us */
 };
 
 extern const double bench_wakeup_rates_hz[3];

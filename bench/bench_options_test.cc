@@ -19,7 +19,8 @@ struct Parsed {
 // The options point into argv (like --out's value), so the strings outlive each parse.
 std::list<std::string> arg_storage;
 
-Parsed parse(std::vector<std::string> args) {
+Parsed parse(std::vector<std::string> args)
+{
     args.insert(args.begin(), "bench");
     std::vector<char *> argv;
     for (auto &a : args) {
@@ -35,7 +36,8 @@ Parsed parse(std::vector<std::string> args) {
     return p;
 }
 
-TEST(Options, Defaults) {
+TEST(Options, Defaults)
+{
     Parsed p = parse({});
     ASSERT_EQ(p.rc, 0);
     EXPECT_EQ(p.opts.mode, BENCH_MODE_DEFAULT);
@@ -47,10 +49,11 @@ TEST(Options, Defaults) {
     EXPECT_FALSE(p.opts.help);
 }
 
-TEST(Options, EverythingGiven) {
+TEST(Options, EverythingGiven)
+{
     Parsed p = parse({"--quick", "--sizes", "8,64,4K,1M", "--cpus=1,0", "--out", "/tmp/x",
-                      "--transports", "pipe,posix", "--benchmarks=latency,floor",
-                      "--timeout-ms", "500", "--no-plots"});
+                      "--transports", "pipe,posix", "--benchmarks=latency,floor", "--timeout-ms",
+                      "500", "--no-plots"});
     ASSERT_EQ(p.rc, 0) << p.msg;
     EXPECT_EQ(p.opts.mode, BENCH_MODE_QUICK);
     ASSERT_EQ(p.opts.n_sizes, 4u);
@@ -67,37 +70,28 @@ TEST(Options, EverythingGiven) {
     EXPECT_TRUE(p.opts.no_plots);
 }
 
-TEST(Options, HelpAndFull) {
+TEST(Options, HelpAndFull)
+{
     Parsed p = parse({"--full", "--help"});
     ASSERT_EQ(p.rc, 0);
     EXPECT_TRUE(p.opts.help);
     EXPECT_EQ(p.opts.mode, BENCH_MODE_FULL);
 }
 
-TEST(Options, BadInputIsOneLineAndNamesTheProblem) {
+TEST(Options, BadInputIsOneLineAndNamesTheProblem)
+{
     const std::vector<std::vector<std::string>> bad = {
-        {"--bogus"},
-        {"stray"},
-        {"--quick", "--full"},
-        {"--sizes"},
-        {"--sizes", "7"},
-        {"--sizes", "12"},
-        {"--sizes", "0"},
-        {"--sizes", "64,,128"},
-        {"--sizes", "128M"},
-        {"--sizes", "-8"},
-        {"--sizes", "8x"},
-        {"--sizes", "99999999999999999999999"},
-        {"--cpus", "1"},
-        {"--cpus", "1,1"},
-        {"--cpus", "a,b"},
-        {"--cpus", "0,-1"},
-        {"--out", ""},
-        {"--benchmarks", "latency,nope"},
-        {"--timeout-ms", "5"},
-        {"--timeout-ms", "1e3"},
-        {"--quick=yes"},
-        {"--transports", ""},
+        {"--bogus"},           {"stray"},
+        {"--quick", "--full"}, {"--sizes"},
+        {"--sizes", "7"},      {"--sizes", "12"},
+        {"--sizes", "0"},      {"--sizes", "64,,128"},
+        {"--sizes", "128M"},   {"--sizes", "-8"},
+        {"--sizes", "8x"},     {"--sizes", "99999999999999999999999"},
+        {"--cpus", "1"},       {"--cpus", "1,1"},
+        {"--cpus", "a,b"},     {"--cpus", "0,-1"},
+        {"--out", ""},         {"--benchmarks", "latency,nope"},
+        {"--timeout-ms", "5"}, {"--timeout-ms", "1e3"},
+        {"--quick=yes"},       {"--transports", ""},
     };
     for (const auto &args : bad) {
         Parsed p = parse(args);
@@ -110,13 +104,15 @@ TEST(Options, BadInputIsOneLineAndNamesTheProblem) {
     }
 }
 
-TEST(Options, MessagesSayWhat) {
+TEST(Options, MessagesSayWhat)
+{
     EXPECT_NE(parse({"--bogus"}).msg.find("--bogus"), std::string::npos);
     EXPECT_NE(parse({"--sizes", "12"}).msg.find("'12'"), std::string::npos);
     EXPECT_NE(parse({"--cpus", "2,2"}).msg.find("differ"), std::string::npos);
 }
 
-TEST(Options, PlansGrowFromQuickToFull) {
+TEST(Options, PlansGrowFromQuickToFull)
+{
     bench_plan quick, normal, full;
     bench_plan_for(BENCH_MODE_QUICK, &quick);
     bench_plan_for(BENCH_MODE_DEFAULT, &normal);
@@ -137,4 +133,4 @@ TEST(Options, PlansGrowFromQuickToFull) {
     EXPECT_STREQ(bench_mode_name(BENCH_MODE_QUICK), "quick");
 }
 
-}  // namespace
+} // namespace

@@ -8,7 +8,8 @@ enum { n_stamps = 5 };
 
 /* Offsets of the stamps: 8-byte aligned (size is a multiple of 8), duplicates allowed for
  * small sizes since they then hold the same word at the same place. */
-static void stamp_offsets(size_t size, size_t offsets[n_stamps]) {
+static void stamp_offsets(size_t size, size_t offsets[n_stamps])
+{
     size_t words = size / 8;
     offsets[0] = 0;
     offsets[1] = (words / 4) * 8;
@@ -17,7 +18,8 @@ static void stamp_offsets(size_t size, size_t offsets[n_stamps]) {
     offsets[4] = size - 8;
 }
 
-int bench_payload_init(struct bench_payload *p, size_t size, struct shl_error *err) {
+int bench_payload_init(struct bench_payload *p, size_t size, struct shl_error *err)
+{
     if (size < 8 || size % 8 != 0)
         return shl_fail(err, "bench_payload_init", EINVAL, "size %zu", size);
     p->size = size;
@@ -39,14 +41,15 @@ int bench_payload_init(struct bench_payload *p, size_t size, struct shl_error *e
     return 0;
 }
 
-void bench_payload_free(struct bench_payload *p) {
+void bench_payload_free(struct bench_payload *p)
+{
     free(p->ref);
     free(p->scratch);
     p->ref = p->scratch = NULL;
 }
 
-unsigned char *bench_payload_new_message(const struct bench_payload *p,
-                                         struct shl_error *err) {
+unsigned char *bench_payload_new_message(const struct bench_payload *p, struct shl_error *err)
+{
     unsigned char *msg = malloc(p->size);
     if (msg == NULL) {
         shl_fail(err, "malloc", ENOMEM, "%zu-byte message", p->size);
@@ -56,14 +59,16 @@ unsigned char *bench_payload_new_message(const struct bench_payload *p,
     return msg;
 }
 
-void bench_payload_stamp(void *msg, size_t size, uint64_t word) {
+void bench_payload_stamp(void *msg, size_t size, uint64_t word)
+{
     size_t offsets[n_stamps];
     stamp_offsets(size, offsets);
     for (int i = 0; i < n_stamps; i++)
         memcpy((unsigned char *)msg + offsets[i], &word, 8);
 }
 
-int bench_payload_read_stamp(const void *msg, size_t size, uint64_t *word) {
+int bench_payload_read_stamp(const void *msg, size_t size, uint64_t *word)
+{
     size_t offsets[n_stamps];
     stamp_offsets(size, offsets);
     memcpy(word, msg, 8);
@@ -76,7 +81,8 @@ int bench_payload_read_stamp(const void *msg, size_t size, uint64_t *word) {
     return 0;
 }
 
-long bench_payload_first_difference(struct bench_payload *p, const void *msg, uint64_t word) {
+long bench_payload_first_difference(struct bench_payload *p, const void *msg, uint64_t word)
+{
     memcpy(p->scratch, p->ref, p->size);
     bench_payload_stamp(p->scratch, p->size, word);
     if (memcmp(p->scratch, msg, p->size) == 0)
@@ -88,7 +94,8 @@ long bench_payload_first_difference(struct bench_payload *p, const void *msg, ui
     return (long)i;
 }
 
-int bench_payload_verify(const void *msg, size_t size, uint64_t expected, struct shl_error *err) {
+int bench_payload_verify(const void *msg, size_t size, uint64_t expected, struct shl_error *err)
+{
     uint64_t word;
     if (bench_payload_read_stamp(msg, size, &word) != 0)
         return shl_fail(err, "verify", EBADMSG, "torn message, expected seq %llu",
@@ -102,19 +109,20 @@ int bench_payload_verify(const void *msg, size_t size, uint64_t expected, struct
 }
 
 int bench_payload_accept(const void *msg, size_t size, uint64_t seq, uint64_t *word,
-                         struct shl_error *err) {
+                         struct shl_error *err)
+{
     if (bench_payload_read_stamp(msg, size, word) != 0)
         return shl_fail(err, "verify", EBADMSG, "torn message, expected seq %llu",
                         (unsigned long long)seq);
     if ((*word & BENCH_WORD_SEQ_MASK) != seq)
         return shl_fail(err, "verify", EBADMSG, "seq %llu, expected %llu",
-                        (unsigned long long)(*word & BENCH_WORD_SEQ_MASK),
-                        (unsigned long long)seq);
+                        (unsigned long long)(*word & BENCH_WORD_SEQ_MASK), (unsigned long long)seq);
     return 0;
 }
 
 int bench_payload_verify_full(struct bench_payload *p, const void *msg, uint64_t expected,
-                              struct shl_error *err) {
+                              struct shl_error *err)
+{
     if (bench_payload_verify(msg, p->size, expected, err) != 0)
         return -1;
     long at = bench_payload_first_difference(p, msg, expected);

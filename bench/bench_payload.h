@@ -23,7 +23,7 @@ extern "C" {
 #define BENCH_WORD_SEQ_MASK ((UINT64_C(1) << 60) - 1)
 
 struct bench_payload {
-    size_t size;           /* a multiple of 8, >= 8 */
+    size_t size;            /* a multiple of 8, >= 8 */
     unsigned char *ref;     /* the pattern, unstamped */
     unsigned char *scratch; /* the expected message, built for a full check */
 };
@@ -32,8 +32,7 @@ int bench_payload_init(struct bench_payload *p, size_t size, struct shl_error *e
 void bench_payload_free(struct bench_payload *p);
 
 /* A buffer of p->size bytes holding the pattern (caller frees), ready to be stamped. */
-unsigned char *bench_payload_new_message(const struct bench_payload *p,
-                                         struct shl_error *err);
+unsigned char *bench_payload_new_message(const struct bench_payload *p, struct shl_error *err);
 
 void bench_payload_stamp(void *msg, size_t size, uint64_t word);
 

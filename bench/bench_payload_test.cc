@@ -10,7 +10,8 @@ namespace {
 
 class Payload : public ::testing::TestWithParam<size_t> {};
 
-TEST_P(Payload, StampedMessagePassesAndAnyDamageIsCaught) {
+TEST_P(Payload, StampedMessagePassesAndAnyDamageIsCaught)
+{
     size_t size = GetParam();
     bench_payload p;
     shl_error err = {};
@@ -41,7 +42,7 @@ TEST_P(Payload, StampedMessagePassesAndAnyDamageIsCaught) {
     // A flipped byte between stamps escapes the cheap check but not the full one.
     bench_payload_stamp(msg, size, word);
     if (size >= 64) {
-        msg[9] ^= 0x40;  // byte 9 lies between the stamps at 0 and size / 4
+        msg[9] ^= 0x40; // byte 9 lies between the stamps at 0 and size / 4
         EXPECT_EQ(bench_payload_verify(msg, size, word, &err), 0);
         EXPECT_EQ(bench_payload_verify_full(&p, msg, word, &err), -1);
         EXPECT_EQ(bench_payload_first_difference(&p, msg, word), 9);
@@ -52,7 +53,8 @@ TEST_P(Payload, StampedMessagePassesAndAnyDamageIsCaught) {
 
 INSTANTIATE_TEST_SUITE_P(Sizes, Payload, ::testing::Values(8, 16, 24, 64, 4096, 1 << 20));
 
-TEST(PayloadInit, RejectsSizesThatAreNotWholeWords) {
+TEST(PayloadInit, RejectsSizesThatAreNotWholeWords)
+{
     bench_payload p;
     shl_error err = {};
     EXPECT_EQ(bench_payload_init(&p, 12, &err), -1);
@@ -60,4 +62,4 @@ TEST(PayloadInit, RejectsSizesThatAreNotWholeWords) {
     EXPECT_EQ(bench_payload_init(&p, 0, &err), -1);
 }
 
-}  // namespace
+} // namespace

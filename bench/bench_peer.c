@@ -14,17 +14,20 @@
 
 static volatile sig_atomic_t running_pid;
 
-void bench_peer_kill_running(void) {
+void bench_peer_kill_running(void)
+{
     pid_t pid = (pid_t)running_pid;
     if (pid > 0)
         kill(pid, SIGKILL);
 }
 
-void bench_peer_track(pid_t pid) {
+void bench_peer_track(pid_t pid)
+{
     running_pid = pid;
 }
 
-static void write_all(int fd, const void *buf, size_t len) {
+static void write_all(int fd, const void *buf, size_t len)
+{
     const char *p = buf;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
@@ -37,7 +40,8 @@ static void write_all(int fd, const void *buf, size_t len) {
     }
 }
 
-static void run_child(int report_fd, pid_t parent, int cpu, bench_peer_fn fn, void *arg) {
+static void run_child(int report_fd, pid_t parent, int cpu, bench_peer_fn fn, void *arg)
+{
     struct bench_peer_report report;
     memset(&report, 0, sizeof report);
     /* The parent's handlers (SIGINT) are not this process's business: it dies with it. */
@@ -56,7 +60,8 @@ static void run_child(int report_fd, pid_t parent, int cpu, bench_peer_fn fn, vo
 }
 
 int bench_peer_start(struct bench_peer *peer, int cpu, bench_peer_fn fn, void *arg,
-                     struct shl_error *err) {
+                     struct shl_error *err)
+{
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return shl_fail(err, "pipe2", errno, "peer report");
@@ -79,20 +84,23 @@ int bench_peer_start(struct bench_peer *peer, int cpu, bench_peer_fn fn, void *a
     return 0;
 }
 
-static void release(struct bench_peer *peer) {
+static void release(struct bench_peer *peer)
+{
     running_pid = 0;
     close(peer->report_fd);
     peer->pid = -1;
     peer->report_fd = -1;
 }
 
-static void reap(struct bench_peer *peer, int *status) {
+static void reap(struct bench_peer *peer, int *status)
+{
     while (waitpid(peer->pid, status, 0) < 0 && errno == EINTR)
         ;
     release(peer);
 }
 
-void bench_peer_kill(struct bench_peer *peer) {
+void bench_peer_kill(struct bench_peer *peer)
+{
     if (peer->pid <= 0)
         return;
     int status;
@@ -101,7 +109,8 @@ void bench_peer_kill(struct bench_peer *peer) {
 }
 
 int bench_peer_finish(struct bench_peer *peer, int timeout_ms, struct bench_peer_report *report,
-                      struct shl_error *err) {
+                      struct shl_error *err)
+{
     memset(report, 0, sizeof *report);
     int64_t deadline = shl_now_ns() + (int64_t)timeout_ms * 1000000;
     size_t got = 0;
@@ -109,8 +118,7 @@ int bench_peer_finish(struct bench_peer *peer, int timeout_ms, struct bench_peer
         int64_t left_ms = (deadline - shl_now_ns()) / 1000000;
         if (left_ms <= 0) {
             bench_peer_kill(peer);
-            return shl_fail(err, "peer", ETIMEDOUT, "no report within %d ms; killed",
-                            timeout_ms);
+            return shl_fail(err, "peer", ETIMEDOUT, "no report within %d ms; killed", timeout_ms);
         }
         struct pollfd pfd = {.fd = peer->report_fd, .events = POLLIN};
         int rc = poll(&pfd, 1, (int)left_ms);

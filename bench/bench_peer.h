@@ -14,10 +14,10 @@ extern "C" {
 #endif
 
 struct bench_peer_report {
-    int failed;            /* 1: err says why */
+    int failed; /* 1: err says why */
     struct shl_error err;
-    int64_t cpu_ns;        /* CPU time (RUSAGE_SELF) between the two marked messages */
-    uint64_t messages;     /* messages it received between them */
+    int64_t cpu_ns;              /* CPU time (RUSAGE_SELF) between the two marked messages */
+    uint64_t messages;           /* messages it received between them */
     long voluntary, involuntary; /* its context switches between them */
 };
 

@@ -11,7 +11,8 @@ enum { full_checks_after = 4 };
 /* The longest round trip a histogram keeps as itself: an hour, far past any timeout. */
 #define LATENCY_HIGHEST_NS (3600LL * 1000000000)
 
-int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
+int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err)
+{
     struct bench_pingpong *pp = ctx;
     pp->samples = NULL;
     pp->n = 0;
@@ -68,7 +69,8 @@ int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *
     return 0;
 }
 
-void bench_pingpong_free(struct bench_pingpong *pp) {
+void bench_pingpong_free(struct bench_pingpong *pp)
+{
     free(pp->samples);
     pp->samples = NULL;
     shl_hist_free(&pp->hist);

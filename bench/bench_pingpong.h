@@ -21,14 +21,14 @@ struct bench_pingpong {
     size_t min_samples, max_samples;
     int64_t budget_ns;
     const struct shl_timer *timer; /* times each round trip */
-    double rate_hz;           /* 0: back to back */
+    double rate_hz;                /* 0: back to back */
     /* result */
-    double *samples;          /* ns, one per round trip */
-    struct shl_hist hist;     /* the same round trips */
+    double *samples;      /* ns, one per round trip */
+    struct shl_hist hist; /* the same round trips */
     size_t n;
-    int64_t cpu_ns;           /* side A's CPU time over the timed round trips */
+    int64_t cpu_ns;              /* side A's CPU time over the timed round trips */
     long voluntary, involuntary; /* side A's context switches over them */
-    uint64_t messages;        /* timed round trips */
+    uint64_t messages;           /* timed round trips */
 };
 
 /* A bench_side_a_fn: ctx is a struct bench_pingpong, zeroed but for its plan. */

@@ -6,7 +6,8 @@
 #include "src/timing/shl_clock.h"
 
 int bench_sampler_init(struct bench_sampler *s, size_t min, size_t max, int64_t budget_ns,
-                       struct shl_error *err) {
+                       struct shl_error *err)
+{
     s->n = 0;
     s->min = min;
     s->max = max;
@@ -17,6 +18,7 @@ int bench_sampler_init(struct bench_sampler *s, size_t min, size_t max, int64_t 
     return 0;
 }
 
-int bench_sampler_more(const struct bench_sampler *s) {
+int bench_sampler_more(const struct bench_sampler *s)
+{
     return s->n < s->max && (s->n < s->min || shl_now_ns() < s->deadline_ns);
 }

@@ -25,7 +25,8 @@ int bench_sampler_init(struct bench_sampler *s, size_t min, size_t max, int64_t 
 /* True while another sample is wanted. */
 int bench_sampler_more(const struct bench_sampler *s);
 
-static inline void bench_sampler_add(struct bench_sampler *s, double value) {
+static inline void bench_sampler_add(struct bench_sampler *s, double value)
+{
     s->samples[s->n++] = value;
 }
 

@@ -5,12 +5,14 @@
 
 /* When side A's failure is only the echo of the peer's (it vanished or stopped answering),
  * the peer's own error is the one a person needs. */
-static int is_consequence(int errnum) {
+static int is_consequence(int errnum)
+{
     return errnum == EPIPE || errnum == ETIMEDOUT || errnum == ECONNRESET || errnum == EINTR;
 }
 
-int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn measure,
-                      void *ctx, struct bench_peer_report *peer, struct shl_error *err) {
+int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn measure, void *ctx,
+                      struct bench_peer_report *peer, struct shl_error *err)
+{
     struct shl_channel ch;
     struct shl_channel_spec spec = {
         .max_msg = cfg->size,

@@ -17,11 +17,11 @@ struct bench_session_config {
     enum shl_notify_kind notify; /* SHL_NOTIFY_NONE for kernel transports */
     size_t size;
     size_t depth;
-    int peer_cpu;       /* -1: unpinned */
+    int peer_cpu; /* -1: unpinned */
     int timeout_ms;
     enum bench_serve_mode mode;
-    long spin_budget_ns;                /* the adaptive strategy's; 0 for its default */
-    const struct bench_record *record;  /* BENCH_SERVE_RECORD only */
+    long spin_budget_ns;               /* the adaptive strategy's; 0 for its default */
+    const struct bench_record *record; /* BENCH_SERVE_RECORD only */
 };
 
 /* Side A's measurement: sends through s and records what it measured in ctx. */
@@ -29,8 +29,8 @@ typedef int (*bench_side_a_fn)(struct bench_sender *s, void *ctx, struct shl_err
 
 /* Returns 0 with the peer's report (its CPU time) in *peer, or -1 with err naming the first
  * failure: the peer's own error when the peer failed first (e.g. wrong data). */
-int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn measure,
-                      void *ctx, struct bench_peer_report *peer, struct shl_error *err);
+int bench_session_run(const struct bench_session_config *cfg, bench_side_a_fn measure, void *ctx,
+                      struct bench_peer_report *peer, struct shl_error *err);
 
 #ifdef __cplusplus
 }

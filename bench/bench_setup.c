@@ -10,15 +10,26 @@
 
 extern char **environ;
 
-static int run_hyperfine(const struct bench_setup *s, struct shl_error *err) {
+static int run_hyperfine(const struct bench_setup *s, struct shl_error *err)
+{
     char command[1024], runs[16], warmup[16];
     snprintf(command, sizeof command, "'%s' lifecycle %s --size %zu", s->shmlab, s->mechanism,
              s->size);
     snprintf(runs, sizeof runs, "%u", s->runs);
     snprintf(warmup, sizeof warmup, "%u", s->warmup);
     /* -N: no shell in between, so the figure is the command's own cost. */
-    char *argv[] = {(char *)s->hyperfine, "-N", "--style", "none", "--runs", runs, "--warmup",
-                    warmup, "--export-json", (char *)s->json_path, command, NULL};
+    char *argv[] = {(char *)s->hyperfine,
+                    "-N",
+                    "--style",
+                    "none",
+                    "--runs",
+                    runs,
+                    "--warmup",
+                    warmup,
+                    "--export-json",
+                    (char *)s->json_path,
+                    command,
+                    NULL};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
@@ -33,12 +44,13 @@ static int run_hyperfine(const struct bench_setup *s, struct shl_error *err) {
         if (errno != EINTR)
             return shl_fail(err, "waitpid", errno, "%s", s->hyperfine);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return shl_fail(err, "hyperfine", ECHILD, "%s %zu: exit status %d", s->mechanism,
-                        s->size, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return shl_fail(err, "hyperfine", ECHILD, "%s %zu: exit status %d", s->mechanism, s->size,
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     return 0;
 }
 
-static char *read_file(const char *path, struct shl_error *err) {
+static char *read_file(const char *path, struct shl_error *err)
+{
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         shl_fail(err, "fopen", errno, "%s", path);
@@ -67,7 +79,8 @@ static char *read_file(const char *path, struct shl_error *err) {
     return text;
 }
 
-static int parse_times(struct bench_setup *s, struct shl_error *err) {
+static int parse_times(struct bench_setup *s, struct shl_error *err)
+{
     char *text = read_file(s->json_path, err);
     if (text == NULL)
         return -1;
@@ -86,7 +99,8 @@ static int parse_times(struct bench_setup *s, struct shl_error *err) {
         return shl_fail(err, "malloc", ENOMEM, "%d times", count);
     }
     const cJSON *t;
-    cJSON_ArrayForEach(t, times) {
+    cJSON_ArrayForEach(t, times)
+    {
         if (cJSON_IsNumber(t))
             s->samples[s->n++] = t->valuedouble * 1e9;
     }
@@ -94,7 +108,8 @@ static int parse_times(struct bench_setup *s, struct shl_error *err) {
     return 0;
 }
 
-int bench_setup_run(struct bench_setup *s, struct shl_error *err) {
+int bench_setup_run(struct bench_setup *s, struct shl_error *err)
+{
     s->samples = NULL;
     s->n = 0;
     if (run_hyperfine(s, err) != 0)

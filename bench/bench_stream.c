@@ -22,7 +22,8 @@ size_t bench_stream_per_round(size_t size)
 }
 
 static int round_of(struct bench_sender *s, size_t count, uint64_t first_flags,
-                    struct shl_error *err) {
+                    struct shl_error *err)
+{
     for (size_t m = 0; m < count; m++) {
         uint64_t flags = m == 0 ? first_flags : 0;
         if (m + 1 == count)
@@ -33,7 +34,8 @@ static int round_of(struct bench_sender *s, size_t count, uint64_t first_flags,
     return 0;
 }
 
-int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err) {
+int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *err)
+{
     struct bench_stream *st = ctx;
     st->samples = NULL;
     st->n = 0;

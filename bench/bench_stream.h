@@ -27,9 +27,9 @@ struct bench_stream {
     size_t min_rounds, max_rounds;
     int64_t budget_ns;
     /* result */
-    double *samples;      /* MB/s (10^6 bytes per second) per round; free() */
+    double *samples; /* MB/s (10^6 bytes per second) per round; free() */
     size_t n;
-    size_t per_round;     /* messages per round */
+    size_t per_round; /* messages per round */
     int64_t cpu_ns;
     uint64_t messages;
 };

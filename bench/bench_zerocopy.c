@@ -156,8 +156,10 @@ static int round_step(struct shl_channel *ch, const struct bench_zerocopy *z, ui
     int ok = memcmp(ack, &last, ack_bytes(z->size)) == 0;
     shl_channel_release(ch);
     if (!ok)
-        return shl_fail(err, "verify", EBADMSG, "acknowledgement of a round other than the one "
-                        "ending at message %llu", (unsigned long long)last);
+        return shl_fail(err, "verify", EBADMSG,
+                        "acknowledgement of a round other than the one "
+                        "ending at message %llu",
+                        (unsigned long long)last);
     return 0;
 }
 

@@ -38,7 +38,7 @@ struct bench_zerocopy {
     /* result */
     double *samples; /* ns per round trip, or MB/s (10^6 bytes per second) per round; free() */
     size_t n;
-    int64_t cpu_ns;  /* side A's CPU time over the timed round trips or rounds */
+    int64_t cpu_ns;    /* side A's CPU time over the timed round trips or rounds */
     uint64_t messages; /* timed messages: one per round trip, per_round per round */
 };
 

@@ -22,22 +22,24 @@ size_t message_size = 0;
 size_t commits = 0;
 void *loaned = nullptr;
 
-int faulty_loan(shl_channel *ch, size_t len, void **slot, shl_error *err) {
+int faulty_loan(shl_channel *ch, size_t len, void **slot, shl_error *err)
+{
     int rc = ring->loan(ch, len, slot, err);
     loaned = rc == 0 ? *slot : nullptr;
     return rc;
 }
 
-void faulty_commit(shl_channel *ch, size_t len) {
-    if (ch->side == SHL_SIDE_A && len == message_size && loaned != nullptr &&
-        ++commits == fault_at)
+void faulty_commit(shl_channel *ch, size_t len)
+{
+    if (ch->side == SHL_SIDE_A && len == message_size && loaned != nullptr && ++commits == fault_at)
         static_cast<unsigned char *>(loaned)[fault_offset] ^= 0x10;
     ring->commit(ch, len);
 }
 
 class ZeroCopy : public ::testing::Test {
   protected:
-    void SetUp() override {
+    void SetUp() override
+    {
         ring = shl_transport_find("anon");
         ASSERT_NE(ring, nullptr);
         ASSERT_NE(ring->loan, nullptr);
@@ -48,12 +50,14 @@ class ZeroCopy : public ::testing::Test {
         commits = 0;
         loaned = nullptr;
     }
-    void TearDown() override {
+    void TearDown() override
+    {
         int status;
         EXPECT_EQ(waitpid(-1, &status, WNOHANG), -1) << "a peer was left behind";
     }
 
-    int run(bool stream, size_t size, bench_zerocopy *z, shl_error *err) {
+    int run(bool stream, size_t size, bench_zerocopy *z, shl_error *err)
+    {
         message_size = size;
         *z = bench_zerocopy{};
         z->transport = &faulty;
@@ -72,7 +76,8 @@ class ZeroCopy : public ::testing::Test {
     }
 
     // Runs with byte `offset` of side A's n-th message flipped; it must fail the check.
-    shl_error failure(bool stream, size_t size, size_t at, size_t offset) {
+    shl_error failure(bool stream, size_t size, size_t at, size_t offset)
+    {
         fault_at = at;
         fault_offset = offset;
         shl_error err = {};
@@ -83,7 +88,8 @@ class ZeroCopy : public ::testing::Test {
     }
 };
 
-TEST_F(ZeroCopy, HonestStreamPassesWithEveryTimedMessageCounted) {
+TEST_F(ZeroCopy, HonestStreamPassesWithEveryTimedMessageCounted)
+{
     shl_error err = {};
     bench_zerocopy z;
     ASSERT_EQ(run(true, 4096, &z, &err), 0) << err.call << " " << err.detail;
@@ -91,7 +97,8 @@ TEST_F(ZeroCopy, HonestStreamPassesWithEveryTimedMessageCounted) {
     EXPECT_EQ(z.messages, 3u * bench_stream_per_round(4096));
 }
 
-TEST_F(ZeroCopy, FlippedByteInATimedStreamMessageFails) {
+TEST_F(ZeroCopy, FlippedByteInATimedStreamMessageFails)
+{
     // Past the warm-up round, in the middle of the message.
     size_t at = bench_stream_per_round(4096) + 7;
     shl_error err = failure(true, 4096, at, 2049);
@@ -99,17 +106,19 @@ TEST_F(ZeroCopy, FlippedByteInATimedStreamMessageFails) {
     EXPECT_EQ(err.errnum, EBADMSG);
 }
 
-TEST_F(ZeroCopy, FlippedLastByteOfAnOddSizedStreamMessageFails) {
+TEST_F(ZeroCopy, FlippedLastByteOfAnOddSizedStreamMessageFails)
+{
     // 4100 bytes: the last four lie beyond the last whole word.
     shl_error err = failure(true, 4100, 3, 4099);
     EXPECT_STREQ(err.call, "verify");
     EXPECT_EQ(err.errnum, EBADMSG);
 }
 
-TEST_F(ZeroCopy, FlippedByteInARoundTripRequestFails) {
+TEST_F(ZeroCopy, FlippedByteInARoundTripRequestFails)
+{
     shl_error err = failure(false, 4096, 7, 100);
     EXPECT_STREQ(err.call, "verify");
     EXPECT_EQ(err.errnum, EBADMSG);
 }
 
-}  // namespace
+} // namespace

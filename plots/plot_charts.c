@@ -171,8 +171,8 @@ static int setup_data(const struct plot_chart_data *c, struct shl_error *err)
         char label[32];
         fputs(plot_size_label(sizes[z], label, sizeof label), c->dat);
         for (size_t s = 0; s < c->list->n; s++) {
-            const struct shl_results_row *row =
-                plot_row_at(c->rows, c->list->series[s].key, sizes[z]);
+            const struct shl_results_row *row = plot_row_at(c->rows, c->list->series[s].key,
+                                                            sizes[z]);
             double stddev = row ? plot_base(row, "stddev") : NAN;
             fputc('\t', c->dat);
             plot_gp_number(c->dat, row ? plot_base(row, "mean") : NAN);

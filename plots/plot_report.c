@@ -154,15 +154,15 @@ static void efficiency_section(struct plot_report *r)
     efficiency_row(r, &t, blocking, "best blocking shared-memory p50", slow, "pipe p50",
                    pipe ? plot_base(pipe, "p50") : NAN, ratio, "s");
 
-    const struct shl_results_row *top =
-        best_at(&throughput, memcpy_share->size, false, SHL_RESULTS_HIGHER);
+    const struct shl_results_row *top = best_at(&throughput, memcpy_share->size, false,
+                                                SHL_RESULTS_HIGHER);
     const struct shl_results_row *copy = first_of(&floor, "memcpy", memcpy_share->size);
     efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
                    copy ? plot_base(copy, "p50") : NAN, top ? top->ratio : NAN, "B/s");
 
     struct plot_rows streamed = rows_of(r, "zerocopy-throughput");
-    const struct shl_results_row *in_place_top =
-        best_at(&streamed, in_place_share->size, false, SHL_RESULTS_HIGHER);
+    const struct shl_results_row *in_place_top = best_at(&streamed, in_place_share->size, false,
+                                                         SHL_RESULTS_HIGHER);
     efficiency_row(r, &t, in_place_share, "best zero-copy throughput", in_place_top,
                    "memcpy bandwidth", copy ? plot_base(copy, "p50") : NAN,
                    in_place_top ? in_place_top->ratio : NAN, "B/s");
@@ -171,7 +171,8 @@ static void efficiency_section(struct plot_report *r)
     struct plot_rows zero = rows_of(r, "zerocopy");
     const struct shl_results_target *zc = &shl_results_zero_copy;
     const struct shl_results_row *in_place = best_at(&zero, zc->size, false, SHL_RESULTS_LOWER);
-    const struct shl_results_row *copying = best_at(&latency, zc->ref_size, false, SHL_RESULTS_LOWER);
+    const struct shl_results_row *copying = best_at(&latency, zc->ref_size, false,
+                                                    SHL_RESULTS_LOWER);
     ratio = in_place && copying ? plot_base(in_place, "p50") / plot_base(copying, "p50") : NAN;
     efficiency_row(r, &t, zc, "best zero-copy p50", in_place, "best copying p50",
                    copying ? plot_base(copying, "p50") : NAN, ratio, "s");
@@ -321,8 +322,8 @@ static void fanout_section(struct plot_report *r)
         r, "One-way latency from the publisher's CLOCK_MONOTONIC stamp to each subscriber's "
            "reading, messages 100 us apart; the slowest subscriber is the one with the highest "
            "p99; publish is the time inside the publish call, CPU the publisher's per message.");
-    static const char *const header[] = {"transport", "subscribers", "p50 / p99",
-                                         "slowest p50 / p99", "publish", "publisher CPU"};
+    static const char *const header[] = {"transport",         "subscribers", "p50 / p99",
+                                         "slowest p50 / p99", "publish",     "publisher CPU"};
     struct plot_table t;
     plot_report_new_table(r, &t, 6, header);
     for (size_t i = 0; i < rows.n; i++) {
@@ -812,8 +813,8 @@ static void base64(FILE *in, FILE *out)
     unsigned char b[3];
     size_t got;
     while ((got = fread(b, 1, 3, in)) > 0) {
-        unsigned v =
-            (unsigned)b[0] << 16 | (got > 1 ? (unsigned)b[1] << 8 : 0) | (got > 2 ? b[2] : 0);
+        unsigned v = (unsigned)b[0] << 16 | (got > 1 ? (unsigned)b[1] << 8 : 0) |
+                     (got > 2 ? b[2] : 0);
         fputc(digits[v >> 18 & 63], out);
         fputc(digits[v >> 12 & 63], out);
         fputc(got > 1 ? digits[v >> 6 & 63] : '=', out);
@@ -910,8 +911,8 @@ static void context_section(struct plot_report *r)
     char notes[PLOT_CELL_MAX] = "none";
     size_t used = 0;
     for (size_t i = 0; i < c->n_notes && used < sizeof notes; i++)
-        used +=
-            (size_t)snprintf(notes + used, sizeof notes - used, "%s%s", i ? "; " : "", c->notes[i]);
+        used += (size_t)snprintf(notes + used, sizeof notes - used, "%s%s", i ? "; " : "",
+                                 c->notes[i]);
     context_row(r, &t, "notes", notes);
     plot_report_table(r, &t);
 }
@@ -952,10 +953,20 @@ static void warnings_section(struct plot_report *r)
 
 /* The report, top to bottom; a section with nothing to say writes nothing. */
 static void (*const sections[])(struct plot_report *r) = {
-    decision_section,   notes_section,    warnings_section,         efficiency_section,
-    fidelity_section,   latency_section,  tails_section,            wakeup_section,
-    load_section,       fanout_section,   crosscheck_section,       charts_section,
-    plot_conformance_section, context_section,
+    decision_section,
+    notes_section,
+    warnings_section,
+    efficiency_section,
+    fidelity_section,
+    latency_section,
+    tails_section,
+    wakeup_section,
+    load_section,
+    fanout_section,
+    crosscheck_section,
+    charts_section,
+    plot_conformance_section,
+    context_section,
 };
 
 static void head(struct plot_report *r)

@@ -66,8 +66,8 @@ int plot_series_compare(const struct shl_results_row *a, const struct shl_result
 
 int plot_rows_of(struct plot_rows *rows, const struct shl_results *run, const char *benchmark)
 {
-    const struct shl_results_row **grown =
-        realloc(rows->rows, (rows->n + run->n + 1) * sizeof *rows->rows);
+    const struct shl_results_row **grown = realloc(rows->rows,
+                                                   (rows->n + run->n + 1) * sizeof *rows->rows);
     if (grown == NULL)
         return -1;
     rows->rows = grown;

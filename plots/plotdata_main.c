@@ -73,8 +73,7 @@ static int load_two(const char *path_a, const char *path_b, struct shl_results *
     return -1;
 }
 
-static int compare_chart(const char *name, const char *path_a, const char *path_b,
-                         const char *work)
+static int compare_chart(const char *name, const char *path_a, const char *path_b, const char *work)
 {
     struct shl_error err = {0};
     const struct plot_chart_kind *kind = plot_chart_kind(name);

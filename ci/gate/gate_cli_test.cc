@@ -137,8 +137,8 @@ bool IsShm(const cJSON *row)
 void Slow(cJSON *row, double factor)
 {
     bool bandwidth = Field(row, "unit") == "MB/s";
-    for (const char *stat : {"min", "p50", "p90", "p99", "p999", "max", "mean", "stddev",
-                             "ratio"}) {
+    for (const char *stat :
+         {"min", "p50", "p90", "p99", "p999", "max", "mean", "stddev", "ratio"}) {
         cJSON *item = cJSON_GetObjectItemCaseSensitive(row, stat);
         if (cJSON_IsNumber(item))
             cJSON_SetNumberValue(item, bandwidth ? item->valuedouble / factor
@@ -170,7 +170,8 @@ TEST_F(GateCli, SharedMemoryThreeTimesSlowerFails)
          {"latency mmap/spin 64 B p50 / pipe", "latency sysv/futex 4 KiB p50 / pipe",
           "latency posix/futex 64 B p50 / pipe"})
         EXPECT_NE(run.out.find(std::string("  FAIL    ") + figure), std::string::npos)
-            << figure << "\n" << run.out;
+            << figure << "\n"
+            << run.out;
     // Too few samples in quick mode to fail on, but shown.
     EXPECT_NE(run.out.find("  WARN    throughput posix/spin 1 MiB ratio to memcpy"),
               std::string::npos)
@@ -219,9 +220,8 @@ TEST_F(GateCli, OneDisturbedRunOfTwoIsOutvoted)
 
 TEST_F(GateCli, MissingMechanismFailsAndIsNamed)
 {
-    std::string partial = Transformed("nosysv.json", [](cJSON *row) {
-        return Field(row, "transport") != "sysv";
-    });
+    std::string partial = Transformed("nosysv.json",
+                                      [](cJSON *row) { return Field(row, "transport") != "sysv"; });
     GateRun run = Gate({"--baseline", kBaseline, "--results", partial});
     EXPECT_EQ(run.status, 1) << run.out;
     EXPECT_NE(run.out.find("MISSING latency sysv/spin 64 B p50 / pipe: missing: no latency rows "
@@ -374,8 +374,8 @@ TEST_F(GateCli, UpdateBaselineKeepsOrSetsTolerances)
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_NE(ReadAll(edited).find(to), std::string::npos) << "the edited tolerance was lost";
 
-    run = Gate({"--update-baseline", "--baseline", edited, "--results", kResults, "--tolerance",
-                "1.75"});
+    run = Gate(
+        {"--update-baseline", "--baseline", edited, "--results", kResults, "--tolerance", "1.75"});
     ASSERT_EQ(run.status, 0) << run.err;
     std::string updated = ReadAll(edited);
     EXPECT_EQ(updated.find(to), std::string::npos);
@@ -397,4 +397,4 @@ TEST_F(GateCli, UpdateBaselineRefusesABrokenRun)
     EXPECT_EQ(ReadAll(baseline), ReadAll(kBaseline));
 }
 
-}  // namespace
+} // namespace

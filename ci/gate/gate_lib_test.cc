@@ -48,7 +48,10 @@ struct Results {
         rc = shl_results_parse(text.data(), text.size(), &parsed, &err);
         results = rc == 0 ? &parsed : nullptr;
     }
-    ~Results() { shl_results_free(&parsed); }
+    ~Results()
+    {
+        shl_results_free(&parsed);
+    }
     struct shl_results parsed = {};
     struct shl_results *results = nullptr;
     struct shl_error err = {};
@@ -111,9 +114,11 @@ TEST(GateResults, FindsTheBestOfSeveralMatchingRows)
     double value = 0;
     char why[200];
     struct shl_gate_select any = Select("latency", "posix", "", 64);
-    ASSERT_TRUE(shl_gate_results_find(run.results, &any, SHL_RESULTS_LOWER, &value, why, sizeof why));
+    ASSERT_TRUE(
+        shl_gate_results_find(run.results, &any, SHL_RESULTS_LOWER, &value, why, sizeof why));
     EXPECT_EQ(value, 1000);
-    ASSERT_TRUE(shl_gate_results_find(run.results, &any, SHL_RESULTS_HIGHER, &value, why, sizeof why));
+    ASSERT_TRUE(
+        shl_gate_results_find(run.results, &any, SHL_RESULTS_HIGHER, &value, why, sizeof why));
     EXPECT_EQ(value, 20000);
     struct shl_gate_select blocking = Select("latency", "mmap|posix", "spin", 64);
     blocking.notify_except = true;
@@ -126,10 +131,10 @@ TEST(GateResults, FindsTheBestOfSeveralMatchingRows)
 
 TEST(GateResults, SaysWhatIsMissing)
 {
-    Results run(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
-                     Row("latency", "posix", "spin", 64, 0),
-                     "{\"benchmark\": \"latency\", \"transport\": \"mmap\", \"notify\": \"spin\", "
-                     "\"size\": 64, \"p50\": null}"}));
+    Results run(
+        RunOf({Row("latency", "pipe", nullptr, 64, 25000), Row("latency", "posix", "spin", 64, 0),
+               "{\"benchmark\": \"latency\", \"transport\": \"mmap\", \"notify\": \"spin\", "
+               "\"size\": 64, \"p50\": null}"}));
     ASSERT_EQ(run.rc, 0) << run.err.detail;
     double value;
     char why[200];
@@ -147,8 +152,8 @@ TEST(GateResults, SaysWhatIsMissing)
         {Select("wakeup", "pipe", "", 64), "no wakeup rows for transport pipe"},
     };
     for (const auto &c : cases) {
-        EXPECT_FALSE(shl_gate_results_find(run.results, &c.sel, SHL_RESULTS_LOWER, &value, why,
-                                           sizeof why));
+        EXPECT_FALSE(
+            shl_gate_results_find(run.results, &c.sel, SHL_RESULTS_LOWER, &value, why, sizeof why));
         EXPECT_NE(std::string(why).find(c.why), std::string::npos) << why;
     }
 }
@@ -218,7 +223,7 @@ TEST(GateCheck, PassesFailsAndNoticesImprovement)
 TEST(GateCheck, HigherIsBetterForBandwidth)
 {
     Results run(RunOf({Row("throughput", "pipe", nullptr, 4096, 2000),
-                     Row("throughput", "posix", "spin", 4096, 8000)}));
+                       Row("throughput", "posix", "spin", 4096, 8000)}));
     ASSERT_EQ(run.rc, 0);
     struct shl_gate_check check = {};
     check.ratio.of = Select("throughput", "posix", "spin", 4096);
@@ -268,18 +273,17 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
     // ratio is 4 and blocking posix is slower than the pipe (missed), the throughput rows
     // are missing, the zero-copy stream reaches 0.8x memcpy (missed), the pipe's cross-check
     // is 30% off, tcp's is missing: all only warnings.
-    Results run(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
-                       Row("latency", "pipe", nullptr, 1048576, 700000),
-                       WithRatio(Row("latency", "posix", "spin", 64, 1000), 4.444, "cacheline"),
-                       Row("latency", "posix", "futex", 64, 30000),
-                       WithRatio(Row("latency", "mmap", "spin", 64, 26000), 115.6, "cacheline"),
-                       WithRatio(Row("latency", "sysv", "spin", 64, 900), 4.0, "cacheline"),
-                       Row("floor", "cacheline", nullptr, 64, 225),
-                       WithRatio(Row("crosscheck", "pipe", nullptr, 64, 32500), 1.3, "latency"),
-                       WithRatio(Row("crosscheck", "unix-stream", nullptr, 64, 33000), 1.0,
-                                 "latency"),
-                       WithRatio(Row("zerocopy-throughput", "anon", "spin", 1048576, 20000),
-                                 0.8, "memcpy")}));
+    Results run(RunOf(
+        {Row("latency", "pipe", nullptr, 64, 25000),
+         Row("latency", "pipe", nullptr, 1048576, 700000),
+         WithRatio(Row("latency", "posix", "spin", 64, 1000), 4.444, "cacheline"),
+         Row("latency", "posix", "futex", 64, 30000),
+         WithRatio(Row("latency", "mmap", "spin", 64, 26000), 115.6, "cacheline"),
+         WithRatio(Row("latency", "sysv", "spin", 64, 900), 4.0, "cacheline"),
+         Row("floor", "cacheline", nullptr, 64, 225),
+         WithRatio(Row("crosscheck", "pipe", nullptr, 64, 32500), 1.3, "latency"),
+         WithRatio(Row("crosscheck", "unix-stream", nullptr, 64, 33000), 1.0, "latency"),
+         WithRatio(Row("zerocopy-throughput", "anon", "spin", 1048576, 20000), 0.8, "memcpy")}));
     ASSERT_EQ(run.rc, 0) << run.err.detail;
     struct shl_gate_check checks[32];
     size_t count = shl_gate_invariants(run.results, checks, 32);
@@ -293,8 +297,7 @@ TEST(GateInvariants, HardOnesFailAndTargetsOnlyWarn)
         {"latency mmap|sysv|posix|anon|memfd 64 B ratio to cacheline <=1.5", SHL_GATE_WARN},
         {"latency mmap|sysv|posix|anon|memfd/!spin 64 B p50 / pipe <=1", SHL_GATE_WARN},
         {"throughput mmap|sysv|posix|anon|memfd 1 MiB ratio to memcpy >=0.5", SHL_GATE_WARN},
-        {"zerocopy-throughput mmap|sysv|posix|anon|memfd 1 MiB ratio to memcpy >=1",
-         SHL_GATE_WARN},
+        {"zerocopy-throughput mmap|sysv|posix|anon|memfd 1 MiB ratio to memcpy >=1", SHL_GATE_WARN},
         {"crosscheck pipe 64 B ratio to latency <=1.25", SHL_GATE_WARN},
         {"crosscheck pipe 64 B ratio to latency >=0.8", SHL_GATE_PASS},
         {"crosscheck unix-stream 64 B ratio to latency <=1.25", SHL_GATE_PASS},
@@ -399,11 +402,11 @@ TEST(GateBaseline, DerivedFromARunFormatsAndParsesBack)
                      strcmp(e.ratio.of.benchmark, e.ratio.to.benchmark) == 0 &&
                      e.ratio.of.size == e.ratio.to.size)
             << "a figure compared with itself";
-        floor = floor || (strcmp(e.ratio.of.ratio_to, "cacheline") == 0 &&
-                          e.ratio.to.benchmark[0] == '\0');
-        wakeup_rate = wakeup_rate || (strcmp(e.ratio.of.benchmark, "wakeup") == 0 &&
-                                      e.ratio.of.rate_hz > 0 &&
-                                      e.ratio.to.rate_hz == e.ratio.of.rate_hz);
+        floor = floor ||
+                (strcmp(e.ratio.of.ratio_to, "cacheline") == 0 && e.ratio.to.benchmark[0] == '\0');
+        wakeup_rate = wakeup_rate ||
+                      (strcmp(e.ratio.of.benchmark, "wakeup") == 0 && e.ratio.of.rate_hz > 0 &&
+                       e.ratio.to.rate_hz == e.ratio.of.rate_hz);
     }
     EXPECT_TRUE(floor);
     EXPECT_TRUE(wakeup_rate);
@@ -479,14 +482,18 @@ TEST(GateBaseline, RejectsBadEntries)
         entry(good_of, "\"lower\"", "0.04", "\"2\""),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"size\": 64}", "\"lower\"",
               "0.04", "2.5"),
-        entry("{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e|f|g|h|i\", \"stat\": \"p50\"}",
+        entry(
+            "{\"benchmark\": \"latency\", \"transport\": \"a|b|c|d|e|f|g|h|i\", \"stat\": \"p50\"}",
+            "\"lower\"", "0.04", "2.5"),
+        entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
+              "\"notify\": 3}",
               "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
-              "\"notify\": 3}", "\"lower\"", "0.04", "2.5"),
+              "\"notify\": \"!spinning\"}",
+              "\"lower\"", "0.04", "2.5"),
         entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
-              "\"notify\": \"!spinning\"}", "\"lower\"", "0.04", "2.5"),
-        entry("{\"benchmark\": \"latency\", \"transport\": \"posix\", \"stat\": \"p50\", "
-              "\"size\": -64}", "\"lower\"", "0.04", "2.5"),
+              "\"size\": -64}",
+              "\"lower\"", "0.04", "2.5"),
         "{\"format\": \"shmlab-gate-baseline/1\", \"ratios\": {}}",
         "{\"format\": \"shmlab-gate-baseline/2\", \"ratios\": []}",
     };
@@ -519,7 +526,7 @@ TEST(GateBaseline, NotifyWithABangMeansEveryStrategyButThatOne)
     shl_gate_baseline_free(&baseline);
 }
 
-}  // namespace
+} // namespace
 
 namespace {
 
@@ -542,8 +549,8 @@ TEST(GatePick, MedianOfTheRunsAndOfTwoTheBetter)
 TEST(GateCheck, SeveralRunsAreJudgedByTheirMedian)
 {
     Results fast(kSmall);
-    Results slow(RunOf({Row("latency", "pipe", nullptr, 64, 25000),
-                        Row("latency", "posix", "spin", 64, 3000)}));
+    Results slow(RunOf(
+        {Row("latency", "pipe", nullptr, 64, 25000), Row("latency", "posix", "spin", 64, 3000)}));
     ASSERT_EQ(slow.rc, 0);
     struct shl_gate_check check = Check("posix", "spin", 0.04, 2.5);
     struct shl_gate_line line;
@@ -617,4 +624,4 @@ TEST(GateBaseline, SeverityWarnOnlyWarns)
     EXPECT_NE(std::string(err.detail).find("severity"), std::string::npos);
 }
 
-}  // namespace
+} // namespace

@@ -15,9 +15,9 @@
  * its CPU to another job makes those 30-600x worse for one run. */
 struct rule {
     const char *benchmark;
-    bool only_shm;             /* shared-memory rows only; otherwise every transport */
+    bool only_shm;                    /* shared-memory rows only; otherwise every transport */
     enum shl_notify_kind only_notify; /* SHL_NOTIFY_NONE for every strategy */
-    double only_size;          /* -1 for every size */
+    double only_size;                 /* -1 for every size */
     const char *stat;
     const char *ref_benchmark; /* NULL: none, the row's `stat` is already a ratio */
     const char *ref_transport; /* NULL: the row's own transport */
@@ -32,8 +32,8 @@ struct rule {
 static const struct rule rules[] = {
     {"latency", false, SHL_NOTIFY_NONE, -1, "p50", "latency", "pipe", 0, false, SHL_RESULTS_LOWER,
      2.5, 65536},
-    {"wakeup", false, SHL_NOTIFY_NONE, -1, "p50", "wakeup", "pipe", 0, true, SHL_RESULTS_LOWER,
-     2.5, 0},
+    {"wakeup", false, SHL_NOTIFY_NONE, -1, "p50", "wakeup", "pipe", 0, true, SHL_RESULTS_LOWER, 2.5,
+     0},
     {"throughput", false, SHL_NOTIFY_NONE, -1, "p50", "throughput", "pipe", 0, false,
      SHL_RESULTS_HIGHER, 2.5, 0},
     /* The driver's own ratios (bench/RESULTS.md): shared-memory throughput over memcpy at
@@ -41,12 +41,12 @@ static const struct rule rules[] = {
      * near the floor; a blocking strategy's distance from it is the kernel's wake-up cost,
      * which the ratio to the pipe already follows. The floor itself jumps between about
      * 130 and 485 ns with the host's vCPU placement: hence 4. */
-    {"throughput", true, SHL_NOTIFY_NONE, -1, "ratio", NULL, NULL, 0, false,
-     SHL_RESULTS_HIGHER, 2.5, 0},
-    {"latency", true, SHL_NOTIFY_SPIN, 64, "ratio", NULL, NULL, 0, false,
-     SHL_RESULTS_LOWER, 4.0, -1},
-    {"setup", false, SHL_NOTIFY_NONE, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER,
+    {"throughput", true, SHL_NOTIFY_NONE, -1, "ratio", NULL, NULL, 0, false, SHL_RESULTS_HIGHER,
      2.5, 0},
+    {"latency", true, SHL_NOTIFY_SPIN, 64, "ratio", NULL, NULL, 0, false, SHL_RESULTS_LOWER, 4.0,
+     -1},
+    {"setup", false, SHL_NOTIFY_NONE, -1, "p50", "setup", NULL, 4096, false, SHL_RESULTS_LOWER, 2.5,
+     0},
 };
 
 /* How far above the runs' spread a calibrated tolerance goes. */
@@ -113,15 +113,21 @@ static int parse_select(const cJSON *json, size_t index, const char *side,
     double size, rate_hz;
     if (benchmark == NULL || transport == NULL || stat == NULL || benchmark[0] == '\0' ||
         stat[0] == '\0' || !shl_gate_select_set(sel, benchmark, transport, kind, -1, stat))
-        return shl_fail(err, "baseline", EINVAL, "ratio %zu: '%s' needs benchmark, transport "
-                        "and stat names of 1-%d characters", index, side, SHL_GATE_NAME_MAX - 1);
+        return shl_fail(err, "baseline", EINVAL,
+                        "ratio %zu: '%s' needs benchmark, transport "
+                        "and stat names of 1-%d characters",
+                        index, side, SHL_GATE_NAME_MAX - 1);
     if (!number_of(json, "size", -1, &size) || !number_of(json, "rate_hz", 0, &rate_hz))
-        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.size and %s.rate_hz must be "
-                        "numbers >= 0", index, side, side);
+        return shl_fail(err, "baseline", EINVAL,
+                        "ratio %zu: %s.size and %s.rate_hz must be "
+                        "numbers >= 0",
+                        index, side, side);
     if (cJSON_GetObjectItemCaseSensitive(json, "ratio_to") != NULL &&
         (ratio_to == NULL || strlen(ratio_to) >= sizeof sel->ratio_to))
-        return shl_fail(err, "baseline", EINVAL, "ratio %zu: %s.ratio_to must be a name of "
-                        "0-%d characters", index, side, SHL_GATE_NAME_MAX - 1);
+        return shl_fail(err, "baseline", EINVAL,
+                        "ratio %zu: %s.ratio_to must be a name of "
+                        "0-%d characters",
+                        index, side, SHL_GATE_NAME_MAX - 1);
     if (ratio_to != NULL)
         strcpy(sel->ratio_to, ratio_to);
     sel->notify_except = except;
@@ -136,8 +142,8 @@ static int parse_entry(const cJSON *json, size_t index, struct shl_gate_entry *e
     if (!cJSON_IsObject(json))
         return shl_fail(err, "baseline", EINVAL, "ratio %zu is not an object", index);
     const cJSON *to = cJSON_GetObjectItemCaseSensitive(json, "to");
-    if (parse_select(cJSON_GetObjectItemCaseSensitive(json, "of"), index, "of",
-                     &entry->ratio.of, err) != 0 ||
+    if (parse_select(cJSON_GetObjectItemCaseSensitive(json, "of"), index, "of", &entry->ratio.of,
+                     err) != 0 ||
         (to != NULL && parse_select(to, index, "to", &entry->ratio.to, err) != 0))
         return -1;
     const char *better = string_of(json, "better");
@@ -146,8 +152,10 @@ static int parse_entry(const cJSON *json, size_t index, struct shl_gate_entry *e
     else if (better != NULL && strcmp(better, "higher") == 0)
         entry->ratio.better = SHL_RESULTS_HIGHER;
     else
-        return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'better' must be \"lower\" or "
-                        "\"higher\"", index);
+        return shl_fail(err, "baseline", EINVAL,
+                        "ratio %zu: 'better' must be \"lower\" or "
+                        "\"higher\"",
+                        index);
     if (!number_of(json, "baseline", -1, &entry->baseline) || !(entry->baseline > 0))
         return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'baseline' must be a number > 0",
                         index);
@@ -158,8 +166,10 @@ static int parse_entry(const cJSON *json, size_t index, struct shl_gate_entry *e
     const char *level = string_of(json, "severity");
     entry->hard = severity == NULL || (level != NULL && strcmp(level, "fail") == 0);
     if (!entry->hard && (level == NULL || strcmp(level, "warn") != 0))
-        return shl_fail(err, "baseline", EINVAL, "ratio %zu: 'severity' must be \"fail\" or "
-                        "\"warn\"", index);
+        return shl_fail(err, "baseline", EINVAL,
+                        "ratio %zu: 'severity' must be \"fail\" or "
+                        "\"warn\"",
+                        index);
     return 0;
 }
 
@@ -204,9 +214,8 @@ static bool select_equal(const struct shl_gate_select *a, const struct shl_gate_
         if (strcmp(a->transport[i], b->transport[i]) != 0)
             return false;
     return strcmp(a->benchmark, b->benchmark) == 0 && a->notify == b->notify &&
-           a->notify_except == b->notify_except && a->size == b->size &&
-           a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 &&
-           strcmp(a->ratio_to, b->ratio_to) == 0;
+           a->notify_except == b->notify_except && a->size == b->size && a->rate_hz == b->rate_hz &&
+           strcmp(a->stat, b->stat) == 0 && strcmp(a->ratio_to, b->ratio_to) == 0;
 }
 
 static bool ratio_equal(const struct shl_gate_ratio *a, const struct shl_gate_ratio *b)
@@ -299,8 +308,8 @@ int shl_gate_baseline_derive(const struct shl_results *const *runs, size_t nruns
             if (!rule_ratio(&rules[r], row, &entry.ratio) || find_entry(out, &entry.ratio))
                 continue;
             size_t have = 0;
-            while (have < nruns && shl_gate_ratio_value(runs[have], &entry.ratio, &values[have],
-                                                        why, sizeof why))
+            while (have < nruns &&
+                   shl_gate_ratio_value(runs[have], &entry.ratio, &values[have], why, sizeof why))
                 have++;
             if (have < nruns)
                 continue;
@@ -371,10 +380,9 @@ static cJSON *entry_json(const struct shl_gate_entry *entry)
 {
     cJSON *item = cJSON_CreateObject();
     bool ok = item != NULL && add_select(item, "of", &entry->ratio.of) &&
-              (entry->ratio.to.benchmark[0] == '\0' ||
-               add_select(item, "to", &entry->ratio.to)) &&
-              cJSON_AddStringToObject(item, "better", entry->ratio.better == SHL_RESULTS_LOWER
-                                                          ? "lower" : "higher") &&
+              (entry->ratio.to.benchmark[0] == '\0' || add_select(item, "to", &entry->ratio.to)) &&
+              cJSON_AddStringToObject(
+                  item, "better", entry->ratio.better == SHL_RESULTS_LOWER ? "lower" : "higher") &&
               cJSON_AddNumberToObject(item, "baseline", entry->baseline) &&
               cJSON_AddNumberToObject(item, "tolerance", entry->tolerance) &&
               cJSON_AddStringToObject(item, "severity", entry->hard ? "fail" : "warn");
@@ -399,8 +407,7 @@ static bool print_line(FILE *out, const char *before, cJSON *json, const char *a
 
 /* One ratio per line: readable, and a diff of two baselines shows which ratios moved. */
 int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
-                             const struct shl_results *source, char **text,
-                             struct shl_error *err)
+                             const struct shl_results *source, char **text, struct shl_error *err)
 {
     static const char *const context_keys[] = {"host", "kernel", "cpu_model", "mode", "date"};
     *text = NULL;
@@ -410,8 +417,7 @@ int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
     if (out == NULL)
         return shl_fail(err, "open_memstream", errno, NULL);
     cJSON *made_from = cJSON_CreateObject();
-    for (size_t i = 0; made_from != NULL && i < sizeof context_keys / sizeof context_keys[0];
-         i++) {
+    for (size_t i = 0; made_from != NULL && i < sizeof context_keys / sizeof context_keys[0]; i++) {
         const char *value = shl_results_context_text(source, context_keys[i]);
         if (value != NULL && cJSON_AddStringToObject(made_from, context_keys[i], value) == NULL) {
             cJSON_Delete(made_from);

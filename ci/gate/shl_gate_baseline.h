@@ -50,8 +50,7 @@ int shl_gate_baseline_derive(const struct shl_results *const *runs, size_t nruns
 
 /* Renders a baseline as JSON text (malloc'd, the caller frees), recording the run's context. */
 int shl_gate_baseline_format(const struct shl_gate_baseline *baseline,
-                             const struct shl_results *source, char **text,
-                             struct shl_error *err);
+                             const struct shl_results *source, char **text, struct shl_error *err);
 
 #ifdef __cplusplus
 }

@@ -16,9 +16,8 @@ bool shl_gate_within(double now, double bound, enum shl_results_better better)
     return better == SHL_RESULTS_LOWER ? now <= bound : now >= bound;
 }
 
-bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
-                         const char *transport, enum shl_notify_kind notify, double size,
-                         const char *stat)
+bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark, const char *transport,
+                         enum shl_notify_kind notify, double size, const char *stat)
 {
     memset(sel, 0, sizeof *sel);
     sel->size = size;
@@ -48,7 +47,8 @@ const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, s
     if (b->benchmark[0] == '\0') {
         snprintf(buf, len, "%s", of);
     } else if (strcmp(a->benchmark, b->benchmark) == 0 && a->size == b->size &&
-        a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 && b->notify == SHL_NOTIFY_NONE) {
+               a->rate_hz == b->rate_hz && strcmp(a->stat, b->stat) == 0 &&
+               b->notify == SHL_NOTIFY_NONE) {
         /* Only the transport differs: "... / pipe" says it all. */
         snprintf(buf, len, "%s / %s", of, shl_gate_transports_text(b, to, sizeof to));
     } else {
@@ -57,9 +57,8 @@ const char *shl_gate_ratio_text(const struct shl_gate_ratio *ratio, char *buf, s
     return buf;
 }
 
-bool shl_gate_ratio_value(const struct shl_results *results,
-                          const struct shl_gate_ratio *ratio, double *value, char *why,
-                          size_t why_len)
+bool shl_gate_ratio_value(const struct shl_results *results, const struct shl_gate_ratio *ratio,
+                          double *value, char *why, size_t why_len)
 {
     double of, to = 1;
     if (!shl_gate_results_find(results, &ratio->of, ratio->better, &of, why, why_len) ||
@@ -143,7 +142,8 @@ static const char *shm_transports(char *buf, size_t len)
 /* Appends the check for `inv` (with `transports` and `size` when it leaves them open) if
  * there is room; returns the count there would be. */
 static size_t add_invariant(struct shl_gate_check *out, size_t count, size_t cap,
-                            const struct shl_results_target *inv, const char *transports, double size)
+                            const struct shl_results_target *inv, const char *transports,
+                            double size)
 {
     if (count < cap) {
         struct shl_gate_check *check = &out[count];

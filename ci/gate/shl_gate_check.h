@@ -32,7 +32,7 @@ struct shl_gate_check {
 
 enum shl_gate_verdict {
     SHL_GATE_PASS,
-    SHL_GATE_BETTER,  /* passes, and beats the baseline by more than its tolerance */
+    SHL_GATE_BETTER, /* passes, and beats the baseline by more than its tolerance */
     SHL_GATE_WARN,
     SHL_GATE_FAIL,
     SHL_GATE_MISSING, /* the run lacks a figure a hard check needs */
@@ -60,9 +60,8 @@ double shl_gate_allowed(double baseline, double tolerance, enum shl_results_bett
 bool shl_gate_within(double now, double bound, enum shl_results_better better);
 
 /* The ratio in one run: true and *value, or false and what the run lacks in `why`. */
-bool shl_gate_ratio_value(const struct shl_results *results,
-                          const struct shl_gate_ratio *ratio, double *value, char *why,
-                          size_t why_len);
+bool shl_gate_ratio_value(const struct shl_results *results, const struct shl_gate_ratio *ratio,
+                          double *value, char *why, size_t why_len);
 
 /* Of several runs' values of one ratio, the one the gate judges: the median, and of two
  * middle values the better one, so that a figure fails only when most runs (both of two)
@@ -85,9 +84,8 @@ size_t shl_gate_invariants(const struct shl_results *results, struct shl_gate_ch
 
 /* Sets a selector's names; `transport` may hold alternatives separated by '|'. Returns
  * false when a name does not fit. */
-bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark,
-                         const char *transport, enum shl_notify_kind notify, double size,
-                         const char *stat);
+bool shl_gate_select_set(struct shl_gate_select *sel, const char *benchmark, const char *transport,
+                         enum shl_notify_kind notify, double size, const char *stat);
 
 #ifdef __cplusplus
 }

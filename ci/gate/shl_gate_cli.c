@@ -43,8 +43,7 @@ static const struct shl_cli_option options[] = {
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
-static int parse_options(int argc, char *const argv[], struct options *opt, FILE *out,
-                         FILE *errout)
+static int parse_options(int argc, char *const argv[], struct options *opt, FILE *out, FILE *errout)
 {
     memset(opt, 0, sizeof *opt);
     const char *tolerance = NULL;
@@ -65,12 +64,8 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
             fprintf(out, "%s\n%s", USAGE, list);
             return -1;
         }
-        case OPT_UPDATE:
-            opt->update = true;
-            break;
-        case OPT_BASELINE:
-            opt->baseline = item.value;
-            break;
+        case OPT_UPDATE: opt->update = true; break;
+        case OPT_BASELINE: opt->baseline = item.value; break;
         case OPT_RESULTS:
             if (opt->nresults == SHL_GATE_RUNS_MAX || item.value[0] == '\0') {
                 fprintf(errout, "gate: --results takes 1 to %d non-empty file names (%s)\n",
@@ -79,14 +74,11 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
             }
             opt->results[opt->nresults++] = item.value;
             break;
-        case OPT_TOLERANCE:
-            tolerance = item.value;
-            break;
+        case OPT_TOLERANCE: tolerance = item.value; break;
         }
     }
     if (opt->baseline == NULL || opt->nresults == 0 || opt->baseline[0] == '\0') {
-        fprintf(errout, "gate: --baseline FILE and --results FILE are both required (%s)\n",
-                USAGE);
+        fprintf(errout, "gate: --baseline FILE and --results FILE are both required (%s)\n", USAGE);
         return EXIT_USAGE;
     }
     if (tolerance != NULL) {
@@ -95,8 +87,10 @@ static int parse_options(int argc, char *const argv[], struct options *opt, FILE
         opt->tolerance = strtod(tolerance, &end);
         if (!opt->update || errno != 0 || end == tolerance || *end != '\0' ||
             !isfinite(opt->tolerance) || opt->tolerance < 1) {
-            fprintf(errout, "gate: --tolerance takes a factor >= 1 and only goes with "
-                    "--update-baseline, not '%s'\n", tolerance);
+            fprintf(errout,
+                    "gate: --tolerance takes a factor >= 1 and only goes with "
+                    "--update-baseline, not '%s'\n",
+                    tolerance);
             return EXIT_USAGE;
         }
     }
@@ -171,8 +165,8 @@ static int parse_baseline(const char *text, size_t len, void *out, struct shl_er
 /* Reads and parses one input ("results" or "baseline"); on failure prints the one-line
  * reason and returns EXIT_USAGE. A file that does not exist is fine (*present false) only
  * when `may_be_absent`. */
-static int load(const char *what, const char *path, parse_fn *parse, void *out,
-                bool may_be_absent, bool *present, FILE *errout)
+static int load(const char *what, const char *path, parse_fn *parse, void *out, bool may_be_absent,
+                bool *present, FILE *errout)
 {
     size_t len;
     const char *why = NULL;
@@ -219,8 +213,8 @@ static const char *figure(double value, char *buf, size_t len)
 static void print_line(FILE *out, const struct shl_gate_line *line)
 {
     char baseline[32], now[32], change[32], allowed[40];
-    snprintf(allowed, sizeof allowed, "%s%.4g", line->better == SHL_RESULTS_LOWER ? "<=" : ">=",
-             line->allowed);
+    snprintf(allowed, sizeof allowed, "%s%.4g",
+             line->better == SHL_RESULTS_LOWER ? "<=" : ">=", line->allowed);
     fprintf(out, "%-64s %9s %9s %8s %10s %-4s  %s\n", line->figure,
             figure(line->baseline, baseline, sizeof baseline), figure(line->now, now, sizeof now),
             figure(line->change, change, sizeof change), allowed, line->hard ? "fail" : "warn",
@@ -238,8 +232,8 @@ struct runs {
 };
 
 /* Evaluates and prints each check, counting the verdicts. */
-static void run_checks(const struct runs *runs, const struct shl_gate_check *checks,
-                       size_t count, struct shl_gate_line *lines, struct tally *tally, FILE *out)
+static void run_checks(const struct runs *runs, const struct shl_gate_check *checks, size_t count,
+                       struct shl_gate_line *lines, struct tally *tally, FILE *out)
 {
     for (size_t i = 0; i < count; i++) {
         shl_gate_evaluate(runs->results, runs->count, &checks[i], &lines[i]);
@@ -257,11 +251,11 @@ static void print_problems(FILE *out, const struct shl_gate_line *lines, size_t 
             continue;
         if (line->now > 0)
             fprintf(out, "  %-7s %s = %.4g, allowed %s%.4g%s%s\n", verdict_text(line->verdict),
-                    line->figure, line->now, line->better == SHL_RESULTS_LOWER ? "<=" : ">=",
-                    line->allowed, line->note[0] ? "; " : "", line->note);
+                    line->figure, line->now,
+                    line->better == SHL_RESULTS_LOWER ? "<=" : ">=", line->allowed,
+                    line->note[0] ? "; " : "", line->note);
         else
-            fprintf(out, "  %-7s %s: %s\n", verdict_text(line->verdict), line->figure,
-                    line->note);
+            fprintf(out, "  %-7s %s: %s\n", verdict_text(line->verdict), line->figure, line->note);
     }
 }
 
@@ -274,10 +268,10 @@ static void print_header(FILE *out, const struct options *opt, const struct runs
         fprintf(out, "gate: run %zu: %s (host %s, mode %s, %s)\n", i + 1, opt->results[i],
                 host ? host : "?", mode ? mode : "?", date ? date : "no date");
     }
-    fprintf(out, "gate: against %s%s\n", opt->baseline, runs->count > 1 ?
-            "; each figure is the median of the runs (of two, the better)" : "");
-    fprintf(out, "%-64s %9s %9s %8s %10s %-4s  %s\n", "figure (a ratio within one run)",
-            "baseline", "now", "now/base", "allowed", "if not", "verdict");
+    fprintf(out, "gate: against %s%s\n", opt->baseline,
+            runs->count > 1 ? "; each figure is the median of the runs (of two, the better)" : "");
+    fprintf(out, "%-64s %9s %9s %8s %10s %-4s  %s\n", "figure (a ratio within one run)", "baseline",
+            "now", "now/base", "allowed", "if not", "verdict");
 }
 
 /* Checks the baseline's ratios and the invariants; prints the table and a verdict. */
@@ -294,8 +288,8 @@ static int check(const struct options *opt, const struct runs *runs,
     }
     for (size_t i = 0; i < baseline->count; i++)
         shl_gate_baseline_check(&baseline->entries[i], &checks[i]);
-    size_t invariants =
-        shl_gate_invariants(runs->results[0], checks + baseline->count, INVARIANTS_MAX);
+    size_t invariants = shl_gate_invariants(runs->results[0], checks + baseline->count,
+                                            INVARIANTS_MAX);
     if (invariants > INVARIANTS_MAX)
         invariants = INVARIANTS_MAX;
 
@@ -304,7 +298,7 @@ static int check(const struct options *opt, const struct runs *runs,
     fprintf(out, "-- ratios against the baseline --\n");
     run_checks(runs, checks, baseline->count, lines, &tally, out);
     fprintf(out, "-- invariants: the targets every run is held to (ci/README.md says which fail "
-            "and why) --\n");
+                 "and why) --\n");
     run_checks(runs, checks + baseline->count, invariants, lines + baseline->count, &tally, out);
     size_t total = baseline->count + invariants;
     size_t fails = tally.count[SHL_GATE_FAIL], missing = tally.count[SHL_GATE_MISSING];
@@ -312,9 +306,11 @@ static int check(const struct options *opt, const struct runs *runs,
         fprintf(out, "problems:\n");
         print_problems(out, lines, total);
     }
-    fprintf(out, "gate: %s: %zu regression(s), %zu missing, %zu warning(s), %zu better than "
-            "the baseline; %zu figures compared\n", fails + missing > 0 ? "FAIL" : "PASS", fails,
-            missing, tally.count[SHL_GATE_WARN], tally.count[SHL_GATE_BETTER], tally.total);
+    fprintf(out,
+            "gate: %s: %zu regression(s), %zu missing, %zu warning(s), %zu better than "
+            "the baseline; %zu figures compared\n",
+            fails + missing > 0 ? "FAIL" : "PASS", fails, missing, tally.count[SHL_GATE_WARN],
+            tally.count[SHL_GATE_BETTER], tally.total);
     free(checks);
     free(lines);
     return fails + missing > 0 ? EXIT_REGRESSION : EXIT_PASS;
@@ -362,13 +358,17 @@ static bool run_is_sound(const struct options *opt, const struct runs *runs, FIL
         struct shl_gate_line line;
         shl_gate_evaluate(runs->results, runs->count, &invariants[i], &line);
         if (line.verdict == SHL_GATE_FAIL) {
-            fprintf(errout, "gate: not updating %s: the run breaks a hard invariant: %s = %.4g "
-                    "(%s)\n", opt->baseline, line.figure, line.now, line.note);
+            fprintf(errout,
+                    "gate: not updating %s: the run breaks a hard invariant: %s = %.4g "
+                    "(%s)\n",
+                    opt->baseline, line.figure, line.now, line.note);
             return false;
         }
         if (line.verdict == SHL_GATE_MISSING && missing++ == 0)
-            fprintf(errout, "gate: note: the baseline will not cover what the run lacks, "
-                    "e.g. %s\n", line.note);
+            fprintf(errout,
+                    "gate: note: the baseline will not cover what the run lacks, "
+                    "e.g. %s\n",
+                    line.note);
     }
     return true;
 }
@@ -401,10 +401,11 @@ static int update(const struct options *opt, const struct runs *runs, FILE *out,
     } else {
         for (size_t i = 0; i < made.count; i++)
             warn_only += !made.entries[i].hard;
-        fprintf(out, "gate: wrote %zu ratios from %zu run(s) to %s: %zu fail when out of "
+        fprintf(out,
+                "gate: wrote %zu ratios from %zu run(s) to %s: %zu fail when out of "
                 "bounds, %zu only warn; tolerances: %zu kept from the previous baseline, the "
-                "rest %s, widened where the runs' spread needed it\n", made.count, runs->count,
-                opt->baseline, made.count - warn_only, warn_only, kept,
+                "rest %s, widened where the runs' spread needed it\n",
+                made.count, runs->count, opt->baseline, made.count - warn_only, warn_only, kept,
                 opt->tolerance > 0 ? "from --tolerance" : "at their defaults");
     }
     free(text);

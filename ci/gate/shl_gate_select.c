@@ -40,9 +40,8 @@ const char *shl_gate_transports_text(const struct shl_gate_select *sel, char *bu
     return buf;
 }
 
-bool shl_gate_results_find(const struct shl_results *results,
-                           const struct shl_gate_select *sel, enum shl_results_better better,
-                           double *value, char *why, size_t why_len)
+bool shl_gate_results_find(const struct shl_results *results, const struct shl_gate_select *sel,
+                           enum shl_results_better better, double *value, char *why, size_t why_len)
 {
     size_t of_kind = 0, with_notify = 0, at_place = 0;
     bool found = false, non_positive = false;
@@ -59,8 +58,7 @@ bool shl_gate_results_find(const struct shl_results *results,
             continue;
         at_place++;
         double stat = shl_results_stat(row, sel->stat);
-        if (isnan(stat) ||
-            (sel->ratio_to[0] != '\0' && strcmp(sel->ratio_to, row->ratio_to) != 0))
+        if (isnan(stat) || (sel->ratio_to[0] != '\0' && strcmp(sel->ratio_to, row->ratio_to) != 0))
             continue;
         if (!(stat > 0)) {
             non_positive = true;
@@ -86,13 +84,11 @@ bool shl_gate_results_find(const struct shl_results *results,
         char rate[48] = "";
         if (sel->rate_hz > 0)
             snprintf(rate, sizeof rate, " and rate %g Hz", sel->rate_hz);
-        snprintf(why, why_len, "no %s row for %s%s%s at size %s%s", sel->benchmark,
-                 transports,
+        snprintf(why, why_len, "no %s row for %s%s%s at size %s%s", sel->benchmark, transports,
                  sel->notify != SHL_NOTIFY_NONE ? (sel->notify_except ? "/!" : "/") : "",
                  shl_notify_name(sel->notify), shl_gate_size_text(sel->size, size, sizeof size),
                  rate);
-    }
-    else if (non_positive)
+    } else if (non_positive)
         snprintf(why, why_len, "%s is %g, not a positive figure",
                  shl_gate_select_text(sel, what, sizeof what), rejected);
     else

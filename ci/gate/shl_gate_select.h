@@ -23,7 +23,7 @@ extern "C" {
 struct shl_gate_select {
     char benchmark[SHL_GATE_NAME_MAX];
     char transport[SHL_GATE_CHOICES][SHL_GATE_NAME_MAX]; /* any of these; unused ones "" */
-    enum shl_notify_kind notify; /* SHL_NOTIFY_NONE matches any strategy */
+    enum shl_notify_kind notify;                         /* SHL_NOTIFY_NONE matches any strategy */
     bool notify_except; /* match every strategy but `notify` (e.g. "not spin": blocking) */
     double size;        /* bytes; negative matches any size */
     double rate_hz;     /* wakeup rows; 0 matches any rate */
@@ -34,9 +34,9 @@ struct shl_gate_select {
 
 /* Finds the selected figure: returns true and sets *value (a positive number), or returns
  * false and writes into `why` what the run lacks (transport, strategy, size or statistic). */
-bool shl_gate_results_find(const struct shl_results *results,
-                           const struct shl_gate_select *sel, enum shl_results_better better,
-                           double *value, char *why, size_t why_len);
+bool shl_gate_results_find(const struct shl_results *results, const struct shl_gate_select *sel,
+                           enum shl_results_better better, double *value, char *why,
+                           size_t why_len);
 
 /* "latency posix/spin 64 B p50", "latency mmap|sysv|posix/!spin 64 B p50",
  * "latency posix/spin 64 B ratio to cacheline". */

@@ -5,8 +5,7 @@
 
 namespace hardening {
 
-ArgvMutator::ArgvMutator(std::vector<Argv> valid, std::vector<std::string> words,
-                         uint32_t seed)
+ArgvMutator::ArgvMutator(std::vector<Argv> valid, std::vector<std::string> words, uint32_t seed)
     : valid_(std::move(valid)), words_(std::move(words)), rng_(seed)
 {
 }
@@ -20,16 +19,12 @@ std::string ArgvMutator::MutateBytes(std::string s)
         if (!s.empty())
             s[at % s.size()] = alphabet[rng_() % (sizeof alphabet - 1)];
         break;
-    case 1:
-        s.insert(at, 1, alphabet[rng_() % (sizeof alphabet - 1)]);
-        break;
+    case 1: s.insert(at, 1, alphabet[rng_() % (sizeof alphabet - 1)]); break;
     case 2:
         if (at < s.size())
             s.erase(at, 1);
         break;
-    case 3:
-        s.insert(at, words_[rng_() % words_.size()]);
-        break;
+    case 3: s.insert(at, words_[rng_() % words_.size()]); break;
     default:
         // Long values: lists and names near and past every fixed buffer.
         s += "," + std::string(rng_() % 700, "8xK,"[rng_() % 4]);
@@ -94,4 +89,4 @@ std::string Show(const Argv &argv)
     return out;
 }
 
-}  // namespace hardening
+} // namespace hardening

@@ -38,6 +38,6 @@ long IterationsFromEnv(long fixed);
 // The command line as a shell would show it, for a failure message.
 std::string Show(const Argv &argv);
 
-}  // namespace hardening
+} // namespace hardening
 
 #endif

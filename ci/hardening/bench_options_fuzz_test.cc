@@ -26,8 +26,8 @@ std::string Invalid(const bench_options &o)
         if (o.transports[i][0] == '\0' || strlen(o.transports[i]) >= BENCH_NAME_LEN)
             return "transport name empty or too long";
     bool pinned = o.cpu_a >= 0 || o.cpu_b >= 0;
-    if (pinned && (o.cpu_a < 0 || o.cpu_b < 0 || o.cpu_a > 1023 || o.cpu_b > 1023 ||
-                   o.cpu_a == o.cpu_b))
+    if (pinned &&
+        (o.cpu_a < 0 || o.cpu_b < 0 || o.cpu_a > 1023 || o.cpu_b > 1023 || o.cpu_a == o.cpu_b))
         return "cpus " + std::to_string(o.cpu_a) + "," + std::to_string(o.cpu_b);
     if (o.timeout_ms < 100 || o.timeout_ms > 600000)
         return "timeout " + std::to_string(o.timeout_ms);
@@ -38,7 +38,7 @@ std::string Invalid(const bench_options &o)
     return "";
 }
 
-}  // namespace
+} // namespace
 
 int main()
 {
@@ -53,10 +53,34 @@ int main()
             {"--help"},
             {},
         },
-        {"--quick", "--full", "--sizes", "--cpus", "--out", "--transports", "--benchmarks",
-         "--timeout-ms", "--no-plots", "--help", "-h", "=", ",", "8", "64M", "65536K",
-         "67108872", "1023", "1024", "-1", "0", "99", "600001", "18446744073709551615",
-         "latency", "unix-stream", "a-name-of-exactly-24-chars", ""},
+        {"--quick",
+         "--full",
+         "--sizes",
+         "--cpus",
+         "--out",
+         "--transports",
+         "--benchmarks",
+         "--timeout-ms",
+         "--no-plots",
+         "--help",
+         "-h",
+         "=",
+         ",",
+         "8",
+         "64M",
+         "65536K",
+         "67108872",
+         "1023",
+         "1024",
+         "-1",
+         "0",
+         "99",
+         "600001",
+         "18446744073709551615",
+         "latency",
+         "unix-stream",
+         "a-name-of-exactly-24-chars",
+         ""},
         seed);
     int accepted = 0;
     for (long it = 0; it < iterations; it++) {

@@ -62,13 +62,12 @@ int main(int argc, char **argv)
             why = std::to_string(shltest::Lines(r.err)) + " lines on stderr";
         if (!why.empty()) {
             printf("FAIL after %ld runs: checker%s: %s\n%s", it,
-                   hardening::Show(args).c_str() + checker.size() + 3, why.c_str(),
-                   r.err.c_str());
+                   hardening::Show(args).c_str() + checker.size() + 3, why.c_str(), r.err.c_str());
             return 1;
         }
         counts[r.status]++;
     }
-    printf("%ld mutated command lines: %d exit 0, %d exit 1, %d exit 2\n", iterations,
-           counts[0], counts[1], counts[2]);
+    printf("%ld mutated command lines: %d exit 0, %d exit 1, %d exit 2\n", iterations, counts[0],
+           counts[1], counts[2]);
     return counts[0] > 0 && counts[2] > 0 ? 0 : 1;
 }

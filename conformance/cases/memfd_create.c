@@ -25,8 +25,7 @@ static void long_label(char *buf, size_t len)
     buf[len] = '\0';
 }
 
-CF_CASE(memfd, create_name_max_accepted,
-        "memfd_create() accepts a name of 249 bytes",
+CF_CASE(memfd, create_name_max_accepted, "memfd_create() accepts a name of 249 bytes",
         "memfd_create(2), ERRORS (EINVAL: name longer than 249 bytes)")
 {
     char label[MEMFD_NAME_MAX + 1];
@@ -93,8 +92,7 @@ CF_CASE(memfd, create_same_name_separate_objects,
     CF_EXPECT_EQ(sb.st_size, 0);
 }
 
-CF_CASE(memfd, proc_fd_link_names_memfd,
-        "/proc/self/fd of a memfd reads \"/memfd:NAME (deleted)\"",
+CF_CASE(memfd, proc_fd_link_names_memfd, "/proc/self/fd of a memfd reads \"/memfd:NAME (deleted)\"",
         "memfd_create(2), DESCRIPTION (the name is shown as the target of /proc/self/fd); "
         "gVisor memfd.cc")
 {

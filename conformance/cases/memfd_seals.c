@@ -170,8 +170,14 @@ enum op {
 };
 
 static const char *const op_names[OP_COUNT] = {
-    "write", "pwrite at EOF", "ftruncate shrink", "ftruncate grow", "fallocate inside",
-    "fallocate past EOF", "fallocate punch hole", "mmap shared writable",
+    "write",
+    "pwrite at EOF",
+    "ftruncate shrink",
+    "ftruncate grow",
+    "fallocate inside",
+    "fallocate past EOF",
+    "fallocate punch hole",
+    "mmap shared writable",
     "mmap private writable",
 };
 
@@ -187,14 +193,15 @@ struct seal_row {
 };
 enum { ROW_WRITE, ROW_FUTURE_WRITE, ROW_SHRINK, ROW_GROW };
 static const struct seal_row seal_table[] = {
-    [ROW_WRITE] = {F_SEAL_WRITE, "F_SEAL_WRITE", 3, 17,
-     {EPERM, EPERM, OK, OK, OK, OK, EPERM, EPERM, OK}},
-    [ROW_FUTURE_WRITE] = {F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE", 5, 1,
-     {EPERM, EPERM, OK, OK, OK, OK, EPERM, EPERM, OK}},
-    [ROW_SHRINK] = {F_SEAL_SHRINK, "F_SEAL_SHRINK", 3, 17,
-     {OK, OK, EPERM, OK, OK, OK, OK, OK, OK}},
-    [ROW_GROW] = {F_SEAL_GROW, "F_SEAL_GROW", 3, 17,
-     {OK, EPERM, OK, EPERM, OK, EPERM, OK, OK, OK}},
+    [ROW_WRITE] =
+        {F_SEAL_WRITE, "F_SEAL_WRITE", 3, 17, {EPERM, EPERM, OK, OK, OK, OK, EPERM, EPERM, OK}},
+    [ROW_FUTURE_WRITE] = {F_SEAL_FUTURE_WRITE,
+                          "F_SEAL_FUTURE_WRITE",
+                          5,
+                          1,
+                          {EPERM, EPERM, OK, OK, OK, OK, EPERM, EPERM, OK}},
+    [ROW_SHRINK] = {F_SEAL_SHRINK, "F_SEAL_SHRINK", 3, 17, {OK, OK, EPERM, OK, OK, OK, OK, OK, OK}},
+    [ROW_GROW] = {F_SEAL_GROW, "F_SEAL_GROW", 3, 17, {OK, EPERM, OK, EPERM, OK, EPERM, OK, OK, OK}},
 };
 
 /* Runs `op` on fd (FILE_PAGES pages long, holding 'a'); 0 or the errno it failed with. */
@@ -325,8 +332,10 @@ static void check_rdonly_mapping_stays_rdonly(const struct seal_row *row, int ma
     add_seal(fd, row->seal, row->name, row->since_major, row->since_minor);
     void *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) {
-        CF_ASSERT(may_refuse && errno == EPERM, "the read-only shared mapping under %s failed "
-                  "with %s", row->name, cf_errno_name(errno));
+        CF_ASSERT(may_refuse && errno == EPERM,
+                  "the read-only shared mapping under %s failed "
+                  "with %s",
+                  row->name, cf_errno_name(errno));
         cf_info("a read-only shared mapping under %s is refused (EPERM)", row->name);
         return;
     }

@@ -45,8 +45,7 @@ CF_CASE(mmap, shared_anon_shared_across_fork,
     store_both_ways(p);
 }
 
-CF_CASE(mmap, shared_anon_zero_filled,
-        "new MAP_SHARED|MAP_ANONYMOUS memory reads as zeros",
+CF_CASE(mmap, shared_anon_zero_filled, "new MAP_SHARED|MAP_ANONYMOUS memory reads as zeros",
         "mmap(2) (MAP_ANONYMOUS: contents are initialized to zero); gVisor mmap.cc")
 {
     long page = cf_page_size();
@@ -106,8 +105,7 @@ CF_CASE(mmap, dev_zero_shared_no_persistence,
     char *a = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     memset(a, 'x', page);
     SAFE_MUNMAP(a, page);
-    volatile unsigned char *b = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *b = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     CF_EXPECT_EQ(cf_first_nonzero(b, 0, page), -1);
 }
 

@@ -9,16 +9,14 @@
 #include "conformance/harness/cf_names.h"
 #include "conformance/harness/cf_safe.h"
 
-CF_CASE(mmap, len_zero_einval,
-        "mmap() with a length of 0 fails with EINVAL",
+CF_CASE(mmap, len_zero_einval, "mmap() with a length of 0 fails with EINVAL",
         "POSIX.1-2017 mmap(), ERRORS; mmap(2)")
 {
     int fd = SAFE_TMPFILE(cf_page_size(), NULL);
     CF_EXP_MAP_FAIL(mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL);
 }
 
-CF_CASE(mmap, bad_fd_ebadf,
-        "mmap() of a file mapping with a closed descriptor fails with EBADF",
+CF_CASE(mmap, bad_fd_ebadf, "mmap() of a file mapping with a closed descriptor fails with EBADF",
         "POSIX.1-2017 mmap(), ERRORS; mmap(2)")
 {
     int fd = SAFE_TMPFILE(cf_page_size(), NULL);
@@ -40,8 +38,7 @@ CF_CASE(mmap, rdonly_fd_shared_write_eacces,
 {
     char path[CF_PATH_MAX];
     int fd = SAFE_REOPEN(path, SAFE_TMPFILE(cf_page_size(), path), O_RDONLY);
-    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
-                    EACCES);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
 }
 
@@ -51,8 +48,8 @@ CF_CASE(mmap, rdonly_fd_private_write_allowed,
 {
     char path[CF_PATH_MAX];
     int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(cf_page_size(), path), O_RDONLY);
-    volatile unsigned char *p =
-        CF_EXP_PTR(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0));
+    volatile unsigned char *p = CF_EXP_PTR(
+        mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0));
     p[7] = 0;
     CF_EXPECT(p[7] == 0, "the private store did not stick");
     CF_EXPECT(p[8] == cf_pattern_byte(8), "the mapping does not show the file");
@@ -123,8 +120,7 @@ CF_CASE(mmap, fixed_unaligned_addr_einval,
     CF_EXP_MAP_FAIL(mmap(addr, page, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0), EINVAL);
 }
 
-CF_CASE(mmap, pipe_enodev,
-        "mmap() of a pipe fails with ENODEV",
+CF_CASE(mmap, pipe_enodev, "mmap() of a pipe fails with ENODEV",
         "POSIX.1-2017 mmap(), ERRORS (ENODEV: file type not supported); mmap(2)")
 {
     int fds[2];
@@ -133,8 +129,7 @@ CF_CASE(mmap, pipe_enodev,
     CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ, MAP_PRIVATE, fds[0], 0), ENODEV);
 }
 
-CF_CASE(mmap, directory_enodev,
-        "mmap() of a directory fails with ENODEV",
+CF_CASE(mmap, directory_enodev, "mmap() of a directory fails with ENODEV",
         "POSIX.1-2017 mmap(), ERRORS (ENODEV: file type not supported); mmap(2)")
 {
     char dir[CF_PATH_MAX];
@@ -156,9 +151,9 @@ CF_CASE(mmap, fixed_noreplace_occupied_eexist,
     CF_EXP_MAP_FAIL(mmap(p + page, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, other, 0),
                     EEXIST);
     /* Overlapping only in part is still a clash. */
-    CF_EXP_MAP_FAIL(mmap(p + 2 * page, 2 * page, PROT_READ,
-                         MAP_SHARED | MAP_FIXED_NOREPLACE, other, 0),
-                    EEXIST);
+    CF_EXP_MAP_FAIL(
+        mmap(p + 2 * page, 2 * page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, other, 0),
+        EEXIST);
     CF_EXPECT(cf_pattern_mismatch(p, 3 * page, 0) == -1, "the existing mapping changed");
 }
 
@@ -204,9 +199,9 @@ CF_CASE(mmap, map_sync_without_dax_eopnotsupp,
         CF_SKIP("statx cannot tell whether the temporary file uses DAX");
     if (stx.stx_attributes & STATX_ATTR_DAX)
         CF_SKIP("the temporary file uses DAX, so MAP_SYNC is supported");
-    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE,
-                         MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0),
-                    EOPNOTSUPP);
+    CF_EXP_MAP_FAIL(
+        mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0),
+        EOPNOTSUPP);
 #endif
 }
 
@@ -277,8 +272,8 @@ CF_CASE(mmap, negative_offset_eoverflow_or_einval,
     int fd = SAFE_TMPFILE(page, NULL);
     CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_SHARED, fd, -(off_t)page), EOVERFLOW,
                         EINVAL);
-    CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, -(off_t)page),
-                        EOVERFLOW, EINVAL);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, -(off_t)page), EOVERFLOW,
+                        EINVAL);
 }
 
 CF_CASE(mmap, o_path_fd_ebadf,
@@ -305,8 +300,8 @@ CF_CASE(mmap, pipe_write_end_refused,
     SAFE_PIPE(fds);
     CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_READ, MAP_SHARED, fds[1], 0), EACCES,
                         ENODEV);
-    CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_WRITE, MAP_SHARED, fds[1], 0),
-                        EACCES, ENODEV);
+    CF_EXP_MAP_FAIL_ARR(mmap(NULL, cf_page_size(), PROT_WRITE, MAP_SHARED, fds[1], 0), EACCES,
+                        ENODEV);
 }
 
 CF_CASE(mmap, chardev_without_mmap_enodev,

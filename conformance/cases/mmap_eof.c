@@ -120,8 +120,8 @@ CF_CASE(mmap, length_rounded_up_to_page,
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
     char *hole = cf_free_range(2 * page);
     cf_info("page size %ld", page);
-    volatile unsigned char *p =
-        CF_EXP_PTR(mmap(hole, 10, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0));
+    volatile unsigned char *p = CF_EXP_PTR(
+        mmap(hole, 10, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0));
     CF_ASSERT(p == (unsigned char *)hole, "mapped at %p, asked %p", (void *)p, (void *)hole);
     CF_EXPECT(p[page - 1] == cf_pattern_byte(page - 1), "the rest of the page is not the file");
     CF_EXPECT_SIGNAL(SIGSEGV, (void)p[page]);

@@ -37,8 +37,8 @@ CF_CASE(mmap, fixed_replaces_only_the_overlap,
     int old_fd = SAFE_PATTERN_FILE(3 * page, NULL);
     int new_fd = SAFE_TMPFILE(page, NULL);
     volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ, MAP_SHARED, old_fd, 0);
-    void *q =
-        CF_EXP_PTR(mmap((void *)(p + page), page, PROT_READ, MAP_SHARED | MAP_FIXED, new_fd, 0));
+    void *q = CF_EXP_PTR(
+        mmap((void *)(p + page), page, PROT_READ, MAP_SHARED | MAP_FIXED, new_fd, 0));
     CF_ASSERT(q == p + page, "MAP_FIXED returned %p for %p", q, (void *)(p + page));
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the first page changed");
     CF_EXPECT(cf_first_nonzero(p, page, 2 * page) == -1, "the middle page is not the new file");
@@ -52,8 +52,8 @@ CF_CASE(mmap, fixed_noreplace_free_range_exact,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(page, NULL);
     char *want = cf_free_range(page);
-    volatile unsigned char *p =
-        CF_EXP_PTR(mmap(want, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0));
+    volatile unsigned char *p = CF_EXP_PTR(
+        mmap(want, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0));
     CF_EXPECT(p == (unsigned char *)want, "mapped at %p, asked %p", (void *)p, (void *)want);
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the mapping does not show the file");
 }
@@ -69,8 +69,8 @@ CF_CASE(mmap, hint_never_replaces_mapping,
     int new_fd = SAFE_TMPFILE(2 * page, NULL);
     volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ, MAP_SHARED, old_fd, 0);
     unsigned char *q = SAFE_MMAP((void *)p, 2 * page, PROT_READ, MAP_SHARED, new_fd, 0);
-    CF_EXPECT(q + 2 * page <= p || q >= p + 2 * page, "the new mapping %p overlaps %p",
-              (void *)q, (void *)p);
+    CF_EXPECT(q + 2 * page <= p || q >= p + 2 * page, "the new mapping %p overlaps %p", (void *)q,
+              (void *)p);
     CF_EXPECT(cf_pattern_mismatch(p, 2 * page, 0) == -1, "the existing mapping changed");
 }
 

@@ -41,8 +41,7 @@ CF_CASE(mmap, fork_private_mapping_copied,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
-                                          0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     p[0] = 'x';
     int go[2];
     SAFE_PIPE(go);

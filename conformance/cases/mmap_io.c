@@ -14,8 +14,8 @@ CF_CASE(mmap, write_from_own_mapping_completes,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     CF_EXPECT_EQ(pwrite(fd, (const void *)p, page, 0), page);
     CF_EXPECT_EQ(cf_pattern_mismatch(p, page, 0), -1);
     CF_EXPECT_EQ(pwrite(fd, (const void *)p, page, page), page);
@@ -29,8 +29,8 @@ CF_CASE(mmap, read_into_own_mapping_completes,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     CF_EXPECT_EQ(pread(fd, (void *)p, page, page), page);
     CF_EXPECT_EQ(cf_pattern_mismatch(p, page, page), -1);
     unsigned char got[2];

@@ -16,8 +16,7 @@ CF_CASE(mmap, close_keeps_mapping,
     long page = cf_page_size();
     char path[CF_PATH_MAX];
     int fd = SAFE_PATTERN_FILE(page, path);
-    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-                                          0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     SAFE_CLOSE(fd);
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the mapping changed at close()");
     p[3] = 0;

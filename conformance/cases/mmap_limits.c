@@ -76,7 +76,8 @@ static long max_map_count(void)
     cf_info("vm.max_map_count %ld", n);
     if (n > MAP_COUNT_CEILING)
         CF_SKIP("vm.max_map_count is %ld: making that many mappings would take too long (the "
-                "case runs up to %ld)", n, MAP_COUNT_CEILING);
+                "case runs up to %ld)",
+                n, MAP_COUNT_CEILING);
     return n;
 }
 

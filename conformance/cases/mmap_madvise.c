@@ -16,8 +16,8 @@ CF_CASE(mmap, madv_dontneed_private_file_page_refetched,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE,
-                                          MAP_PRIVATE, fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+                                          0);
     memset((void *)p, 0, 2 * page);
     CF_EXP_PASS(madvise((void *)p, 2 * page, MADV_DONTNEED));
     CF_EXPECT_EQ(cf_pattern_mismatch(p, 2 * page, 0), -1);
@@ -61,8 +61,10 @@ static void expect_middle_page_not_inherited(volatile char *p, long page)
         _exit(0);
     }
     CF_REAP(pid);
-    CF_EXPECT(p[0] == 'f' && p[2 * page] == 'g', "the child's stores to the shared pages "
-              "are not seen (%d, %d)", p[0], p[2 * page]);
+    CF_EXPECT(p[0] == 'f' && p[2 * page] == 'g',
+              "the child's stores to the shared pages "
+              "are not seen (%d, %d)",
+              p[0], p[2 * page]);
     CF_EXPECT_EQ(p[page], 'm');
 }
 
@@ -102,8 +104,8 @@ CF_CASE(mmap, madv_remove_frees_shared_tmpfs_range,
 {
     long page = cf_page_size();
     int fd = SAFE_SHM_NEW(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     memset((void *)p, 'r', 2 * page);
     errno = 0;
     if (madvise((void *)(p + page), page, MADV_REMOVE) != 0) {
@@ -185,8 +187,7 @@ CF_CASE(mmap, madv_free_file_mapping_einval,
 #else
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-                                          0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     CF_EXP_FAIL(madvise((void *)p, page, MADV_FREE), EINVAL);
     CF_EXPECT_EQ(cf_pattern_mismatch(p, page, 0), -1);
 #endif

@@ -29,8 +29,8 @@ static volatile unsigned char *mapping_with_room(int fd, long free_pages)
     long page = cf_page_size();
     char *at = SAFE_MMAP(NULL, (size_t)(1 + free_pages) * page, PROT_NONE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    volatile unsigned char *p =
-        SAFE_MMAP(at, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(at, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                                          fd, 0);
     SAFE_MUNMAP(at + page, (size_t)free_pages * page);
     return p;
 }
@@ -73,8 +73,7 @@ CF_CASE(mmap, mremap_maymove_grow_keeps_data_and_offsets,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(3 * page, NULL);
     volatile unsigned char *p = blocked_mapping(fd);
-    volatile unsigned char *q =
-        CF_EXP_PTR(mremap((void *)p, page, 3 * page, MREMAP_MAYMOVE));
+    volatile unsigned char *q = CF_EXP_PTR(mremap((void *)p, page, 3 * page, MREMAP_MAYMOVE));
     CF_EXPECT(q != p, "grew in place over another mapping");
     CF_EXPECT_EQ(cf_pattern_mismatch(q, 3 * page, 0), -1);
     CF_EXPECT_SIGNAL(SIGSEGV, (void)p[0]);
@@ -88,8 +87,7 @@ CF_CASE(mmap, mremap_moved_mapping_keeps_file_tie,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
     volatile unsigned char *p = blocked_mapping(fd);
-    volatile unsigned char *q =
-        CF_EXP_PTR(mremap((void *)p, page, 2 * page, MREMAP_MAYMOVE));
+    volatile unsigned char *q = CF_EXP_PTR(mremap((void *)p, page, 2 * page, MREMAP_MAYMOVE));
     q[10] = 'm';
     q[page + 10] = 'n';
     unsigned char got[2] = {0, 0};
@@ -107,8 +105,7 @@ CF_CASE(mmap, mremap_grow_past_eof_sigbus,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(page, NULL);
     volatile unsigned char *p = blocked_mapping(fd);
-    volatile unsigned char *q =
-        CF_EXP_PTR(mremap((void *)p, page, 2 * page, MREMAP_MAYMOVE));
+    volatile unsigned char *q = CF_EXP_PTR(mremap((void *)p, page, 2 * page, MREMAP_MAYMOVE));
     CF_EXPECT_EQ(cf_pattern_mismatch(q, page, 0), -1);
     CF_EXPECT_SIGNAL(SIGBUS, (void)q[page]);
 }
@@ -151,8 +148,8 @@ CF_CASE(mmap, mremap_fixed_replaces_mapping_there,
     int other = SAFE_TMPFILE(page, NULL);
     volatile unsigned char *p = shared_pattern(1);
     char *target = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, other, 0);
-    volatile unsigned char *q =
-        CF_EXP_PTR(mremap((void *)p, page, page, MREMAP_MAYMOVE | MREMAP_FIXED, target));
+    volatile unsigned char *q = CF_EXP_PTR(
+        mremap((void *)p, page, page, MREMAP_MAYMOVE | MREMAP_FIXED, target));
     CF_ASSERT(q == (unsigned char *)target, "moved to %p, asked %p", (void *)q, target);
     CF_EXPECT_EQ(cf_pattern_mismatch(q, page, 0), -1);
 }
@@ -174,9 +171,9 @@ CF_CASE(mmap, mremap_fixed_overlapping_einval,
 {
     long page = cf_page_size();
     volatile unsigned char *p = shared_pattern(2);
-    CF_EXP_MAP_FAIL(mremap((void *)p, 2 * page, 2 * page, MREMAP_MAYMOVE | MREMAP_FIXED,
-                           (void *)(p + page)),
-                    EINVAL);
+    CF_EXP_MAP_FAIL(
+        mremap((void *)p, 2 * page, 2 * page, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)(p + page)),
+        EINVAL);
     CF_EXPECT_EQ(cf_pattern_mismatch(p, 2 * page, 0), -1);
 }
 
@@ -189,8 +186,7 @@ CF_CASE(mmap, mremap_unaligned_old_address_einval,
     CF_EXP_MAP_FAIL(mremap((void *)(p + 1), page, 2 * page, MREMAP_MAYMOVE), EINVAL);
 }
 
-CF_CASE(mmap, mremap_zero_new_size_einval,
-        "mremap() to a new_size of 0 fails with EINVAL",
+CF_CASE(mmap, mremap_zero_new_size_einval, "mremap() to a new_size of 0 fails with EINVAL",
         "mremap(2) ERRORS (EINVAL: new_size was zero); gVisor mremap.cc")
 {
     long page = cf_page_size();
@@ -224,8 +220,7 @@ CF_CASE(mmap, mremap_old_size_zero_duplicates_shared,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(page, NULL);
-    volatile unsigned char *p =
-        SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     volatile unsigned char *q = CF_EXP_PTR(mremap((void *)p, 0, page, MREMAP_MAYMOVE));
     CF_ASSERT(q != p, "the duplicate is at the original address %p", (void *)p);
     CF_EXPECT_EQ(cf_pattern_mismatch(q, page, 0), -1);

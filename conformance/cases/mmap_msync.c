@@ -33,7 +33,8 @@ CF_CASE(mmap, ms_sync_writes_dirty_pages_back,
     long before = dirty_kb(p);
     if (before < 0)
         CF_SKIP("/proc/self/smaps is missing or lists no mapping at %p (under an emulator it "
-                "describes the emulator, not the program)", (void *)p);
+                "describes the emulator, not the program)",
+                (void *)p);
     if (before == 0)
         CF_SKIP("/proc/self/smaps does not report the stored pages as dirty (0 kB)");
     SAFE_MSYNC(p, 4 * page, MS_SYNC);
@@ -206,8 +207,7 @@ CF_CASE(mmap, msync_marks_mtime_ctime,
     CF_EXPECT(after.st_ctim.tv_sec > before.st_ctim.tv_sec ||
                   (after.st_ctim.tv_sec == before.st_ctim.tv_sec &&
                    after.st_ctim.tv_nsec > before.st_ctim.tv_nsec),
-              "st_ctime stayed %lld.%09ld", (long long)after.st_ctim.tv_sec,
-              after.st_ctim.tv_nsec);
+              "st_ctime stayed %lld.%09ld", (long long)after.st_ctim.tv_sec, after.st_ctim.tv_nsec);
 }
 
 CF_CASE(mmap, msync_neither_sync_nor_async_linux,

@@ -45,8 +45,7 @@ CF_CASE(mmap, munmap_unaligned_einval,
     (void)p[page];
 }
 
-CF_CASE(mmap, munmap_len_zero_einval,
-        "munmap() with a length of 0 fails with EINVAL",
+CF_CASE(mmap, munmap_len_zero_einval, "munmap() with a length of 0 fails with EINVAL",
         "munmap(2) ERRORS (EINVAL, since Linux 2.6.12: length was 0); POSIX.1-2017 munmap()")
 {
     long page = cf_page_size();
@@ -61,8 +60,7 @@ CF_CASE(mmap, munmap_len_zero_einval,
 static int probe(uintptr_t addr, long page)
 {
     void *want = (void *)addr;
-    void *p = mmap(want, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
-                   0);
+    void *p = mmap(want, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == MAP_FAILED)
         return errno == EEXIST ? 0 : -1;
     SAFE_MUNMAP(p, page);
@@ -135,8 +133,8 @@ CF_CASE(mmap, partial_munmap_splits_mapping,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(3 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     SAFE_MUNMAP((void *)(p + page), page);
     CF_EXPECT_SIGNAL(SIGSEGV, (void)p[page]);
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the first page changed");
@@ -156,8 +154,8 @@ CF_CASE(mmap, munmap_range_spanning_mappings_and_holes,
     int fd = SAFE_TMPFILE(page, NULL);
     char *range = cf_free_range(3 * page);
     volatile char *a = mmap(range, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
-    volatile char *b = mmap(range + 2 * page, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
-                            fd, 0);
+    volatile char *b = mmap(range + 2 * page, page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd,
+                            0);
     CF_ASSERT(a == (char *)range && b == range + 2 * page, "could not place the mappings");
     CF_EXP_PASS(munmap(range, 3 * page));
     CF_EXPECT_SIGNAL(SIGSEGV, (void)a[0]);
@@ -177,6 +175,6 @@ CF_CASE(mmap, munmap_leaves_other_mapping_of_file,
     b[5] = 'b';
     char got[2];
     SAFE_PREAD(fd, got, 2, 4);
-    CF_EXPECT(b[4] == 'a' && got[0] == 'a' && got[1] == 'b', "b[4]=%d file=%d,%d", b[4],
-              got[0], got[1]);
+    CF_EXPECT(b[4] == 'a' && got[0] == 'a' && got[1] == 'b', "b[4]=%d file=%d,%d", b[4], got[0],
+              got[1]);
 }

@@ -28,7 +28,8 @@ CF_CASE(mmap, populate_anon_pages_resident,
     for (int i = 0; i < POPULATED_PAGES; i++)
         if (vec[i] & 1)
             CF_SKIP("untouched anonymous pages already count as resident here (page %d), so "
-                    "residency cannot show MAP_POPULATE", i);
+                    "residency cannot show MAP_POPULATE",
+                    i);
     void *p = CF_EXP_PTR(mmap(NULL, POPULATED_PAGES * page, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0));
     residency(p, POPULATED_PAGES, vec);
@@ -43,8 +44,8 @@ CF_CASE(mmap, populate_file_shorter_than_mapping,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = CF_EXP_PTR(mmap(NULL, POPULATED_PAGES * page, PROT_READ,
-                                                MAP_SHARED | MAP_POPULATE, fd, 0));
+    volatile unsigned char *p = CF_EXP_PTR(
+        mmap(NULL, POPULATED_PAGES * page, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0));
     unsigned char vec[POPULATED_PAGES];
     residency((void *)p, POPULATED_PAGES, vec);
     CF_EXPECT((vec[0] & 1) && (vec[1] & 1), "the file's pages are not resident (%d, %d)",

@@ -50,16 +50,15 @@ CF_CASE(mmap, shared_store_not_in_private_copy,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *priv = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE,
-                                             MAP_PRIVATE, fd, 0);
-    volatile unsigned char *shared = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE,
-                                               MAP_SHARED, fd, 0);
+    volatile unsigned char *priv = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+                                             fd, 0);
+    volatile unsigned char *shared = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+                                               fd, 0);
     (void)priv[page + 3];
     priv[3] = 'p';
     shared[3] = 's';
     SAFE_PWRITE(fd, "w", 1, 4);
-    CF_EXPECT(priv[3] == 'p', "the private store was overwritten by the shared one (%d)",
-              priv[3]);
+    CF_EXPECT(priv[3] == 'p', "the private store was overwritten by the shared one (%d)", priv[3]);
     /* Only what the process itself stored is specified; the rest is reported. */
     shared[page + 3] = 's';
     cf_info("untouched private page %s later file changes; the modified page %s them",

@@ -46,8 +46,7 @@ CF_CASE(mmap, mprotect_add_write_store_reaches_file,
     int fd = SAFE_TMPFILE(page, NULL);
     volatile char *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
     CF_EXPECT_SIGNAL(SIGSEGV, p[5] = 'w');
-    CF_ASSERT(mprotect((void *)p, page, PROT_READ | PROT_WRITE) == 0, "mprotect: errno %d",
-              errno);
+    CF_ASSERT(mprotect((void *)p, page, PROT_READ | PROT_WRITE) == 0, "mprotect: errno %d", errno);
     p[5] = 'w';
     char got = 0;
     SAFE_PREAD(fd, &got, 1, 5);
@@ -93,8 +92,7 @@ CF_CASE(mmap, mprotect_private_write_rdonly_fd_allowed,
     long page = cf_page_size();
     int fd = SAFE_REOPEN(path, SAFE_PATTERN_FILE(page, path), O_RDONLY);
     volatile unsigned char *p = SAFE_MMAP(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
-    CF_ASSERT(mprotect((void *)p, page, PROT_READ | PROT_WRITE) == 0, "mprotect: errno %d",
-              errno);
+    CF_ASSERT(mprotect((void *)p, page, PROT_READ | PROT_WRITE) == 0, "mprotect: errno %d", errno);
     p[2] = 0;
     unsigned char got = 0;
     SAFE_PREAD(fd, &got, 1, 2);
@@ -127,13 +125,22 @@ CF_CASE(mmap, mprotect_unmapped_enomem,
 
 /* One instruction that returns to its caller. */
 #if defined(__x86_64__) || defined(__i386__)
-#define RETURN_INSTRUCTION {0xc3}
+#define RETURN_INSTRUCTION \
+    {                      \
+        0xc3               \
+    }
 #elif defined(__aarch64__)
-#define RETURN_INSTRUCTION {0xc0, 0x03, 0x5f, 0xd6}
+#define RETURN_INSTRUCTION     \
+    {                          \
+        0xc0, 0x03, 0x5f, 0xd6 \
+    }
 #elif defined(__arm__) && defined(__ARMEL__)
 /* A32 `bx lr`: called through a pointer with bit 0 clear, it runs in ARM state and returns
  * to the caller's state, Thumb or not. */
-#define RETURN_INSTRUCTION {0x1e, 0xff, 0x2f, 0xe1}
+#define RETURN_INSTRUCTION     \
+    {                          \
+        0x1e, 0xff, 0x2f, 0xe1 \
+    }
 #endif
 
 /* A private mapping, with `prot`, of a file page holding a return instruction. */
@@ -221,7 +228,8 @@ CF_CASE(mmap, prot_exec_on_noexec_mount_eperm,
     const char *dir = noexec_folder(buf);
     if (dir == NULL)
         CF_SKIP("no writable noexec filesystem, and a noexec bind mount in a private mount "
-                "namespace failed: %s", cf_errno_name(errno));
+                "namespace failed: %s",
+                cf_errno_name(errno));
     char name[CF_NAME_MAX], path[CF_PATH_MAX];
     cf_unique_name(name);
     /* Joined by hand: snprintf into a fixed buffer trips -Wformat-truncation under -O. */
@@ -234,8 +242,7 @@ CF_CASE(mmap, prot_exec_on_noexec_mount_eperm,
     int fd = SAFE_OPEN(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     SAFE_FTRUNCATE(fd, cf_page_size());
     cf_info("noexec folder %s", dir);
-    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0),
-                    EPERM);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0), EPERM);
     /* The same file without PROT_EXEC maps: the refusal is about execution. */
     void *p = mmap(NULL, cf_page_size(), PROT_READ, MAP_PRIVATE, fd, 0);
     CF_EXPECT(p != MAP_FAILED, "a PROT_READ mapping failed too: errno %d", errno);

@@ -15,8 +15,8 @@ CF_CASE(mmap, shrink_under_mapping_sigbus,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(3 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     (void)p[2 * page];
     SAFE_FTRUNCATE(fd, page);
     CF_EXPECT(cf_pattern_mismatch(p, page, 0) == -1, "the first page changed");
@@ -45,8 +45,8 @@ CF_CASE(mmap, regrow_after_shrink_zero_filled,
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(3 * page, NULL);
     cf_info_filesystem(fd);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     memset((void *)(p + page), 0x5A, 2 * page);
     SAFE_FTRUNCATE(fd, page);
     SAFE_FTRUNCATE(fd, 3 * page);
@@ -90,8 +90,8 @@ CF_CASE(mmap, grow_makes_mapped_pages_usable,
 {
     long page = cf_page_size();
     int fd = SAFE_TMPFILE(page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                                          0);
     CF_EXPECT_SIGNAL(SIGBUS, (void)p[page]);
     SAFE_FTRUNCATE(fd, 3 * page);
     long bad = cf_first_nonzero(p, page, 3 * page);
@@ -153,8 +153,8 @@ CF_CASE(mmap, shrink_under_private_mapping_sigbus,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(3 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+                                          0);
     (void)p[page];
     SAFE_FTRUNCATE(fd, page);
     CF_EXPECT_SIGNAL(SIGBUS, (void)p[page]);
@@ -169,8 +169,8 @@ CF_CASE(mmap, shrink_discards_modified_private_page_sigbus,
 {
     long page = cf_page_size();
     int fd = SAFE_PATTERN_FILE(2 * page, NULL);
-    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-                                          fd, 0);
+    volatile unsigned char *p = SAFE_MMAP(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+                                          0);
     p[page] = 0;
     SAFE_FTRUNCATE(fd, page);
     CF_EXPECT_SIGNAL(SIGBUS, (void)p[page]);

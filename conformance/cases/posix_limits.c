@@ -62,8 +62,7 @@ CF_CASE(posix, limits_touch_past_quota_sigbus,
     if (pid == 0) {
         long pages = 4 * QUOTA_PAGES, page = cf_page_size();
         int fd = object_on_small_dev_shm(pages);
-        volatile char *p = SAFE_MMAP(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                     fd, 0);
+        volatile char *p = SAFE_MMAP(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         /* Half the quota is surely free; the whole of it may not be (metadata). */
         for (long i = 0; i < QUOTA_PAGES / 2; i++)
             p[i * page] = 1;

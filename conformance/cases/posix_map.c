@@ -48,7 +48,7 @@ CF_CASE(posix, map_private_store_isolated,
     char *priv = SAFE_MMAP(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     memcpy(shared, "shared", 7);
     CF_EXPECT(memcmp(priv, "shared", 7) == 0, "the private mapping does not start from the "
-              "object's contents");
+                                              "object's contents");
     memcpy(priv, "mine!!", 7);
     char got[7];
     SAFE_PREAD(fd, got, sizeof got, 0);

@@ -108,8 +108,7 @@ CF_CASE(posix, name_slash_only_refused,
     expect_refused("/", "/", (const int[]){EINVAL, ENOENT, 0});
 }
 
-CF_CASE(posix, name_empty_refused,
-        "the empty name is refused with EINVAL or ENOENT",
+CF_CASE(posix, name_empty_refused, "the empty name is refused with EINVAL or ENOENT",
         "POSIX.1-2017 shm_open(), ERRORS (EINVAL); XBD 4.13 (empty pathname: ENOENT)")
 {
     report_libc();
@@ -178,8 +177,7 @@ CF_CASE(posix, name_unlink_invalid_names_refused,
         int ret = shm_unlink(names[i]);
         int err = errno;
         int ok = ret == -1 && (err == EINVAL || err == ENOENT || err == ENAMETOOLONG);
-        CF_EXPECT(ok, "shm_unlink of name %zu returned %d with %s", i, ret,
-                  cf_errno_name(err));
+        CF_EXPECT(ok, "shm_unlink of name %zu returned %d with %s", i, ret, cf_errno_name(err));
     }
     free(name);
 }

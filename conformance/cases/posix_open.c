@@ -118,8 +118,8 @@ CF_CASE(posix, open_trunc_empties_keeps_mode_owner,
     /* An owner other than the caller, so that "owner kept" cannot mean "owner reset to me". */
     cf_privilege_over_other_user();
     if (fchown(fd, CF_OTHER_UID, CF_OTHER_GID) != 0)
-        CF_SKIP("fchown to %d:%d is not permitted here (%s)", CF_OTHER_UID,
-                CF_OTHER_GID, cf_errno_name(errno));
+        CF_SKIP("fchown to %d:%d is not permitted here (%s)", CF_OTHER_UID, CF_OTHER_GID,
+                cf_errno_name(errno));
     if (fchmod(fd, 0640) != 0)
         CF_BROKEN("fchmod failed");
     int trunc = CF_EXP_FD(shm_open(name, O_RDWR | O_TRUNC, 0600));
@@ -128,8 +128,8 @@ CF_CASE(posix, open_trunc_empties_keeps_mode_owner,
     CF_EXPECT_EQ(st.st_size, 0);
     CF_EXPECT((st.st_mode & 0777) == 0640, "mode %03o after O_TRUNC",
               (unsigned)(st.st_mode & 0777));
-    CF_EXPECT(st.st_uid == CF_OTHER_UID && st.st_gid == CF_OTHER_GID,
-              "owner %ld:%ld after O_TRUNC", (long)st.st_uid, (long)st.st_gid);
+    CF_EXPECT(st.st_uid == CF_OTHER_UID && st.st_gid == CF_OTHER_GID, "owner %ld:%ld after O_TRUNC",
+              (long)st.st_uid, (long)st.st_gid);
     SAFE_FTRUNCATE(trunc, page);
     char got[4];
     SAFE_PREAD(fd, got, sizeof got, 0);
@@ -157,8 +157,7 @@ CF_CASE(posix, open_rdonly_map_shared_write_eacces,
     char name[CF_NAME_MAX];
     SAFE_SHM_NEW(cf_page_size(), name);
     int ro = SAFE_SHM_OPEN(name, O_RDONLY);
-    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0),
-                    EACCES);
+    CF_EXP_MAP_FAIL(mmap(NULL, cf_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0), EACCES);
 }
 
 CF_CASE(posix, open_rdonly_ftruncate_refused,

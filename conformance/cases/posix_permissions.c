@@ -71,9 +71,7 @@ CF_CASE(posix, perm_trunc_other_user_refused,
 {
     char name[CF_NAME_MAX];
     int fd = object_with_data(name, 0644);
-    CF_AS_OTHER_USER({
-        CF_EXP_FAIL(shm_open(name, O_RDWR | O_TRUNC, 0), EACCES);
-    });
+    CF_AS_OTHER_USER({ CF_EXP_FAIL(shm_open(name, O_RDWR | O_TRUNC, 0), EACCES); });
     struct stat st;
     SAFE_FSTAT(fd, &st);
     CF_EXPECT_EQ(st.st_size, cf_page_size());
@@ -93,9 +91,7 @@ CF_CASE(posix, perm_unlink_non_owner_sticky_eacces,
     cf_info("/dev/shm mode %o", (unsigned)(dir.st_mode & 07777));
     char name[CF_NAME_MAX];
     object_with_data(name, 0666);
-    CF_AS_OTHER_USER({
-        CF_EXP_FAIL(shm_unlink(name), EACCES);
-    });
+    CF_AS_OTHER_USER({ CF_EXP_FAIL(shm_unlink(name), EACCES); });
     /* The name is still there after the refused shm_unlink. */
     CF_EXP_PASS(shm_open(name, O_RDONLY, 0));
 }

@@ -22,14 +22,14 @@ CF_CASE(posix, stat_creator_effective_ids,
         cf_privilege_over_other_user();
         /* Effective ids only: the real ones stay the caller's, so using them would show. */
         if (setegid(CF_OTHER_GID) != 0 || seteuid(CF_OTHER_UID) != 0)
-            CF_SKIP("cannot switch effective ids to %d:%d (%s)", CF_OTHER_UID,
-                    CF_OTHER_GID, cf_errno_name(errno));
+            CF_SKIP("cannot switch effective ids to %d:%d (%s)", CF_OTHER_UID, CF_OTHER_GID,
+                    cf_errno_name(errno));
         int fd = CF_EXP_FD(shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600));
         struct stat st;
         SAFE_FSTAT(fd, &st);
         CF_EXPECT(st.st_uid == CF_OTHER_UID && st.st_gid == CF_OTHER_GID,
-                  "owner %ld:%ld, creator's effective ids %d:%d", (long)st.st_uid,
-                  (long)st.st_gid, CF_OTHER_UID, CF_OTHER_GID);
+                  "owner %ld:%ld, creator's effective ids %d:%d", (long)st.st_uid, (long)st.st_gid,
+                  CF_OTHER_UID, CF_OTHER_GID);
         _exit(0);
     }
     CF_REAP(pid);

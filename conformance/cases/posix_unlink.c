@@ -93,8 +93,7 @@ CF_CASE(posix, unlink_missing_enoent,
     CF_EXP_FAIL(shm_unlink(name), ENOENT);
 }
 
-CF_CASE(posix, unlink_twice_enoent,
-        "a second shm_unlink() of the same name fails with ENOENT",
+CF_CASE(posix, unlink_twice_enoent, "a second shm_unlink() of the same name fails with ENOENT",
         "POSIX.1-2017 shm_unlink(), ERRORS (ENOENT)")
 {
     char name[CF_NAME_MAX];

@@ -89,8 +89,8 @@ static void check_index_against_proc(int cmd, const char *cmd_name)
         int r = 0;
         while (r < n_rows && rows[r].shmid != id)
             r++;
-        CF_ASSERT(r < n_rows, "%s of index %d gave id %d, which /proc/sysvipc/shm lacks",
-                  cmd_name, idx, id);
+        CF_ASSERT(r < n_rows, "%s of index %d gave id %d, which /proc/sysvipc/shm lacks", cmd_name,
+                  idx, id);
         CF_EXPECT_EQ((long)ds.shm_perm.__key, rows[r].key);
         CF_EXPECT_EQ(ds.shm_segsz, rows[r].size);
         CF_EXPECT_EQ(ds.shm_perm.mode & 0777, rows[r].perms & 0777);
@@ -113,8 +113,7 @@ CF_CASE(sysv, info_shm_stat_any_agrees_with_proc,
         "exactly the segments that /proc/sysvipc/shm lists, with the same attributes",
         "shmctl(2) (SHM_STAT_ANY, Linux 4.17); proc(5) /proc/sysvipc; LTP shmctl04")
 {
-    CF_IN_PRIVATE_NAMESPACES(CLONE_NEWIPC,
-                             check_index_against_proc(SHM_STAT_ANY, "SHM_STAT_ANY"));
+    CF_IN_PRIVATE_NAMESPACES(CLONE_NEWIPC, check_index_against_proc(SHM_STAT_ANY, "SHM_STAT_ANY"));
 }
 
 #define NEXT_ID "/proc/sys/kernel/shm_next_id"

@@ -22,11 +22,9 @@ static void private_namespace_with_limit(const char *name, unsigned long value)
     int len = snprintf(text, sizeof text, "%lu\n", value);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        CF_SKIP("cannot set %s in a private IPC namespace: open: %s", path,
-                cf_errno_name(errno));
+        CF_SKIP("cannot set %s in a private IPC namespace: open: %s", path, cf_errno_name(errno));
     if (write(fd, text, (size_t)len) != len)
-        CF_SKIP("cannot set %s in a private IPC namespace: write: %s", path,
-                cf_errno_name(errno));
+        CF_SKIP("cannot set %s in a private IPC namespace: write: %s", path, cf_errno_name(errno));
     close(fd);
 }
 

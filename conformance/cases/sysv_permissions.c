@@ -142,9 +142,7 @@ CF_CASE(sysv, perm_rmid_non_owner_eperm,
         "POSIX.1-2017 shmctl(), ERRORS (EPERM); shmctl(2)")
 {
     int id = segment_with_data(0666);
-    CF_AS_OTHER_USER({
-        CF_EXP_FAIL(shmctl(id, IPC_RMID, NULL), EPERM);
-    });
+    CF_AS_OTHER_USER({ CF_EXP_FAIL(shmctl(id, IPC_RMID, NULL), EPERM); });
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     CF_EXPECT((ds.shm_perm.mode & SHM_DEST) == 0, "the segment is marked for removal");
 }
@@ -154,9 +152,7 @@ CF_CASE(sysv, perm_lock_non_owner_eperm,
         "shmctl(2), ERRORS (EPERM: SHM_LOCK without CAP_IPC_LOCK)")
 {
     int id = segment_with_data(0666);
-    CF_AS_OTHER_USER({
-        CF_EXP_FAIL(shmctl(id, SHM_LOCK, NULL), EPERM);
-    });
+    CF_AS_OTHER_USER({ CF_EXP_FAIL(shmctl(id, SHM_LOCK, NULL), EPERM); });
     CF_EXPECT((SAFE_SHM_STAT(id).shm_perm.mode & SHM_LOCKED) == 0, "the segment got locked");
 }
 

@@ -150,7 +150,7 @@ CF_CASE(sysv, shmat_double_attach_aliases,
     a[10] = 'x';
     b[20] = 'y';
     CF_EXPECT(b[10] == 'x' && a[20] == 'y', "stores through one address are not seen "
-              "through the other");
+                                            "through the other");
     struct shmid_ds ds = SAFE_SHM_STAT(id);
     CF_EXPECT_EQ(ds.shm_nattch, 2);
 }
@@ -185,8 +185,7 @@ CF_CASE(sysv, shmat_bad_id_einval,
     CF_EXP_MAP_FAIL(shmat(id, NULL, 0), EINVAL);
 }
 
-CF_CASE(sysv, shmat_rdonly_reads_data,
-        "an attachment with SHM_RDONLY reads the segment's data",
+CF_CASE(sysv, shmat_rdonly_reads_data, "an attachment with SHM_RDONLY reads the segment's data",
         "POSIX.1-2017 shmat(), DESCRIPTION (SHM_RDONLY); shmat(2)")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
@@ -215,8 +214,7 @@ CF_CASE(sysv, shmat_fork_inherits_attachment,
     CF_EXPECT(p[1] == 'c', "the parent does not see the child's store");
 }
 
-CF_CASE(sysv, shmat_exec_detaches,
-        "execve() detaches every attached segment",
+CF_CASE(sysv, shmat_exec_detaches, "execve() detaches every attached segment",
         "POSIX.1-2017 exec, DESCRIPTION (attached shared memory segments); shmat(2)")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);

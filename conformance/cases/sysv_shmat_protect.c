@@ -72,8 +72,8 @@ CF_CASE(sysv, nattch_zero_after_mprotect_split_and_merge,
     unsigned long split = (unsigned long)SAFE_SHM_STAT(id).shm_nattch;
     CF_EXPECT(split >= 1 && split <= 3, "shm_nattch %lu for one attachment in 3 pieces", split);
     CF_EXP_PASS(mprotect(p + page, page, PROT_READ | PROT_WRITE));
-    cf_info("shm_nattch of one attachment: 1, split in 3 by mprotect: %lu, merged back: %lu",
-            split, (unsigned long)SAFE_SHM_STAT(id).shm_nattch);
+    cf_info("shm_nattch of one attachment: 1, split in 3 by mprotect: %lu, merged back: %lu", split,
+            (unsigned long)SAFE_SHM_STAT(id).shm_nattch);
     SAFE_SHMCTL(id, IPC_RMID, NULL);
     CF_EXP_PASS(shmdt(p));
     CF_EXP_FAIL(shmctl(id, IPC_STAT, &ds), EINVAL);

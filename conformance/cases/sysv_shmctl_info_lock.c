@@ -136,8 +136,7 @@ CF_CASE(sysv, lock_keeps_pages_resident,
     CF_EXPECT_EQ(locked, n);
 }
 
-CF_CASE(sysv, ctl_bad_cmd_einval,
-        "shmctl() with an unknown command fails with EINVAL",
+CF_CASE(sysv, ctl_bad_cmd_einval, "shmctl() with an unknown command fails with EINVAL",
         "POSIX.1-2017 shmctl(), ERRORS; shmctl(2)")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);

@@ -100,19 +100,19 @@ static void expect_shmctl_efault(int id, int cmd, const char *cmd_name)
                 cmd_name, cf_signal_name(WTERMSIG(status)));
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     CF_EXPECT(code == 0, "shmctl(%s) with an unmapped buffer: %s, expected EFAULT", cmd_name,
-              code == 1 ? "succeeded" : code >= 100 ? cf_errno_name(code - 100) : "no answer");
+              code == 1     ? "succeeded"
+              : code >= 100 ? cf_errno_name(code - 100)
+                            : "no answer");
 }
 
-CF_CASE(sysv, set_bad_buffer_efault,
-        "shmctl(IPC_SET) from an unmapped buffer fails with EFAULT",
+CF_CASE(sysv, set_bad_buffer_efault, "shmctl(IPC_SET) from an unmapped buffer fails with EFAULT",
         "shmctl(2), ERRORS (EFAULT); LTP shmctl02")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
     expect_shmctl_efault(id, IPC_SET, "IPC_SET");
 }
 
-CF_CASE(sysv, info_bad_buffer_efault,
-        "shmctl(IPC_INFO) into an unmapped buffer fails with EFAULT",
+CF_CASE(sysv, info_bad_buffer_efault, "shmctl(IPC_INFO) into an unmapped buffer fails with EFAULT",
         "shmctl(2), ERRORS (EFAULT); LTP shmctl02")
 {
     expect_shmctl_efault(0, IPC_INFO, "IPC_INFO");

@@ -41,8 +41,7 @@ CF_CASE(sysv, rmid_unattached_gone_at_once,
     CF_EXP_FAIL(shmget(key, 0, 0600), ENOENT);
 }
 
-CF_CASE(sysv, rmid_sets_shm_dest,
-        "IPC_RMID of an attached segment sets SHM_DEST in shm_perm.mode",
+CF_CASE(sysv, rmid_sets_shm_dest, "IPC_RMID of an attached segment sets SHM_DEST in shm_perm.mode",
         "shmctl(2), DESCRIPTION (IPC_RMID, SHM_DEST)")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
@@ -65,8 +64,7 @@ CF_CASE(sysv, rmid_releases_key,
     memset(p, 'o', (size_t)cf_page_size());
     SAFE_SHMCTL(old, IPC_RMID, NULL);
     key_t old_key = SAFE_SHM_STAT(old).shm_perm.__key;
-    CF_EXPECT(old_key == IPC_PRIVATE, "the removed segment still has key %#x",
-              (unsigned)old_key);
+    CF_EXPECT(old_key == IPC_PRIVATE, "the removed segment still has key %#x", (unsigned)old_key);
     int fresh = CF_EXP_FD(shmget(key, cf_page_size(), IPC_CREAT | IPC_EXCL | 0600));
     cf_track_sysv(fresh);
     CF_EXPECT(fresh != old, "got the removed segment's id %d back", old);

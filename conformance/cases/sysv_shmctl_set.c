@@ -48,8 +48,7 @@ CF_CASE(sysv, set_owner_changes_uid_gid_not_creator,
     SAFE_SHMCTL(id, IPC_SET, &ds);
     struct shmid_ds now = SAFE_SHM_STAT(id);
     CF_EXPECT(now.shm_perm.uid == CF_OTHER_UID && now.shm_perm.gid == CF_OTHER_GID,
-              "uid %ld gid %ld after IPC_SET", (long)now.shm_perm.uid,
-              (long)now.shm_perm.gid);
+              "uid %ld gid %ld after IPC_SET", (long)now.shm_perm.uid, (long)now.shm_perm.gid);
     CF_EXPECT(now.shm_perm.cuid == cuid && now.shm_perm.cgid == cgid,
               "cuid %ld cgid %ld changed from %ld %ld", (long)now.shm_perm.cuid,
               (long)now.shm_perm.cgid, (long)cuid, (long)cgid);

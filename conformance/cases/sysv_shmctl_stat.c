@@ -9,12 +9,12 @@
 #include "conformance/harness/cf_safe.h"
 
 /* Time stamps have a resolution of one second: a new one must lie in [before, after]. */
-#define EXPECT_TIME_WITHIN(t, before, after, what)                                     \
-    do {                                                                               \
-        time_t t_ = (t);                                                               \
-        int within_ = t_ >= (before) && t_ <= (after);                                 \
-        CF_EXPECT(within_, "%s is %lld, expected within [%lld, %lld]", what,           \
-                  (long long)t_, (long long)(before), (long long)(after));             \
+#define EXPECT_TIME_WITHIN(t, before, after, what)                                          \
+    do {                                                                                    \
+        time_t t_ = (t);                                                                    \
+        int within_ = t_ >= (before) && t_ <= (after);                                      \
+        CF_EXPECT(within_, "%s is %lld, expected within [%lld, %lld]", what, (long long)t_, \
+                  (long long)(before), (long long)(after));                                 \
     } while (0)
 
 CF_CASE(sysv, stat_nattch_follows_attach_detach,
@@ -33,8 +33,8 @@ CF_CASE(sysv, stat_nattch_follows_attach_detach,
     SAFE_SHMDT(b);
     seen[4] = SAFE_SHM_STAT(id).shm_nattch;
     CF_EXPECT(seen[0] == 0 && seen[1] == 1 && seen[2] == 2 && seen[3] == 1 && seen[4] == 0,
-              "shm_nattch went %lu, %lu, %lu, %lu, %lu; expected 0, 1, 2, 1, 0", seen[0],
-              seen[1], seen[2], seen[3], seen[4]);
+              "shm_nattch went %lu, %lu, %lu, %lu, %lu; expected 0, 1, 2, 1, 0", seen[0], seen[1],
+              seen[2], seen[3], seen[4]);
 }
 
 CF_CASE(sysv, stat_nattch_follows_fork_and_exit,
@@ -127,8 +127,7 @@ CF_CASE(sysv, stat_atime_set_by_attach,
     CF_EXPECT_EQ(ds.shm_dtime, 0);
 }
 
-CF_CASE(sysv, stat_dtime_set_by_detach,
-        "shm_dtime is the time of the last shmdt()",
+CF_CASE(sysv, stat_dtime_set_by_detach, "shm_dtime is the time of the last shmdt()",
         "POSIX.1-2017 shmdt(), DESCRIPTION (shm_dtime); shmctl(2)")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);
@@ -139,8 +138,7 @@ CF_CASE(sysv, stat_dtime_set_by_detach,
     EXPECT_TIME_WITHIN(SAFE_SHM_STAT(id).shm_dtime, before, after, "shm_dtime");
 }
 
-CF_CASE(sysv, stat_ctime_set_by_create,
-        "shm_ctime is the creation time of the segment",
+CF_CASE(sysv, stat_ctime_set_by_create, "shm_ctime is the creation time of the segment",
         "POSIX.1-2017 shmget(), DESCRIPTION (shm_ctime); shmctl(2)")
 {
     time_t before = cf_kernel_seconds();
@@ -159,11 +157,11 @@ CF_CASE(sysv, stat_perm_creator_ids_and_mode,
         int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0640);
         struct shmid_ds ds = SAFE_SHM_STAT(id);
         CF_EXPECT(ds.shm_perm.uid == CF_OTHER_UID && ds.shm_perm.cuid == CF_OTHER_UID,
-                  "uid %ld cuid %ld, creator %d", (long)ds.shm_perm.uid,
-                  (long)ds.shm_perm.cuid, CF_OTHER_UID);
+                  "uid %ld cuid %ld, creator %d", (long)ds.shm_perm.uid, (long)ds.shm_perm.cuid,
+                  CF_OTHER_UID);
         CF_EXPECT(ds.shm_perm.gid == CF_OTHER_GID && ds.shm_perm.cgid == CF_OTHER_GID,
-                  "gid %ld cgid %ld, creator %d", (long)ds.shm_perm.gid,
-                  (long)ds.shm_perm.cgid, CF_OTHER_GID);
+                  "gid %ld cgid %ld, creator %d", (long)ds.shm_perm.gid, (long)ds.shm_perm.cgid,
+                  CF_OTHER_GID);
         CF_EXPECT((ds.shm_perm.mode & 0777) == 0640, "mode %03o",
                   (unsigned)(ds.shm_perm.mode & 0777));
         SAFE_SHMCTL(id, IPC_RMID, NULL);

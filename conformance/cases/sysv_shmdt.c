@@ -29,8 +29,7 @@ CF_CASE(sysv, shmdt_not_attached_einval,
     CF_EXPECT(anon[0] == 'a', "the anonymous mapping lost its content");
 }
 
-CF_CASE(sysv, shmdt_twice_einval,
-        "a second shmdt() of the same address fails with EINVAL",
+CF_CASE(sysv, shmdt_twice_einval, "a second shmdt() of the same address fails with EINVAL",
         "POSIX.1-2017 shmdt(), ERRORS; shmdt(2)")
 {
     int id = SAFE_SHMGET(IPC_PRIVATE, cf_page_size(), IPC_CREAT | 0600);

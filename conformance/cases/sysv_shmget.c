@@ -114,8 +114,7 @@ CF_CASE(sysv, shmget_ipc_private_always_new,
     CF_EXPECT(pb[0] == 0, "a store into one segment appeared in the other");
 }
 
-CF_CASE(sysv, shmget_new_segment_zero_filled,
-        "a newly created segment's contents are all zero",
+CF_CASE(sysv, shmget_new_segment_zero_filled, "a newly created segment's contents are all zero",
         "shmget(2), DESCRIPTION (contents initialized to zero)")
 {
     long size = 3 * cf_page_size();

@@ -53,8 +53,7 @@ void cf_matrix_summary(const struct cf_row *rows, size_t n, char *buf, size_t le
         const struct tally *x = &t[k % used];
         int w = snprintf(buf + at, len - at, "%s%s: %d cases, %d PASS, %d FAIL, %d SKIP, %d BROKEN",
                          at ? " | " : "", x->mechanism, x->cases, x->by_verdict[CF_PASS],
-                         x->by_verdict[CF_FAIL], x->by_verdict[CF_SKIP],
-                         x->by_verdict[CF_BROKEN]);
+                         x->by_verdict[CF_FAIL], x->by_verdict[CF_SKIP], x->by_verdict[CF_BROKEN]);
         if (w < 0 || (size_t)w >= len - at)
             return;
         at += (size_t)w;
@@ -75,8 +74,7 @@ static void platform_line(FILE *out, const struct cf_platform *p)
             p->page_size, p->shmlba, p->tmp_dir, p->tmp_dir_fs, p->shm_dir_fs);
 }
 
-static void write_text(FILE *out, const struct cf_platform *p, const struct cf_row *rows,
-                       size_t n)
+static void write_text(FILE *out, const struct cf_platform *p, const struct cf_row *rows, size_t n)
 {
     int width = 0;
     for (size_t i = 0; i < n; i++) {
@@ -92,8 +90,8 @@ static void write_text(FILE *out, const struct cf_platform *p, const struct cf_r
             fprintf(out, "%-*s  %s  [%s]\n", width, row->c->id, row->c->rule, row->c->source);
             continue;
         }
-        fprintf(out, "%-*s  %-6s  %s  [%s]\n", width, row->c->id, verdict_of(row),
-                row->c->rule, row->c->source);
+        fprintf(out, "%-*s  %-6s  %s  [%s]\n", width, row->c->id, verdict_of(row), row->c->rule,
+                row->c->source);
         if (row->result->verdict != CF_PASS) {
             fprintf(out, "%*s  %s(%s)\n", width, "", verdict_of(row), row->result->reason);
             if (row->result->info[0] != '\0')
@@ -118,8 +116,7 @@ static void json_member(FILE *out, const char *separator, const char *key, const
     cf_json_string(out, value);
 }
 
-static void write_json(FILE *out, const struct cf_platform *p, const struct cf_row *rows,
-                       size_t n)
+static void write_json(FILE *out, const struct cf_platform *p, const struct cf_row *rows, size_t n)
 {
     fputs("{\n  \"schema\": \"shmlab-conformance/1\",\n  \"platform\": {\n    \"libc\": {", out);
     json_member(out, "", "name", p->libc_name);
@@ -174,10 +171,9 @@ static void junit_suite_open(FILE *out, const struct tally *x, const struct cf_p
 {
     fputs("  <testsuite name=\"", out);
     cf_xml_text(out, x->mechanism);
-    fprintf(out,
-            "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
-            x->cases, x->by_verdict[CF_FAIL], x->by_verdict[CF_BROKEN],
-            x->by_verdict[CF_SKIP], x->seconds);
+    fprintf(out, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
+            x->cases, x->by_verdict[CF_FAIL], x->by_verdict[CF_BROKEN], x->by_verdict[CF_SKIP],
+            x->seconds);
     fputs("    <properties>\n      <property name=\"platform\" value=\"", out);
     char line[CF_PATH_MAX + 4 * CF_PLATFORM_FIELD];
     FILE *mem = fmemopen(line, sizeof line, "w");
@@ -190,8 +186,7 @@ static void junit_suite_open(FILE *out, const struct tally *x, const struct cf_p
     fputs("\"/>\n    </properties>\n", out);
 }
 
-static void write_junit(FILE *out, const struct cf_platform *p, const struct cf_row *rows,
-                        size_t n)
+static void write_junit(FILE *out, const struct cf_platform *p, const struct cf_row *rows, size_t n)
 {
     struct tally t[MAX_MECHANISMS + 1];
     size_t used = tally(rows, n, t);
@@ -298,18 +293,10 @@ int cf_matrix_write(FILE *out, enum cf_format format, const struct cf_platform *
                     const struct cf_row *rows, size_t n)
 {
     switch (format) {
-    case CF_FORMAT_TEXT:
-        write_text(out, platform, rows, n);
-        break;
-    case CF_FORMAT_JSON:
-        write_json(out, platform, rows, n);
-        break;
-    case CF_FORMAT_JUNIT:
-        write_junit(out, platform, rows, n);
-        break;
-    case CF_FORMAT_MARKDOWN:
-        write_markdown(out, platform, rows, n);
-        break;
+    case CF_FORMAT_TEXT: write_text(out, platform, rows, n); break;
+    case CF_FORMAT_JSON: write_json(out, platform, rows, n); break;
+    case CF_FORMAT_JUNIT: write_junit(out, platform, rows, n); break;
+    case CF_FORMAT_MARKDOWN: write_markdown(out, platform, rows, n); break;
     }
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

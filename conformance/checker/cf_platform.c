@@ -20,10 +20,9 @@ static const struct {
     unsigned long magic;
     const char *name;
 } filesystems[] = {
-    {0x01021994, "tmpfs"},   {0x0000EF53, "ext4"},    {0x794C7630, "overlayfs"},
-    {0x9123683E, "btrfs"},   {0x58465342, "xfs"},     {0x00006969, "nfs"},
-    {0x65735546, "fuse"},    {0x01021997, "9p"},      {0x858458F6, "ramfs"},
-    {0x2FC12FC1, "zfs"},     {0xF2F52010, "f2fs"},    {0x00004D44, "vfat"},
+    {0x01021994, "tmpfs"}, {0x0000EF53, "ext4"}, {0x794C7630, "overlayfs"}, {0x9123683E, "btrfs"},
+    {0x58465342, "xfs"},   {0x00006969, "nfs"},  {0x65735546, "fuse"},      {0x01021997, "9p"},
+    {0x858458F6, "ramfs"}, {0x2FC12FC1, "zfs"},  {0xF2F52010, "f2fs"},      {0x00004D44, "vfat"},
 };
 
 static void filesystem_of(const char *dir, char *out, size_t len)

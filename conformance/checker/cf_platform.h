@@ -13,7 +13,7 @@ extern "C" {
 #define CF_PLATFORM_FIELD 128
 
 struct cf_platform {
-    char libc_name[16];   /* "glibc" or "musl" */
+    char libc_name[16]; /* "glibc" or "musl" */
     char libc_version[32];
     char kernel_sysname[CF_PLATFORM_FIELD]; /* uname(2) */
     char kernel_release[CF_PLATFORM_FIELD];
@@ -21,9 +21,9 @@ struct cf_platform {
     char machine[CF_PLATFORM_FIELD];
     long page_size;
     long shmlba;
-    char tmp_dir[CF_PATH_MAX];           /* where file-mapping cases create their files */
-    char tmp_dir_fs[32];                 /* its filesystem type, from statfs(2) */
-    char shm_dir_fs[32];                 /* the filesystem behind POSIX shm (/dev/shm) */
+    char tmp_dir[CF_PATH_MAX]; /* where file-mapping cases create their files */
+    char tmp_dir_fs[32];       /* its filesystem type, from statfs(2) */
+    char shm_dir_fs[32];       /* the filesystem behind POSIX shm (/dev/shm) */
 };
 
 void cf_platform_read(struct cf_platform *p);

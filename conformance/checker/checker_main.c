@@ -22,8 +22,7 @@ static const struct shl_cli_option options[] = {
     {"--filter", NULL, OPT_FILTER, true, NULL,
      "run only cases whose id (mechanism.name, e.g. 'sysv.shmat_*') matches one\n"
      "of the globs; may be repeated"},
-    {"--list", NULL, OPT_LIST, false, NULL,
-     "print the cases and their rules without running them"},
+    {"--list", NULL, OPT_LIST, false, NULL, "print the cases and their rules without running them"},
     {"--format", NULL, OPT_FORMAT, true, NULL, "report format (default text)"},
     {"--output", NULL, OPT_OUTPUT, true, NULL,
      "write the report to FILE and a one-line summary to stdout"},
@@ -100,12 +99,8 @@ static void parse(int argc, char **argv, struct options *o)
             bad_usage("unexpected argument '%s'", item.arg);
         char *value = item.value;
         switch ((enum option_id)item.option->id) {
-        case OPT_HELP:
-            print_usage();
-            exit(0);
-        case OPT_LIST:
-            o->list = 1;
-            break;
+        case OPT_HELP: print_usage(); exit(0);
+        case OPT_LIST: o->list = 1; break;
         case OPT_FILTER:
             if (value[0] == '\0')
                 bad_usage("--filter needs a glob%s", "");

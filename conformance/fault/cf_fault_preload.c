@@ -30,13 +30,13 @@ __attribute__((constructor)) static void select_fault(void)
 }
 
 /* The next definition of `name` (libc's), looked up once. */
-#define REAL(name)                                                                      \
-    static __typeof__(name) *real_##name;                                               \
-    if (real_##name == NULL)                                                            \
-        real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name);                      \
-    if (real_##name == NULL || active == CF_FAULT_UNKNOWN) {                            \
-        errno = ENOSYS;                                                                 \
-        return FAILED;                                                                  \
+#define REAL(name)                                                 \
+    static __typeof__(name) *real_##name;                          \
+    if (real_##name == NULL)                                       \
+        real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name); \
+    if (real_##name == NULL || active == CF_FAULT_UNKNOWN) {       \
+        errno = ENOSYS;                                            \
+        return FAILED;                                             \
     }
 
 #define SHMLAB_PREFIX "shmlab-"
@@ -106,9 +106,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
             (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
             flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
         break;
-    case CF_FAULT_MMAP_POPULATE_IGNORED:
-        flags &= ~MAP_POPULATE;
-        break;
+    case CF_FAULT_MMAP_POPULATE_IGNORED: flags &= ~MAP_POPULATE; break;
     case CF_FAULT_SHARED_ANON_IS_PRIVATE:
         if ((flags & MAP_ANONYMOUS) && type == MAP_SHARED)
             flags = (flags & ~MAP_TYPE) | MAP_PRIVATE;
@@ -127,8 +125,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
                       MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         return p;
     }
-    default:
-        break;
+    default: break;
     }
     return real_mmap(addr, len, prot, flags, fd, off);
 }
@@ -151,8 +148,7 @@ int msync(void *addr, size_t len, int flags)
         errno = ENOMEM;
         return -1;
     }
-    if (active == CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED && (flags & MS_SYNC) &&
-        (flags & MS_ASYNC))
+    if (active == CF_FAULT_MSYNC_SYNC_ASYNC_ACCEPTED && (flags & MS_SYNC) && (flags & MS_ASYNC))
         return 0;
     return real_msync(addr, len, flags);
 }
@@ -209,8 +205,7 @@ void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
         if (p != MAP_FAILED && p != old && old_size > 0)
             copy_to_anonymous(p, page);
         break;
-    default:
-        break;
+    default: break;
     }
     return p;
 }
@@ -263,11 +258,8 @@ void *shmat(int shmid, const void *addr, int flags)
         if (at % SHMLBA != 0)
             flags |= SHM_RND;
         break;
-    case CF_FAULT_SHMAT_IGNORES_RDONLY:
-        flags &= ~SHM_RDONLY;
-        break;
-    default:
-        break;
+    case CF_FAULT_SHMAT_IGNORES_RDONLY: flags &= ~SHM_RDONLY; break;
+    default: break;
     }
     return real_shmat(shmid, addr, flags);
 }
@@ -313,12 +305,8 @@ int shm_open(const char *name, int oflag, mode_t mode)
     if (!is_shmlab_name(name))
         return real_shm_open(name, oflag, mode);
     switch (active) {
-    case CF_FAULT_SHM_OPEN_IGNORES_EXCL:
-        oflag &= ~O_EXCL;
-        break;
-    case CF_FAULT_SHM_OPEN_DROPS_TRUNC:
-        oflag &= ~O_TRUNC;
-        break;
+    case CF_FAULT_SHM_OPEN_IGNORES_EXCL: oflag &= ~O_EXCL; break;
+    case CF_FAULT_SHM_OPEN_DROPS_TRUNC: oflag &= ~O_TRUNC; break;
     case CF_FAULT_SHM_OPEN_MISSING_EACCES: {
         int fd = real_shm_open(name, oflag, mode);
         if (fd < 0 && errno == ENOENT)
@@ -337,8 +325,7 @@ int shm_open(const char *name, int oflag, mode_t mode)
             fcntl(fd, F_SETFD, 0);
         return fd;
     }
-    default:
-        break;
+    default: break;
     }
     return real_shm_open(name, oflag, mode);
 }
@@ -395,15 +382,15 @@ static int faulty_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
     return r;
 }
 
-#define FAULTY_FCNTL(name)                                                              \
-    int name(int fd, int cmd, ...)                                                      \
-    {                                                                                   \
-        va_list ap;                                                                     \
-        va_start(ap, cmd);                                                              \
-        void *arg = va_arg(ap, void *);                                                 \
-        va_end(ap);                                                                     \
-        REAL(name);                                                                     \
-        return faulty_fcntl(real_##name, fd, cmd, arg);                                 \
+#define FAULTY_FCNTL(name)                              \
+    int name(int fd, int cmd, ...)                      \
+    {                                                   \
+        va_list ap;                                     \
+        va_start(ap, cmd);                              \
+        void *arg = va_arg(ap, void *);                 \
+        va_end(ap);                                     \
+        REAL(name);                                     \
+        return faulty_fcntl(real_##name, fd, cmd, arg); \
     }
 FAULTY_FCNTL(fcntl)
 FAULTY_FCNTL(fcntl64)

@@ -12,7 +12,9 @@ namespace {
 
 class ConformanceCase : public testing::Test {
   public:
-    explicit ConformanceCase(const cf_case *c) : case_(c) {}
+    explicit ConformanceCase(const cf_case *c) : case_(c)
+    {
+    }
 
     void TestBody() override
     {
@@ -23,10 +25,8 @@ class ConformanceCase : public testing::Test {
         if (result.info[0] != '\0')
             RecordProperty("platform", result.info);
         switch (result.verdict) {
-        case CF_PASS:
-            break;
-        case CF_SKIP:
-            GTEST_SKIP() << result.reason;
+        case CF_PASS: break;
+        case CF_SKIP: GTEST_SKIP() << result.reason;
         case CF_FAIL:
             ADD_FAILURE() << case_->rule << " [" << case_->source << "]\n  " << result.reason;
             break;
@@ -40,7 +40,7 @@ class ConformanceCase : public testing::Test {
     const cf_case *case_;
 };
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {

@@ -64,14 +64,14 @@ void cf_register(struct cf_case *c);
 /* The registered cases, sorted by id. */
 const struct cf_case *cf_cases(void);
 
-#define CF_CASE_SIGNAL(mech, name, sig, rule_, source_)                                  \
-    static void cf_body_##mech##_##name(void);                                          \
-    static struct cf_case cf_case_##mech##_##name = {                                   \
-        #mech "." #name, #mech, rule_, source_, sig, cf_body_##mech##_##name, NULL};    \
-    __attribute__((constructor)) static void cf_register_##mech##_##name(void)           \
-    {                                                                                   \
-        cf_register(&cf_case_##mech##_##name);                                          \
-    }                                                                                   \
+#define CF_CASE_SIGNAL(mech, name, sig, rule_, source_)                              \
+    static void cf_body_##mech##_##name(void);                                       \
+    static struct cf_case cf_case_##mech##_##name = {                                \
+        #mech "." #name, #mech, rule_, source_, sig, cf_body_##mech##_##name, NULL}; \
+    __attribute__((constructor)) static void cf_register_##mech##_##name(void)       \
+    {                                                                                \
+        cf_register(&cf_case_##mech##_##name);                                       \
+    }                                                                                \
     static void cf_body_##mech##_##name(void)
 
 #define CF_CASE(mech, name, rule_, source_) CF_CASE_SIGNAL(mech, name, 0, rule_, source_)
@@ -97,18 +97,18 @@ void cf_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cf_expect_failed(const char *file, int line, const char *cond, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-#define CF_EXPECT(cond, ...)                                                            \
-    do {                                                                                \
-        if (!(cond))                                                                    \
-            cf_expect_failed(__FILE__, __LINE__, #cond, __VA_ARGS__);                   \
+#define CF_EXPECT(cond, ...)                                          \
+    do {                                                              \
+        if (!(cond))                                                  \
+            cf_expect_failed(__FILE__, __LINE__, #cond, __VA_ARGS__); \
     } while (0)
 
-#define CF_ASSERT(cond, ...)                                                            \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            cf_expect_failed(__FILE__, __LINE__, #cond, __VA_ARGS__);                   \
-            cf_end_failed();                                                            \
-        }                                                                               \
+#define CF_ASSERT(cond, ...)                                          \
+    do {                                                              \
+        if (!(cond)) {                                                \
+            cf_expect_failed(__FILE__, __LINE__, #cond, __VA_ARGS__); \
+            cf_end_failed();                                          \
+        }                                                             \
     } while (0)
 
 /* An integer as the equality checks see it: its bits and whether its type is signed, so
@@ -119,18 +119,17 @@ void cf_expect_eq_failed(const char *file, int line, const char *a_text, const c
                          int a_signed, uintmax_t a, int b_signed, uintmax_t b);
 
 /* Each operand is evaluated once, and its text is an argument, never a format. */
-#define CF_EQ_CHECK_(a, b, on_failure)                                                  \
-    do {                                                                                \
-        __typeof__(a) cf_a_ = (a);                                                      \
-        __typeof__(b) cf_b_ = (b);                                                      \
-        int cf_as_ = CF_IS_SIGNED_(cf_a_), cf_bs_ = CF_IS_SIGNED_(cf_b_);               \
-        uintmax_t cf_av_ = cf_as_ ? (uintmax_t)(intmax_t)cf_a_ : (uintmax_t)cf_a_;       \
-        uintmax_t cf_bv_ = cf_bs_ ? (uintmax_t)(intmax_t)cf_b_ : (uintmax_t)cf_b_;       \
-        if (!cf_int_equal(cf_as_, cf_av_, cf_bs_, cf_bv_)) {                             \
-            cf_expect_eq_failed(__FILE__, __LINE__, #a, #b, cf_as_, cf_av_, cf_bs_,      \
-                                cf_bv_);                                                \
-            on_failure;                                                                 \
-        }                                                                               \
+#define CF_EQ_CHECK_(a, b, on_failure)                                                       \
+    do {                                                                                     \
+        __typeof__(a) cf_a_ = (a);                                                           \
+        __typeof__(b) cf_b_ = (b);                                                           \
+        int cf_as_ = CF_IS_SIGNED_(cf_a_), cf_bs_ = CF_IS_SIGNED_(cf_b_);                    \
+        uintmax_t cf_av_ = cf_as_ ? (uintmax_t)(intmax_t)cf_a_ : (uintmax_t)cf_a_;           \
+        uintmax_t cf_bv_ = cf_bs_ ? (uintmax_t)(intmax_t)cf_b_ : (uintmax_t)cf_b_;           \
+        if (!cf_int_equal(cf_as_, cf_av_, cf_bs_, cf_bv_)) {                                 \
+            cf_expect_eq_failed(__FILE__, __LINE__, #a, #b, cf_as_, cf_av_, cf_bs_, cf_bv_); \
+            on_failure;                                                                      \
+        }                                                                                    \
     } while (0)
 
 #define CF_EXPECT_EQ(a, b) CF_EQ_CHECK_(a, b, (void)0)
@@ -149,63 +148,63 @@ void cf_require_map_pass(void *ret, int err, const char *call, const char *file,
 #define CF_ERRNOS_(...) ((const int[]){__VA_ARGS__})
 #define CF_N_ERRNOS_(...) (sizeof((const int[]){__VA_ARGS__}) / sizeof(int))
 
-#define CF_EXP_FAIL_ARR(call, ...)                                                      \
-    do {                                                                                \
-        errno = 0;                                                                      \
-        long cf_ret_ = (long)(call);                                                    \
-        int cf_err_ = errno;                                                            \
-        cf_check_fail(cf_ret_, cf_err_, CF_ERRNOS_(__VA_ARGS__), CF_N_ERRNOS_(__VA_ARGS__), \
-                      #call, __FILE__, __LINE__);                                       \
+#define CF_EXP_FAIL_ARR(call, ...)                                                                 \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long cf_ret_ = (long)(call);                                                               \
+        int cf_err_ = errno;                                                                       \
+        cf_check_fail(cf_ret_, cf_err_, CF_ERRNOS_(__VA_ARGS__), CF_N_ERRNOS_(__VA_ARGS__), #call, \
+                      __FILE__, __LINE__);                                                         \
     } while (0)
 
-#define CF_EXP_MAP_FAIL_ARR(call, ...)                                                  \
-    do {                                                                                \
-        errno = 0;                                                                      \
-        void *cf_ret_ = (void *)(call);                                                 \
-        int cf_err_ = errno;                                                            \
-        cf_check_map_fail(cf_ret_, cf_err_, CF_ERRNOS_(__VA_ARGS__),                    \
-                          CF_N_ERRNOS_(__VA_ARGS__), #call, __FILE__, __LINE__);        \
+#define CF_EXP_MAP_FAIL_ARR(call, ...)                                                          \
+    do {                                                                                        \
+        errno = 0;                                                                              \
+        void *cf_ret_ = (void *)(call);                                                         \
+        int cf_err_ = errno;                                                                    \
+        cf_check_map_fail(cf_ret_, cf_err_, CF_ERRNOS_(__VA_ARGS__), CF_N_ERRNOS_(__VA_ARGS__), \
+                          #call, __FILE__, __LINE__);                                           \
     } while (0)
 
 #define CF_EXP_FAIL(call, want) CF_EXP_FAIL_ARR(call, want)
 #define CF_EXP_MAP_FAIL(call, want) CF_EXP_MAP_FAIL_ARR(call, want)
 
-#define CF_EXP_PASS(call)                                                               \
-    do {                                                                                \
-        errno = 0;                                                                      \
-        long cf_ret_ = (long)(call);                                                    \
-        cf_check_pass(cf_ret_, errno, #call, __FILE__, __LINE__);                       \
+#define CF_EXP_PASS(call)                                         \
+    do {                                                          \
+        errno = 0;                                                \
+        long cf_ret_ = (long)(call);                              \
+        cf_check_pass(cf_ret_, errno, #call, __FILE__, __LINE__); \
     } while (0)
 
 /* int fd = CF_EXP_FD(open(path, O_RDONLY)); */
-#define CF_EXP_FD(call)                                                                 \
-    __extension__({                                                                     \
-        errno = 0;                                                                      \
-        long cf_ret_ = (long)(call);                                                    \
-        cf_require_pass(cf_ret_ < 0 ? -1 : cf_ret_, errno, #call, __FILE__, __LINE__);   \
-        (int)cf_ret_;                                                                   \
+#define CF_EXP_FD(call)                                                                \
+    __extension__({                                                                    \
+        errno = 0;                                                                     \
+        long cf_ret_ = (long)(call);                                                   \
+        cf_require_pass(cf_ret_ < 0 ? -1 : cf_ret_, errno, #call, __FILE__, __LINE__); \
+        (int)cf_ret_;                                                                  \
     })
 
 /* char *p = CF_EXP_PTR(mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)); */
-#define CF_EXP_PTR(call)                                                                \
-    __extension__({                                                                     \
-        errno = 0;                                                                      \
-        __typeof__(call) cf_ptr_ = (call);                                              \
-        cf_require_map_pass((void *)cf_ptr_, errno, #call, __FILE__, __LINE__);         \
-        cf_ptr_;                                                                        \
+#define CF_EXP_PTR(call)                                                        \
+    __extension__({                                                             \
+        errno = 0;                                                              \
+        __typeof__(call) cf_ptr_ = (call);                                      \
+        cf_require_map_pass((void *)cf_ptr_, errno, #call, __FILE__, __LINE__); \
+        cf_ptr_;                                                                \
     })
 
 /* Forks; the child runs `stmt` and exits 0; the parent expects it to die of `sig`. */
 pid_t cf_fork_at(const char *file, int line);
 void cf_expect_died_of(pid_t pid, int sig, const char *what, const char *file, int line);
-#define CF_EXPECT_SIGNAL(sig, ...)                                                      \
-    do {                                                                                \
-        pid_t cf_pid_ = cf_fork_at(__FILE__, __LINE__);                                 \
-        if (cf_pid_ == 0) {                                                             \
-            __VA_ARGS__;                                                                \
-            _exit(0);                                                                   \
-        }                                                                               \
-        cf_expect_died_of(cf_pid_, sig, #__VA_ARGS__, __FILE__, __LINE__);              \
+#define CF_EXPECT_SIGNAL(sig, ...)                                         \
+    do {                                                                   \
+        pid_t cf_pid_ = cf_fork_at(__FILE__, __LINE__);                    \
+        if (cf_pid_ == 0) {                                                \
+            __VA_ARGS__;                                                   \
+            _exit(0);                                                      \
+        }                                                                  \
+        cf_expect_died_of(cf_pid_, sig, #__VA_ARGS__, __FILE__, __LINE__); \
     } while (0)
 
 /* Forks a helper process of the case (its failures are the case's failures). */

@@ -24,8 +24,7 @@ CF_CASE(selftest, eq_minus_one_is_not_size_max, "-1 never equals SIZE_MAX", "cf_
     CF_EXPECT_EQ(-1, SIZE_MAX);
 }
 
-CF_CASE(selftest, eq_mixed_types_equal, "equal values of different types are equal",
-        "cf_case.h")
+CF_CASE(selftest, eq_mixed_types_equal, "equal values of different types are equal", "cf_case.h")
 {
     CF_EXPECT_EQ((off_t)4096, 4096u);
     CF_EXPECT_EQ((unsigned char)200, 200L);
@@ -80,8 +79,8 @@ CF_CASE(selftest, ptr_yields_and_ends, "CF_EXP_PTR yields the pointer, or ends t
         "cf_case.h")
 {
     long page = sysconf(_SC_PAGESIZE);
-    char *p = CF_EXP_PTR(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                              -1, 0));
+    char *p = CF_EXP_PTR(
+        mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     p[0] = 1;
     munmap(p, page);
     CF_EXP_PTR(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
@@ -100,14 +99,20 @@ static const struct expectation expected[] = {
     {"selftest.eq_minus_one_is_not_size_max", CF_FAIL, {"-1 is -1", "0x"}, NULL},
     {"selftest.eq_mixed_types_equal", CF_PASS, {NULL}, NULL},
     {"selftest.assert_eq_ends_case", CF_FAIL, {"1 is 1"}, "still running"},
-    {"selftest.percent_in_condition", CF_FAIL, {"seven % 3 == 0", "7 is not a multiple of 3"},
+    {"selftest.percent_in_condition",
+     CF_FAIL,
+     {"seven % 3 == 0", "7 is not a multiple of 3"},
      NULL},
-    {"selftest.fail_wrong_errno_named", CF_FAIL, {"failed with EBADF", "expected EINVAL"},
+    {"selftest.fail_wrong_errno_named",
+     CF_FAIL,
+     {"failed with EBADF", "expected EINVAL"},
      "errno 9"},
     {"selftest.fail_arr_lists_all", CF_FAIL, {"EINVAL, ENOENT or EOVERFLOW"}, NULL},
     {"selftest.fail_arr_accepts_any", CF_PASS, {NULL}, NULL},
     {"selftest.fail_on_success", CF_FAIL, {"getpid() returned", "EPERM or EACCES"}, NULL},
-    {"selftest.fd_yields_and_ends", CF_FAIL, {"open(\"/nonexistent/shmlab\"", "ENOENT"},
+    {"selftest.fd_yields_and_ends",
+     CF_FAIL,
+     {"open(\"/nonexistent/shmlab\"", "ENOENT"},
      "still running"},
     {"selftest.ptr_yields_and_ends", CF_FAIL, {"EINVAL"}, "still running"},
 };

@@ -5,23 +5,62 @@
 #include <stdio.h>
 
 #define NAME(x) \
-    case x:     \
-        return #x
+    case x: return #x
 
 const char *cf_errno_name(int err)
 {
     switch (err) {
     case 0:
         return "no error";
-        NAME(EPERM); NAME(ENOENT); NAME(ESRCH); NAME(EINTR); NAME(EIO); NAME(ENXIO);
-        NAME(E2BIG); NAME(EBADF); NAME(ECHILD); NAME(EAGAIN); NAME(ENOMEM); NAME(EACCES);
-        NAME(EFAULT); NAME(EBUSY); NAME(EEXIST); NAME(EXDEV); NAME(ENODEV); NAME(ENOTDIR);
-        NAME(EISDIR); NAME(EINVAL); NAME(ENFILE); NAME(EMFILE); NAME(ETXTBSY); NAME(EFBIG);
-        NAME(ENOSPC); NAME(ESPIPE); NAME(EROFS); NAME(EPIPE); NAME(ERANGE);
-        NAME(ENAMETOOLONG); NAME(ENOSYS); NAME(EIDRM); NAME(EOVERFLOW); NAME(EOPNOTSUPP);
-        NAME(ETIMEDOUT); NAME(ELOOP); NAME(EDOM); NAME(ENOTTY); NAME(EMLINK);
-        NAME(ENOTEMPTY); NAME(ENOLCK); NAME(ENOEXEC); NAME(ENOTBLK); NAME(ENOTSOCK);
-        NAME(ECANCELED); NAME(EBADFD); NAME(EHWPOISON); NAME(EDEADLK); NAME(ENOSR);
+        NAME(EPERM);
+        NAME(ENOENT);
+        NAME(ESRCH);
+        NAME(EINTR);
+        NAME(EIO);
+        NAME(ENXIO);
+        NAME(E2BIG);
+        NAME(EBADF);
+        NAME(ECHILD);
+        NAME(EAGAIN);
+        NAME(ENOMEM);
+        NAME(EACCES);
+        NAME(EFAULT);
+        NAME(EBUSY);
+        NAME(EEXIST);
+        NAME(EXDEV);
+        NAME(ENODEV);
+        NAME(ENOTDIR);
+        NAME(EISDIR);
+        NAME(EINVAL);
+        NAME(ENFILE);
+        NAME(EMFILE);
+        NAME(ETXTBSY);
+        NAME(EFBIG);
+        NAME(ENOSPC);
+        NAME(ESPIPE);
+        NAME(EROFS);
+        NAME(EPIPE);
+        NAME(ERANGE);
+        NAME(ENAMETOOLONG);
+        NAME(ENOSYS);
+        NAME(EIDRM);
+        NAME(EOVERFLOW);
+        NAME(EOPNOTSUPP);
+        NAME(ETIMEDOUT);
+        NAME(ELOOP);
+        NAME(EDOM);
+        NAME(ENOTTY);
+        NAME(EMLINK);
+        NAME(ENOTEMPTY);
+        NAME(ENOLCK);
+        NAME(ENOEXEC);
+        NAME(ENOTBLK);
+        NAME(ENOTSOCK);
+        NAME(ECANCELED);
+        NAME(EBADFD);
+        NAME(EHWPOISON);
+        NAME(EDEADLK);
+        NAME(ENOSR);
     default: {
         static _Thread_local char buf[24];
         snprintf(buf, sizeof buf, "errno %d", err);
@@ -33,10 +72,24 @@ const char *cf_errno_name(int err)
 const char *cf_signal_name(int sig)
 {
     switch (sig) {
-        NAME(SIGHUP); NAME(SIGINT); NAME(SIGQUIT); NAME(SIGILL); NAME(SIGTRAP);
-        NAME(SIGABRT); NAME(SIGBUS); NAME(SIGFPE); NAME(SIGKILL); NAME(SIGUSR1);
-        NAME(SIGSEGV); NAME(SIGUSR2); NAME(SIGPIPE); NAME(SIGALRM); NAME(SIGTERM);
-        NAME(SIGCHLD); NAME(SIGXFSZ); NAME(SIGSYS);
+        NAME(SIGHUP);
+        NAME(SIGINT);
+        NAME(SIGQUIT);
+        NAME(SIGILL);
+        NAME(SIGTRAP);
+        NAME(SIGABRT);
+        NAME(SIGBUS);
+        NAME(SIGFPE);
+        NAME(SIGKILL);
+        NAME(SIGUSR1);
+        NAME(SIGSEGV);
+        NAME(SIGUSR2);
+        NAME(SIGPIPE);
+        NAME(SIGALRM);
+        NAME(SIGTERM);
+        NAME(SIGCHLD);
+        NAME(SIGXFSZ);
+        NAME(SIGSYS);
     default: {
         static _Thread_local char buf[24];
         snprintf(buf, sizeof buf, "signal %d", sig);

@@ -46,8 +46,8 @@ void cf_record(char kind, const char *fmt, ...)
 }
 
 /* Records `kind` with the place in the case it comes from ("file:line: "), then `lead`. */
-static void vrecord_at(char kind, const char *file, int line, const char *lead,
-                       const char *fmt, va_list ap)
+static void vrecord_at(char kind, const char *file, int line, const char *lead, const char *fmt,
+                       va_list ap)
 {
     char where[512];
     snprintf(where, sizeof where, "%s:%d: %s", file, line, lead);
@@ -130,8 +130,8 @@ void cf_expect_eq_failed(const char *file, int line, const char *a_text, const c
     char av[48], bv[48];
     format_int(av, sizeof av, a_signed, a);
     format_int(bv, sizeof bv, b_signed, b);
-    cf_fail_at(file, line, "expected %s == %s: %s is %s, %s is %s", a_text, b_text, a_text,
-               av, b_text, bv);
+    cf_fail_at(file, line, "expected %s == %s: %s is %s, %s is %s", a_text, b_text, a_text, av,
+               b_text, bv);
 }
 
 /* "EINVAL", "EOVERFLOW or EINVAL", "EBADF, EINVAL or ENODEV". */
@@ -166,8 +166,7 @@ void cf_check_fail(long ret, int err, const int *want, size_t n_want, const char
     if (ret != -1)
         cf_fail_at(file, line, "%s returned %ld, expected -1 with %s", call, ret, wanted);
     else
-        cf_fail_at(file, line, "%s failed with %s, expected %s", call, cf_errno_name(err),
-                   wanted);
+        cf_fail_at(file, line, "%s failed with %s, expected %s", call, cf_errno_name(err), wanted);
 }
 
 void cf_check_map_fail(void *ret, int err, const int *want, size_t n_want, const char *call,
@@ -178,18 +177,15 @@ void cf_check_map_fail(void *ret, int err, const int *want, size_t n_want, const
     char wanted[256];
     errno_list(wanted, sizeof wanted, want, n_want);
     if (ret != (void *)-1)
-        cf_fail_at(file, line, "%s succeeded (%p), expected failure with %s", call, ret,
-                   wanted);
+        cf_fail_at(file, line, "%s succeeded (%p), expected failure with %s", call, ret, wanted);
     else
-        cf_fail_at(file, line, "%s failed with %s, expected %s", call, cf_errno_name(err),
-                   wanted);
+        cf_fail_at(file, line, "%s failed with %s, expected %s", call, cf_errno_name(err), wanted);
 }
 
 void cf_check_pass(long ret, int err, const char *call, const char *file, int line)
 {
     if (ret == -1)
-        cf_fail_at(file, line, "%s failed with %s, expected success", call,
-                   cf_errno_name(err));
+        cf_fail_at(file, line, "%s failed with %s, expected success", call, cf_errno_name(err));
 }
 
 void cf_require_pass(long ret, int err, const char *call, const char *file, int line)
@@ -237,8 +233,8 @@ void cf_expect_died_of(pid_t pid, int sig, const char *what, const char *file, i
         cf_fail_at(file, line, "`%s` died of %s, expected %s", what,
                    cf_signal_name(WTERMSIG(status)), cf_signal_name(sig));
     else
-        cf_fail_at(file, line, "`%s` completed (exit %d), expected %s", what,
-                   WEXITSTATUS(status), cf_signal_name(sig));
+        cf_fail_at(file, line, "`%s` completed (exit %d), expected %s", what, WEXITSTATUS(status),
+                   cf_signal_name(sig));
 }
 
 void cf_reap_at(pid_t pid, const char *file, int line)

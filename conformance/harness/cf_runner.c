@@ -55,8 +55,8 @@ static _Noreturn void run_body(const struct cf_case *c, int fd)
     cf_report_fd = fd;
     /* A case that expects SIGSEGV or SIGBUS must see the kernel's default action, not a
      * sanitizer's or a test framework's handler inherited from the parent. */
-    static const int defaults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGPIPE, SIGALRM,
-                                   SIGCHLD, SIGTERM, SIGINT};
+    static const int defaults[] = {SIGSEGV, SIGBUS,  SIGFPE,  SIGILL, SIGPIPE,
+                                   SIGALRM, SIGCHLD, SIGTERM, SIGINT};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         signal(defaults[i], SIG_DFL);
     sigset_t none;
@@ -145,10 +145,8 @@ static long creator_listed(int id)
 static int cleanup_object(char kind, const char *what)
 {
     switch (kind) {
-    case CF_REC_POSIX:
-        return shm_unlink(what) == 0 || errno == ENOENT ? 0 : -1;
-    case CF_REC_FILE:
-        return unlink(what) == 0 || errno == ENOENT ? 0 : -1;
+    case CF_REC_POSIX: return shm_unlink(what) == 0 || errno == ENOENT ? 0 : -1;
+    case CF_REC_FILE: return unlink(what) == 0 || errno == ENOENT ? 0 : -1;
     case CF_REC_SYSV: {
         int id;
         long creator, now;
@@ -299,14 +297,10 @@ int cf_run(const struct cf_case *c, struct cf_result *r)
 const char *cf_verdict_name(enum cf_verdict v)
 {
     switch (v) {
-    case CF_PASS:
-        return "PASS";
-    case CF_FAIL:
-        return "FAIL";
-    case CF_SKIP:
-        return "SKIP";
-    case CF_BROKEN:
-        return "BROKEN";
+    case CF_PASS: return "PASS";
+    case CF_FAIL: return "FAIL";
+    case CF_SKIP: return "SKIP";
+    case CF_BROKEN: return "BROKEN";
     }
     return "?";
 }

@@ -125,8 +125,7 @@ void cf_safe_ftruncate(int fd, off_t len, const char *file, int line)
         BROKEN_ERRNO(file, line, "ftruncate");
 }
 
-void cf_safe_pwrite(int fd, const void *buf, size_t len, off_t off, const char *file,
-                    int line)
+void cf_safe_pwrite(int fd, const void *buf, size_t len, off_t off, const char *file, int line)
 {
     ssize_t n = pwrite(fd, buf, len, off);
     if (n < 0)
@@ -150,8 +149,8 @@ void cf_safe_fstat(int fd, struct stat *st, const char *file, int line)
         BROKEN_ERRNO(file, line, "fstat");
 }
 
-void *cf_safe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
-                   const char *file, int line)
+void *cf_safe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, const char *file,
+                   int line)
 {
     void *p = mmap(addr, len, prot, flags, fd, off);
     if (p == MAP_FAILED)
@@ -201,8 +200,7 @@ void cf_unknown_since_at(int major, int minor, const char *what, const char *fil
     struct utsname u;
     int have_major = 0, have_minor = 0;
     if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &have_major, &have_minor) != 2)
-        cf_skip_at(file, line, "%s is unknown here, and the kernel release cannot be read",
-                   what);
+        cf_skip_at(file, line, "%s is unknown here, and the kernel release cannot be read", what);
     if (have_major < major || (have_major == major && have_minor < minor))
         cf_skip_at(file, line, "%s is unknown to Linux %s (it came in %d.%d)", what, u.release,
                    major, minor);
@@ -317,9 +315,9 @@ uint32_t cf_info_filesystem(int fd)
         uint32_t magic;
         const char *name;
     } known[] = {
-        {0xEF53, "ext2/3/4"},       {0x01021994, "tmpfs"},  {0x858458f6, "ramfs"},
-        {0x58465342, "xfs"},        {0x9123683E, "btrfs"},  {0x794c7630, "overlayfs"},
-        {0x6969, "nfs"},            {0x65735546, "fuse"},   {0xF2F52010, "f2fs"},
+        {0xEF53, "ext2/3/4"}, {0x01021994, "tmpfs"}, {0x858458f6, "ramfs"},
+        {0x58465342, "xfs"},  {0x9123683E, "btrfs"}, {0x794c7630, "overlayfs"},
+        {0x6969, "nfs"},      {0x65735546, "fuse"},  {0xF2F52010, "f2fs"},
         {0x2fc12fc1, "zfs"},
     };
     struct statfs sfs;
@@ -356,8 +354,8 @@ void cf_safe_msync(void *addr, size_t len, int flags, const char *file, int line
 
 char *cf_free_range(size_t len)
 {
-    char *p = cf_safe_mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0,
-                           __FILE__, __LINE__);
+    char *p = cf_safe_mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, __FILE__,
+                           __LINE__);
     cf_safe_munmap(p, len, __FILE__, __LINE__);
     return p;
 }
@@ -473,10 +471,13 @@ void cf_lock_or_skip(void *p, size_t len)
     static const char *const locked[] = {"Locked", NULL};
     long locked_kb = cf_smaps_kb(p, locked);
     if (locked_kb < 0)
-        cf_skip_at(__FILE__, __LINE__, "/proc/self/smaps is missing or lists no mapping at %p "
+        cf_skip_at(__FILE__, __LINE__,
+                   "/proc/self/smaps is missing or lists no mapping at %p "
                    "(under an emulator it describes the emulator, not the program), so the "
-                   "lock cannot be confirmed", p);
+                   "lock cannot be confirmed",
+                   p);
     if (locked_kb == 0)
-        cf_skip_at(__FILE__, __LINE__, "mlock() returned 0 but /proc/self/smaps shows 0 kB "
+        cf_skip_at(__FILE__, __LINE__,
+                   "mlock() returned 0 but /proc/self/smaps shows 0 kB "
                    "locked (an interposer such as AddressSanitizer makes mlock a no-op)");
 }

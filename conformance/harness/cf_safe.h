@@ -48,12 +48,11 @@ int cf_safe_tmpfile(size_t size, char *path_out, const char *file, int line);
 int cf_safe_open(const char *path, int flags, mode_t mode, const char *file, int line);
 void cf_safe_close(int fd, const char *file, int line);
 void cf_safe_ftruncate(int fd, off_t len, const char *file, int line);
-void cf_safe_pwrite(int fd, const void *buf, size_t len, off_t off, const char *file,
-                    int line);
+void cf_safe_pwrite(int fd, const void *buf, size_t len, off_t off, const char *file, int line);
 void cf_safe_pread(int fd, void *buf, size_t len, off_t off, const char *file, int line);
 void cf_safe_fstat(int fd, struct stat *st, const char *file, int line);
-void *cf_safe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off,
-                   const char *file, int line);
+void *cf_safe_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off, const char *file,
+                   int line);
 void cf_safe_munmap(void *addr, size_t len, const char *file, int line);
 int cf_safe_shm_new(size_t size, char *name_out, const char *file, int line);
 int cf_safe_shmget(key_t key, size_t size, int flags, const char *file, int line);
@@ -69,7 +68,7 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
 #define SAFE_PWRITE(fd, buf, len, off) cf_safe_pwrite(fd, buf, len, off, __FILE__, __LINE__)
 #define SAFE_PREAD(fd, buf, len, off) cf_safe_pread(fd, buf, len, off, __FILE__, __LINE__)
 #define SAFE_FSTAT(fd, st) cf_safe_fstat(fd, st, __FILE__, __LINE__)
-#define SAFE_MMAP(addr, len, prot, flags, fd, off)                                      \
+#define SAFE_MMAP(addr, len, prot, flags, fd, off) \
     cf_safe_mmap(addr, len, prot, flags, fd, off, __FILE__, __LINE__)
 #define SAFE_MUNMAP(addr, len) cf_safe_munmap(addr, len, __FILE__, __LINE__)
 /* A new POSIX shm object of `size` bytes, O_RDWR, 0600; name_out (CF_NAME_MAX) may be NULL. */
@@ -78,14 +77,13 @@ void cf_safe_shmctl(int shmid, int cmd, struct shmid_ds *buf, const char *file, 
  * NULL), then ftruncate to `size`. Nothing to register: a memfd goes with the case's process.
  * Skips the case where the system has no memfd_create (ENOSYS). */
 int cf_safe_memfd(unsigned flags, size_t size, char *label_out, const char *file, int line);
-#define SAFE_MEMFD(flags, size, label_out)                                              \
-    cf_safe_memfd(flags, size, label_out, __FILE__, __LINE__)
+#define SAFE_MEMFD(flags, size, label_out) cf_safe_memfd(flags, size, label_out, __FILE__, __LINE__)
 /* Ends a case whose feature (`what`, new in Linux major.minor) was refused as unknown: a SKIP
  * where uname reports an older kernel, a FAIL where it reports one that has the feature (an
  * emulator or libc in between does not pass it on). */
 void cf_unknown_since_at(int major, int minor, const char *what, const char *file, int line)
     __attribute__((noreturn));
-#define CF_UNKNOWN_SINCE(major, minor, what)                                            \
+#define CF_UNKNOWN_SINCE(major, minor, what) \
     cf_unknown_since_at(major, minor, what, __FILE__, __LINE__)
 #define SAFE_SHMGET(key, size, flags) cf_safe_shmget(key, size, flags, __FILE__, __LINE__)
 #define SAFE_SHMAT(id, addr, flags) cf_safe_shmat(id, addr, flags, __FILE__, __LINE__)
@@ -132,12 +130,11 @@ struct cf_fault {
 struct cf_fault cf_catch_fault_at(void (*fn)(void *), void *arg, const char *file, int line);
 
 /* A new file of `size` bytes holding cf_pattern_byte(i) at offset i, opened O_RDWR. */
-#define SAFE_PATTERN_FILE(size, path_out)                                                \
-    cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
+#define SAFE_PATTERN_FILE(size, path_out) cf_safe_pattern_file(size, path_out, __FILE__, __LINE__)
 /* Closes fd, the new file at path, and opens it again with `flags` (O_RDONLY, O_WRONLY). */
 #define SAFE_REOPEN(path, fd, flags) cf_safe_reopen(path, fd, flags, __FILE__, __LINE__)
 /* `len` bytes of read-write anonymous memory; `type` is MAP_SHARED or MAP_PRIVATE. */
-#define SAFE_ANON(len, type)                                                            \
+#define SAFE_ANON(len, type) \
     SAFE_MMAP(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
 #define SAFE_PIPE(fds) cf_safe_pipe(fds, __FILE__, __LINE__)
 #define SAFE_MSYNC(addr, len, flags) cf_safe_msync(addr, len, flags, __FILE__, __LINE__)

@@ -220,10 +220,10 @@ int cf_try_become_other_user(char *why, size_t len)
                  cf_errno_name(errno));
         return -1;
     }
-    if (setresgid(other_gid, other_gid, other_gid) != 0 ||
-        setresuid(other, other, other) != 0 || drop_capabilities() != 0) {
-        snprintf(why, len, "cannot drop to another user %ld:%ld: %s", (long)other,
-                 (long)other_gid, cf_errno_name(errno));
+    if (setresgid(other_gid, other_gid, other_gid) != 0 || setresuid(other, other, other) != 0 ||
+        drop_capabilities() != 0) {
+        snprintf(why, len, "cannot drop to another user %ld:%ld: %s", (long)other, (long)other_gid,
+                 cf_errno_name(errno));
         return -1;
     }
     return 0;

@@ -50,40 +50,40 @@ int cf_try_become_other_user(char *why, size_t len);
 
 /* Runs the statements in a helper process as the other user (cf_become_other_user) and
  * waits for it; the helper's failures and skip are the case's. */
-#define CF_AS_OTHER_USER(...)                                                           \
-    do {                                                                                \
-        pid_t cf_other_ = CF_FORK();                                                    \
-        if (cf_other_ == 0) {                                                           \
-            cf_become_other_user();                                                     \
-            __VA_ARGS__;                                                                \
-            _exit(0);                                                                   \
-        }                                                                               \
-        CF_REAP(cf_other_);                                                             \
+#define CF_AS_OTHER_USER(...)        \
+    do {                             \
+        pid_t cf_other_ = CF_FORK(); \
+        if (cf_other_ == 0) {        \
+            cf_become_other_user();  \
+            __VA_ARGS__;             \
+            _exit(0);                \
+        }                            \
+        CF_REAP(cf_other_);          \
     } while (0)
 
 /* Runs the statements as a user without privilege: directly when the caller is not root,
  * otherwise as the other user (CF_AS_OTHER_USER). For rules about what an owner's own mode
  * bits deny, which root's capabilities would override. */
-#define CF_AS_UNPRIVILEGED(...)                                                         \
-    do {                                                                                \
-        if (geteuid() != 0) {                                                           \
-            __VA_ARGS__;                                                                \
-        } else {                                                                        \
-            CF_AS_OTHER_USER(__VA_ARGS__);                                              \
-        }                                                                               \
+#define CF_AS_UNPRIVILEGED(...)            \
+    do {                                   \
+        if (geteuid() != 0) {              \
+            __VA_ARGS__;                   \
+        } else {                           \
+            CF_AS_OTHER_USER(__VA_ARGS__); \
+        }                                  \
     } while (0)
 
 /* Runs the statements in a helper process moved into new namespaces of `clone_flags`
  * (cf_private_namespaces) and waits for it; what the helper creates there goes with it. */
-#define CF_IN_PRIVATE_NAMESPACES(clone_flags, ...)                                      \
-    do {                                                                                \
-        pid_t cf_ns_helper_ = CF_FORK();                                                \
-        if (cf_ns_helper_ == 0) {                                                       \
-            cf_private_namespaces(clone_flags);                                         \
-            __VA_ARGS__;                                                                \
-            _exit(0);                                                                   \
-        }                                                                               \
-        CF_REAP(cf_ns_helper_);                                                         \
+#define CF_IN_PRIVATE_NAMESPACES(clone_flags, ...) \
+    do {                                           \
+        pid_t cf_ns_helper_ = CF_FORK();           \
+        if (cf_ns_helper_ == 0) {                  \
+            cf_private_namespaces(clone_flags);    \
+            __VA_ARGS__;                           \
+            _exit(0);                              \
+        }                                          \
+        CF_REAP(cf_ns_helper_);                    \
     } while (0)
 
 #ifdef __cplusplus

@@ -21,8 +21,7 @@
 #define MAX_COLUMNS 32
 
 enum cell { CELL_PASS, CELL_FAIL, CELL_SKIP, CELL_BROKEN, CELL_ABSENT, CELL_KINDS };
-static const char *const cell_names[CELL_KINDS] = {"PASS", "FAIL", "SKIP", "BROKEN",
-                                                   "ABSENT"};
+static const char *const cell_names[CELL_KINDS] = {"PASS", "FAIL", "SKIP", "BROKEN", "ABSENT"};
 
 struct column {
     const char *name;

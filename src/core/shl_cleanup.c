@@ -24,8 +24,7 @@ struct slot {
 
 static struct slot slots[SHL_CLEANUP_SLOTS];
 
-int shl_cleanup_add(enum shl_cleanup_kind kind, const char *path, int shmid,
-                    struct shl_error *err)
+int shl_cleanup_add(enum shl_cleanup_kind kind, const char *path, int shmid, struct shl_error *err)
 {
     size_t len = path == NULL ? 0 : strlen(path);
     if (len >= SHL_CLEANUP_PATH_MAX)

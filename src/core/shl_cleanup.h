@@ -34,8 +34,7 @@ enum shl_cleanup_kind {
 
 /* Registers an object and returns its slot (>= 0), or -1 with ENOSPC/ENAMETOOLONG in err.
  * `path` is used by FILE and POSIX, `shmid` by SYSV (and CHILD, as the pid). */
-int shl_cleanup_add(enum shl_cleanup_kind kind, const char *path, int shmid,
-                    struct shl_error *err);
+int shl_cleanup_add(enum shl_cleanup_kind kind, const char *path, int shmid, struct shl_error *err);
 
 /* Forgets a slot without removing its object (it was removed, or is kept on purpose).
  * A negative slot is ignored. */

@@ -28,14 +28,31 @@ int shl_parse_size(const char *s, size_t *out, struct shl_error *err)
     unsigned shift = 0;
     switch (*end) {
     case '\0': break;
-    case 'K': case 'k': shift = 10; end++; break;
-    case 'M': case 'm': shift = 20; end++; break;
-    case 'G': case 'g': shift = 30; end++; break;
-    case 'T': case 't': shift = 40; end++; break;
+    case 'K':
+    case 'k':
+        shift = 10;
+        end++;
+        break;
+    case 'M':
+    case 'm':
+        shift = 20;
+        end++;
+        break;
+    case 'G':
+    case 'g':
+        shift = 30;
+        end++;
+        break;
+    case 'T':
+    case 't':
+        shift = 40;
+        end++;
+        break;
     default: end = NULL; break;
     }
     if (end == NULL || *end != '\0')
-        return shl_fail(err, "size", EINVAL, "'%s' is not a byte count (digits, then K, M, G or T)", s);
+        return shl_fail(err, "size", EINVAL, "'%s' is not a byte count (digits, then K, M, G or T)",
+                        s);
     if (v > (SIZE_MAX >> shift))
         return shl_fail(err, "size", ERANGE, "'%s'", s);
     *out = (size_t)(v << shift);

@@ -101,8 +101,7 @@ const struct shl_results_row *shl_results_find(const struct shl_results *r, cons
     for (size_t i = 0; i < r->n; i++) {
         const struct shl_results_row *row = &r->rows[i];
         if (row->size == size && strcmp(row->benchmark, benchmark) == 0 &&
-            strcmp(row->transport, transport) == 0 &&
-            row->notify == notify)
+            strcmp(row->transport, transport) == 0 && row->notify == notify)
             return row;
     }
     return NULL;
@@ -285,8 +284,20 @@ const struct shl_results_target shl_results_against_iceoryx[2] = {
  * should be most of a copying round trip. A warning: the copying rows move prepared bytes
  * and check only sampled words, the zero-copy rows write and check every word. */
 const struct shl_results_target shl_results_zero_copy = {
-    "zerocopy", NULL, true, SHL_NOTIFY_NONE, false, 1048576, "p50", "", "latency", NULL, 1048576,
-    SHL_RESULTS_LOWER, 0.6, false,
+    "zerocopy",
+    NULL,
+    true,
+    SHL_NOTIFY_NONE,
+    false,
+    1048576,
+    "p50",
+    "",
+    "latency",
+    NULL,
+    1048576,
+    SHL_RESULTS_LOWER,
+    0.6,
+    false,
     "target: the best ring's zero-copy round trip at 1 MiB, every byte written and checked on "
     "each side, at most 0.6x its copying one"};
 

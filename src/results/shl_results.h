@@ -22,11 +22,12 @@ extern "C" {
 
 /* A number that was not measured is NaN here and null in the file. */
 struct shl_results_row {
-    char benchmark[24]; /* a name of bench/RESULTS.md: latency, throughput, zerocopy-throughput, ... */
-    char transport[24]; /* pipe ... posix; cacheline / memcpy for the floor */
+    char benchmark
+        [24]; /* a name of bench/RESULTS.md: latency, throughput, zerocopy-throughput, ... */
+    char transport[24];          /* pipe ... posix; cacheline / memcpy for the floor */
     enum shl_notify_kind notify; /* shared memory's strategy; SHL_NOTIFY_NONE for none */
-    size_t size;        /* bytes per message (or segment, for setup) */
-    char unit[16];      /* ns or MB/s: the unit of every statistic */
+    size_t size;                 /* bytes per message (or segment, for setup) */
+    char unit[16];               /* ns or MB/s: the unit of every statistic */
     struct shl_stats stats;
     unsigned batch;          /* round trips timed together per sample (1: each on its own) */
     double rate_hz;          /* wakeup: the message rate */
@@ -58,7 +59,7 @@ struct shl_results_row {
     unsigned subscribers; /* subscriber processes; 0 for other benchmarks */
     double slowest_p50;   /* the subscriber with the highest p99: its p50 and p99 */
     double slowest_p99;
-    double publish_ns;    /* the publisher's time inside the publish call, per message */
+    double publish_ns; /* the publisher's time inside the publish call, per message */
 };
 
 /* The run's circumstances, results.json's "context". */
@@ -180,7 +181,7 @@ struct shl_results_target {
     const char *ratio_to;      /* with stat "ratio": the reference the driver divided by */
     const char *ref_benchmark; /* NULL: stat is already a ratio */
     const char *ref_transport; /* NULL: the same transports as the measured side */
-    double ref_size; /* 0: the same size */
+    double ref_size;           /* 0: the same size */
     enum shl_results_better better;
     double limit;
     bool hard;         /* a failure fails the gate; otherwise a warning */

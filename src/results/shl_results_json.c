@@ -548,8 +548,8 @@ static int read_notify(const cJSON *row, size_t index, enum shl_notify_kind *kin
     if (read_name(row, "notify", index, true, name, sizeof name, err) != 0)
         return -1;
     if (name[0] != '\0' && shl_notify_parse(name, kind) != 0)
-        return shl_fail(err, "results", EINVAL, "row %zu: 'notify' \"%s\" is no strategy",
-                        index, name);
+        return shl_fail(err, "results", EINVAL, "row %zu: 'notify' \"%s\" is no strategy", index,
+                        name);
     return 0;
 }
 
@@ -712,8 +712,8 @@ static void parse_context(const cJSON *c, struct shl_results *out)
     ctx->calibration_futex_ns = number_or(adaptive, "futex_roundtrip_ns", NAN);
     ctx->repetitions = (unsigned)whole_or(c, "repetitions", 1, UINT_MAX, 1);
     ctx->seed = (unsigned long long)whole_or(c, "seed", 0, WHOLE64_LIMIT, 0);
-    ctx->clock_resolution_ns =
-        (int64_t)whole_or(c, "clock_resolution_ns", -WHOLE64_LIMIT, WHOLE64_LIMIT, 0);
+    ctx->clock_resolution_ns = (int64_t)whole_or(c, "clock_resolution_ns", -WHOLE64_LIMIT,
+                                                 WHOLE64_LIMIT, 0);
     ctx->timeout_ms = INT_OR(c, "timeout_ms", 0);
     const cJSON *note;
     cJSON_ArrayForEach(note, item(c, "notes"))

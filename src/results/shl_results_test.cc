@@ -21,8 +21,7 @@ extern "C" {
 }
 #include "src/results/shl_results.h"
 
-namespace
-{
+namespace {
 
 std::string slurp(const std::string &path)
 {
@@ -32,8 +31,7 @@ std::string slurp(const std::string &path)
     return ss.str();
 }
 
-class Results : public ::testing::Test
-{
+class Results : public ::testing::Test {
   protected:
     void SetUp() override
     {

@@ -54,8 +54,8 @@ TEST(ShlFile, ReuseKeepsOrTruncatesAndResizes)
     ASSERT_EQ(1, pread(fd, &c, 1, 0));
     EXPECT_EQ('x', c);
     close(fd);
-    ASSERT_EQ(0, shl_file_create(path.c_str(), 16, 0600,
-                                 SHL_CREATE_REUSE | SHL_CREATE_TRUNC, &fd, &created, NULL));
+    ASSERT_EQ(0, shl_file_create(path.c_str(), 16, 0600, SHL_CREATE_REUSE | SHL_CREATE_TRUNC, &fd,
+                                 &created, NULL));
     ASSERT_EQ(1, pread(fd, &c, 1, 0));
     EXPECT_EQ(0, c);
     close(fd);

@@ -4,8 +4,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-int shl_map_fd(int fd, void *addr, size_t len, int prot, int flags, off_t off,
-               struct shl_map *out, struct shl_error *err)
+int shl_map_fd(int fd, void *addr, size_t len, int prot, int flags, off_t off, struct shl_map *out,
+               struct shl_error *err)
 {
     void *p = mmap(addr, len, prot, flags, fd, off);
     if (p == MAP_FAILED)

@@ -20,8 +20,8 @@ struct shl_map {
 
 /* mmap(addr, len, prot, flags, fd, off) into *out. `flags` are mmap's own (MAP_SHARED or
  * MAP_PRIVATE, plus e.g. MAP_FIXED_NOREPLACE). */
-int shl_map_fd(int fd, void *addr, size_t len, int prot, int flags, off_t off,
-               struct shl_map *out, struct shl_error *err);
+int shl_map_fd(int fd, void *addr, size_t len, int prot, int flags, off_t off, struct shl_map *out,
+               struct shl_error *err);
 
 /* msync of the whole mapping; flags MS_SYNC or MS_ASYNC, optionally | MS_INVALIDATE. */
 int shl_map_sync(const struct shl_map *map, int flags, struct shl_error *err);

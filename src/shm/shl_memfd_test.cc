@@ -77,8 +77,7 @@ TEST(ShlMemfd, PathOpensTheSameObjectAndRefusesOtherFiles)
     ASSERT_EQ(0, shl_memfd_create("shmlab-path", 4096, 0600, 0, &fd, NULL));
     char path[64];
     ASSERT_EQ(0, shl_memfd_path(fd, path, sizeof path, NULL));
-    EXPECT_EQ("/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd),
-              std::string(path));
+    EXPECT_EQ("/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd), std::string(path));
     ASSERT_EQ(4, pwrite(fd, "abc", 4, 0));
     int again;
     struct shl_error err;

@@ -19,8 +19,8 @@ int shl_posix_name_check(const char *name, struct shl_error *err)
     if (strchr(name + 1, '/') != NULL)
         return shl_fail(err, "name", EINVAL, "'%s' has a '/' after the first", name);
     if (len > NAME_MAX)
-        return shl_fail(err, "name", ENAMETOOLONG, "%zu characters after '/', at most %d",
-                        len, NAME_MAX);
+        return shl_fail(err, "name", ENAMETOOLONG, "%zu characters after '/', at most %d", len,
+                        NAME_MAX);
     return 0;
 }
 

@@ -40,10 +40,11 @@ int shl_segment_create(struct shl_segment *seg, enum shl_mech mech, size_t size,
 
 static int map_unnamed(struct shl_segment *seg, size_t size, int fd, struct shl_error *err)
 {
-    void *addr = mmap(NULL, size, PROT_READ | PROT_WRITE, fd < 0 ? MAP_SHARED | MAP_ANONYMOUS : MAP_SHARED,
-                      fd, 0);
+    void *addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                      fd < 0 ? MAP_SHARED | MAP_ANONYMOUS : MAP_SHARED, fd, 0);
     if (addr == MAP_FAILED)
-        return shl_fail(err, "mmap", errno, "%zu bytes%s", size, fd < 0 ? ", MAP_ANONYMOUS" : " of a memfd");
+        return shl_fail(err, "mmap", errno, "%zu bytes%s", size,
+                        fd < 0 ? ", MAP_ANONYMOUS" : " of a memfd");
     seg->map = (struct shl_map){.addr = addr, .len = size};
     shl_map_touch(&seg->map, 1);
     return 0;
@@ -73,7 +74,8 @@ int shl_segment_create_memfd(struct shl_segment *seg, size_t size, struct shl_er
     else if (fcntl(fd, F_ADD_SEALS, want) != 0)
         rc = shl_fail(err, "fcntl", errno, "F_ADD_SEALS on the memfd");
     else if ((got = fcntl(fd, F_GET_SEALS)) < 0 || ((unsigned)got & want) != want)
-        rc = shl_fail(err, "fcntl", got < 0 ? errno : EPERM, "F_GET_SEALS: %#x, not %#x", got, want);
+        rc = shl_fail(err, "fcntl", got < 0 ? errno : EPERM, "F_GET_SEALS: %#x, not %#x", got,
+                      want);
     else
         seg->seals = (unsigned)got;
     if (rc == 0)
@@ -87,14 +89,17 @@ const char *shl_segment_seals_text(unsigned seals, char *buf, size_t len)
     static const struct {
         unsigned bit;
         const char *name;
-    } names[] = {{F_SEAL_SEAL, "F_SEAL_SEAL"},     {F_SEAL_SHRINK, "F_SEAL_SHRINK"},
-                 {F_SEAL_GROW, "F_SEAL_GROW"},     {F_SEAL_WRITE, "F_SEAL_WRITE"},
+    } names[] = {{F_SEAL_SEAL, "F_SEAL_SEAL"},
+                 {F_SEAL_SHRINK, "F_SEAL_SHRINK"},
+                 {F_SEAL_GROW, "F_SEAL_GROW"},
+                 {F_SEAL_WRITE, "F_SEAL_WRITE"},
                  {F_SEAL_FUTURE_WRITE, "F_SEAL_FUTURE_WRITE"}};
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if ((seals & names[i].bit) && used < len)
-            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "|" : "", names[i].name);
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "|" : "",
+                                     names[i].name);
     return buf;
 }
 

@@ -97,22 +97,22 @@ static int register_created(struct shl_shm *obj, struct shl_error *err)
 }
 
 /* Creates the object and registers it for cleanup; called with the signals held. */
-static int create_registered(struct shl_shm *obj, const struct shl_shm_spec *spec,
-                             unsigned flags, struct shl_error *err)
+static int create_registered(struct shl_shm *obj, const struct shl_shm_spec *spec, unsigned flags,
+                             struct shl_error *err)
 {
     int rc;
     switch (spec->mech) {
     case SHL_MECH_FILE:
-        rc = shl_file_create(obj->name, spec->size, spec->mode, flags, &obj->fd,
-                             &obj->created, err);
+        rc = shl_file_create(obj->name, spec->size, spec->mode, flags, &obj->fd, &obj->created,
+                             err);
         break;
     case SHL_MECH_POSIX:
-        rc = shl_posix_create(obj->name, spec->size, spec->mode, flags, &obj->fd,
-                              &obj->created, err);
+        rc = shl_posix_create(obj->name, spec->size, spec->mode, flags, &obj->fd, &obj->created,
+                              err);
         break;
     case SHL_MECH_SYSV:
-        rc = shl_sysv_create(obj->key, spec->size, spec->mode, flags, &obj->shmid,
-                             &obj->created, err);
+        rc = shl_sysv_create(obj->key, spec->size, spec->mode, flags, &obj->shmid, &obj->created,
+                             err);
         break;
     case SHL_MECH_MEMFD:
         /* From here on the name is the path another process opens; nothing to register. */
@@ -124,8 +124,7 @@ static int create_registered(struct shl_shm *obj, const struct shl_shm_spec *spe
         obj->created = rc == 0;
         obj->size = spec->size;
         return rc;
-    default:
-        return shl_fail(err, "create", EINVAL, "unknown mechanism %d", (int)spec->mech);
+    default: return shl_fail(err, "create", EINVAL, "unknown mechanism %d", (int)spec->mech);
     }
     if (rc != 0)
         return -1;
@@ -138,8 +137,7 @@ static int create_registered(struct shl_shm *obj, const struct shl_shm_spec *spe
     return 0;
 }
 
-int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec,
-                   struct shl_error *err)
+int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec, struct shl_error *err)
 {
     reset(obj, spec->mech);
     if (spec->size == 0)
@@ -192,14 +190,13 @@ int shl_shm_open(struct shl_shm *obj, const struct shl_shm_spec *spec, struct sh
     return 0;
 }
 
-static int map_sysv(const struct shl_shm *obj, void *addr, size_t len, int prot,
-                    unsigned flags, struct shl_map *map, struct shl_error *err)
+static int map_sysv(const struct shl_shm *obj, void *addr, size_t len, int prot, unsigned flags,
+                    struct shl_map *map, struct shl_error *err)
 {
     if (flags & SHL_MAP_PRIVATE)
         return shl_fail(err, "shmat", EINVAL, "System V segments cannot be mapped private");
     if (len != 0 && len != obj->size)
-        return shl_fail(err, "shmat", EINVAL, "a segment is attached whole (%zu bytes)",
-                        obj->size);
+        return shl_fail(err, "shmat", EINVAL, "a segment is attached whole (%zu bytes)", obj->size);
     if (!(prot & PROT_READ) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return shl_fail(err, "shmat", EINVAL, "protection %#x has no System V form", prot);
     int shmflg = (prot & PROT_WRITE) ? 0 : SHM_RDONLY;
@@ -217,8 +214,8 @@ static int map_sysv(const struct shl_shm *obj, void *addr, size_t len, int prot,
     return 0;
 }
 
-static int map_fd(const struct shl_shm *obj, void *addr, size_t len, int prot,
-                  unsigned flags, struct shl_map *map, struct shl_error *err)
+static int map_fd(const struct shl_shm *obj, void *addr, size_t len, int prot, unsigned flags,
+                  struct shl_map *map, struct shl_error *err)
 {
     if (obj->fd < 0)
         return shl_fail(err, "mmap", EBADF, "%s is closed", obj->name);

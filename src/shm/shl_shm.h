@@ -22,10 +22,10 @@ extern "C" {
 
 /* Every mechanism, once: X(ENUM_SUFFIX, "name", RING or NO_RING). The enum, the names and
  * the ring transports (one per RING mechanism, named as it) follow from this list. */
-#define SHL_MECHS(X)                                                                  \
-    X(FILE, "mmap", RING)     /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */ \
-    X(SYSV, "sysv", RING)     /* shmget / shmat */                                    \
-    X(POSIX, "posix", RING)   /* shm_open / mmap */                                   \
+#define SHL_MECHS(X)                                                                   \
+    X(FILE, "mmap", RING)      /* a regular file mapped MAP_SHARED (or MAP_PRIVATE) */ \
+    X(SYSV, "sysv", RING)      /* shmget / shmat */                                    \
+    X(POSIX, "posix", RING)    /* shm_open / mmap */                                   \
     X(MEMFD, "memfd", NO_RING) /* memfd_create / mmap; reached by fork or /proc/PID/fd/N */
 /* Below, "FILE/POSIX" means every mechanism with a descriptor: FILE, POSIX and MEMFD. */
 
@@ -58,7 +58,8 @@ struct shl_shm_spec {
     unsigned flags;   /* create: SHL_CREATE_*; open: SHL_OPEN_RDONLY */
 };
 
-#define SHL_OPEN_RDONLY 0x100u /* FILE/POSIX: an O_RDONLY descriptor, so only PROT_READ
+#define SHL_OPEN_RDONLY \
+    0x100u /* FILE/POSIX: an O_RDONLY descriptor, so only PROT_READ
                                   shared maps work; SYSV: no effect (the map's prot decides) */
 
 /* An open object. Fields are read-only for callers. */
@@ -75,8 +76,7 @@ struct shl_shm {
 
 /* Creates a new object of spec->size bytes. With no name or key given, a fresh
  * unpredictable one is chosen and an existing object is always refused. */
-int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec,
-                   struct shl_error *err);
+int shl_shm_create(struct shl_shm *obj, const struct shl_shm_spec *spec, struct shl_error *err);
 
 /* Opens an existing object; fails if it is smaller than spec->size (so that mapping it
  * cannot fault past its end). */
@@ -84,9 +84,11 @@ int shl_shm_open(struct shl_shm *obj, const struct shl_shm_spec *spec, struct sh
 
 /* Map flags for shl_shm_map. */
 #define SHL_MAP_PRIVATE 0x1u /* FILE/POSIX: MAP_PRIVATE (copy on write); SYSV: EINVAL */
-#define SHL_MAP_FIXED 0x2u   /* exactly at addr, never replacing an existing mapping
+#define SHL_MAP_FIXED \
+    0x2u /* exactly at addr, never replacing an existing mapping
                                 (MAP_FIXED_NOREPLACE; shmat without SHM_RND) */
-#define SHL_MAP_RND 0x4u     /* at addr rounded down (SHMLBA for SYSV via SHM_RND, the
+#define SHL_MAP_RND \
+    0x4u /* at addr rounded down (SHMLBA for SYSV via SHM_RND, the
                                 page size otherwise); implies FIXED */
 
 /* Maps (FILE/POSIX) or attaches (SYSV) `len` bytes from the start (0: the whole object).
@@ -104,12 +106,12 @@ struct shl_shm_stat {
     size_t size;
     mode_t mode; /* permission bits only */
     uid_t uid, cuid;
-    gid_t gid, cgid; /* cuid/cgid: SYSV creator; equal to uid/gid otherwise */
-    unsigned long nattch; /* SYSV: attached processes; 0 otherwise */
-    pid_t cpid, lpid;     /* SYSV: creator, last shmat/shmdt; 0 otherwise */
+    gid_t gid, cgid;                   /* cuid/cgid: SYSV creator; equal to uid/gid otherwise */
+    unsigned long nattch;              /* SYSV: attached processes; 0 otherwise */
+    pid_t cpid, lpid;                  /* SYSV: creator, last shmat/shmdt; 0 otherwise */
     time_t atime, dtime, ctime, mtime; /* SYSV: shm_atime/dtime/ctime (mtime = ctime);
                                           FILE/POSIX: st_atime, 0, st_ctime, st_mtime */
-    int removed; /* SYSV: SHM_DEST (removed, still attached) */
+    int removed;                       /* SYSV: SHM_DEST (removed, still attached) */
 };
 int shl_shm_stat(const struct shl_shm *obj, struct shl_shm_stat *st, struct shl_error *err);
 

@@ -209,9 +209,8 @@ TEST_P(ShlShm, CreateFailuresLeaveNothing)
     n.spec.size = (size_t)1 << 62; // beyond any limit
     n.spec.flags = SHL_CREATE_RESERVE;
     // Under a 1 MiB RLIMIT_FSIZE, so that an unbounded tmpfs is never filled.
-    EXPECT_TRUE(shltest::WithFileSizeLimit(1 << 20, [&] {
-        return shl_shm_create(&o, &n.spec, &err) == -1 && !Exists(o);
-    }));
+    EXPECT_TRUE(shltest::WithFileSizeLimit(
+        1 << 20, [&] { return shl_shm_create(&o, &n.spec, &err) == -1 && !Exists(o); }));
 }
 
 // A process that dies of SIGTERM leaves none of the objects it created behind.

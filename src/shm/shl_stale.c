@@ -20,8 +20,7 @@ static int gone(pid_t pid)
 /* Visits the entries of `dir` named like shmlab's own and owned by this user: objects, and
  * in the file folder also the FIFOs of the fifo transport. */
 static int scan_dir(const char *dir, enum shl_mech mech,
-                    int (*fn)(const struct shl_stale *, void *), void *arg,
-                    struct shl_error *err)
+                    int (*fn)(const struct shl_stale *, void *), void *arg, struct shl_error *err)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -46,8 +45,7 @@ static int scan_dir(const char *dir, enum shl_mech mech,
     return rc;
 }
 
-static int scan_sysv(int (*fn)(const struct shl_stale *, void *), void *arg,
-                     struct shl_error *err)
+static int scan_sysv(int (*fn)(const struct shl_stale *, void *), void *arg, struct shl_error *err)
 {
     struct shm_info info;
     int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
@@ -83,8 +81,8 @@ int shl_stale_scan(const char *shm_dir, const char *file_dir,
 
 int shl_stale_remove(const struct shl_stale *obj, struct shl_error *err)
 {
-    struct shl_shm o = {.mech = obj->mech, .key = obj->key, .shmid = obj->shmid, .fd = -1,
-                        .cleanup_slot = -1};
+    struct shl_shm o = {
+        .mech = obj->mech, .key = obj->key, .shmid = obj->shmid, .fd = -1, .cleanup_slot = -1};
     memcpy(o.name, obj->name, sizeof o.name);
     return shl_shm_destroy(&o, err);
 }

@@ -65,8 +65,8 @@ std::vector<struct shl_shm> Leave(bool in_child)
 const struct shl_stale *Find(const Found &f, const struct shl_shm &o)
 {
     for (const auto &s : f.all)
-        if (s.mech == o.mech && (o.mech == SHL_MECH_SYSV ? s.shmid == o.shmid
-                                                         : std::string(s.name) == o.name))
+        if (s.mech == o.mech &&
+            (o.mech == SHL_MECH_SYSV ? s.shmid == o.shmid : std::string(s.name) == o.name))
             return &s;
     return nullptr;
 }

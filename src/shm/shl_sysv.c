@@ -51,15 +51,14 @@ static void limit_hit(size_t size, int errnum, char *buf, size_t len)
     unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
     unsigned long long pages = (size + page - 1) / page;
     if (shmmni > 0 && (unsigned long long)info.used_ids >= shmmni)
-        snprintf(buf, len, ": shmmni (%llu) reached, %d segments exist", shmmni,
-                 info.used_ids);
+        snprintf(buf, len, ": shmmni (%llu) reached, %d segments exist", shmmni, info.used_ids);
     else if (shmall > 0 && info.shm_tot + pages > shmall)
         snprintf(buf, len, " would exceed shmall (%llu pages, %llu in use)", shmall,
                  (unsigned long long)info.shm_tot);
 }
 
-int shl_sysv_create(key_t key, size_t size, mode_t mode, unsigned flags, int *shmid,
-                    int *created, struct shl_error *err)
+int shl_sysv_create(key_t key, size_t size, mode_t mode, unsigned flags, int *shmid, int *created,
+                    struct shl_error *err)
 {
     int perms = (int)(mode & 0777);
     *created = 0;
@@ -96,8 +95,7 @@ int shl_sysv_open(key_t key, int *shmid, struct shl_error *err)
     return 0;
 }
 
-int shl_sysv_attach(int shmid, const void *addr, int shmflg, void **out,
-                    struct shl_error *err)
+int shl_sysv_attach(int shmid, const void *addr, int shmflg, void **out, struct shl_error *err)
 {
     void *p = shmat(shmid, addr, shmflg);
     if (p == (void *)-1)

@@ -21,16 +21,15 @@ int shl_sysv_ftok(const char *path, int proj, key_t *key, struct shl_error *err)
 /* shmget(key, size, IPC_CREAT|IPC_EXCL|mode) (without IPC_EXCL under SHL_CREATE_REUSE);
  * key may be IPC_PRIVATE. *created says whether the segment is new (always 1 without
  * REUSE), so that only a segment this call made is ever removed on a failure path. */
-int shl_sysv_create(key_t key, size_t size, mode_t mode, unsigned flags, int *shmid,
-                    int *created, struct shl_error *err);
+int shl_sysv_create(key_t key, size_t size, mode_t mode, unsigned flags, int *shmid, int *created,
+                    struct shl_error *err);
 
 /* shmget(key, 0, 0): the existing segment of `key`. */
 int shl_sysv_open(key_t key, int *shmid, struct shl_error *err);
 
 /* shmat(shmid, addr, shmflg): shmflg may hold SHM_RND (addr is rounded down to SHMLBA),
  * SHM_RDONLY, SHM_EXEC, SHM_REMAP. */
-int shl_sysv_attach(int shmid, const void *addr, int shmflg, void **out,
-                    struct shl_error *err);
+int shl_sysv_attach(int shmid, const void *addr, int shmflg, void **out, struct shl_error *err);
 
 /* shmdt(addr). */
 int shl_sysv_detach(const void *addr, struct shl_error *err);

@@ -20,7 +20,10 @@ class ShlSysv : public ::testing::Test {
         ASSERT_EQ(0, shl_sysv_create(key_, 8192, 0600, 0, &id_, &created, NULL));
         ASSERT_EQ(1, created);
     }
-    void TearDown() override { shmctl(id_, IPC_RMID, NULL); }
+    void TearDown() override
+    {
+        shmctl(id_, IPC_RMID, NULL);
+    }
     key_t key_;
     int id_ = -1;
 };

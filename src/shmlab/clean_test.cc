@@ -26,7 +26,10 @@ namespace {
 
 using shltest::Exec;
 
-std::string Shmlab() { return shltest::Runfile("src/shmlab"); }
+std::string Shmlab()
+{
+    return shltest::Runfile("src/shmlab");
+}
 
 pid_t DeadPid()
 {
@@ -164,8 +167,8 @@ TEST(Kill, AtRandomPointsNothingIsLeft)
         std::string s = Shmlab();
         const char *argv[] = {s.c_str(), "lifecycle", mech, "--size", "512K", nullptr};
         pid_t pid;
-        ASSERT_EQ(0, posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char **>(argv),
-                                 environ));
+        ASSERT_EQ(0,
+                  posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char **>(argv), environ));
         usleep(rng() % 1500);
         kill(pid, sig);
         int ws;
@@ -193,4 +196,4 @@ TEST(Clean, RejectsArguments)
     EXPECT_EQ(2, r.status);
 }
 
-}  // namespace
+} // namespace

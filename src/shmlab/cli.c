@@ -31,18 +31,20 @@ int cli_fail(const struct opts *o, const struct shl_error *err)
 
 /* Each option's id is the letter parse_option() knows it by. */
 static const struct shl_cli_option options[] = {
-    {"--key", NULL, 'k', true, NULL, NULL},      {"--ftok", NULL, 'f', true, NULL, NULL},
-    {"--proj", NULL, 'p', true, NULL, NULL},     {"--name", NULL, 'n', true, NULL, NULL},
-    {"--mode", NULL, 'm', true, NULL, NULL},     {"--size", NULL, 's', true, NULL, NULL},
-    {"--reuse", NULL, 'r', false, NULL, NULL},   {"--remove", "--unlink", 'R', false, NULL, NULL},
-    {"--hold", NULL, 'H', false, NULL, NULL},    {"--dry-run", NULL, 'D', false, NULL, NULL},
+    {"--key", NULL, 'k', true, NULL, NULL},    {"--ftok", NULL, 'f', true, NULL, NULL},
+    {"--proj", NULL, 'p', true, NULL, NULL},   {"--name", NULL, 'n', true, NULL, NULL},
+    {"--mode", NULL, 'm', true, NULL, NULL},   {"--size", NULL, 's', true, NULL, NULL},
+    {"--reuse", NULL, 'r', false, NULL, NULL}, {"--remove", "--unlink", 'R', false, NULL, NULL},
+    {"--hold", NULL, 'H', false, NULL, NULL},  {"--dry-run", NULL, 'D', false, NULL, NULL},
     {"--help", "-h", 'h', false, NULL, NULL},
 };
 
 static unsigned option_bit(int c)
 {
     switch (c) {
-    case 'k': case 'f': case 'p': return OPT_KEY;
+    case 'k':
+    case 'f':
+    case 'p': return OPT_KEY;
     case 'n': return OPT_NAME;
     case 'm': return OPT_MODE;
     case 's': return OPT_SIZE;
@@ -100,8 +102,9 @@ static int check_mechanism_options(const struct opts *o)
 {
     const char *mech = shl_mech_name(o->mech);
     if (o->mech == SHL_MECH_MEMFD)
-        return cli_say(o, EXIT_USAGE, "memfd has no name that another shmlab process could "
-                                      "open (expected mmap, sysv or posix)");
+        return cli_say(o, EXIT_USAGE,
+                       "memfd has no name that another shmlab process could "
+                       "open (expected mmap, sysv or posix)");
     if ((o->has_key || o->ftok_path != NULL || o->proj != 0) && o->mech != SHL_MECH_SYSV)
         return cli_say(o, EXIT_USAGE, "--key, --ftok and --proj are for sysv, not %s", mech);
     if (o->has_key && o->ftok_path != NULL)
@@ -140,8 +143,8 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct opts *o, 
         if (item.kind == SHL_CLI_MISSING_VALUE)
             return cli_say(o, EXIT_USAGE, "option '%s' needs a value", item.arg);
         if (item.kind != SHL_CLI_OPTION)
-            return cli_say(o, EXIT_USAGE, "unknown option '%s' (see shmlab %s --help)",
-                           item.arg, cmd->name);
+            return cli_say(o, EXIT_USAGE, "unknown option '%s' (see shmlab %s --help)", item.arg,
+                           cmd->name);
         int c = item.option->id;
         if (c == 'h') {
             print_help(cmd);
@@ -181,9 +184,7 @@ int cli_spec(const struct opts *o, const char *default_id, struct shl_shm_spec *
     spec->mode = o->mode;
     struct shl_error err;
     switch (o->mech) {
-    case SHL_MECH_FILE:
-        spec->name = o->path;
-        return 0;
+    case SHL_MECH_FILE: spec->name = o->path; return 0;
     case SHL_MECH_POSIX:
         spec->name = o->name != NULL ? o->name : default_id;
         if (shl_posix_name_check(spec->name, &err) != 0)
@@ -200,7 +201,8 @@ int cli_spec(const struct opts *o, const char *default_id, struct shl_shm_spec *
             /* A private segment could never be found again by key: every `write` would
              * leak one, and `read`/`info`/`remove` would name none. */
             if (o->key == IPC_PRIVATE)
-                return cli_say(o, EXIT_USAGE, "bad --key: 0 is IPC_PRIVATE, which names no segment");
+                return cli_say(o, EXIT_USAGE,
+                               "bad --key: 0 is IPC_PRIVATE, which names no segment");
             spec->key = o->key;
             return 0;
         }

@@ -47,10 +47,10 @@ struct opts {
 
 struct command {
     const char *name;
-    unsigned accepts;  /* OPT_* */
-    int takes_mech;    /* NO_MECH, MECH_ONLY or MECH_AND_OBJECT */
+    unsigned accepts; /* OPT_* */
+    int takes_mech;   /* NO_MECH, MECH_ONLY or MECH_AND_OBJECT */
     const char *synopsis;
-    const char *help;  /* the rest of `shmlab CMD --help` */
+    const char *help; /* the rest of `shmlab CMD --help` */
     int (*run)(const struct opts *o);
 };
 

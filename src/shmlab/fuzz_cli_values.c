@@ -22,12 +22,12 @@
 #include "src/shm/shl_posix.h"
 #include "src/shm/shl_shm.h"
 
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        if (!(cond)) {                                                                      \
-            fprintf(stderr, "fuzz_cli_values: %s failed for '%s'\n", #cond, s);            \
-            abort();                                                                        \
-        }                                                                                   \
+#define CHECK(cond)                                                             \
+    do {                                                                        \
+        if (!(cond)) {                                                          \
+            fprintf(stderr, "fuzz_cli_values: %s failed for '%s'\n", #cond, s); \
+            abort();                                                            \
+        }                                                                       \
     } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -26,14 +26,19 @@ class Interop : public ::testing::Test {
         shmlab_ = Runfile("src/shmlab");
         file_ = shltest::TempPath();
     }
-    void TearDown() override { unlink(file_.c_str()); }
-    static std::string Tutorial(const std::string &prog) { return Runfile("src/tutorial_" + prog); }
+    void TearDown() override
+    {
+        unlink(file_.c_str());
+    }
+    static std::string Tutorial(const std::string &prog)
+    {
+        return Runfile("src/tutorial_" + prog);
+    }
     std::string shmlab_, file_;
 };
 
-constexpr char kFiveRecords[] =
-    "name = a, age = 20\nname = b, age = 21\nname = c, age = 22\n"
-    "name = d, age = 23\nname = e, age = 24\n";
+constexpr char kFiveRecords[] = "name = a, age = 20\nname = b, age = 21\nname = c, age = 22\n"
+                                "name = d, age = 23\nname = e, age = 24\n";
 
 TEST_F(Interop, MmapTutorialWriterShmlabReader)
 {
@@ -96,9 +101,9 @@ TEST_F(Interop, PosixTutorialWriterLeavesNothingToRead)
 TEST_F(Interop, PosixTutorialWriterShmlabReaderWithUnlinkSuppressed)
 {
     auto w = Exec({Tutorial("posix_write")},
-                 {"LD_PRELOAD=" + Runfile("src/no_shm_unlink.so"),
-                  // An ASan-built writer insists on its runtime being first to load.
-                  "ASAN_OPTIONS=verify_asan_link_order=0"});
+                  {"LD_PRELOAD=" + Runfile("src/no_shm_unlink.so"),
+                   // An ASan-built writer insists on its runtime being first to load.
+                   "ASAN_OPTIONS=verify_asan_link_order=0"});
     ASSERT_EQ(0, w.status) << w.err;
     auto r = Exec({shmlab_, "read", "posix", "--unlink"});
     ASSERT_EQ(0, r.status) << r.err;
@@ -129,4 +134,4 @@ TEST_F(Interop, ShmlabRefusesExistingTutorialObjectsWithoutReuse)
     EXPECT_EQ(0, Exec({shmlab_, "remove", "sysv"}).status);
 }
 
-}  // namespace
+} // namespace

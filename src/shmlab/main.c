@@ -7,13 +7,12 @@
 #include "src/shmlab/cli.h"
 #include "src/shmlab/workers.h"
 
-#define OBJECT_HELP                                                                        \
+#define OBJECT_HELP                                                                       \
     "The object: mmap FILE (a path); sysv --key K (default 1234, decimal or 0x hex) or\n" \
     "--ftok PATH [--proj N] (default 1); posix --name /N (default /xyz).\n"
 
 static const struct command commands[] = {
-    {"write", OPT_KEY | OPT_NAME | OPT_MODE | OPT_SIZE | OPT_REUSE | OPT_HOLD,
-     MECH_AND_OBJECT,
+    {"write", OPT_KEY | OPT_NAME | OPT_MODE | OPT_SIZE | OPT_REUSE | OPT_HOLD, MECH_AND_OBJECT,
      "write {mmap FILE | sysv [--key K] | posix [--name /N]} [--mode M] [--size B] [--reuse] [--hold]",
      "Creates the object and stores the tutorial's records in it: mmap five\n"
      "{char name[4]; int age;} a/20 .. e/24; sysv one \"barr\"/20; posix one\n"
@@ -25,17 +24,14 @@ static const struct command commands[] = {
      worker_write},
     {"read", OPT_KEY | OPT_NAME | OPT_REMOVE, MECH_AND_OBJECT,
      "read {mmap FILE | sysv [--key K] | posix [--name /N]} [--remove]",
-     "Prints the records a writer (shmlab's or the tutorial's) stored, one line each.\n\n"
-     OBJECT_HELP
+     "Prints the records a writer (shmlab's or the tutorial's) stored, one line each.\n\n" OBJECT_HELP
      "  --remove   remove the object after reading it (--unlink is the same)\n",
      worker_read},
     {"info", OPT_KEY | OPT_NAME, MECH_AND_OBJECT,
      "info {mmap FILE | sysv [--key K] | posix [--name /N]}",
-     "Prints what fstat (mmap, posix) or shmctl IPC_STAT (sysv) says about the object.\n\n"
-     OBJECT_HELP,
+     "Prints what fstat (mmap, posix) or shmctl IPC_STAT (sysv) says about the object.\n\n" OBJECT_HELP,
      worker_info},
-    {"remove", OPT_KEY | OPT_NAME, MECH_AND_OBJECT,
-     "remove {sysv [--key K] | posix [--name /N]}",
+    {"remove", OPT_KEY | OPT_NAME, MECH_AND_OBJECT, "remove {sysv [--key K] | posix [--name /N]}",
      "Removes the object (shmctl IPC_RMID or shm_unlink) without reading it.\n\n" OBJECT_HELP,
      worker_remove},
     {"lifecycle", OPT_MODE | OPT_SIZE, MECH_ONLY,

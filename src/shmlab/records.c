@@ -4,7 +4,7 @@
 
 /* The name arrays may be full (no NUL), so they are printed with a bound, never with a
  * bare %s as the tutorial's System V reader does. */
-#define NAME_ARG(rec) (int)strnlen((rec).name, sizeof (rec).name), (rec).name
+#define NAME_ARG(rec) (int)strnlen((rec).name, sizeof(rec).name), (rec).name
 
 /* Records are copied out with memcpy: another program wrote them into memory this one
  * only sees as bytes. */

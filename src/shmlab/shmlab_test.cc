@@ -23,7 +23,10 @@ namespace {
 using shltest::Exec;
 using shltest::Result;
 
-std::string Shmlab() { return shltest::Runfile("src/shmlab"); }
+std::string Shmlab()
+{
+    return shltest::Runfile("src/shmlab");
+}
 
 std::string KeyArg(key_t key)
 {
@@ -197,8 +200,9 @@ TEST_P(Worker, ReadingATooSmallObjectFailsCleanly)
         ASSERT_EQ(10, write(fd, "0123456789", 10));
         close(fd);
     } else if (GetParam() == "sysv") {
-        ASSERT_GE(shmget((key_t)strtoul(o.args[1].c_str(), nullptr, 0), 4,
-                         IPC_CREAT | IPC_EXCL | 0600), 0);
+        ASSERT_GE(
+            shmget((key_t)strtoul(o.args[1].c_str(), nullptr, 0), 4, IPC_CREAT | IPC_EXCL | 0600),
+            0);
     } else {
         int fd = shm_open(o.args[1].c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
         ASSERT_GE(fd, 0);
@@ -331,8 +335,8 @@ class OtherUser : public ::testing::TestWithParam<std::string> {
         copy_ = dir_ + "/shmlab";
         std::string cmd = "cp " + Shmlab() + " " + copy_;
         ASSERT_EQ(0, system(cmd.c_str()));
-        auto probe = Exec({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                           "--clear-groups", copy_, "--help"});
+        auto probe = Exec({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           copy_, "--help"});
         if (probe.status != 0)
             GTEST_SKIP() << "cannot run as uid 65534 here: " << probe.err;
     }
@@ -390,4 +394,4 @@ TEST(Help, EveryCommandExplainsItself)
     }
 }
 
-}  // namespace
+} // namespace

@@ -67,8 +67,8 @@ int worker_write(const struct opts *o)
         return rc;
     spec.size = o->has_size ? o->size : r->size;
     if (spec.size < r->size)
-        return cli_say(o, EXIT_USAGE, "--size %zu is smaller than the %zu bytes written",
-                       spec.size, r->size);
+        return cli_say(o, EXIT_USAGE, "--size %zu is smaller than the %zu bytes written", spec.size,
+                       r->size);
     spec.flags = SHL_CREATE_RESERVE | (o->reuse ? SHL_CREATE_REUSE | SHL_CREATE_TRUNC : 0);
 
     struct shl_shm obj;
@@ -184,8 +184,8 @@ int worker_lifecycle(const struct opts *o)
 {
     if (!o->has_size || o->size == 0)
         return cli_say(o, EXIT_USAGE, "--size BYTES (more than 0) is required");
-    struct shl_shm_spec spec = {.mech = o->mech, .size = o->size, .mode = o->mode,
-                                .flags = SHL_CREATE_RESERVE};
+    struct shl_shm_spec spec = {
+        .mech = o->mech, .size = o->size, .mode = o->mode, .flags = SHL_CREATE_RESERVE};
     struct shl_shm obj;
     struct shl_map map = {NULL, 0};
     struct shl_error err;

@@ -10,9 +10,34 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const seeds[] = {
-    "", "0", "4096", "64K", "1M", "2G", "1T", "0600", "07777", "1234", "0x4d2", "0xffffffff",
-    "-2147483648", "255", "/xyz", "/shmlab-123-0123456789abcdef", "mmap", "sysv", "posix",
-    "file", "/.", "/..", "/a/b", "18446744073709551615", "-", "0x", "K", "/",
+    "",
+    "0",
+    "4096",
+    "64K",
+    "1M",
+    "2G",
+    "1T",
+    "0600",
+    "07777",
+    "1234",
+    "0x4d2",
+    "0xffffffff",
+    "-2147483648",
+    "255",
+    "/xyz",
+    "/shmlab-123-0123456789abcdef",
+    "mmap",
+    "sysv",
+    "posix",
+    "file",
+    "/.",
+    "/..",
+    "/a/b",
+    "18446744073709551615",
+    "-",
+    "0x",
+    "K",
+    "/",
 };
 
 static uint64_t state = 0x9e3779b97f4a7c15u;
@@ -40,13 +65,31 @@ int main(void)
         for (int m = (int)(next() % 4); m >= 0; m--) {
             size_t at = len == 0 ? 0 : next() % (len + 1);
             switch (next() % 4) {
-            case 0: if (len > 0) buf[at % len] = (uint8_t)next(); break;
-            case 1: if (len < sizeof buf - 1) { memmove(buf + at + 1, buf + at, len - at); buf[at] = (uint8_t)next(); len++; } break;
-            case 2: if (len > 0 && at < len) { memmove(buf + at, buf + at + 1, len - at - 1); len--; } break;
+            case 0:
+                if (len > 0)
+                    buf[at % len] = (uint8_t)next();
+                break;
+            case 1:
+                if (len < sizeof buf - 1) {
+                    memmove(buf + at + 1, buf + at, len - at);
+                    buf[at] = (uint8_t)next();
+                    len++;
+                }
+                break;
+            case 2:
+                if (len > 0 && at < len) {
+                    memmove(buf + at, buf + at + 1, len - at - 1);
+                    len--;
+                }
+                break;
             default: {
                 const char *other = seeds[next() % nseeds];
                 size_t olen = strlen(other);
-                if (at + olen < sizeof buf) { memcpy(buf + at, other, olen); if (at + olen > len) len = at + olen; }
+                if (at + olen < sizeof buf) {
+                    memcpy(buf + at, other, olen);
+                    if (at + olen > len)
+                        len = at + olen;
+                }
             }
             }
         }

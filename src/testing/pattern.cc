@@ -11,7 +11,7 @@ unsigned char At(size_t i, uint32_t seq, int direction)
     return (unsigned char)(i * 131u + seq * 7u + (unsigned)direction * 89u + (i >> 8));
 }
 
-}  // namespace
+} // namespace
 
 void FillMessage(unsigned char *buf, size_t len, uint32_t seq, int direction)
 {
@@ -33,4 +33,4 @@ long CheckMessage(const unsigned char *buf, size_t len, uint32_t seq, int direct
     return -1;
 }
 
-}  // namespace shltest
+} // namespace shltest

@@ -15,6 +15,6 @@ void FillMessage(unsigned char *buf, size_t len, uint32_t seq, int direction);
 // The index of the first wrong byte, or -1 when the message is intact.
 long CheckMessage(const unsigned char *buf, size_t len, uint32_t seq, int direction);
 
-}  // namespace shltest
+} // namespace shltest
 
 #endif

@@ -28,8 +28,11 @@ class PrivateIpc : public ::testing::Environment {
 
 const auto *env = ::testing::AddGlobalTestEnvironment(new PrivateIpc);
 
-}  // namespace
+} // namespace
 
-const std::string &IsolationFailure() { return failure; }
+const std::string &IsolationFailure()
+{
+    return failure;
+}
 
-}  // namespace shltest
+} // namespace shltest

@@ -12,13 +12,13 @@ namespace shltest {
 // Empty when the namespace is in place; otherwise the reason it is not.
 const std::string &IsolationFailure();
 
-}  // namespace shltest
+} // namespace shltest
 
-#define SHLTEST_REQUIRE_PRIVATE_IPC()                                                  \
-    do {                                                                               \
-        if (!shltest::IsolationFailure().empty())                                      \
-            GTEST_SKIP() << "needs a private IPC and mount namespace (root): "         \
-                         << shltest::IsolationFailure();                               \
+#define SHLTEST_REQUIRE_PRIVATE_IPC()                                          \
+    do {                                                                       \
+        if (!shltest::IsolationFailure().empty())                              \
+            GTEST_SKIP() << "needs a private IPC and mount namespace (root): " \
+                         << shltest::IsolationFailure();                       \
     } while (0)
 
 #endif

@@ -35,7 +35,7 @@ static long long NowMs()
 }
 
 Result Exec(const std::vector<std::string> &argv, const std::vector<std::string> &env,
-           int timeout_s)
+            int timeout_s)
 {
     Result r;
     int out[2], err[2];
@@ -158,4 +158,4 @@ int Lines(const std::string &s)
     return n + (!s.empty() && s.back() != '\n');
 }
 
-}  // namespace shltest
+} // namespace shltest

@@ -12,10 +12,10 @@
 namespace shltest {
 
 struct Result {
-    int status = -1;  // exit status, or -1 when killed by a signal
-    int signal = 0;   // the signal that ended it, or 0
+    int status = -1; // exit status, or -1 when killed by a signal
+    int signal = 0;  // the signal that ended it, or 0
     bool timed_out = false;
-    int pid = 0;      // the child's process id, to look for objects it left
+    int pid = 0; // the child's process id, to look for objects it left
     std::string out, err;
 };
 
@@ -25,7 +25,7 @@ std::string Runfile(const std::string &path);
 // Runs argv[0] with argv, no stdin, and `env` ("NAME=value") added to the environment;
 // kills it after `timeout_s` seconds.
 Result Exec(const std::vector<std::string> &argv, const std::vector<std::string> &env = {},
-           int timeout_s = 20);
+            int timeout_s = 20);
 
 // Forks a child that runs `setup` and then waits for signals forever; returns its pid once
 // setup succeeded, or -1 (the child gone) if it failed. For tests of what a signal does.
@@ -43,6 +43,6 @@ bool WithFileSizeLimit(off_t limit, const std::function<bool()> &body);
 // The number of lines in s (a final line without '\n' counts).
 int Lines(const std::string &s);
 
-}  // namespace shltest
+} // namespace shltest
 
 #endif

@@ -46,4 +46,4 @@ bool FileExists(const std::string &path)
     return stat(path.c_str(), &st) == 0;
 }
 
-}  // namespace shltest
+} // namespace shltest

@@ -10,14 +10,14 @@
 
 namespace shltest {
 
-std::string UniqueName();  // "/shmlab-<pid>-<hex>"
-key_t UniqueKey();         // a tagged random key
-std::string TempPath();    // $TEST_TMPDIR/shmlab-<pid>-<hex>, not created
+std::string UniqueName(); // "/shmlab-<pid>-<hex>"
+key_t UniqueKey();        // a tagged random key
+std::string TempPath();   // $TEST_TMPDIR/shmlab-<pid>-<hex>, not created
 
 bool PosixExists(const std::string &name);
 bool SysvExists(key_t key);
 bool FileExists(const std::string &path);
 
-}  // namespace shltest
+} // namespace shltest
 
 #endif

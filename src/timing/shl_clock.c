@@ -4,7 +4,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-int shl_clock_resolution_ns(int64_t *resolution_ns, struct shl_error *err) {
+int shl_clock_resolution_ns(int64_t *resolution_ns, struct shl_error *err)
+{
     struct timespec ts;
     if (clock_getres(SHL_CLOCK_ID, &ts) != 0)
         return shl_fail(err, "clock_getres", errno, "%s", SHL_CLOCK_NAME);
@@ -12,7 +13,8 @@ int shl_clock_resolution_ns(int64_t *resolution_ns, struct shl_error *err) {
     return 0;
 }
 
-int shl_sleep_until_ns(int64_t deadline_ns, struct shl_error *err) {
+int shl_sleep_until_ns(int64_t deadline_ns, struct shl_error *err)
+{
     struct timespec ts = {
         .tv_sec = deadline_ns / 1000000000,
         .tv_nsec = deadline_ns % 1000000000,
@@ -25,7 +27,8 @@ int shl_sleep_until_ns(int64_t deadline_ns, struct shl_error *err) {
     return 0;
 }
 
-int shl_process_cpu_ns(int64_t *cpu_ns, struct shl_error *err) {
+int shl_process_cpu_ns(int64_t *cpu_ns, struct shl_error *err)
+{
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return shl_fail(err, "getrusage", errno, "RUSAGE_SELF");

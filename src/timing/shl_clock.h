@@ -28,7 +28,8 @@ int shl_sleep_until_ns(int64_t deadline_ns, struct shl_error *err);
 /* CPU time (user + system) this process has used so far, from getrusage(RUSAGE_SELF). */
 int shl_process_cpu_ns(int64_t *cpu_ns, struct shl_error *err);
 
-static inline int64_t shl_now_ns(void) {
+static inline int64_t shl_now_ns(void)
+{
     struct timespec ts;
     clock_gettime(SHL_CLOCK_ID, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;

@@ -7,27 +7,31 @@
 
 namespace {
 
-TEST(Clock, Monotonic) {
+TEST(Clock, Monotonic)
+{
     int64_t a = shl_now_ns(), b = shl_now_ns();
     EXPECT_GE(b, a);
 }
 
-TEST(Clock, ResolutionIsReported) {
+TEST(Clock, ResolutionIsReported)
+{
     int64_t res = 0;
     shl_error err = {};
     ASSERT_EQ(shl_clock_resolution_ns(&res, &err), 0);
     EXPECT_GT(res, 0);
 }
 
-TEST(Clock, SleepUntilReachesTheDeadline) {
+TEST(Clock, SleepUntilReachesTheDeadline)
+{
     shl_error err = {};
     int64_t deadline = shl_now_ns() + 2000000;
     ASSERT_EQ(shl_sleep_until_ns(deadline, &err), 0);
     EXPECT_GE(shl_now_ns(), deadline);
-    ASSERT_EQ(shl_sleep_until_ns(shl_now_ns() - 1000, &err), 0);  // past: returns at once
+    ASSERT_EQ(shl_sleep_until_ns(shl_now_ns() - 1000, &err), 0); // past: returns at once
 }
 
-TEST(Clock, ProcessCpuTimeGrowsWithWork) {
+TEST(Clock, ProcessCpuTimeGrowsWithWork)
+{
     shl_error err = {};
     int64_t before = 0, after = 0;
     ASSERT_EQ(shl_process_cpu_ns(&before, &err), 0);
@@ -39,7 +43,8 @@ TEST(Clock, ProcessCpuTimeGrowsWithWork) {
     EXPECT_GT(after, before);
 }
 
-TEST(Pin, PinsToAnAllowedCpuAndRejectsBadOnes) {
+TEST(Pin, PinsToAnAllowedCpuAndRejectsBadOnes)
+{
     shl_error err = {};
     int count = 0, first = -1, second = -1;
     ASSERT_EQ(shl_cpus_allowed(&count, &first, &second, &err), 0);
@@ -55,4 +60,4 @@ TEST(Pin, PinsToAnAllowedCpuAndRejectsBadOnes) {
     EXPECT_FALSE(shl_cpu_allowed(-3));
 }
 
-}  // namespace
+} // namespace

@@ -3,7 +3,8 @@
 #include <errno.h>
 #include <sched.h>
 
-int shl_pin_to_cpu(int cpu, struct shl_error *err) {
+int shl_pin_to_cpu(int cpu, struct shl_error *err)
+{
     if (cpu < 0 || cpu >= CPU_SETSIZE)
         return shl_fail(err, "sched_setaffinity", EINVAL, "cpu %d", cpu);
     cpu_set_t set;
@@ -14,7 +15,8 @@ int shl_pin_to_cpu(int cpu, struct shl_error *err) {
     return 0;
 }
 
-int shl_cpus_allowed(int *count, int *first, int *second, struct shl_error *err) {
+int shl_cpus_allowed(int *count, int *first, int *second, struct shl_error *err)
+{
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) != 0)
         return shl_fail(err, "sched_getaffinity", errno, "self");
@@ -33,7 +35,8 @@ int shl_cpus_allowed(int *count, int *first, int *second, struct shl_error *err)
     return 0;
 }
 
-int shl_cpu_allowed(int cpu) {
+int shl_cpu_allowed(int cpu)
+{
     cpu_set_t set;
     if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof set, &set) != 0)
         return 0;

@@ -3,12 +3,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-static int compare_double(const void *a, const void *b) {
+static int compare_double(const void *a, const void *b)
+{
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-double shl_stats_percentile(const double *sorted, size_t n, double p) {
+double shl_stats_percentile(const double *sorted, size_t n, double p)
+{
     /* rank = ceil(p * n), computed with a small tolerance so that 0.9 * 10 is rank 9 and
      * not 10 because of binary rounding. */
     double exact = p * (double)n;
@@ -20,7 +22,8 @@ double shl_stats_percentile(const double *sorted, size_t n, double p) {
     return sorted[rank - 1];
 }
 
-void shl_stats_compute(double *samples, size_t n, struct shl_stats *out) {
+void shl_stats_compute(double *samples, size_t n, struct shl_stats *out)
+{
     out->n = n;
     if (n == 0) {
         out->min = out->p50 = out->p90 = out->p99 = out->p999 = out->p9999 = out->max = NAN;

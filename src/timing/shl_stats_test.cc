@@ -7,8 +7,9 @@
 
 namespace {
 
-TEST(Stats, OneToTenExactPercentiles) {
-    std::vector<double> v = {7, 3, 10, 1, 9, 2, 8, 4, 6, 5};  // unsorted on purpose
+TEST(Stats, OneToTenExactPercentiles)
+{
+    std::vector<double> v = {7, 3, 10, 1, 9, 2, 8, 4, 6, 5}; // unsorted on purpose
     shl_stats s;
     shl_stats_compute(v.data(), v.size(), &s);
     EXPECT_EQ(s.n, 10u);
@@ -20,10 +21,11 @@ TEST(Stats, OneToTenExactPercentiles) {
     EXPECT_EQ(s.max, 10);
     EXPECT_DOUBLE_EQ(s.mean, 5.5);
     EXPECT_NEAR(s.stddev, std::sqrt(82.5 / 9.0), 1e-12);
-    EXPECT_EQ(v.front(), 1);  // sorted in place
+    EXPECT_EQ(v.front(), 1); // sorted in place
 }
 
-TEST(Stats, ThousandSamplesHitEveryRank) {
+TEST(Stats, ThousandSamplesHitEveryRank)
+{
     std::vector<double> v;
     for (int i = 1000; i >= 1; i--)
         v.push_back(i);
@@ -35,10 +37,11 @@ TEST(Stats, ThousandSamplesHitEveryRank) {
     EXPECT_EQ(s.p999, 999);
     EXPECT_EQ(s.max, 1000);
     EXPECT_DOUBLE_EQ(s.mean, 500.5);
-    EXPECT_TRUE(std::isnan(s.p9999));  // 1000 samples cannot tell p99.99 from the max
+    EXPECT_TRUE(std::isnan(s.p9999)); // 1000 samples cannot tell p99.99 from the max
 }
 
-TEST(Stats, TenThousandSamplesGiveP9999) {
+TEST(Stats, TenThousandSamplesGiveP9999)
+{
     std::vector<double> v;
     for (int i = 1; i <= 20000; i++)
         v.push_back(i);
@@ -48,7 +51,8 @@ TEST(Stats, TenThousandSamplesGiveP9999) {
     EXPECT_EQ(s.max, 20000);
 }
 
-TEST(Stats, OutlierShowsOnlyInTheTail) {
+TEST(Stats, OutlierShowsOnlyInTheTail)
+{
     std::vector<double> v(100, 2.0);
     v[37] = 1000.0;
     shl_stats s;
@@ -61,7 +65,8 @@ TEST(Stats, OutlierShowsOnlyInTheTail) {
     EXPECT_DOUBLE_EQ(s.mean, (99 * 2.0 + 1000.0) / 100);
 }
 
-TEST(Stats, SingleSample) {
+TEST(Stats, SingleSample)
+{
     double v = 42.5;
     shl_stats s;
     shl_stats_compute(&v, 1, &s);
@@ -74,7 +79,8 @@ TEST(Stats, SingleSample) {
     EXPECT_EQ(s.stddev, 0.0);
 }
 
-TEST(Stats, EmptyIsNotANumberNotZero) {
+TEST(Stats, EmptyIsNotANumberNotZero)
+{
     shl_stats s;
     shl_stats_compute(nullptr, 0, &s);
     EXPECT_EQ(s.n, 0u);
@@ -85,7 +91,8 @@ TEST(Stats, EmptyIsNotANumberNotZero) {
     EXPECT_TRUE(std::isnan(s.stddev));
 }
 
-TEST(Stats, TwoSamples) {
+TEST(Stats, TwoSamples)
+{
     double v[] = {4, 2};
     shl_stats s;
     shl_stats_compute(v, 2, &s);
@@ -94,7 +101,8 @@ TEST(Stats, TwoSamples) {
     EXPECT_DOUBLE_EQ(s.stddev, std::sqrt(2.0));
 }
 
-TEST(Stats, PercentileEdges) {
+TEST(Stats, PercentileEdges)
+{
     double sorted[] = {1, 2, 3, 4};
     EXPECT_EQ(shl_stats_percentile(sorted, 4, 0.25), 1);
     EXPECT_EQ(shl_stats_percentile(sorted, 4, 0.26), 2);
@@ -102,4 +110,4 @@ TEST(Stats, PercentileEdges) {
     EXPECT_EQ(shl_stats_percentile(sorted, 4, 0.0001), 1);
 }
 
-}  // namespace
+} // namespace

@@ -8,7 +8,7 @@
 #include "src/transport/shl_notify.h"
 
 #define MAGIC 0x53424331u /* "SBC1" */
-#define SLOT_HEADER 16     /* sequence word and length, before the payload */
+#define SLOT_HEADER 16    /* sequence word and length, before the payload */
 
 struct slot_head {
     _Atomic uint32_t seq;
@@ -144,8 +144,7 @@ static uint32_t slowest(const struct shl_broadcast *b, uint32_t pos, uint32_t *w
     return at;
 }
 
-int shl_broadcast_loan(struct shl_broadcast *b, void **slot, int timeout_ms,
-                       struct shl_error *err)
+int shl_broadcast_loan(struct shl_broadcast *b, void **slot, int timeout_ms, struct shl_error *err)
 {
     const struct shl_notify_wait w = {.timeout_ms = timeout_ms, .peer_gone = never_gone};
     while (b->pos - b->min_consumed >= b->depth) {
@@ -190,8 +189,7 @@ int shl_broadcast_read(struct shl_broadcast *b, uint32_t reader, const void **ms
                        int timeout_ms, struct shl_error *err)
 {
     if (reader >= b->readers)
-        return shl_fail(err, "shl_broadcast_read", EINVAL, "reader %u of %u", reader,
-                        b->readers);
+        return shl_fail(err, "shl_broadcast_read", EINVAL, "reader %u of %u", reader, b->readers);
     uint32_t c = b->cursor[reader];
     struct slot_head *h = slot_at(b, c);
     const struct shl_notify_wait w = {.timeout_ms = timeout_ms, .peer_gone = never_gone};

@@ -58,8 +58,7 @@ void shl_broadcast_close(struct shl_broadcast *b);
 
 /* Writer: a slot for the next message, waiting up to timeout_ms for the slowest reader to
  * free one (ETIMEDOUT); write at most max_msg bytes there, then commit `len` of them. */
-int shl_broadcast_loan(struct shl_broadcast *b, void **slot, int timeout_ms,
-                       struct shl_error *err);
+int shl_broadcast_loan(struct shl_broadcast *b, void **slot, int timeout_ms, struct shl_error *err);
 void shl_broadcast_commit(struct shl_broadcast *b, size_t len);
 
 /* Writer: loan, copy, commit. */

@@ -80,7 +80,8 @@ TEST(Broadcast, EveryReaderGetsEveryMessageInOrder)
                 size_t len = 0;
                 ASSERT_EQ(0, shl_broadcast_read(b, r, &p, &len, 100, &err)) << ErrorText(err);
                 EXPECT_EQ(10u + seq, len);
-                EXPECT_EQ(-1, shltest::CheckMessage(static_cast<const unsigned char *>(p), len, seq, 0))
+                EXPECT_EQ(-1,
+                          shltest::CheckMessage(static_cast<const unsigned char *>(p), len, seq, 0))
                     << "reader " << r << " message " << seq;
                 shl_broadcast_release(b, r);
             }
@@ -157,7 +158,8 @@ TEST_P(BroadcastAcrossProcesses, EveryReaderChecksEveryMessage)
                     _exit(1);
                 }
                 long bad = len == max_msg - seq % 97
-                               ? shltest::CheckMessage(static_cast<const unsigned char *>(p), len, seq, 0)
+                               ? shltest::CheckMessage(static_cast<const unsigned char *>(p), len,
+                                                       seq, 0)
                                : 0;
                 shl_broadcast_release(b, r);
                 if (bad >= 0) {
@@ -198,7 +200,8 @@ INSTANTIATE_TEST_SUITE_P(Spin, BroadcastAcrossProcesses,
                                             ::testing::Values(1u)),
                          Name);
 INSTANTIATE_TEST_SUITE_P(Blocking, BroadcastAcrossProcesses,
-                         ::testing::Combine(::testing::Values(SHL_NOTIFY_FUTEX, SHL_NOTIFY_SEM, SHL_NOTIFY_EVENTFD),
+                         ::testing::Combine(::testing::Values(SHL_NOTIFY_FUTEX, SHL_NOTIFY_SEM,
+                                                              SHL_NOTIFY_EVENTFD),
                                             ::testing::Values(1u, 4u, 8u)),
                          Name);
 

@@ -35,8 +35,8 @@ static int wait_ready(const struct shl_fdio *io, int out, struct shl_error *err)
         if (n > 0)
             return 0; /* ready, or POLLHUP/POLLERR: the next read/write reports which */
         if (n == 0)
-            return shl_fail(err, "poll", ETIMEDOUT, "%s: no progress in %d ms",
-                            call_name(io, out), io->timeout_ms);
+            return shl_fail(err, "poll", ETIMEDOUT, "%s: no progress in %d ms", call_name(io, out),
+                            io->timeout_ms);
         if (errno != EINTR)
             return shl_fail(err, "poll", errno, NULL);
     }
@@ -56,8 +56,7 @@ ssize_t shl_fdio_once(const struct shl_fdio *io, int out, void *buf, size_t len,
         if (n == 0)
             return shl_fail(err, call_name(io, out), EPIPE, "peer closed its end");
         switch (errno) {
-        case EINTR:
-            continue;
+        case EINTR: continue;
         case EAGAIN:
 #if EWOULDBLOCK != EAGAIN
         case EWOULDBLOCK:
@@ -75,15 +74,15 @@ ssize_t shl_fdio_once(const struct shl_fdio *io, int out, void *buf, size_t len,
         case ECONNRESET:
         case ECONNREFUSED:
             return shl_fail(err, call_name(io, out), EPIPE, "peer gone (%s)",
-                            errno == EPIPE ? "EPIPE" : errno == ECONNRESET ? "ECONNRESET" : "ECONNREFUSED");
-        default:
-            return shl_fail(err, call_name(io, out), errno, NULL);
+                            errno == EPIPE        ? "EPIPE"
+                            : errno == ECONNRESET ? "ECONNRESET"
+                                                  : "ECONNREFUSED");
+        default: return shl_fail(err, call_name(io, out), errno, NULL);
         }
     }
 }
 
-int shl_fdio_send_all(const struct shl_fdio *io, const void *buf, size_t len,
-                      struct shl_error *err)
+int shl_fdio_send_all(const struct shl_fdio *io, const void *buf, size_t len, struct shl_error *err)
 {
     const char *p = buf;
     while (len > 0) {

@@ -36,7 +36,8 @@ static int fifo_create(struct shl_channel *ch, struct shl_error *err)
     struct shl_fifo *f = calloc(1, sizeof *f);
     if (f == NULL)
         return shl_fail(err, "calloc", errno, "fifo channel");
-    f->io.rx = (struct shl_fdio){.fd = -1, .timeout_ms = ch->spec.timeout_ms, .kind = SHL_FDIO_POLL};
+    f->io.rx = (struct shl_fdio){
+        .fd = -1, .timeout_ms = ch->spec.timeout_ms, .kind = SHL_FDIO_POLL};
     f->io.tx = f->io.rx;
     const char *tmp = shl_tmpdir();
     char a_name[SHL_NAME_LEN], b_name[SHL_NAME_LEN];

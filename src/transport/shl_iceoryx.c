@@ -38,11 +38,11 @@ struct shl_iceoryx {
     char instance[48]; /* "<pid>-<random hex>": this channel's own service instance */
     struct shl_peer_link link;
     int waitset;
-    pid_t owner;             /* the process that made the ports, and alone releases them */
-    struct ports side[2];    /* side[SHL_SIDE_A], side[SHL_SIDE_B] */
-    struct ports *mine;      /* after join */
-    void *loaned;            /* the channel's zero-copy calls: the chunk being written */
-    const void *peeked;      /* and the one being read */
+    pid_t owner;          /* the process that made the ports, and alone releases them */
+    struct ports side[2]; /* side[SHL_SIDE_A], side[SHL_SIDE_B] */
+    struct ports *mine;   /* after join */
+    void *loaned;         /* the channel's zero-copy calls: the chunk being written */
+    const void *peeked;   /* and the one being read */
 };
 
 /* The process whose runtime this is: a forked child inherits the variable, not the runtime. */
@@ -115,7 +115,8 @@ static int make_ports(struct shl_iceoryx *x, const struct shl_channel_spec *spec
     p->pub = iox_pub_init(&p->pub_storage, "shmlab", x->instance, out, &pub_options);
     iox_sub_options_t sub_options;
     iox_sub_options_init(&sub_options);
-    sub_options.queueCapacity = spec->depth < SHL_ROUDI_MAX_DEPTH ? spec->depth : SHL_ROUDI_MAX_DEPTH;
+    sub_options.queueCapacity = spec->depth < SHL_ROUDI_MAX_DEPTH ? spec->depth
+                                                                  : SHL_ROUDI_MAX_DEPTH;
     sub_options.historyRequest = 0;
     sub_options.queueFullPolicy = QueueFullPolicy_BLOCK_PRODUCER;
     p->sub = iox_sub_init(&p->sub_storage, "shmlab", x->instance, in, &sub_options);
@@ -123,9 +124,8 @@ static int make_ports(struct shl_iceoryx *x, const struct shl_channel_spec *spec
         return shl_fail(err, "iox_pub_init", ENOMEM, "RouDi gave no port");
     if (x->waitset) {
         p->ws = iox_ws_init(&p->ws_storage);
-        if (p->ws == NULL ||
-            iox_ws_attach_subscriber_state(p->ws, p->sub, SubscriberState_HAS_DATA, 0, NULL) !=
-                WaitSetResult_SUCCESS)
+        if (p->ws == NULL || iox_ws_attach_subscriber_state(p->ws, p->sub, SubscriberState_HAS_DATA,
+                                                            0, NULL) != WaitSetResult_SUCCESS)
             return shl_fail(err, "iox_ws_attach_subscriber_state", ENOMEM, "waitset");
     }
     return 0;
@@ -169,8 +169,7 @@ static int iceoryx_create(struct shl_channel *ch, struct shl_error *err)
         free(x);
         return -1;
     }
-    snprintf(x->instance, sizeof x->instance, "%d-%016llx", (int)getpid(),
-             (unsigned long long)tag);
+    snprintf(x->instance, sizeof x->instance, "%d-%016llx", (int)getpid(), (unsigned long long)tag);
     if (make_ports(x, &ch->spec, SHL_SIDE_A, err) != 0 ||
         make_ports(x, &ch->spec, SHL_SIDE_B, err) != 0 ||
         wait_connected(x, ch->spec.timeout_ms, err) != 0 ||
@@ -209,8 +208,7 @@ int shl_iceoryx_loan(struct shl_channel *ch, size_t len, void **payload, struct 
             return 0;
         }
         if (r != AllocationResult_RUNNING_OUT_OF_CHUNKS)
-            return shl_fail(err, "iox_pub_loan_chunk", ENOMEM, "%zu bytes: result %d", len,
-                            (int)r);
+            return shl_fail(err, "iox_pub_loan_chunk", ENOMEM, "%zu bytes: result %d", len, (int)r);
         /* The subscriber still holds every chunk of that size: it will release some. */
         if (start == 0)
             start = now_ms();
@@ -234,8 +232,8 @@ static int take(struct shl_iceoryx *x, size_t len, const void **payload, struct 
         return 0;
     if (r != ChunkReceiveResult_SUCCESS)
         return shl_fail(err, "iox_sub_take_chunk", EPROTO, "result %d", (int)r);
-    const uint64_t *header =
-        iox_chunk_header_to_user_header_const(iox_chunk_header_from_user_payload_const(*payload));
+    const uint64_t *header = iox_chunk_header_to_user_header_const(
+        iox_chunk_header_from_user_payload_const(*payload));
     if (*header != len) {
         shl_fail(err, "iox_sub_take_chunk", EPROTO, "message of %llu bytes, expected %zu",
                  (unsigned long long)*header, len);
@@ -277,8 +275,7 @@ void shl_iceoryx_release(struct shl_channel *ch, const void *payload)
     iox_sub_release_chunk(x->mine->sub, payload);
 }
 
-static int iceoryx_send(struct shl_channel *ch, const void *buf, size_t len,
-                        struct shl_error *err)
+static int iceoryx_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
 {
     void *payload;
     if (shl_iceoryx_loan(ch, len, &payload, err) != 0)
@@ -340,13 +337,12 @@ static void channel_release(struct shl_channel *ch)
 }
 
 /* The two differ only in how a receiver waits, which create() tells from the name. */
-#define ICEORYX_TRANSPORT(transport_name)                                                       \
-    {                                                                                           \
-        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .needs_roudi = 1,             \
-        .create = iceoryx_create,                                                               \
-        .join = iceoryx_join, .send = iceoryx_send, .recv = iceoryx_recv, .close = iceoryx_close, \
-        .loan = channel_loan, .commit = channel_commit, .peek = channel_peek,                   \
-        .release = channel_release,                                                             \
+#define ICEORYX_TRANSPORT(transport_name)                                           \
+    {                                                                               \
+        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .needs_roudi = 1, \
+        .create = iceoryx_create, .join = iceoryx_join, .send = iceoryx_send,       \
+        .recv = iceoryx_recv, .close = iceoryx_close, .loan = channel_loan,         \
+        .commit = channel_commit, .peek = channel_peek, .release = channel_release, \
     }
 
 const struct shl_transport shl_transport_iceoryx = ICEORYX_TRANSPORT("iceoryx");

@@ -117,7 +117,8 @@ TEST_P(RoudiStarterKilled, LeavesNothing)
                 spec.max_msg = 64;
                 spec.depth = 1;
                 spec.timeout_ms = 5000;
-                char made = shl_channel_create(&ch, &shl_transport_iceoryx, &spec, &err) == 0 ? 'C' : 'F';
+                char made = shl_channel_create(&ch, &shl_transport_iceoryx, &spec, &err) == 0 ? 'C'
+                                                                                              : 'F';
                 (void)!write(registered[1], &made, 1);
                 for (;;)
                     pause();
@@ -155,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, RoudiStarterKilled, ::testing::Values(SIGINT, 
 
 // One RouDi for the channel tests, stopped (and checked gone) after the last.
 class IceoryxTest : public ::testing::TestWithParam<const struct shl_transport *> {
-protected:
+  protected:
     static void SetUpTestSuite()
     {
         unavailable_ = RoudiUnavailable();

@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
-                    struct shl_notify_signal *sig, struct shl_error *err)
+int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind, struct shl_notify_signal *sig,
+                    struct shl_error *err)
 {
     n->kind = kind;
     n->sig = sig;
@@ -65,14 +65,13 @@ static int give_up(const struct shl_notify_wait *w, _Atomic uint32_t *word, uint
         return shl_fail(err, "shl_notify_wait", EPIPE, "peer closed or died");
     }
     if (now_ns() >= deadline)
-        return shl_fail(err, "shl_notify_wait", ETIMEDOUT, "no progress in %d ms",
-                        w->timeout_ms);
+        return shl_fail(err, "shl_notify_wait", ETIMEDOUT, "no progress in %d ms", w->timeout_ms);
     return 0;
 }
 
 /* Polls the word up to `polls` times; 1 when it moved. */
-static inline int poll_word(_Atomic uint32_t *word, uint32_t seen, const void *then,
-                            uint32_t *now, int polls)
+static inline int poll_word(_Atomic uint32_t *word, uint32_t seen, const void *then, uint32_t *now,
+                            int polls)
 {
     for (int i = 0; i < polls; i++) {
         uint32_t v = atomic_load_explicit(word, memory_order_acquire);
@@ -87,9 +86,8 @@ static inline int poll_word(_Atomic uint32_t *word, uint32_t seen, const void *t
     return 0;
 }
 
-static int spin_until_moved(_Atomic uint32_t *word, uint32_t seen, const void *then,
-                            uint32_t *now, const struct shl_notify_wait *w,
-                            struct shl_error *err)
+static int spin_until_moved(_Atomic uint32_t *word, uint32_t seen, const void *then, uint32_t *now,
+                            const struct shl_notify_wait *w, struct shl_error *err)
 {
     long long deadline = 0; /* read the clock only once a check is due */
     int gave_up;
@@ -137,8 +135,8 @@ static int sleep_slice(const struct shl_notify *n, _Atomic uint32_t *word, uint3
     switch (n->kind) {
     case SHL_NOTIFY_FUTEX:
     case SHL_NOTIFY_ADAPTIVE:
-        if (syscall(SYS_futex, word, FUTEX_WAIT, seen, &rel, NULL, 0) != 0 &&
-            errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
+        if (syscall(SYS_futex, word, FUTEX_WAIT, seen, &rel, NULL, 0) != 0 && errno != EAGAIN &&
+            errno != ETIMEDOUT && errno != EINTR)
             return shl_fail(err, "futex", errno, "FUTEX_WAIT");
         return 0;
     case SHL_NOTIFY_SEM: {
@@ -166,14 +164,12 @@ static int sleep_slice(const struct shl_notify *n, _Atomic uint32_t *word, uint3
             return shl_fail(err, "read", errno, "eventfd");
         return 0;
     }
-    default:
-        return shl_fail(err, "shl_notify_wait", EINVAL, "not a blocking strategy");
+    default: return shl_fail(err, "shl_notify_wait", EINVAL, "not a blocking strategy");
     }
 }
 
 static int block_until_moved(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
-                             uint32_t *now, const struct shl_notify_wait *w,
-                             struct shl_error *err)
+                             uint32_t *now, const struct shl_notify_wait *w, struct shl_error *err)
 {
     long long deadline = now_ns() + w->timeout_ms * 1000000LL;
     for (;;) {
@@ -210,8 +206,7 @@ int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uin
     if (n->kind == SHL_NOTIFY_SPIN)
         return spin_until_moved(word, seen, then, now, w, err);
     if (n->kind == SHL_NOTIFY_ADAPTIVE) {
-        long budget = w->spin_budget_ns > 0 ? w->spin_budget_ns
-                                            : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+        long budget = w->spin_budget_ns > 0 ? w->spin_budget_ns : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
         if (spin_within_budget(word, seen, then, now, budget))
             return 0;
     }
@@ -222,12 +217,8 @@ void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word)
 {
     switch (n->kind) {
     case SHL_NOTIFY_FUTEX:
-    case SHL_NOTIFY_ADAPTIVE:
-        syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
-        break;
-    case SHL_NOTIFY_SEM:
-        sem_post(&n->sig->sem);
-        break;
+    case SHL_NOTIFY_ADAPTIVE: syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0); break;
+    case SHL_NOTIFY_SEM: sem_post(&n->sig->sem); break;
     case SHL_NOTIFY_EVENTFD: {
         uint64_t one = 1;
         /* A failure can only be EAGAIN, a counter already high: the waiter wakes anyway. */
@@ -235,13 +226,11 @@ void shl_notify_wake(const struct shl_notify *n, _Atomic uint32_t *word)
         (void)ignored;
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
-void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word,
-                              uint32_t value)
+void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t value)
 {
     atomic_store_explicit(word, value, memory_order_seq_cst);
     if (atomic_load_explicit(&n->sig->waiting, memory_order_seq_cst))

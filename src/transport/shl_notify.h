@@ -73,14 +73,14 @@ long shl_notify_spin_budget_ns(double floor_ns, double futex_roundtrip_ns);
 
 struct shl_notify_wait {
     int timeout_ms;
-    long spin_budget_ns; /* adaptive: spinning before sleeping; 0 for the default */
+    long spin_budget_ns;         /* adaptive: spinning before sleeping; 0 for the default */
     int (*peer_gone)(void *arg); /* nonzero when the peer closed or died */
     void *arg;
 };
 
 /* In the creating process, before fork: sets up sig (zeroed) for `kind`. */
-int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind,
-                    struct shl_notify_signal *sig, struct shl_error *err);
+int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind, struct shl_notify_signal *sig,
+                    struct shl_error *err);
 /* Releases what init made (the eventfd; a semaphore needs nothing on Linux). */
 void shl_notify_release(struct shl_notify *n);
 
@@ -88,8 +88,7 @@ void shl_notify_release(struct shl_notify *n);
 int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
                          const void *then, uint32_t *now, const struct shl_notify_wait *w,
                          struct shl_error *err);
-void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word,
-                              uint32_t value);
+void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t value);
 
 /* Waits until *word (in shared memory) differs from `seen` and returns its new value in
  * *now (acquire: what the poster wrote before storing it is visible). `then`, if not NULL,

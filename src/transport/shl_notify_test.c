@@ -131,8 +131,10 @@ static void last_message_before_close_arrives(void)
         _Atomic uint32_t word;
         atomic_init(&word, 0);
         struct closing_peer peer = {&word, 1};
-        struct shl_notify_wait w = {.timeout_ms = 5000, .spin_budget_ns = 1000,
-                                    .peer_gone = posts_then_closes, .arg = &peer};
+        struct shl_notify_wait w = {.timeout_ms = 5000,
+                                    .spin_budget_ns = 1000,
+                                    .peer_gone = posts_then_closes,
+                                    .arg = &peer};
         uint32_t now = 0;
         int rc = shl_notify_wait_moved(&n, &word, 0, NULL, &now, &w, &err);
         CHECK(rc == 0 && now == 1, "%s: rc %d, word %u, %s", shl_notify_name(kind), rc, now,

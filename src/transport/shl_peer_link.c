@@ -43,7 +43,9 @@ int shl_peer_link_send(const struct shl_peer_link *link, const void *buf, size_t
 int shl_peer_link_recv(const struct shl_peer_link *link, void *buf, size_t len,
                        struct shl_error *err)
 {
-    struct shl_fdio io = {.fd = link->fd, .timeout_ms = link->timeout_ms, .kind = SHL_FDIO_SOCKET,
+    struct shl_fdio io = {.fd = link->fd,
+                          .timeout_ms = link->timeout_ms,
+                          .kind = SHL_FDIO_SOCKET,
                           .recv_flags = MSG_WAITALL};
     return shl_fdio_recv_all(&io, buf, len, err);
 }

@@ -26,7 +26,8 @@ static int pipe_create(struct shl_channel *ch, struct shl_error *err)
     if (p == NULL)
         return shl_fail(err, "calloc", errno, "pipe channel");
     p->a_to_b[0] = p->a_to_b[1] = p->b_to_a[0] = p->b_to_a[1] = -1;
-    p->io.rx = (struct shl_fdio){.fd = -1, .timeout_ms = ch->spec.timeout_ms, .kind = SHL_FDIO_POLL};
+    p->io.rx = (struct shl_fdio){
+        .fd = -1, .timeout_ms = ch->spec.timeout_ms, .kind = SHL_FDIO_POLL};
     p->io.tx = p->io.rx;
     if (pipe2(p->a_to_b, O_NONBLOCK | O_CLOEXEC) != 0 ||
         pipe2(p->b_to_a, O_NONBLOCK | O_CLOEXEC) != 0) {

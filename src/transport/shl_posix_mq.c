@@ -35,7 +35,7 @@ static int open_queue(struct shl_posix_mq *q, mqd_t *out, struct shl_error *err)
     mqd_t d = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC, 0600, &attr);
     if (d == (mqd_t)-1) {
         int saved = errno;
-        const char *why = saved == EMFILE ? " (RLIMIT_MSGQUEUE)"
+        const char *why = saved == EMFILE   ? " (RLIMIT_MSGQUEUE)"
                           : saved == ENOSPC ? " (/proc/sys/fs/mqueue/queues_max)"
                                             : "";
         return shl_fail(err, "mq_open", saved, "%s, %ld messages of %ld bytes%s", name,
@@ -87,8 +87,7 @@ static int posix_mq_join(struct shl_channel *ch, struct shl_error *err)
     return 0;
 }
 
-static int posix_mq_send(struct shl_channel *ch, const void *buf, size_t len,
-                         struct shl_error *err)
+static int posix_mq_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
 {
     struct shl_posix_mq *q = ch->impl;
     mqd_t out = q->queue[ch->side == SHL_SIDE_A ? 0 : 1];

@@ -67,8 +67,8 @@ static int init_shared(struct shl_ring *r, enum shl_notify_kind kind, size_t rin
 
 int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
 {
-    enum shl_notify_kind kind =
-        ch->spec.notify == SHL_NOTIFY_NONE ? SHL_NOTIFY_DEFAULT : ch->spec.notify;
+    enum shl_notify_kind kind = ch->spec.notify == SHL_NOTIFY_NONE ? SHL_NOTIFY_DEFAULT
+                                                                   : ch->spec.notify;
     size_t ring_bytes = shl_spsc_bytes(ch->spec.depth, ch->spec.max_msg);
     size_t header = round_up(sizeof(struct shl_ring_shared), SHL_SPSC_LINE);
     if (ring_bytes == 0 || ring_bytes > (SIZE_MAX - header) / 2)
@@ -82,18 +82,19 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
     /* The segment's pages are faulted in before init: the touch writes a byte at the
      * start of every page, which would clobber a sequence word (or a mutex) there. */
     size_t bytes = header + 2 * ring_bytes;
-    int made = ch->transport->unnamed == SHL_UNNAMED_ANON ? shl_segment_create_anon(&r->seg, bytes, err)
+    int made = ch->transport->unnamed == SHL_UNNAMED_ANON
+                   ? shl_segment_create_anon(&r->seg, bytes, err)
                : ch->transport->unnamed == SHL_UNNAMED_MEMFD
                    ? shl_segment_create_memfd(&r->seg, bytes, err)
                    : shl_segment_create(&r->seg, ch->transport->mech, bytes, err);
-    if (made != 0 ||
-        init_shared(r, kind, ring_bytes, &ch->spec, err) != 0) {
+    if (made != 0 || init_shared(r, kind, ring_bytes, &ch->spec, err) != 0) {
         release(r);
         return -1;
     }
     r->wait = (struct shl_notify_wait){.timeout_ms = ch->spec.timeout_ms,
                                        .spin_budget_ns = ch->spec.spin_budget_ns,
-                                       .peer_gone = shl_liveness_peer_gone, .arg = &r->peer};
+                                       .peer_gone = shl_liveness_peer_gone,
+                                       .arg = &r->peer};
     ch->impl = r;
     return 0;
 }
@@ -116,8 +117,8 @@ static int wait_room(struct shl_ring *r, int side, struct shl_error *err)
 {
     struct shl_spsc *out = &r->ring[side].rb; /* A sends on ring 0, B on ring 1 */
     while (shl_spsc_full(out)) {
-        if (shl_notify_wait_moved(&r->ring[side].room, out->consumed, out->freed, NULL,
-                                  &out->freed, &r->wait, err) != 0)
+        if (shl_notify_wait_moved(&r->ring[side].room, out->consumed, out->freed, NULL, &out->freed,
+                                  &r->wait, err) != 0)
             return -1;
     }
     return 0;

@@ -175,7 +175,8 @@ static int dead_apps(int remove)
     while ((e = readdir(tmp)) != NULL) {
         pid_t pid = shl_name_pid(e->d_name);
         const char *tail = strrchr(e->d_name, '-');
-        if (pid <= 0 || tail == NULL || (strcmp(tail, "-iox") != 0 && strcmp(tail, "-iox.lock") != 0))
+        if (pid <= 0 || tail == NULL ||
+            (strcmp(tail, "-iox") != 0 && strcmp(tail, "-iox.lock") != 0))
             continue;
         if (kill(pid, 0) == 0 || errno != ESRCH)
             continue;
@@ -227,9 +228,9 @@ static int daemon_start(struct shl_roudi *r, int timeout_ms, struct shl_error *e
             r->daemon_pid = 0;
             char line[200];
             shl_roudi_log_tail(r, line, sizeof line);
-            return shl_fail(err, "iox-roudi", ECHILD, "exited with status %d before it was ready: %s",
-                            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-                            line);
+            return shl_fail(err, "iox-roudi", ECHILD,
+                            "exited with status %d before it was ready: %s",
+                            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), line);
         }
         if (waited >= timeout_ms)
             return shl_fail(err, "iox-roudi", ETIMEDOUT, "not ready within %d ms", timeout_ms);

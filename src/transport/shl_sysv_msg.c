@@ -170,8 +170,7 @@ static int failed(const char *call, size_t n, struct shl_error *err)
     return shl_fail(err, call, errno, "%zu bytes", n);
 }
 
-static int sysv_msg_send(struct shl_channel *ch, const void *buf, size_t len,
-                         struct shl_error *err)
+static int sysv_msg_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
 {
     struct shl_sysv_msg *m = ch->impl;
     int id = m->id[ch->side == SHL_SIDE_A ? 0 : 1];

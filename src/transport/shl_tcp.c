@@ -33,8 +33,10 @@ static int tcp_create(struct shl_channel *ch, struct shl_error *err)
     if (t == NULL)
         return shl_fail(err, "calloc", errno, "tcp channel");
     t->conn = -1;
-    t->io.rx = (struct shl_fdio){.fd = -1, .timeout_ms = ch->spec.timeout_ms,
-                                 .kind = SHL_FDIO_SOCKET, .recv_flags = MSG_WAITALL};
+    t->io.rx = (struct shl_fdio){.fd = -1,
+                                 .timeout_ms = ch->spec.timeout_ms,
+                                 .kind = SHL_FDIO_SOCKET,
+                                 .recv_flags = MSG_WAITALL};
     t->io.tx = t->io.rx;
     t->addr.sin_family = AF_INET;
     t->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -80,8 +82,8 @@ static int tcp_accept_peer(struct shl_tcp *t, int timeout_ms, struct shl_error *
             return shl_fail(err, "accept4", errno, NULL);
         }
         uint64_t token = 0;
-        struct shl_fdio io = {.fd = fd, .timeout_ms = timeout_ms, .kind = SHL_FDIO_SOCKET,
-                              .recv_flags = MSG_WAITALL};
+        struct shl_fdio io = {
+            .fd = fd, .timeout_ms = timeout_ms, .kind = SHL_FDIO_SOCKET, .recv_flags = MSG_WAITALL};
         if (shl_fdio_socket_timeouts(fd, timeout_ms, err) == 0 &&
             shl_fdio_recv_all(&io, &token, sizeof token, err) == 0 && token == t->token) {
             t->conn = fd;
@@ -102,8 +104,8 @@ static int tcp_connect_peer(struct shl_tcp *t, int timeout_ms, struct shl_error 
     while (connect(t->conn, (struct sockaddr *)&t->addr, sizeof t->addr) != 0) {
         if (errno == EINTR)
             continue;
-        return shl_fail(err, "connect", errno == EINPROGRESS ? ETIMEDOUT : errno,
-                        "127.0.0.1:%u", (unsigned)ntohs(t->addr.sin_port));
+        return shl_fail(err, "connect", errno == EINPROGRESS ? ETIMEDOUT : errno, "127.0.0.1:%u",
+                        (unsigned)ntohs(t->addr.sin_port));
     }
     struct shl_fdio io = {.fd = t->conn, .timeout_ms = timeout_ms, .kind = SHL_FDIO_SOCKET};
     return shl_fdio_send_all(&io, &t->token, sizeof t->token, err);

@@ -24,7 +24,7 @@ const struct shl_transport *const shl_transports[] = {
     SHL_RING_IF_##ring(&shl_ring_transports[SHL_MECH_##id], )
     SHL_MECHS(SHL_RING_TRANSPORT_ENTRY)
 #undef SHL_RING_TRANSPORT_ENTRY
-    &shl_transport_anon,
+        & shl_transport_anon,
     &shl_transport_memfd,
     &shl_transport_posix_mq,
     &shl_transport_sysv_msg,
@@ -62,8 +62,8 @@ int shl_channel_create(struct shl_channel *ch, const struct shl_transport *t,
         return shl_fail(err, "shl_channel_create", EINVAL,
                         "%s: max_msg, depth and timeout_ms must be positive", t->name);
     if (!notify_offered(t, spec->notify))
-        return shl_fail(err, "shl_channel_create", EINVAL, "%s has no notify strategy %d",
-                        t->name, (int)spec->notify);
+        return shl_fail(err, "shl_channel_create", EINVAL, "%s has no notify strategy %d", t->name,
+                        (int)spec->notify);
     ch->transport = t;
     ch->spec = *spec;
     if (t->create(ch, err) != 0) {
@@ -91,13 +91,12 @@ static int check_message(const struct shl_channel *ch, const char *call, size_t 
     if (ch->transport == NULL || ch->impl == NULL)
         return shl_fail(err, call, EBADF, "channel not created or closed");
     if (len == 0 || len > ch->spec.max_msg)
-        return shl_fail(err, call, EMSGSIZE, "%s: %zu bytes, max_msg %zu",
-                        ch->transport->name, len, ch->spec.max_msg);
+        return shl_fail(err, call, EMSGSIZE, "%s: %zu bytes, max_msg %zu", ch->transport->name, len,
+                        ch->spec.max_msg);
     return 0;
 }
 
-int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len,
-                     struct shl_error *err)
+int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
 {
     if (check_message(ch, "shl_channel_send", len, err) != 0)
         return -1;

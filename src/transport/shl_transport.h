@@ -28,23 +28,23 @@ enum shl_side {
 };
 
 struct shl_channel_spec {
-    size_t max_msg;  /* the largest message either side will send, in bytes */
-    size_t depth;    /* messages that may be in flight one way before send waits (>= 1);
+    size_t max_msg;              /* the largest message either side will send, in bytes */
+    size_t depth;                /* messages that may be in flight one way before send waits (>= 1);
                       * kernel transports may buffer more, shared-memory rings exactly this */
     enum shl_notify_kind notify; /* shared-memory rings: how a receiver learns of a message;
                                   * SHL_NOTIFY_NONE: the ring's default (kernel transports
                                   * take no other) */
-    long spin_budget_ns; /* SHL_NOTIFY_ADAPTIVE: how long a waiter spins before it sleeps; 0
+    long spin_budget_ns;         /* SHL_NOTIFY_ADAPTIVE: how long a waiter spins before it sleeps; 0
                           * for SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS */
-    int timeout_ms;  /* a send or recv that cannot proceed for this long fails with
+    int timeout_ms;              /* a send or recv that cannot proceed for this long fails with
                       * ETIMEDOUT; a vanished peer fails it with EPIPE, within that time */
 };
 
 struct shl_channel;
 
 enum shl_transport_kind {
-    SHL_TRANSPORT_KERNEL, /* the kernel moves the bytes: a pipe, a socket, a FIFO */
-    SHL_TRANSPORT_RING,   /* a shared-memory ring; offers every notification strategy */
+    SHL_TRANSPORT_KERNEL,     /* the kernel moves the bytes: a pipe, a socket, a FIFO */
+    SHL_TRANSPORT_RING,       /* a shared-memory ring; offers every notification strategy */
     SHL_TRANSPORT_MIDDLEWARE, /* a library users pick instead (ZeroMQ, iceoryx), whatever
                                * moves its bytes */
 };
@@ -52,12 +52,12 @@ enum shl_transport_kind {
 enum { SHL_UNNAMED_ANON = 1, SHL_UNNAMED_MEMFD };
 
 struct shl_transport {
-    const char *name;             /* "pipe", "unix-stream", ...; a ring: its mechanism's */
+    const char *name; /* "pipe", "unix-stream", ...; a ring: its mechanism's */
     enum shl_transport_kind kind;
-    enum shl_mech mech;           /* SHL_TRANSPORT_RING: where the segment comes from */
-    int unnamed;                  /* SHL_TRANSPORT_RING over memory with no name instead of a
+    enum shl_mech mech; /* SHL_TRANSPORT_RING: where the segment comes from */
+    int unnamed;        /* SHL_TRANSPORT_RING over memory with no name instead of a
                                    * mechanism's segment: SHL_UNNAMED_ANON or _MEMFD (0: none) */
-    int needs_roudi;              /* iceoryx: create needs a running RouDi (shl_roudi.h) and
+    int needs_roudi;    /* iceoryx: create needs a running RouDi (shl_roudi.h) and
                                    * registers the creating process with it for good */
     int (*create)(struct shl_channel *ch, struct shl_error *err);
     int (*join)(struct shl_channel *ch, struct shl_error *err);
@@ -91,8 +91,7 @@ int shl_channel_create(struct shl_channel *ch, const struct shl_transport *t,
 int shl_channel_join(struct shl_channel *ch, enum shl_side side, struct shl_error *err);
 
 /* Sends exactly len (<= spec.max_msg) bytes as one message. */
-int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len,
-                     struct shl_error *err);
+int shl_channel_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err);
 
 /* Receives one message of exactly len bytes into buf. */
 int shl_channel_recv(struct shl_channel *ch, void *buf, size_t len, struct shl_error *err);

@@ -184,7 +184,7 @@ pid_t ForkPeer(struct shl_channel *ch, enum shl_side side, int (*body)(struct sh
 }
 
 class TransportTest : public ::testing::TestWithParam<Config> {
-protected:
+  protected:
     struct shl_channel_spec Spec(size_t max_msg, size_t depth, int timeout_ms) const
     {
         struct shl_channel_spec spec = {};
@@ -202,7 +202,10 @@ protected:
                          << " needs a RouDi and a host process: iceoryx_test covers it";
         before_ = CountLeftovers();
     }
-    void TearDown() override { shl_channel_close(&ch_); }
+    void TearDown() override
+    {
+        shl_channel_close(&ch_);
+    }
 
     // Creates ch_, forks a child that joins as peer_side and runs body, and joins the other
     // side: the child's pid, or -1.
@@ -358,8 +361,14 @@ struct StreamPlan {
     size_t depth;
     uint32_t count;
     uint32_t ack_every; // side B answers every ack_every messages with their last seq; 0: never
-    bool AckAfter(uint32_t seq) const { return ack_every != 0 && (seq + 1) % ack_every == 0; }
-    size_t Length(uint32_t seq) const { return max_msg - seq % 64; }
+    bool AckAfter(uint32_t seq) const
+    {
+        return ack_every != 0 && (seq + 1) % ack_every == 0;
+    }
+    size_t Length(uint32_t seq) const
+    {
+        return max_msg - seq % 64;
+    }
 };
 StreamPlan g_plan;
 
@@ -389,7 +398,7 @@ int ConsumeStream(struct shl_channel *ch)
 }
 
 class StreamTest : public TransportTest {
-protected:
+  protected:
     void Stream(const StreamPlan &plan)
     {
         g_plan = plan;
@@ -587,9 +596,10 @@ INSTANTIATE_TEST_SUITE_P(All, StreamTest, ::testing::ValuesIn(AllConfigs()), Con
 
 TEST(Registry, FindsEveryTransportByName)
 {
-    const char *names[] = {"pipe",     "fifo",     "unix-stream", "unix-dgram", "tcp",       "mmap",
-                           "sysv",     "posix",    "posix-mq",    "sysv-msg",   "zeromq-ipc",
-                           "zeromq-tcp", "iceoryx", "iceoryx-waitset", "anon", "memfd"};
+    const char *names[] = {"pipe",       "fifo",       "unix-stream", "unix-dgram",      "tcp",
+                           "mmap",       "sysv",       "posix",       "posix-mq",        "sysv-msg",
+                           "zeromq-ipc", "zeromq-tcp", "iceoryx",     "iceoryx-waitset", "anon",
+                           "memfd"};
     for (const char *name : names) {
         const struct shl_transport *t = shl_transport_find(name);
         ASSERT_NE(nullptr, t) << name;
@@ -649,7 +659,7 @@ TEST(CreationFailure, MissingTmpdirLeavesNothing)
 
 // Every FIFO goes into a private TMPDIR, so leftovers are this test's alone.
 class PrivateTmpdir : public ::testing::Environment {
-public:
+  public:
     void SetUp() override
     {
         const char *base = getenv("TEST_TMPDIR");
@@ -659,13 +669,16 @@ public:
         ASSERT_NE(nullptr, mkdtemp(dir_.data())) << strerror(errno);
         setenv("TMPDIR", dir_.data(), 1);
     }
-    void TearDown() override { rmdir(dir_.data()); }
+    void TearDown() override
+    {
+        rmdir(dir_.data());
+    }
 
-private:
+  private:
     std::vector<char> dir_;
 };
 
-const ::testing::Environment *const kTmpdir =
-    ::testing::AddGlobalTestEnvironment(new PrivateTmpdir);
+const ::testing::Environment *const kTmpdir = ::testing::AddGlobalTestEnvironment(
+    new PrivateTmpdir);
 
 } // namespace

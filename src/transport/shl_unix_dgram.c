@@ -28,7 +28,8 @@ static int read_buffer(int fd, int opt, int *bytes, struct shl_error *err)
 {
     socklen_t len = sizeof *bytes;
     if (getsockopt(fd, SOL_SOCKET, opt, bytes, &len) != 0)
-        return shl_fail(err, "getsockopt", errno, "%s", opt == SO_SNDBUF ? "SO_SNDBUF" : "SO_RCVBUF");
+        return shl_fail(err, "getsockopt", errno, "%s",
+                        opt == SO_SNDBUF ? "SO_SNDBUF" : "SO_RCVBUF");
     return 0;
 }
 
@@ -88,8 +89,10 @@ static int unix_dgram_create(struct shl_channel *ch, struct shl_error *err)
         if (chunk > ch->spec.max_msg)
             chunk = ch->spec.max_msg;
         if (probe_chunk(u, chunk, err) == 0) {
-            u->io = (struct shl_fdio){.fd = -1, .timeout_ms = ch->spec.timeout_ms,
-                                      .kind = SHL_FDIO_SOCKET, .recv_flags = MSG_TRUNC};
+            u->io = (struct shl_fdio){.fd = -1,
+                                      .timeout_ms = ch->spec.timeout_ms,
+                                      .kind = SHL_FDIO_SOCKET,
+                                      .recv_flags = MSG_TRUNC};
             ch->impl = u;
             return 0;
         }

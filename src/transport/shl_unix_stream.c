@@ -20,8 +20,10 @@ static int unix_stream_create(struct shl_channel *ch, struct shl_error *err)
         free(u);
         return -1;
     }
-    u->io.rx = (struct shl_fdio){.fd = -1, .timeout_ms = ch->spec.timeout_ms,
-                                 .kind = SHL_FDIO_SOCKET, .recv_flags = MSG_WAITALL};
+    u->io.rx = (struct shl_fdio){.fd = -1,
+                                 .timeout_ms = ch->spec.timeout_ms,
+                                 .kind = SHL_FDIO_SOCKET,
+                                 .recv_flags = MSG_WAITALL};
     u->io.tx = u->io.rx;
     ch->impl = u;
     return 0;

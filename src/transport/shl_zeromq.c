@@ -24,7 +24,7 @@
 struct shl_zeromq {
     int tcp;
     struct shl_peer_link link;
-    uint64_t token; /* side B proves with it that A's socket holds its own peer */
+    uint64_t token;          /* side B proves with it that A's socket holds its own peer */
     char dir[PATH_MAX];      /* the private folder of the ipc socket, "" once removed */
     char path[PATH_MAX + 8]; /* the ipc socket file in it */
     int dir_fd;              /* the folder, open: both sides name the socket through it */
@@ -124,8 +124,7 @@ static int open_socket(struct shl_channel *ch, struct shl_error *err)
 
 /* Waits until the socket can do `events` (ZMQ_POLLIN/ZMQ_POLLOUT), the peer has gone or
  * *left_ms ran out. */
-static int zeromq_send(struct shl_channel *ch, const void *buf, size_t len,
-                       struct shl_error *err)
+static int zeromq_send(struct shl_channel *ch, const void *buf, size_t len, struct shl_error *err)
 {
     struct shl_zeromq *z = ch->impl;
     long start = shl_peer_link_now_ms();
@@ -143,20 +142,21 @@ static int zeromq_recv(struct shl_channel *ch, void *buf, size_t len, struct shl
 {
     struct shl_zeromq *z = ch->impl;
     long start = shl_peer_link_now_ms();
-    for (int last_try = 0;; ) {
+    for (int last_try = 0;;) {
         int got = zmq_recv(z->socket, buf, len, 0);
         if (got >= 0) {
             /* zmq_recv returns the message's real size, also when it cut it to len. */
             if ((size_t)got != len)
-                return shl_fail(err, "zmq_recv", EPROTO, "message of %d bytes, expected %zu",
-                                got, len);
+                return shl_fail(err, "zmq_recv", EPROTO, "message of %d bytes, expected %zu", got,
+                                len);
             return 0;
         }
         if (zmq_errno() != EAGAIN && zmq_errno() != EINTR)
             return zmq_failed(err, "zmq_recv", "message");
         if (last_try)
             return -1;
-        if (shl_peer_link_keep_waiting(&z->link, start, ch->spec.timeout_ms, "zmq_recv", err) != 0) {
+        if (shl_peer_link_keep_waiting(&z->link, start, ch->spec.timeout_ms, "zmq_recv", err) !=
+            0) {
             /* ZeroMQ moves a message in its I/O threads, so a peer's last message may still
              * be on the way when its link closes: one more slice for it. */
             if (err->errnum != EPIPE)
@@ -225,11 +225,10 @@ static void zeromq_close(struct shl_channel *ch)
 }
 
 /* The two differ only in the name, from which create() tells them apart. */
-#define ZEROMQ_TRANSPORT(transport_name)                                                        \
-    {                                                                                           \
-        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .create = zeromq_create,      \
-        .join = zeromq_join,                                                                    \
-        .send = zeromq_send, .recv = zeromq_recv, .close = zeromq_close,                        \
+#define ZEROMQ_TRANSPORT(transport_name)                                                      \
+    {                                                                                         \
+        .name = transport_name, .kind = SHL_TRANSPORT_MIDDLEWARE, .create = zeromq_create,    \
+        .join = zeromq_join, .send = zeromq_send, .recv = zeromq_recv, .close = zeromq_close, \
     }
 
 const struct shl_transport shl_transport_zeromq_ipc = ZEROMQ_TRANSPORT("zeromq-ipc");

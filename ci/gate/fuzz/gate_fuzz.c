@@ -24,8 +24,8 @@ static const char reference_run[] =
     "{\"benchmark\": \"floor\", \"transport\": \"cacheline\", \"notify\": null, \"size\": 64,"
     " \"unit\": \"ns\", \"p50\": 485}]}";
 
-static void evaluate_all(const struct shl_results *results,
-                         const struct shl_gate_check *checks, size_t count)
+static void evaluate_all(const struct shl_results *results, const struct shl_gate_check *checks,
+                         size_t count)
 {
     const struct shl_results *runs[1] = {results};
     struct shl_gate_line line;
@@ -48,8 +48,7 @@ static void evaluate_baseline(const struct shl_results *results,
 }
 
 /* A baseline the gate wrote must parse back with the same number of ratios. */
-static void round_trip(const struct shl_gate_baseline *baseline,
-                       const struct shl_results *source)
+static void round_trip(const struct shl_gate_baseline *baseline, const struct shl_results *source)
 {
     struct shl_error err = {0};
     char *text = NULL;

@@ -8,11 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ERR_EXIT(m)\
-    do\
-    {\
-        perror(m);\
-        exit(EXIT_FAILURE);\
-    }while(0)
+#define ERR_EXIT(m)         \
+    do {                    \
+        perror(m);          \
+        exit(EXIT_FAILURE); \
+    } while (0)
 
 #endif

@@ -4,12 +4,10 @@
 // against a program that knows only the tutorial's layout.
 #include "common.h"
 #include <sys/mman.h>
-#include <sys/stat.h>        /* For mode constants */
-#include <fcntl.h>           /* For O_* constants */
+#include <sys/stat.h> /* For mode constants */
+#include <fcntl.h>    /* For O_* constants */
 
-
-struct student
-{
+struct student {
     char name[32];
     int age;
 };
@@ -23,13 +21,12 @@ int main()
     struct stat buf;
     if (fstat(shmid, &buf) == -1)
         ERR_EXIT("fstat failed");
-    if (buf.st_size < (off_t)sizeof(student))
-    {
+    if (buf.st_size < (off_t)sizeof(student)) {
         fprintf(stderr, "object too small\n");
         exit(EXIT_FAILURE);
     }
 
-    student* p = (student*)mmap(NULL, sizeof(student), PROT_READ, MAP_SHARED, shmid, 0);
+    student *p = (student *)mmap(NULL, sizeof(student), PROT_READ, MAP_SHARED, shmid, 0);
     if (p == MAP_FAILED)
         ERR_EXIT("mmap failed");
 

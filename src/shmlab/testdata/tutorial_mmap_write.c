@@ -10,23 +10,20 @@
 #include <string.h>
 #include <fcntl.h>
 
-#define ERR_EXIT(m)\
-    do\
-    {\
-        perror(m);\
-        exit(EXIT_FAILURE);\
-    }while(0)
+#define ERR_EXIT(m)         \
+    do {                    \
+        perror(m);          \
+        exit(EXIT_FAILURE); \
+    } while (0)
 
-typedef struct student
-{
+typedef struct student {
     char name[4];
     int age;
-}STU;
+} STU;
 
-int main(int argc, char* argv[])
+int main(int argc, char *argv[])
 {
-    if (argc != 2)
-    {
+    if (argc != 2) {
         printf("Usage: %s, <filename>\r\n", argv[0]);
         exit(EXIT_FAILURE);
     }
@@ -36,17 +33,17 @@ int main(int argc, char* argv[])
     if (fd == 1)
         ERR_EXIT("open failed");
 
-    lseek(fd, sizeof(STU) * 5 -1, SEEK_SET);// seek to a position
-    write(fd, "", 1);// write data
-    STU* p = (STU*)mmap(NULL, sizeof(STU) * 5, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);// map the file as shared memory
+    lseek(fd, sizeof(STU) * 5 - 1, SEEK_SET); // seek to a position
+    write(fd, "", 1);                         // write data
+    STU *p = (STU *)mmap(NULL, sizeof(STU) * 5, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                         0); // map the file as shared memory
     if (p == NULL)
         ERR_EXIT("mmap failed");
 
     char ch = 'a';
-    for (int i = 0; i < 5; i++)
-    {
-        memcpy((p+i)->name, &ch, 1);
-        (p+i)->age = 20 + i;
+    for (int i = 0; i < 5; i++) {
+        memcpy((p + i)->name, &ch, 1);
+        (p + i)->age = 20 + i;
         ch++;
     }
 

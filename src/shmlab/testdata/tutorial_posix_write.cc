@@ -2,12 +2,10 @@
 // C++ (it uses `student` without `struct`), so it is built as C++.
 #include "common.h"
 #include <sys/mman.h>
-#include <sys/stat.h>        /* For mode constants */
-#include <fcntl.h>           /* For O_* constants */
+#include <sys/stat.h> /* For mode constants */
+#include <fcntl.h>    /* For O_* constants */
 
-
-struct student
-{
+struct student {
     char name[32];
     int age;
 };
@@ -30,7 +28,7 @@ int main()
     printf("size=%d, mode=%d\r\n", buf.st_size, buf.st_mode & 0777);
 
     // map it into the address space
-    student* p = (student*)mmap(NULL, buf.st_size, PROT_WRITE, MAP_SHARED, shmid, 0);
+    student *p = (student *)mmap(NULL, buf.st_size, PROT_WRITE, MAP_SHARED, shmid, 0);
     if (p == MAP_FAILED)
         ERR_EXIT("mmap failed");
 
