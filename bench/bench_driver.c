@@ -268,25 +268,26 @@ static int plan_fanout_jobs(const struct bench_options *opts, const struct bench
     return 0;
 }
 
-/* The zero-copy round trip of every transport that has one, at every size: a ring with
- * its spinning strategy only (the others differ from it as in the copy rows), a middleware
- * as it is. */
+/* The zero-copy round trip or stream (kind) of every transport that has one, at every size:
+ * a ring with its spinning strategy only (the others differ from it as in the copy rows), a
+ * middleware as it is. */
 static int plan_zerocopy_jobs(const struct bench_options *opts, const struct bench_env *env,
-                              const size_t *sizes, size_t n_sizes, struct bench_jobs *jobs,
-                              struct shl_error *err)
+                              const size_t *sizes, size_t n_sizes, enum bench_job_kind kind,
+                              struct bench_jobs *jobs, struct shl_error *err)
 {
+    int64_t budget_ns = kind == JOB_ZEROCOPY ? env->plan.budget_ns : env->plan.stream_budget_ns;
     for (size_t ti = 0; shl_transports[ti] != NULL; ti++) {
         const struct shl_transport *t = shl_transports[ti];
         if (t->loan == NULL || !wanted(opts, t->name))
             continue;
         for (size_t k = 0; k < n_sizes; k++) {
-            struct bench_job job = {
-                .kind = JOB_ZEROCOPY,
-                .transport = t,
-                .name = t->name,
-                .size = sizes[k],
-                .notify = t->kind == SHL_TRANSPORT_RING ? SHL_NOTIFY_SPIN : SHL_NOTIFY_NONE,
-                .expected_s = (double)env->plan.budget_ns / 1e9 + PROCESS_COST_S};
+            struct bench_job job = {.kind = kind,
+                                    .transport = t,
+                                    .name = t->name,
+                                    .size = sizes[k],
+                                    .notify = t->kind == SHL_TRANSPORT_RING ? SHL_NOTIFY_SPIN
+                                                                            : SHL_NOTIFY_NONE,
+                                    .expected_s = (double)budget_ns / 1e9 + PROCESS_COST_S};
             if (add_job(jobs, &job, err) != 0)
                 return -1;
         }
@@ -335,7 +336,9 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     if (rc == 0 && (opts->benchmarks & BENCH_LOAD))
         rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LOAD, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_ZEROCOPY))
-        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, jobs, err);
+        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, JOB_ZEROCOPY, jobs, err);
+    if (rc == 0 && (opts->benchmarks & BENCH_ZEROCOPY_THROUGHPUT))
+        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, JOB_ZEROCOPY_THROUGHPUT, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_FANOUT))
         rc = plan_fanout_jobs(opts, env, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
@@ -376,6 +379,7 @@ static const char *job_benchmark(enum bench_job_kind kind)
     case JOB_LOAD: return "load";
     case JOB_FANOUT: return "fanout";
     case JOB_ZEROCOPY: return "zerocopy";
+    case JOB_ZEROCOPY_THROUGHPUT: return "zerocopy-throughput";
     case JOB_SETUP: break;
     }
     return "setup";
@@ -773,22 +777,25 @@ int bench_fanout_job_unrunnable(const struct bench_job *job, char *why, size_t l
 static int run_zerocopy(const struct bench_job *job, const struct bench_env *env,
                         struct shl_results_row *row, struct shl_error *err)
 {
+    bool stream = job->kind == JOB_ZEROCOPY_THROUGHPUT;
     struct bench_zerocopy z = {
         .transport = job->transport,
         .notify = job->notify,
+        .stream = stream,
         .size = job->size,
         .warmup = env->plan.warmup,
-        .min_samples = env->plan.min_samples,
+        /* A stream's sample is a round of many messages, as the copying throughput rows'. */
+        .min_samples = stream ? 3 : env->plan.min_samples,
         .max_samples = env->plan.max_samples,
-        .budget_ns = env->plan.budget_ns,
+        .budget_ns = stream ? env->plan.stream_budget_ns : env->plan.budget_ns,
         .peer_cpu = env->cpu_b,
         .timeout_ms = env->timeout_ms,
     };
     int rc = bench_zerocopy_run(&z, err);
     if (rc == 0) {
         shl_stats_compute(z.samples, z.n, &row->stats);
-        row->messages = z.n;
-        row->cpu_ns_per_msg_a = per_message(z.cpu_ns, z.n);
+        row->messages = z.messages;
+        row->cpu_ns_per_msg_a = per_message(z.cpu_ns, z.messages);
     }
     free(z.samples);
     return rc;
@@ -797,7 +804,8 @@ static int run_zerocopy(const struct bench_job *job, const struct bench_env *env
 static int run_job_here(const struct bench_job *job, const struct bench_env *env,
                         struct shl_results_row *row, struct shl_error *err)
 {
-    int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY;
+    int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY ||
+                     job->kind == JOB_ZEROCOPY_THROUGHPUT;
     shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
                          throughput ? "MB/s" : "ns");
     row->repetition = job->repetition;
@@ -813,7 +821,8 @@ static int run_job_here(const struct bench_job *job, const struct bench_env *env
     case JOB_MEMCPY: return run_floor(job, env, row, err);
     case JOB_CROSSCHECK: return run_crosscheck(job, env, row, err);
     case JOB_FANOUT: return run_fanout(job, env, row, err);
-    case JOB_ZEROCOPY: return run_zerocopy(job, env, row, err);
+    case JOB_ZEROCOPY:
+    case JOB_ZEROCOPY_THROUGHPUT: return run_zerocopy(job, env, row, err);
     case JOB_SETUP: break;
     }
     return run_setup(job, env, row, err);
@@ -935,7 +944,10 @@ void bench_results_add_ratios(struct shl_results *r)
         const struct shl_results_row *ref = NULL;
         const char *ref_name = NULL;
         bool shared_memory = shl_results_is_shm(row->transport);
-        if (strcmp(row->benchmark, "throughput") == 0 && shared_memory) {
+        /* Every zero-copy stream is weighed against memcpy, iceoryx's included: writing and
+         * reading each byte in place is what it offers instead of copying. */
+        if ((strcmp(row->benchmark, "throughput") == 0 && shared_memory) ||
+            strcmp(row->benchmark, "zerocopy-throughput") == 0) {
             ref = shl_results_find(r, "floor", "memcpy", SHL_NOTIFY_NONE, row->size);
             ref_name = "memcpy";
         }

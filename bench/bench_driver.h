@@ -28,6 +28,7 @@ enum bench_job_kind {
     JOB_LOAD,
     JOB_FANOUT,
     JOB_ZEROCOPY,
+    JOB_ZEROCOPY_THROUGHPUT,
 };
 
 struct bench_job {

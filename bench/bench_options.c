@@ -39,7 +39,8 @@ static const struct shl_cli_option options[] = {
      "where results go (default: bench-out/ in the workspace)"},
     {"--transports", NULL, OPT_TRANSPORTS, true, "LIST", "only these transports (e.g. pipe,posix)"},
     {"--benchmarks", NULL, OPT_BENCHMARKS, true, "LIST",
-     "only these of latency,throughput,wakeup,floor,setup,crosscheck,load"},
+     "only these of latency,throughput,wakeup,floor,setup,crosscheck,load,fanout,zerocopy,"
+     "zerocopy-throughput"},
     {"--timeout-ms", NULL, OPT_TIMEOUT, true, "MS",
      "a peer that is silent this long fails the run (default 3000)"},
     {"--spin-budget", NULL, OPT_SPIN_BUDGET, true, "NS",
@@ -162,9 +163,11 @@ static const struct {
     const char *name;
     unsigned bit;
 } benchmarks[] = {
-    {"latency", BENCH_LATENCY}, {"throughput", BENCH_THROUGHPUT}, {"wakeup", BENCH_WAKEUP},
-    {"floor", BENCH_FLOOR},     {"setup", BENCH_SETUP},           {"crosscheck", BENCH_CROSSCHECK},
-    {"load", BENCH_LOAD},       {"fanout", BENCH_FANOUT},         {"zerocopy", BENCH_ZEROCOPY},
+    {"latency", BENCH_LATENCY},   {"throughput", BENCH_THROUGHPUT},
+    {"wakeup", BENCH_WAKEUP},     {"floor", BENCH_FLOOR},
+    {"setup", BENCH_SETUP},       {"crosscheck", BENCH_CROSSCHECK},
+    {"load", BENCH_LOAD},         {"fanout", BENCH_FANOUT},
+    {"zerocopy", BENCH_ZEROCOPY}, {"zerocopy-throughput", BENCH_ZEROCOPY_THROUGHPUT},
 };
 
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
@@ -178,7 +181,7 @@ static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
     }
     return fail(msg, msg_len,
                 "--benchmarks: unknown '%s' (latency, throughput, wakeup, floor, setup, "
-                "crosscheck, load)",
+                "crosscheck, load, fanout, zerocopy, zerocopy-throughput)",
                 text);
 }
 

@@ -11,7 +11,7 @@ size_t bench_stream_depth(size_t size)
 
 /* About 4 MiB per round (so the closing acknowledgement is a small part of it), within
  * bounds that keep tiny messages from taking forever and big ones from being a handful. */
-static size_t messages_per_round(size_t size)
+size_t bench_stream_per_round(size_t size)
 {
     size_t n = (size_t)(4u << 20) / size;
     if (n < 16)
@@ -39,7 +39,7 @@ int bench_stream_measure(struct bench_sender *s, void *ctx, struct shl_error *er
     struct bench_stream *st = ctx;
     st->samples = NULL;
     st->n = 0;
-    st->per_round = messages_per_round(s->payload.size);
+    st->per_round = bench_stream_per_round(s->payload.size);
     /* Warm-up: one round, its first message checked byte for byte. */
     if (round_of(s, st->per_round, BENCH_WORD_FULL_CHECK, err) != 0)
         return -1;

@@ -19,6 +19,8 @@ extern "C" {
 #define BENCH_STREAM_BYTES_IN_FLIGHT (64 * 1024)
 #define BENCH_STREAM_MIN_DEPTH 8
 size_t bench_stream_depth(size_t size);
+/* Messages per timed round at this size: about 4 MiB, within bounds. */
+size_t bench_stream_per_round(size_t size);
 
 struct bench_stream {
     /* plan */

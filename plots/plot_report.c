@@ -137,6 +137,7 @@ static void efficiency_section(struct plot_report *r)
     const struct shl_results_target *line = &shl_results_efficiency[0];
     const struct shl_results_target *blocking = &shl_results_efficiency[1];
     const struct shl_results_target *memcpy_share = &shl_results_efficiency[2];
+    const struct shl_results_target *in_place_share = &shl_results_efficiency[3];
 
     /* The floor of the row's own moment where the run measured one around it. */
     const struct shl_results_row *fast = best_at(&latency, line->size, false, SHL_RESULTS_LOWER);
@@ -158,6 +159,14 @@ static void efficiency_section(struct plot_report *r)
     const struct shl_results_row *copy = first_of(&floor, "memcpy", memcpy_share->size);
     efficiency_row(r, &t, memcpy_share, "best shared-memory throughput", top, "memcpy bandwidth",
                    copy ? plot_base(copy, "p50") : NAN, top ? top->ratio : NAN, "B/s");
+
+    struct plot_rows streamed = rows_of(r, "zerocopy-throughput");
+    const struct shl_results_row *in_place_top = best_at(&streamed, in_place_share->size, false,
+                                                         SHL_RESULTS_HIGHER);
+    efficiency_row(r, &t, in_place_share, "best zero-copy throughput", in_place_top,
+                   "memcpy bandwidth", copy ? plot_base(copy, "p50") : NAN,
+                   in_place_top ? in_place_top->ratio : NAN, "B/s");
+    plot_rows_free(&streamed);
 
     struct plot_rows zero = rows_of(r, "zerocopy");
     const struct shl_results_target *zc = &shl_results_zero_copy;

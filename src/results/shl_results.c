@@ -224,7 +224,7 @@ const struct shl_results_target shl_results_beats_pipe = {
 
 /* What the design promises, as warnings: they depend on the machine's cores (near or far)
  * as much as on the code, so a miss is reported but fails nothing (ci/README.md). */
-const struct shl_results_target shl_results_efficiency[3] = {
+const struct shl_results_target shl_results_efficiency[4] = {
     /* One cache line handed between two cores is the least a round trip can cost; a ring
      * that adds more than half of that again does needless work per message. */
     {"latency", NULL, true, SHL_NOTIFY_NONE, false, 64, "ratio", "cacheline", NULL, NULL, 0,
@@ -243,6 +243,13 @@ const struct shl_results_target shl_results_efficiency[3] = {
      SHL_RESULTS_HIGHER, 0.5, false,
      "target: shared-memory throughput at 1 MiB at least half of memcpy: one copy in, one "
      "copy out"},
+    /* Written and read in place, a large message costs one write and one read of each byte,
+     * no more than a memcpy of it (which reads and writes each byte once): anything less
+     * than memcpy's bandwidth is overhead of the loan itself. */
+    {"zerocopy-throughput", NULL, true, SHL_NOTIFY_NONE, false, 1048576, "ratio", "memcpy", NULL,
+     NULL, 0, SHL_RESULTS_HIGHER, 1.0, false,
+     "target: the best ring's zero-copy throughput at 1 MiB, every byte written and checked in "
+     "place, at least memcpy's bandwidth: the same one write and one read of each byte"},
 };
 
 /* An independent plain ping-pong measures the same round trip; beyond a quarter apart, the

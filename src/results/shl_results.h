@@ -22,7 +22,8 @@ extern "C" {
 
 /* A number that was not measured is NaN here and null in the file. */
 struct shl_results_row {
-    char benchmark[16];          /* latency, wakeup, throughput, setup, floor, crosscheck */
+    /* a name of bench/RESULTS.md: latency, throughput, zerocopy-throughput, ... */
+    char benchmark[24];
     char transport[24];          /* pipe ... posix; cacheline / memcpy for the floor */
     enum shl_notify_kind notify; /* shared memory's strategy; SHL_NOTIFY_NONE for none */
     size_t size;                 /* bytes per message (or segment, for setup) */
@@ -193,8 +194,8 @@ extern const double shl_results_small_size_max;
 /* Shared memory beats a pipe at each small size (the hard invariant). */
 extern const struct shl_results_target shl_results_beats_pipe;
 /* The efficiency targets: the cache-line floor, blocking notification against a pipe,
- * bandwidth against memcpy. */
-extern const struct shl_results_target shl_results_efficiency[3];
+ * bandwidth against memcpy, the zero-copy stream's bandwidth against memcpy. */
+extern const struct shl_results_target shl_results_efficiency[4];
 /* The plain ping-pong's agreement with shmlab's round trip: a lower and an upper bound. */
 extern const struct shl_results_target shl_results_crosscheck[2];
 /* shmlab's rings against the middleware users pick instead (iceoryx, through the same

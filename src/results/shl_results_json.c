@@ -828,6 +828,7 @@ static const struct {
     {"load", {"p50", "p99", "offered_hz"}},
     {"fanout", {"p50", "p99", "slowest_p99"}},
     {"zerocopy", {"p50", "p99"}},
+    {"zerocopy-throughput", {"p50"}},
 };
 
 /* Whether a row's percentile agrees with its histogram: within the bucket of the sample one
