@@ -326,19 +326,24 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
             rc |= add_job(jobs, &copy, err);
         }
     }
-    /* The plain cross-check only runs beside latency, which it is there to check. */
-    if (rc == 0 && (opts->benchmarks & BENCH_LATENCY))
-        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LATENCY, jobs, err);
-    if (rc == 0 && (opts->benchmarks & BENCH_THROUGHPUT))
-        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_THROUGHPUT, jobs, err);
-    if (rc == 0 && (opts->benchmarks & BENCH_WAKEUP))
-        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_WAKEUP, jobs, err);
-    if (rc == 0 && (opts->benchmarks & BENCH_LOAD))
-        rc = plan_channel_jobs(opts, env, sizes, n_sizes, JOB_LOAD, jobs, err);
-    if (rc == 0 && (opts->benchmarks & BENCH_ZEROCOPY))
-        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, JOB_ZEROCOPY, jobs, err);
-    if (rc == 0 && (opts->benchmarks & BENCH_ZEROCOPY_THROUGHPUT))
-        rc = plan_zerocopy_jobs(opts, env, sizes, n_sizes, JOB_ZEROCOPY_THROUGHPUT, jobs, err);
+    /* The benchmarks planned per transport and size, in the order they run; the plain
+     * cross-check joins latency, which it is there to check. */
+    static const struct {
+        unsigned bit;
+        enum bench_job_kind kind;
+        int (*plan)(const struct bench_options *, const struct bench_env *, const size_t *, size_t,
+                    enum bench_job_kind, struct bench_jobs *, struct shl_error *);
+    } per_size[] = {
+        {BENCH_LATENCY, JOB_LATENCY, plan_channel_jobs},
+        {BENCH_THROUGHPUT, JOB_THROUGHPUT, plan_channel_jobs},
+        {BENCH_WAKEUP, JOB_WAKEUP, plan_channel_jobs},
+        {BENCH_LOAD, JOB_LOAD, plan_channel_jobs},
+        {BENCH_ZEROCOPY, JOB_ZEROCOPY, plan_zerocopy_jobs},
+        {BENCH_ZEROCOPY_THROUGHPUT, JOB_ZEROCOPY_THROUGHPUT, plan_zerocopy_jobs},
+    };
+    for (size_t i = 0; i < sizeof per_size / sizeof per_size[0] && rc == 0; i++)
+        if (opts->benchmarks & per_size[i].bit)
+            rc = per_size[i].plan(opts, env, sizes, n_sizes, per_size[i].kind, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_FANOUT))
         rc = plan_fanout_jobs(opts, env, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
