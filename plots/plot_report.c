@@ -83,7 +83,7 @@ static const struct shl_results_row *best_at(const struct plot_rows *rows, doubl
         const struct shl_results_row *row = rows->rows[i];
         double p50 = plot_base(row, "p50");
         if ((double)row->size != size || !shl_results_is_shm(row->transport) || isnan(p50) ||
-            (blocking && row->notify == SHL_NOTIFY_SPIN))
+            (blocking && shl_notify_spins(row->notify)))
             continue;
         double b = best ? plot_base(best, "p50") : 0;
         if (best == NULL || (better == SHL_RESULTS_LOWER ? p50 < b : p50 > b))
@@ -217,7 +217,7 @@ static size_t table_sizes(struct plot_report *r, const struct plot_rows *rows, d
  * iceoryx's busy-polling receiver. */
 static bool sleeps(const struct shl_results_row *row)
 {
-    return row->notify != SHL_NOTIFY_SPIN && strcmp(row->transport, "iceoryx") != 0;
+    return !shl_notify_spins(row->notify) && strcmp(row->transport, "iceoryx") != 0;
 }
 
 /* The row at `size` with the least `stat` among `rows` (sleeping ones only when asked). */

@@ -129,6 +129,28 @@ TEST(GateResults, FindsTheBestOfSeveralMatchingRows)
     EXPECT_EQ(shl_results_context_text(run.results, "kernel"), nullptr);
 }
 
+// "Not spin" leaves out every strategy that spins: adaptive never sleeps under back-to-back
+// traffic, so it would make a comparison of sleeping strategies with a pipe meaningless.
+TEST(GateResults, NotSpinLeavesOutEveryStrategyThatSpins)
+{
+    Results run(RunOf({Row("latency", "posix", "spin", 64, 1000),
+                       Row("latency", "posix", "adaptive", 64, 1100),
+                       Row("latency", "posix", "futex", 64, 20000)}));
+    ASSERT_EQ(run.rc, 0) << run.err.detail;
+    struct shl_gate_select sleeping = Select("latency", "posix", "spin", 64);
+    sleeping.notify_except = true;
+    double value = 0;
+    char why[200];
+    ASSERT_TRUE(
+        shl_gate_results_find(run.results, &sleeping, SHL_RESULTS_LOWER, &value, why, sizeof why));
+    EXPECT_EQ(value, 20000);
+    struct shl_gate_select not_futex = Select("latency", "posix", "futex", 64);
+    not_futex.notify_except = true;
+    ASSERT_TRUE(
+        shl_gate_results_find(run.results, &not_futex, SHL_RESULTS_LOWER, &value, why, sizeof why));
+    EXPECT_EQ(value, 1000);
+}
+
 TEST(GateResults, SaysWhatIsMissing)
 {
     Results run(

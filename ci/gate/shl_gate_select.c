@@ -16,7 +16,10 @@ static bool notify_matches(const struct shl_gate_select *sel, enum shl_notify_ki
 {
     if (sel->notify == SHL_NOTIFY_NONE)
         return true;
-    return (sel->notify == notify) != sel->notify_except;
+    if (!sel->notify_except)
+        return sel->notify == notify;
+    /* Not a spinning strategy: not any that spins ("!spin" is every sleeping one). */
+    return notify != sel->notify && !(shl_notify_spins(sel->notify) && shl_notify_spins(notify));
 }
 
 static bool place_matches(const struct shl_gate_select *sel, const struct shl_results_row *row)

@@ -24,7 +24,8 @@ struct shl_gate_select {
     char benchmark[SHL_GATE_NAME_MAX];
     char transport[SHL_GATE_CHOICES][SHL_GATE_NAME_MAX]; /* any of these; unused ones "" */
     enum shl_notify_kind notify;                         /* SHL_NOTIFY_NONE matches any strategy */
-    bool notify_except; /* match every strategy but `notify` (e.g. "not spin": blocking) */
+    bool notify_except; /* match every strategy but `notify`, and when `notify` spins, every
+                         * strategy but those that spin ("!spin": the sleeping ones) */
     double size;        /* bytes; negative matches any size */
     double rate_hz;     /* wakeup rows; 0 matches any rate */
     char stat[SHL_GATE_NAME_MAX];

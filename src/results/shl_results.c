@@ -232,7 +232,8 @@ const struct shl_results_target shl_results_efficiency[4] = {
      "target: best shared memory at 64 B within 1.5x of the cache-line floor, the least a "
      "round trip can cost"},
     /* A blocking strategy sleeps in the kernel as a pipe does, but moves no bytes through
-     * it: it must not cost more than the pipe's own wake-up. */
+     * it: it must not cost more than the pipe's own wake-up. "Not spin" leaves out every
+     * strategy that spins (adaptive too: back to back, it never sleeps). */
     {"latency", NULL, true, SHL_NOTIFY_SPIN, true, 64, "p50", "", "latency", "pipe", 64,
      SHL_RESULTS_LOWER, 1.0, false,
      "target: blocking shared-memory notification no slower than a pipe at 64 B, whose "

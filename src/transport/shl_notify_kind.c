@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const char *const names[SHL_NOTIFY_COUNT] = {[SHL_NOTIFY_NONE] = "",
-#define SHL_NOTIFY_NAME(id, name) [SHL_NOTIFY_##id] = name,
+#define SHL_NOTIFY_NAME(id, name, spins) [SHL_NOTIFY_##id] = name,
                                                     SHL_NOTIFY_KINDS(SHL_NOTIFY_NAME)
 #undef SHL_NOTIFY_NAME
 };
@@ -24,4 +24,14 @@ int shl_notify_parse(const char *name, enum shl_notify_kind *kind)
 const char *shl_notify_name(enum shl_notify_kind kind)
 {
     return (unsigned)kind < SHL_NOTIFY_COUNT ? names[kind] : "";
+}
+
+int shl_notify_spins(enum shl_notify_kind kind)
+{
+    static const int spins[SHL_NOTIFY_COUNT] = {
+#define SHL_NOTIFY_SPINS(id, name, spinning) [SHL_NOTIFY_##id] = spinning,
+        SHL_NOTIFY_KINDS(SHL_NOTIFY_SPINS)
+#undef SHL_NOTIFY_SPINS
+    };
+    return (unsigned)kind < SHL_NOTIFY_COUNT ? spins[kind] : 0;
 }
