@@ -118,10 +118,13 @@ static void efficiency_row(struct plot_report *r, struct plot_table *t,
     plot_cell_quantity(row[2], reference, unit);
     plot_cell_ratio(row[3], ratio);
     shl_results_target_text(target, row[4], PLOT_CELL_MAX);
-    snprintf(row[5], PLOT_CELL_MAX, "%s",
-             isnan(ratio)                            ? "not measured"
-             : shl_results_target_met(target, ratio) ? "met"
-                                                     : "not met");
+    const char *why = shl_results_why_missed(target);
+    if (isnan(ratio))
+        snprintf(row[5], PLOT_CELL_MAX, "not measured");
+    else if (shl_results_target_met(target, ratio))
+        snprintf(row[5], PLOT_CELL_MAX, "met");
+    else
+        snprintf(row[5], PLOT_CELL_MAX, "not met%s%s", why ? ": " : "", why ? why : "");
 }
 
 static void efficiency_section(struct plot_report *r)

@@ -219,6 +219,8 @@ extern const double shl_results_adaptive_wakeup_max;
 /* "at most L×" or "at least L×", L the limit. */
 const char *shl_results_target_text(const struct shl_results_target *target, char *buf, size_t len);
 bool shl_results_target_met(const struct shl_results_target *target, double value);
+/* Why a sound build can miss this target, where that is known; NULL otherwise. */
+const char *shl_results_why_missed(const struct shl_results_target *target);
 
 #ifdef __cplusplus
 }
