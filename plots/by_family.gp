@@ -14,6 +14,8 @@ set key at graph 1.03, graph 1 left top vertical Left reverse samplen 2 spacing 
 # Kept from the first run of this script: the PNG pass runs it again after the panels
 # changed ylabel_text.
 if (!exists("row_ylabel")) { row_ylabel = ylabel_text }
+# A panel is a third of the canvas wide: the size labels are slanted, or they run together.
+set xtics rotate by -45 font ",8"
 do for [p=1:panels] {
     eval value(sprintf("panel%d", p))
     ylabel_text = (p - 1) % panel_cols == 0 ? row_ylabel : ""
