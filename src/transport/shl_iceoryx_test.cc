@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -59,6 +60,20 @@ std::string RoudiUnavailable()
     if (shl_roudi_running() != 0)
         return ::testing::AssertionFailure() << "an iox-roudi still runs";
     return ::testing::AssertionSuccess();
+}
+
+// True when pid has exited: no such process, or a zombie its new parent has not reaped.
+bool Gone(pid_t pid)
+{
+    char path[64], state = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (f == nullptr)
+        return true;
+    if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+        state = 0;
+    fclose(f);
+    return state == 'Z';
 }
 
 TEST(Roudi, StartsRefusesASecondAndLeavesNothing)
@@ -129,24 +144,33 @@ TEST_P(RoudiStarterKilled, LeavesNothing)
         }
         if (ok != 'R')
             fprintf(stderr, "starter: %s\n", ErrorText(err).c_str());
-        (void)!write(ready[1], &ok, 1);
+        struct {
+            char ok;
+            pid_t keeper;
+        } word = {ok, ok == 'R' ? roudi.pid : 0};
+        (void)!write(ready[1], &word, sizeof word);
         for (;;)
             pause();
     }
     close(ready[1]);
-    char ok = 0;
-    ASSERT_EQ(1, read(ready[0], &ok, 1));
+    struct {
+        char ok;
+        pid_t keeper;
+    } word = {};
+    ASSERT_EQ((ssize_t)sizeof word, read(ready[0], &word, sizeof word));
     close(ready[0]);
-    ASSERT_EQ('R', ok);
+    ASSERT_EQ('R', word.ok);
     ASSERT_NE(0, shl_roudi_running());
     kill(starter, GetParam());
     int status = 0;
     waitpid(starter, &status, 0);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == GetParam()) << status;
+    // The keeper outlives the starter to stop RouDi; it is done when it has exited too.
     double start = NowMs();
-    while (!NothingOfRoudiLeft() && NowMs() - start < 10000)
+    while ((!NothingOfRoudiLeft() || !Gone(word.keeper)) && NowMs() - start < 10000)
         usleep(10000);
     EXPECT_TRUE(NothingOfRoudiLeft()) << "after " << NowMs() - start << " ms";
+    EXPECT_TRUE(Gone(word.keeper)) << "RouDi's keeper, pid " << word.keeper << ", still runs";
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, RoudiStarterKilled, ::testing::Values(SIGINT, SIGTERM, SIGKILL),

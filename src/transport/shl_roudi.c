@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,22 +89,31 @@ pid_t shl_roudi_running(void)
     return found;
 }
 
+/* RouDi's fixed objects; the last, its data segment, is named after the user it runs as. */
+#define ROUDI_OBJECTS 5
+
+static void object_paths(char paths[ROUDI_OBJECTS][256])
+{
+    const char *fixed[ROUDI_OBJECTS - 1] = {"/dev/shm/iceoryx_mgmt", "/tmp/roudi",
+                                            "/tmp/roudi.lock", "/tmp/iox-unique-roudi.lock"};
+    for (int i = 0; i < ROUDI_OBJECTS - 1; i++)
+        snprintf(paths[i], sizeof paths[i], "%s", fixed[i]);
+    struct passwd *pw = getpwuid(geteuid());
+    snprintf(paths[ROUDI_OBJECTS - 1], sizeof paths[0], "/dev/shm/%s",
+             pw != NULL ? pw->pw_name : "");
+}
+
 int shl_roudi_object_left(char *path, size_t len)
 {
-    struct passwd *pw = getpwuid(geteuid());
-    const char *fixed[] = {"/dev/shm/iceoryx_mgmt", "/tmp/roudi", "/tmp/roudi.lock",
-                           "/tmp/iox-unique-roudi.lock"};
+    char paths[ROUDI_OBJECTS][256];
+    object_paths(paths);
     struct stat st;
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        if (lstat(fixed[i], &st) == 0) {
-            snprintf(path, len, "%s", fixed[i]);
+    for (int i = 0; i < ROUDI_OBJECTS; i++) {
+        if (lstat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
+            snprintf(path, len, "%s", paths[i]);
             return 1;
         }
     }
-    /* The data segment is named after the user RouDi runs as. */
-    if (pw != NULL && snprintf(path, len, "/dev/shm/%s", pw->pw_name) < (int)len &&
-        lstat(path, &st) == 0)
-        return 1;
     return 0;
 }
 
@@ -245,6 +255,15 @@ static int daemon_stop(struct shl_roudi *r, struct shl_error *err)
     int rc = 0;
     if (dead_apps(0) > 0)
         sleep_ms(ROUDI_DROPS_DEAD_APP_MS);
+    /* While this RouDi runs, the objects under its names are its own; once it is gone another
+     * RouDi may already have made new ones under the same names, which are not ours to
+     * judge or remove. So remember which files they are before stopping it. */
+    char paths[ROUDI_OBJECTS][256];
+    struct stat ours[ROUDI_OBJECTS];
+    bool held[ROUDI_OBJECTS];
+    object_paths(paths);
+    for (int i = 0; i < ROUDI_OBJECTS; i++)
+        held[i] = lstat(paths[i], &ours[i]) == 0;
     kill(r->daemon_pid, SIGTERM);
     int waited = 0;
     while (waitpid(r->daemon_pid, NULL, WNOHANG) != r->daemon_pid) {
@@ -260,17 +279,19 @@ static int daemon_stop(struct shl_roudi *r, struct shl_error *err)
     }
     r->daemon_pid = 0;
     dead_apps(1);
-    char path[256];
     /* RouDi removes its objects on SIGTERM; one still there is a fault to report. */
-    while (shl_roudi_object_left(path, sizeof path)) {
+    for (int i = 0; i < ROUDI_OBJECTS; i++) {
+        struct stat now;
+        if (!held[i] || lstat(paths[i], &now) != 0 || now.st_dev != ours[i].st_dev ||
+            now.st_ino != ours[i].st_ino)
+            continue;
         if (rc == 0) {
             char line[200];
             shl_roudi_log_tail(r, line, sizeof line);
             rc = shl_fail(err, "iox-roudi", EEXIST, "left %s behind (removed now); it said: %s",
-                          path, line);
+                          paths[i], line);
         }
-        if (unlink(path) != 0)
-            break;
+        unlink(paths[i]);
     }
     return rc;
 }
