@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Shared-memory state of the machine, to prove a run leaves it exactly as it found it.
 #   ci/leak_check.sh snapshot FILE   records System V segments and message queues, /dev/shm,
-#                                    /dev/mqueue, shmlab temp files, and iceoryx's RouDi
-#                                    (the daemon, and its fixed names in /tmp)
+#                                    /dev/mqueue, shmlab temp files, iceoryx's RouDi (the
+#                                    daemon, and its fixed names in /tmp) and the report
+#                                    test's Chromium
 #   ci/leak_check.sh compare FILE    fails (exit 1) naming every object that is new since
 set -euo pipefail
 
@@ -20,6 +21,10 @@ state() {
   find /tmp -mindepth 1 -maxdepth 1 \( -name 'roudi*' -o -name 'iox-*' -o -name 'shmlab-*-iox*' \) \
     -printf 'iceoryx %p\n' 2>/dev/null
   pgrep -x iox-roudi 2>/dev/null | sed 's/^/process iox-roudi pid=/'
+  # The report's browser test: Chromium's processes, and the folder of its singleton socket.
+  find "${TMPDIR:-/tmp}" -mindepth 1 -maxdepth 1 -name 'org.chromium.Chromium.*' \
+    -printf 'chromium %p\n' 2>/dev/null
+  pgrep -x chromium 2>/dev/null | sed 's/^/process chromium pid=/'
 }
 
 case "${1:-}" in
@@ -35,7 +40,7 @@ case "${1:-}" in
       echo "$new" >&2
       exit 1
     fi
-    echo "leak check: passed (System V segments and queues, /dev/shm, /dev/mqueue, shmlab temp files and RouDi as before)"
+    echo "leak check: passed (System V segments and queues, /dev/shm, /dev/mqueue, shmlab temp files, RouDi and Chromium as before)"
     ;;
   *)
     echo "usage: $0 snapshot FILE | compare FILE" >&2

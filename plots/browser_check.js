@@ -27,7 +27,13 @@ const browser = childProcess.spawn(chromium, [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   `--user-data-dir=${profile}`, '--remote-debugging-pipe', '--window-size=1280,2000',
-], {stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true});
+], {
+  stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+  detached: true,
+  // Chromium puts its singleton socket in a folder of its own under TMPDIR, which a killed
+  // browser leaves behind: inside the profile, it goes when the profile does.
+  env: {...process.env, TMPDIR: profile},
+});
 let browserLog = '';
 browser.stderr.on('data', (d) => { browserLog += d; });
 
