@@ -30,6 +30,15 @@
 #define LOAD_SIZE 64
 #define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
+/* Adaptive wakes a sleeping peer with the same futex as futex does, so the two are compared
+ * at the same moments: slices in the order adaptive, futex, futex, adaptive, which cancels a
+ * steady drift of the machine between them, and on this VM a wake-up drifts by tens of
+ * percent from one second to the next. The row holds adaptive's figures over its slices and
+ * `ratio` = its p50 / futex's p50 over the others. */
+static const enum shl_notify_kind wakeup_slices[] = {SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_FUTEX,
+                                                     SHL_NOTIFY_FUTEX, SHL_NOTIFY_ADAPTIVE};
+#define WAKEUP_SLICES (sizeof wakeup_slices / sizeof wakeup_slices[0])
+
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err)
 {
     if (jobs->n == jobs->cap) {
@@ -202,6 +211,9 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                     job.rate_hz = bench_wakeup_rates_hz[r];
                     job.samples = plan->wakeup_samples[r];
                     job.expected_s = (double)job.samples / job.rate_hz + PROCESS_COST_S;
+                    if (notify == SHL_NOTIFY_ADAPTIVE) /* futex's slices beside its own */
+                        job.expected_s = 2 * (double)job.samples / job.rate_hz +
+                                         WAKEUP_SLICES * PROCESS_COST_S;
                     if (add_job(jobs, &job, err) != 0)
                         return -1;
                 }
@@ -564,7 +576,7 @@ static int run_load(const struct bench_job *job, const struct bench_env *env,
     struct shl_hist hist;
     double *latencies = malloc(n * sizeof *latencies);
     int rc = latencies == NULL ? shl_fail(err, "malloc", ENOMEM, "%zu latencies", n)
-                               : shl_hist_init(&hist, 3600LL * 1000000000, err);
+                               : shl_hist_init(&hist, SHL_HIST_LATENCY_HIGHEST_NS, err);
     if (rc == 0)
         rc = bench_session_run(&cfg, bench_load_measure, &run, &peer, err);
     if (rc == 0)
@@ -718,6 +730,64 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
     return rc;
 }
 
+/* An adaptive wake-up job: its own slices of wakeup_slices, and futex's between them. A peer
+ * never receives more than was sent, so the totals are checked as one. */
+static int run_wakeup_against_futex(const struct bench_job *job, const struct bench_env *env,
+                                    struct shl_results_row *row, struct shl_error *err)
+{
+    struct bench_job slice = *job;
+    slice.samples = job->samples / 2 > 0 ? job->samples / 2 : 1;
+    double *adaptive = NULL, *futex = NULL;
+    size_t n_adaptive = 0, n_futex = 0;
+    struct shl_hist hist = {0};
+    struct bench_peer_report peer_total = {0};
+    int64_t cpu_a = 0;
+    uint64_t messages = 0;
+    long voluntary = 0, involuntary = 0;
+    int rc = shl_hist_init(&hist, SHL_HIST_LATENCY_HIGHEST_NS, err);
+    for (size_t i = 0; i < WAKEUP_SLICES && rc == 0; i++) {
+        slice.notify = wakeup_slices[i];
+        bool ours = slice.notify == job->notify;
+        struct bench_pingpong pp;
+        struct bench_peer_report peer;
+        rc = measure_pingpong(&slice, env, 0, &pp, &peer, err);
+        if (rc == 0 && !ours)
+            rc = append(&futex, &n_futex, pp.samples, pp.n, err);
+        if (rc == 0 && ours) {
+            rc = append(&adaptive, &n_adaptive, pp.samples, pp.n, err);
+            if (rc == 0)
+                rc = shl_hist_merge(&hist, &pp.hist, err);
+            cpu_a += pp.cpu_ns;
+            messages += pp.messages;
+            voluntary += pp.voluntary;
+            involuntary += pp.involuntary;
+            peer_total.cpu_ns += peer.cpu_ns;
+            peer_total.messages += peer.messages;
+            peer_total.voluntary += peer.voluntary;
+            peer_total.involuntary += peer.involuntary;
+        }
+        bench_pingpong_free(&pp);
+    }
+    if (rc == 0)
+        rc = set_cpu(row, cpu_a, messages, &peer_total, err);
+    if (rc == 0) {
+        struct shl_stats reference;
+        shl_stats_compute(adaptive, n_adaptive, &row->stats);
+        shl_stats_compute(futex, n_futex, &reference);
+        row->voluntary_a = voluntary;
+        row->involuntary_a = involuntary;
+        row->rate_hz = job->rate_hz;
+        row->spin_budget_ns = (double)env->spin_budget_ns;
+        row->ratio = row->stats.p50 / reference.p50;
+        snprintf(row->ratio_to, sizeof row->ratio_to, "futex");
+        rc = give_histogram(row, &hist, err);
+    }
+    shl_hist_free(&hist);
+    free(adaptive);
+    free(futex);
+    return rc;
+}
+
 static int run_setup(const struct bench_job *job, const struct bench_env *env,
                      struct shl_results_row *row, struct shl_error *err)
 {
@@ -818,8 +888,11 @@ static int run_job_here(const struct bench_job *job, const struct bench_env *env
     struct bench_floor_moment last = *env->moment;
     env->moment->fresh = 0;
     switch (job->kind) {
-    case JOB_LATENCY:
-    case JOB_WAKEUP: return run_pingpong(job, env, &last, row, err);
+    case JOB_WAKEUP:
+        if (is_adaptive(job))
+            return run_wakeup_against_futex(job, env, row, err);
+        return run_pingpong(job, env, &last, row, err);
+    case JOB_LATENCY: return run_pingpong(job, env, &last, row, err);
     case JOB_LOAD: return run_load(job, env, row, err);
     case JOB_THROUGHPUT: return run_stream(job, env, row, err);
     case JOB_CACHELINE:

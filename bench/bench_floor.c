@@ -20,7 +20,6 @@ const char *const bench_floor_form_names[] = {"cacheline", "cacheline-pair", "fu
 /* Side A writes odd values, the peer answers each with the next even one. The values are
  * 32 bits wide because a futex word is. */
 #define FLOOR_STOP UINT32_MAX
-#define LATENCY_HIGHEST_NS (3600LL * 1000000000)
 
 /* 128 bytes apart: the adjacent-line prefetcher moves lines in aligned pairs, which would
  * let one direction's transfer bring the other's line along. */
@@ -160,7 +159,7 @@ int bench_floor_roundtrip(const struct bench_floor_plan *plan, enum bench_floor_
                           struct shl_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (shl_hist_init(&out->hist, LATENCY_HIGHEST_NS, err) != 0)
+    if (shl_hist_init(&out->hist, SHL_HIST_LATENCY_HIGHEST_NS, err) != 0)
         return -1;
     struct floor_lines *lines = mmap(NULL, sizeof *lines, PROT_READ | PROT_WRITE,
                                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);

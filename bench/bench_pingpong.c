@@ -9,14 +9,13 @@
 enum { full_checks_after = 4 };
 
 /* The longest round trip a histogram keeps as itself: an hour, far past any timeout. */
-#define LATENCY_HIGHEST_NS (3600LL * 1000000000)
 
 int bench_pingpong_measure(struct bench_sender *s, void *ctx, struct shl_error *err)
 {
     struct bench_pingpong *pp = ctx;
     pp->samples = NULL;
     pp->n = 0;
-    if (shl_hist_init(&pp->hist, LATENCY_HIGHEST_NS, err) != 0)
+    if (shl_hist_init(&pp->hist, SHL_HIST_LATENCY_HIGHEST_NS, err) != 0)
         return -1;
     /* The first half of the warm-up checks every byte both ways. */
     unsigned half = pp->warmup / 2;

@@ -26,6 +26,8 @@ extern "C" {
 #endif
 
 #define SHL_HIST_SIGNIFICANT_DIGITS 3
+/* The range of every latency histogram: an hour, in ns, so that even a stall is itself. */
+#define SHL_HIST_LATENCY_HIGHEST_NS (3600LL * 1000000000)
 
 struct shl_hist {
     int64_t highest;  /* the largest value that can be recorded as itself */
