@@ -26,6 +26,7 @@
 #include "src/transport/shl_notify.h"
 #include "src/shm/shl_segment.h"
 #include "src/transport/shl_roudi.h"
+#include "src/transport/shl_transport.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -354,6 +355,33 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
     return failures;
 }
 
+/* The names --transports takes, a line for each kind, from the transports' table. */
+static void transport_lines(char *buf, size_t len)
+{
+    static const struct {
+        enum shl_transport_kind kind;
+        const char *label;
+    } kinds[] = {{SHL_TRANSPORT_RING, "shared-memory rings"},
+                 {SHL_TRANSPORT_MIDDLEWARE, "middleware"},
+                 {SHL_TRANSPORT_KERNEL, "kernel transports"}};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const char *sep = "";
+        used += (size_t)snprintf(buf + used, len - used, "  %-21s", kinds[k].label);
+        for (size_t i = 0; shl_transports[i] != NULL && used < len; i++) {
+            if (shl_transports[i]->kind != kinds[k].kind)
+                continue;
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, shl_transports[i]->name);
+            sep = ", ";
+        }
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, "\n");
+        if (used >= len)
+            return;
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct bench_options opts;
@@ -361,8 +389,9 @@ int main(int argc, char **argv)
     if (bench_options_parse(argc, argv, &opts, msg, sizeof msg) != 0)
         usage_error(msg);
     if (opts.help) {
-        char usage[4096];
-        bench_options_usage(usage, sizeof usage);
+        char usage[4096], transports[512];
+        transport_lines(transports, sizeof transports);
+        bench_options_usage(usage, sizeof usage, transports);
         fputs(usage, stdout);
         return 0;
     }

@@ -49,8 +49,8 @@ static const struct shl_cli_option options[] = {
     {"--repetitions", NULL, OPT_REPETITIONS, true, "N",
      "run every configuration N times in a random order (1 to 100,\n"
      "default 1: once each, in the planned order); the run takes about\n"
-     "N times as long (default mode about 3 minutes each, --quick\n"
-     "about 30 s each on 2 CPUs)"},
+     "N times as long (on 2 CPUs about 4.5 minutes each in the\n"
+     "default mode, 45 s each with --quick)"},
     {"--seed", NULL, OPT_SEED, true, "S",
      "the seed of that order (default: from the clock; always printed)"},
     {"--no-plots", NULL, OPT_NO_PLOTS, false, NULL, "write results but do not draw the charts"},
@@ -58,7 +58,7 @@ static const struct shl_cli_option options[] = {
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
-size_t bench_options_usage(char *buf, size_t len)
+size_t bench_options_usage(char *buf, size_t len, const char *transports)
 {
     char list[2048];
     shl_cli_help(options, N_OPTIONS, 21, list, sizeof list);
@@ -68,17 +68,20 @@ size_t bench_options_usage(char *buf, size_t len)
         "           [--out DIR] [--transports LIST] [--benchmarks LIST] [--timeout-ms MS]\n"
         "           [--spin-budget NS] [--repetitions N] [--seed S] [--no-plots]\n"
         "\n"
-        "Measures shared memory (mmap, sysv, posix; every notification strategy) against pipe,\n"
-        "fifo, unix-stream, unix-dgram and tcp: round-trip latency, throughput, wake-up latency\n"
-        "at 10 kHz / 1 kHz / 100 Hz, latency under offered load (1 kHz up to saturation), CPU\n"
-        "per message, the cache-line (one line, a line per direction) and memcpy floors, set-up\n"
-        "cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
+        "Measures shmlab's shared-memory rings (every notification strategy; copying and\n"
+        "zero-copy) against the middleware and kernel transports users pick instead:\n"
+        "round-trip latency, throughput, wake-up latency at 10 kHz / 1 kHz / 100 Hz, latency\n"
+        "under offered load (1 kHz up to saturation), fan-out to 1, 2, 4 and 8 subscribers,\n"
+        "CPU per message, the cache-line (one line, a line per direction) and memcpy floors,\n"
+        "set-up cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
+        "\n"
+        "%s"
         "\n"
         "%s"
         "\n"
         "Writes results.json and gbench.json (see bench/RESULTS.md).\n"
         "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n",
-        list);
+        transports, list);
     return n < 0 ? 0 : (size_t)n;
 }
 

@@ -56,8 +56,9 @@ struct bench_options {
 int bench_options_parse(int argc, char *const argv[], struct bench_options *opts, char *msg,
                         size_t msg_len);
 
-/* Writes the text of --help into buf; returns the length it needs, as snprintf does. */
-size_t bench_options_usage(char *buf, size_t len);
+/* Writes the text of --help into buf, with `transports` (the transports' names, from their
+ * table) before the options; returns the length it needs, as snprintf does. */
+size_t bench_options_usage(char *buf, size_t len, const char *transports);
 
 /* How hard each mode measures. */
 struct bench_plan {
