@@ -15,6 +15,7 @@ int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind, struct shl_
     n->kind = kind;
     n->sig = sig;
     n->efd = -1;
+    n->spin_after_nap_ns = 0;
     atomic_init(&sig->waiting, 0);
     if (kind == SHL_NOTIFY_SEM && sem_init(&sig->sem, 1, 0) != 0)
         return shl_fail(err, "sem_init", errno, "process-shared");
@@ -199,17 +200,33 @@ static int block_until_moved(const struct shl_notify *n, _Atomic uint32_t *word,
     }
 }
 
-int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+/* Spins for the budget, or for as long as the last wait's brief sleep lasted, then sleeps. */
+static int adaptive_wait(struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                         const void *then, uint32_t *now, const struct shl_notify_wait *w,
+                         struct shl_error *err)
+{
+    long budget = w->spin_budget_ns > 0 ? w->spin_budget_ns : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
+    long spin = n->spin_after_nap_ns > budget ? n->spin_after_nap_ns : budget;
+    n->spin_after_nap_ns = 0;
+    if (spin_within_budget(word, seen, then, now, spin))
+        return 0;
+    long long asleep = now_ns();
+    if (block_until_moved(n, word, seen, now, w, err) != 0)
+        return -1;
+    long long slept = now_ns() - asleep;
+    if (slept <= (long long)SHL_NOTIFY_BRIEF_SLEEP_BUDGETS * budget)
+        n->spin_after_nap_ns = (long)slept;
+    return 0;
+}
+
+int shl_notify_wait_slow(struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
                          const void *then, uint32_t *now, const struct shl_notify_wait *w,
                          struct shl_error *err)
 {
     if (n->kind == SHL_NOTIFY_SPIN)
         return spin_until_moved(word, seen, then, now, w, err);
-    if (n->kind == SHL_NOTIFY_ADAPTIVE) {
-        long budget = w->spin_budget_ns > 0 ? w->spin_budget_ns : SHL_NOTIFY_SPIN_BUDGET_DEFAULT_NS;
-        if (spin_within_budget(word, seen, then, now, budget))
-            return 0;
-    }
+    if (n->kind == SHL_NOTIFY_ADAPTIVE)
+        return adaptive_wait(n, word, seen, then, now, w, err);
     return block_until_moved(n, word, seen, now, w, err);
 }
 

@@ -20,7 +20,12 @@
  *   adaptive spins like `spin` for a bounded budget (shl_notify_wait.spin_budget_ns), then
  *           sleeps like `futex`. The flag goes up only once the budget is spent, so a peer
  *           that answers within it makes no system call on either side, and an idle one
- *           costs one budget of CPU per message instead of a core.
+ *           costs one budget of CPU per message instead of a core. A wait that slept only
+ *           briefly (at most SHL_NOTIFY_BRIEF_SLEEP_BUDGETS budgets) makes the next wait
+ *           spin as long as that sleep: back-to-back traffic that fell into sleeping (a
+ *           hiccup longer than the budget, after which each side's answer comes a wake-up
+ *           later, longer than the other's budget, for good) is caught spinning again on
+ *           the next message, while a peer idle for longer pays only the budget.
  *
  * A blocking waiter sleeps at most SHL_NOTIFY_SLICE_MS at a time, then looks at the
  * peer: a peer killed while this side sleeps cannot wake it, so it is noticed within a
@@ -56,8 +61,12 @@ struct shl_notify_signal {
 struct shl_notify {
     enum shl_notify_kind kind;
     struct shl_notify_signal *sig;
-    int efd; /* SHL_NOTIFY_EVENTFD only, else -1 */
+    int efd;                /* SHL_NOTIFY_EVENTFD only, else -1 */
+    long spin_after_nap_ns; /* adaptive: the next wait's spin, after one that slept briefly */
 };
+
+/* How brief a sleep must be, in budgets, to make the next wait spin as long as it lasted. */
+#define SHL_NOTIFY_BRIEF_SLEEP_BUDGETS 16
 
 /* Without a calibrated budget, `adaptive` spins this long: a few cache-line round trips on a
  * far core pair, well under what a futex sleep and wake-up cost. */
@@ -85,7 +94,7 @@ int shl_notify_init(struct shl_notify *n, enum shl_notify_kind kind, struct shl_
 void shl_notify_release(struct shl_notify *n);
 
 /* The slow halves of the two calls below, out of line. */
-int shl_notify_wait_slow(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+int shl_notify_wait_slow(struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
                          const void *then, uint32_t *now, const struct shl_notify_wait *w,
                          struct shl_error *err);
 void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word, uint32_t value);
@@ -96,8 +105,8 @@ void shl_notify_post_blocking(const struct shl_notify *n, _Atomic uint32_t *word
  * prefetching it, so that its transfer overlaps the word's instead of following it.
  * Fails with ETIMEDOUT after w->timeout_ms, EPIPE once w->peer_gone says so. Inline, so
  * that a word that already moved costs one load and no call. */
-static inline int shl_notify_wait_moved(const struct shl_notify *n, _Atomic uint32_t *word,
-                                        uint32_t seen, const void *then, uint32_t *now,
+static inline int shl_notify_wait_moved(struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                                        const void *then, uint32_t *now,
                                         const struct shl_notify_wait *w, struct shl_error *err)
 {
     uint32_t v = atomic_load_explicit(word, memory_order_acquire);

@@ -148,9 +148,82 @@ static void last_message_before_close_arrives(void)
     }
 }
 
+struct delayed_post {
+    struct shl_notify *n;
+    _Atomic uint32_t *word;
+    uint32_t value;
+    long delay_us;
+};
+
+static void *post_later(void *arg)
+{
+    struct delayed_post *p = arg;
+    struct timespec pause = {p->delay_us / 1000000, (p->delay_us % 1000000) * 1000L};
+    nanosleep(&pause, NULL);
+    shl_notify_post(p->n, p->word, p->value);
+    return NULL;
+}
+
+/* One adaptive wait on n for a post that comes delay_us later. Returns the waiter's sleeps
+ * (voluntary context switches) during the wait. */
+static long wait_for_one(struct shl_notify *n, _Atomic uint32_t *word, uint32_t seen,
+                         long budget_ns, long delay_us)
+{
+    struct delayed_post p = {n, word, seen + 1, delay_us};
+    struct shl_notify_wait w = {
+        .timeout_ms = 5000, .spin_budget_ns = budget_ns, .peer_gone = never_gone};
+    struct shl_error err = {0};
+    uint32_t now = 0;
+    pthread_t t;
+    pthread_create(&t, NULL, post_later, &p);
+    struct thread_use before = this_thread();
+    int rc = shl_notify_wait_moved(n, word, seen, NULL, &now, &w, &err);
+    struct thread_use after = this_thread();
+    pthread_join(t, NULL);
+    CHECK(rc == 0 && now == seen + 1, "rc %d, word %u, %s", rc, now, err.detail);
+    return after.voluntary_switches - before.voluntary_switches;
+}
+
+/* Back-to-back traffic that fell into sleeping must get out again: a wait that slept
+ * briefly makes the next one spin as long as it slept, so that a message coming within that
+ * time finds the waiter spinning. A long sleep leaves the next wait its budget. The margins
+ * are tens to hundreds of milliseconds, so that a loaded machine cannot turn one case into
+ * another. */
+static void brief_sleep_lengthens_the_next_spin(void)
+{
+    const long budget_ns = 5000 * 1000; /* brief: up to 16 budgets, 80 ms */
+    struct shl_notify n;
+    struct shl_notify_signal sig;
+    struct shl_error err = {0};
+    if (shl_notify_init(&n, SHL_NOTIFY_ADAPTIVE, &sig, &err) != 0) {
+        CHECK(0, "%s", err.detail);
+        return;
+    }
+    _Atomic uint32_t word;
+    atomic_init(&word, 0);
+    /* A post 15 ms away: the waiter spins 5 ms, then sleeps briefly, and its next wait will
+     * spin as long as it slept. */
+    long sleeps = wait_for_one(&n, &word, 0, budget_ns, 15 * 1000);
+    CHECK(sleeps == 0 || (n.spin_after_nap_ns > 0 &&
+                          n.spin_after_nap_ns <= SHL_NOTIFY_BRIEF_SLEEP_BUDGETS * budget_ns),
+          "%ld sleeps, next spin %ld ns", sleeps, n.spin_after_nap_ns);
+    /* A next spin of 300 ms catches a post 30 ms away without sleeping, and only once. */
+    n.spin_after_nap_ns = 300L * 1000 * 1000;
+    sleeps = wait_for_one(&n, &word, 1, budget_ns, 30 * 1000);
+    CHECK(sleeps == 0 && n.spin_after_nap_ns == 0, "%ld sleeps, next spin %ld ns", sleeps,
+          n.spin_after_nap_ns);
+    /* The budget alone sleeps through a post 200 ms away (over 16 budgets), and leaves the
+     * next wait its budget. */
+    sleeps = wait_for_one(&n, &word, 2, budget_ns, 200 * 1000);
+    CHECK(sleeps >= 1 && n.spin_after_nap_ns == 0, "%ld sleeps, next spin %ld ns", sleeps,
+          n.spin_after_nap_ns);
+    shl_notify_release(&n);
+}
+
 int main(void)
 {
     last_message_before_close_arrives();
+    brief_sleep_lengthens_the_next_spin();
 
     enum shl_notify_kind kind;
     CHECK(shl_notify_parse("adaptive", &kind) == 0 && kind == SHL_NOTIFY_ADAPTIVE, "%d", kind);
