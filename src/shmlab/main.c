@@ -44,9 +44,12 @@ static const struct command commands[] = {
      worker_lifecycle},
     {"clean", OPT_DRY, NO_MECH, "clean [--dry-run]",
      "Removes what shmlab left behind: POSIX objects /dev/shm/shmlab-<pid>-*, files\n"
-     "$TMPDIR/shmlab-<pid>-* and System V segments with a shmlab key (0x53......), owned\n"
-     "by you, whose creating process is gone (and, for sysv, with nothing attached).\n"
-     "Objects of live processes, of other users and with other names are left alone.\n\n"
+     "and FIFOs $TMPDIR/shmlab-<pid>-*, zeromq-ipc socket folders $TMPDIR/shmlab-<pid>-XXXXXX\n"
+     "(0700, holding nothing but their socket), and System V segments and message queues\n"
+     "with a shmlab key (0x53......), owned by you, whose creating process is gone (a\n"
+     "segment: with nothing attached; a queue records no creator: its last sender and\n"
+     "receiver, stamped as its maker at creation, must both be gone). Objects of live\n"
+     "processes, of other users and with other names are left alone.\n\n"
      "  --dry-run  only list what would be removed\n",
      worker_clean},
 };
