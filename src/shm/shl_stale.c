@@ -120,8 +120,9 @@ static int scan_sysv(int (*fn)(const struct shl_stale *, void *), void *arg, str
 }
 
 /* A queue keeps no creator, only who last sent and received: shmlab's maker stamps both
- * (shl_sysv_msg.h), and each side of a channel sends on one queue and receives on the other,
- * so while a side lives it is one of them. */
+ * (shl_sysv_msg.h). The maker is one side of its channel and the only sender on one queue
+ * and receiver on the other, so while it lives it is one of them on each queue; the other
+ * side is, once it has used the queue. */
 static int scan_msg(int (*fn)(const struct shl_stale *, void *), void *arg, struct shl_error *err)
 {
     struct msginfo info;
@@ -134,13 +135,13 @@ static int scan_msg(int (*fn)(const struct shl_stale *, void *), void *arg, stru
         int id = msgctl(i, MSG_STAT, &ds);
         if (id < 0 || !shl_key_is_ours(ds.msg_perm.__key) || ds.msg_perm.uid != geteuid())
             continue;
-        struct shl_stale obj = {
-            .kind = SHL_STALE_SYSV_MSG,
-            .key = ds.msg_perm.__key,
-            .id = id,
-            .creator = ds.msg_lspid,
-            .receiver = ds.msg_lrpid,
-            .stale = gone(ds.msg_lspid) && (ds.msg_lrpid == 0 || gone(ds.msg_lrpid))};
+        struct shl_stale obj = {.kind = SHL_STALE_SYSV_MSG,
+                                .key = ds.msg_perm.__key,
+                                .id = id,
+                                .creator = ds.msg_lspid,
+                                .receiver = ds.msg_lrpid,
+                                .stale = gone(ds.msg_lspid) &&
+                                         (ds.msg_lrpid == 0 || gone(ds.msg_lrpid))};
         rc = fn(&obj, arg);
     }
     return rc;
@@ -186,9 +187,9 @@ static int remove_folder(const struct shl_stale *obj, struct shl_error *err)
 
 int shl_stale_remove(const struct shl_stale *obj, struct shl_error *err)
 {
-    static const enum shl_mech mechs[] = {
-        [SHL_STALE_POSIX] = SHL_MECH_POSIX, [SHL_STALE_FILE] = SHL_MECH_FILE,
-        [SHL_STALE_SYSV] = SHL_MECH_SYSV};
+    static const enum shl_mech mechs[] = {[SHL_STALE_POSIX] = SHL_MECH_POSIX,
+                                          [SHL_STALE_FILE] = SHL_MECH_FILE,
+                                          [SHL_STALE_SYSV] = SHL_MECH_SYSV};
     if (obj->kind == SHL_STALE_SYSV_MSG)
         return remove_msg(obj, err);
     if (obj->kind == SHL_STALE_FOLDER)

@@ -18,12 +18,12 @@ extern "C" {
 #endif
 
 /* What was found, each with the name `shmlab clean` prints for it. */
-#define SHL_STALE_KINDS(X)                                                                     \
-    X(POSIX, "posix")         /* a POSIX shm object in the shm folder */                       \
-    X(FILE, "mmap")           /* a file (or a FIFO of the fifo transport) in the file folder */ \
-    X(SYSV, "sysv")           /* a System V segment with a tagged key */                       \
-    X(SYSV_MSG, "sysv-msg")   /* a System V message queue with a tagged key */                 \
-    X(FOLDER, "zeromq-ipc")   /* a zeromq-ipc socket's folder (shl_name_folder), nothing else */
+#define SHL_STALE_KINDS(X)                                                                    \
+    X(POSIX, "posix")       /* a POSIX shm object in the shm folder */                        \
+    X(FILE, "mmap")         /* a file (or a FIFO of the fifo transport) in the file folder */ \
+    X(SYSV, "sysv")         /* a System V segment with a tagged key */                        \
+    X(SYSV_MSG, "sysv-msg") /* a System V message queue with a tagged key */                  \
+    X(FOLDER, "zeromq-ipc") /* a zeromq-ipc socket's folder (shl_name_folder), nothing else */
 
 enum shl_stale_kind {
 #define SHL_STALE_ENUM(id, name) SHL_STALE_##id,

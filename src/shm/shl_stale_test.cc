@@ -69,8 +69,9 @@ std::vector<struct shl_shm> Leave(bool in_child)
 
 enum shl_stale_kind KindOf(enum shl_mech mech)
 {
-    return mech == SHL_MECH_SYSV ? SHL_STALE_SYSV
-                                 : mech == SHL_MECH_POSIX ? SHL_STALE_POSIX : SHL_STALE_FILE;
+    return mech == SHL_MECH_SYSV    ? SHL_STALE_SYSV
+           : mech == SHL_MECH_POSIX ? SHL_STALE_POSIX
+                                    : SHL_STALE_FILE;
 }
 
 const struct shl_stale *Find(const Found &f, const struct shl_shm &o)
@@ -139,15 +140,6 @@ TEST(ShlStale, IgnoresOtherNamesAndMissingDirsAndStopsEarly)
     EXPECT_EQ(7, shl_stale_scan("/nonexistent", "/nonexistent", stop, &calls, NULL));
     EXPECT_EQ(1, calls);
     ASSERT_EQ(0, shl_shm_destroy(&o, NULL));
-}
-
-pid_t DeadPid()
-{
-    pid_t pid = fork();
-    if (pid == 0)
-        _exit(0);
-    waitpid(pid, nullptr, 0);
-    return pid;
 }
 
 struct Empty {
@@ -238,11 +230,11 @@ void BindSocket(const std::string &folder)
 TEST(ShlStale, SocketFoldersOfTheDeadHoldingOnlyTheirSocket)
 {
     std::string dir = getenv("TEST_TMPDIR");
-    std::string dead = dir + "/shmlab-" + std::to_string(DeadPid()) + "-abc123";
-    std::string empty = dir + "/shmlab-" + std::to_string(DeadPid()) + "-def456";
-    std::string more = dir + "/shmlab-" + std::to_string(DeadPid()) + "-ghi789";
-    std::string open_mode = dir + "/shmlab-" + std::to_string(DeadPid()) + "-jkl012";
-    std::string long_name = dir + "/shmlab-" + std::to_string(DeadPid()) + "-mno3456";
+    std::string dead = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-abc123";
+    std::string empty = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-def456";
+    std::string more = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-ghi789";
+    std::string open_mode = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-jkl012";
+    std::string long_name = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-mno3456";
     for (const std::string &d : {dead, empty, more, open_mode, long_name})
         ASSERT_EQ(0, mkdir(d.c_str(), 0700));
     ASSERT_EQ(0, chmod(open_mode.c_str(), 0755));

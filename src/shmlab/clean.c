@@ -15,6 +15,9 @@ static void why(const struct shl_stale *obj, char *buf, size_t len)
 {
     if (obj->kind == SHL_STALE_SYSV_MSG && obj->creator == 0)
         snprintf(buf, len, "no process has used it since msgget, so none can be asked");
+    else if (obj->kind == SHL_STALE_SYSV_MSG && obj->receiver == 0)
+        snprintf(buf, len, "its last sender %ld %s, and nothing received from it",
+                 (long)obj->creator, obj->stale ? "is gone" : "is alive");
     else if (obj->kind == SHL_STALE_SYSV_MSG)
         snprintf(buf, len, "its last sender %ld and receiver %ld %s", (long)obj->creator,
                  (long)obj->receiver, obj->stale ? "are gone" : "are not both gone");

@@ -32,15 +32,6 @@ std::string Shmlab()
     return shltest::Runfile("src/shmlab");
 }
 
-pid_t DeadPid()
-{
-    pid_t pid = fork();
-    if (pid == 0)
-        _exit(0);
-    waitpid(pid, nullptr, 0);
-    return pid;
-}
-
 std::string KeyArg(key_t key)
 {
     char buf[16];
@@ -82,13 +73,13 @@ TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
     std::string dir = getenv("TEST_TMPDIR");
     std::vector<std::string> env = {"TMPDIR=" + dir};
     char suffix[] = "-0123456789abcdef";
-    std::string dead_name = "/shmlab-" + std::to_string(DeadPid()) + suffix;
+    std::string dead_name = "/shmlab-" + std::to_string(shltest::DeadPid()) + suffix;
     std::string live_name = "/shmlab-" + std::to_string(getpid()) + suffix;
-    std::string dead_file = dir + "/shmlab-" + std::to_string(DeadPid()) + suffix;
+    std::string dead_file = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + suffix;
     key_t dead_key = shltest::UniqueKey();
     key_t foreign_key = 0x11112222;
     key_t dead_queue = shltest::UniqueKey();
-    std::string dead_folder = dir + "/shmlab-" + std::to_string(DeadPid()) + "-a1b2c3";
+    std::string dead_folder = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-a1b2c3";
     std::string live_folder = dir + "/shmlab-" + std::to_string(getpid()) + "-d4e5f6";
 
     ASSERT_EQ(0, Exec({Shmlab(), "write", "posix", "--name", dead_name}).status);

@@ -35,7 +35,7 @@ struct command;
 struct opts {
     const struct command *cmd;
     enum shl_mech mech;
-    int anon; /* MEMORY_ONLY: anon instead of a mechanism (mech is then unset) */
+    int anon;         /* MEMORY_ONLY: anon instead of a mechanism (mech is then unset) */
     const char *path; /* mmap: FILE */
     const char *name; /* posix: --name */
     key_t key;

@@ -274,7 +274,8 @@ TEST(Lifecycle, MemoryWithNoNameWritesEveryPage)
     for (const char *memory : {"anon", "memfd"}) {
         long one = LifecycleFaults(memory, "1");
         long many = LifecycleFaults(memory, "4M");
-        EXPECT_GE(many - one, pages * 9 / 10) << memory << ": " << one << " and " << many << " faults";
+        EXPECT_GE(many - one, pages * 9 / 10)
+            << memory << ": " << one << " and " << many << " faults";
     }
 }
 

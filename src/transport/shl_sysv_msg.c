@@ -57,15 +57,14 @@ static void release(struct shl_sysv_msg *m)
 static int stamp(int id, key_t key, struct shl_error *err)
 {
     struct message empty = {.mtype = 1};
-    const char *call = msgsnd(id, &empty, 0, IPC_NOWAIT) != 0              ? "msgsnd"
+    const char *call = msgsnd(id, &empty, 0, IPC_NOWAIT) != 0      ? "msgsnd"
                        : msgrcv(id, &empty, 0, 0, IPC_NOWAIT) != 0 ? "msgrcv"
-                                                                        : NULL;
+                                                                   : NULL;
     if (call == NULL)
         return 0;
     int saved = errno;
     msgctl(id, IPC_RMID, NULL);
-    return shl_fail(err, call, saved, "the empty message that stamps key 0x%08x",
-                    (unsigned)key);
+    return shl_fail(err, call, saved, "the empty message that stamps key 0x%08x", (unsigned)key);
 }
 
 static int make_queue(int *id, struct shl_error *err)
