@@ -97,53 +97,54 @@ static int scan_dir(const char *dir, enum shl_stale_kind folder,
     return rc;
 }
 
-static int scan_sysv(int (*fn)(const struct shl_stale *, void *), void *arg, struct shl_error *err)
+/* The segment at index i of the kernel's table, if it is shmlab's and this user's: 1 with
+ * *obj filled, else 0. */
+static int segment_at(int i, struct shl_stale *obj)
 {
-    struct shm_info info;
-    int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
-    if (max < 0)
-        return shl_fail(err, "shmctl", errno, "SHM_INFO");
-    int rc = 0;
-    for (int i = 0; rc == 0 && i <= max; i++) {
-        struct shmid_ds ds;
-        int id = shmctl(i, SHM_STAT, &ds);
-        if (id < 0 || !shl_key_is_ours(ds.shm_perm.__key) || ds.shm_perm.uid != geteuid())
-            continue;
-        struct shl_stale obj = {.kind = SHL_STALE_SYSV,
-                                .key = ds.shm_perm.__key,
-                                .id = id,
-                                .creator = ds.shm_cpid,
-                                .stale = gone(ds.shm_cpid) && ds.shm_nattch == 0};
-        rc = fn(&obj, arg);
-    }
-    return rc;
+    struct shmid_ds ds;
+    int id = shmctl(i, SHM_STAT, &ds);
+    if (id < 0 || !shl_key_is_ours(ds.shm_perm.__key) || ds.shm_perm.uid != geteuid())
+        return 0;
+    *obj = (struct shl_stale){.kind = SHL_STALE_SYSV,
+                              .key = ds.shm_perm.__key,
+                              .id = id,
+                              .creator = ds.shm_cpid,
+                              .stale = gone(ds.shm_cpid) && ds.shm_nattch == 0};
+    return 1;
 }
 
-/* A queue keeps no creator, only who last sent and received: shmlab's maker stamps both
- * (shl_sysv_msg.h). The maker is one side of its channel and the only sender on one queue
- * and receiver on the other, so while it lives it is one of them on each queue; the other
- * side is, once it has used the queue. */
-static int scan_msg(int (*fn)(const struct shl_stale *, void *), void *arg, struct shl_error *err)
+/* The same for a message queue. A queue keeps no creator, only who last sent and received:
+ * shmlab's maker stamps both (shl_sysv_msg.h). The maker is one side of its channel and the
+ * only sender on one queue and receiver on the other, so while it lives it is one of them
+ * on each queue; the other side is, once it has used the queue. */
+static int queue_at(int i, struct shl_stale *obj)
 {
-    struct msginfo info;
-    int max = msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&info);
+    struct msqid_ds ds;
+    int id = msgctl(i, MSG_STAT, &ds);
+    if (id < 0 || !shl_key_is_ours(ds.msg_perm.__key) || ds.msg_perm.uid != geteuid())
+        return 0;
+    *obj = (struct shl_stale){.kind = SHL_STALE_SYSV_MSG,
+                              .key = ds.msg_perm.__key,
+                              .id = id,
+                              .creator = ds.msg_lspid,
+                              .receiver = ds.msg_lrpid,
+                              .stale = gone(ds.msg_lspid) &&
+                                       (ds.msg_lrpid == 0 || gone(ds.msg_lrpid))};
+    return 1;
+}
+
+/* Every index of a System V table up to `max` (the highest in use, or -1 with errno when
+ * `info` failed). */
+static int scan_ipc(int max, const char *info, int (*at)(int, struct shl_stale *),
+                    int (*fn)(const struct shl_stale *, void *), void *arg, struct shl_error *err)
+{
     if (max < 0)
-        return shl_fail(err, "msgctl", errno, "MSG_INFO");
+        return shl_fail(err, info, errno, NULL);
     int rc = 0;
-    for (int i = 0; rc == 0 && i <= max; i++) {
-        struct msqid_ds ds;
-        int id = msgctl(i, MSG_STAT, &ds);
-        if (id < 0 || !shl_key_is_ours(ds.msg_perm.__key) || ds.msg_perm.uid != geteuid())
-            continue;
-        struct shl_stale obj = {.kind = SHL_STALE_SYSV_MSG,
-                                .key = ds.msg_perm.__key,
-                                .id = id,
-                                .creator = ds.msg_lspid,
-                                .receiver = ds.msg_lrpid,
-                                .stale = gone(ds.msg_lspid) &&
-                                         (ds.msg_lrpid == 0 || gone(ds.msg_lrpid))};
-        rc = fn(&obj, arg);
-    }
+    struct shl_stale obj;
+    for (int i = 0; rc == 0 && i <= max; i++)
+        if (at(i, &obj))
+            rc = fn(&obj, arg);
     return rc;
 }
 
@@ -154,10 +155,14 @@ int shl_stale_scan(const char *shm_dir, const char *file_dir,
     int rc = scan_dir(shm_dir, SHL_STALE_POSIX, fn, arg, err);
     if (rc == 0)
         rc = scan_dir(file_dir, SHL_STALE_FILE, fn, arg, err);
+    struct shm_info segments;
+    struct msginfo queues;
     if (rc == 0)
-        rc = scan_sysv(fn, arg, err);
+        rc = scan_ipc(shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&segments), "shmctl(SHM_INFO)",
+                      segment_at, fn, arg, err);
     if (rc == 0)
-        rc = scan_msg(fn, arg, err);
+        rc = scan_ipc(msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&queues), "msgctl(MSG_INFO)",
+                      queue_at, fn, arg, err);
     return rc;
 }
 
