@@ -359,12 +359,11 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
     if (rc == 0 && (opts->benchmarks & BENCH_FANOUT))
         rc = plan_fanout_jobs(opts, env, jobs, err);
     if (rc == 0 && (opts->benchmarks & BENCH_SETUP)) {
-        /* The mechanisms under the ring transports, named as their transports; a ring over
-         * memory with no name has no `shmlab lifecycle` to time. */
+        /* The memory under each ring transport, named as its transport: `shmlab lifecycle`
+         * takes every one (a mechanism, or anon). */
         for (size_t ti = 0; shl_transports[ti] != NULL && rc == 0; ti++) {
             const char *mechanism = shl_transports[ti]->name;
-            if (shl_transports[ti]->kind != SHL_TRANSPORT_RING || shl_transports[ti]->unnamed ||
-                !wanted(opts, mechanism))
+            if (shl_transports[ti]->kind != SHL_TRANSPORT_RING || !wanted(opts, mechanism))
                 continue;
             for (int k = 0; k < 3 && rc == 0; k++) {
                 size_t size = plan->setup_sizes[k];

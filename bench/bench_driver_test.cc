@@ -3,11 +3,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 
 extern "C" {
 #include "bench/bench_driver.h"
+#include "src/transport/shl_transport.h"
 }
 
 namespace {
@@ -111,6 +113,44 @@ TEST(Repetitions, EveryJobNTimesInASeededOrderWithLoadLaddersWhole)
     bench_jobs_free(&a);
     bench_jobs_free(&b);
     bench_jobs_free(&c);
+}
+
+// Set-up rows: one per segment size for the memory of every ring transport, the rings
+// over memory with no name (anon, memfd) included, and for nothing else.
+TEST(Plan, SetupRowsForEveryRingTransport)
+{
+    bench_options opts = {};
+    opts.benchmarks = BENCH_SETUP;
+    bench_env env = {};
+    bench_plan_for(BENCH_MODE_QUICK, &env.plan);
+    bench_jobs jobs = {};
+    shl_error err = {};
+    ASSERT_EQ(0, bench_jobs_plan(&opts, &env, &jobs, &err)) << err.detail;
+    std::map<std::string, std::set<size_t>> planned;
+    for (size_t i = 0; i < jobs.n; i++) {
+        ASSERT_EQ(JOB_SETUP, jobs.jobs[i].kind);
+        planned[jobs.jobs[i].name].insert(jobs.jobs[i].size);
+    }
+    bench_jobs_free(&jobs);
+    std::set<std::string> rings;
+    for (size_t t = 0; shl_transports[t] != nullptr; t++)
+        if (shl_transports[t]->kind == SHL_TRANSPORT_RING)
+            rings.insert(shl_transports[t]->name);
+    EXPECT_EQ(1u, rings.count("anon"));
+    EXPECT_EQ(1u, rings.count("memfd"));
+    EXPECT_EQ(rings.size(), planned.size());
+    std::set<size_t> sizes(env.plan.setup_sizes, env.plan.setup_sizes + 3);
+    for (const std::string &ring : rings)
+        EXPECT_EQ(sizes, planned[ring]) << ring;
+
+    // --transports picks among them as among the others.
+    opts.n_transports = 1;
+    snprintf(opts.transports[0], sizeof opts.transports[0], "anon");
+    ASSERT_EQ(0, bench_jobs_plan(&opts, &env, &jobs, &err)) << err.detail;
+    ASSERT_EQ(3u, jobs.n);
+    for (size_t i = 0; i < jobs.n; i++)
+        EXPECT_STREQ("anon", jobs.jobs[i].name);
+    bench_jobs_free(&jobs);
 }
 
 } // namespace

@@ -68,6 +68,19 @@ jq -e '.context and (.benchmarks | length > 0) and ([.benchmarks[] | has("name",
         "cpu_time","time_unit","iterations")] | all)' "$out/gbench.json" >/dev/null ||
   fail "gbench.json lacks what compare.py reads"
 
+# Set-up rows of the cheapest memory, a ring's MAP_SHARED|MAP_ANONYMOUS mapping (hyperfine
+# times `shmlab lifecycle anon`): one row per segment size, each from hyperfine's own export.
+command -v hyperfine >/dev/null || fail "hyperfine is not installed (ci/setup.sh installs it)"
+"$driver" --quick --no-plots --transports anon --benchmarks setup --out "$out/setup" \
+  2>"$out/setup.log" || { cat "$out/setup.log" >&2; fail "setup run failed"; }
+jq -e '[.results[] | select(.benchmark == "setup" and .transport == "anon" and .n > 0
+        and .mean > 0) | .size] == [4096, 1048576, 67108864]' "$out/setup/results.json" \
+  >/dev/null || fail "the anon setup rows are not one per segment size"
+for size in 4096 1048576 67108864; do
+  jq -e '.results[0].times | length > 0' "$out/setup/hyperfine-anon-$size.json" >/dev/null ||
+    fail "no hyperfine export for anon at $size B"
+done
+
 # Bad usage: one line on stderr, status 2, nothing run.
 for bad in "--sizes 12" "--bogus" "--cpus 0,0" "--transports nosuch" "--quick --full"; do
   set +e

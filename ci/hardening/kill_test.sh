@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark driver killed at random points, many times: SIGKILL to the driver, to its
 # peer child or to the whole process group, SIGINT and SIGTERM to the driver. The run
-# includes iceoryx, so RouDi (and its keeper) must go too. Afterwards the
-# System V segments, /dev/shm and the temporary folder must be exactly as before. A SIGKILL
+# includes iceoryx, so RouDi (and its keeper) must go too. Afterwards the System V segments
+# and message queues, /dev/shm and the temporary folder must be exactly as before. A SIGKILL
 # of the driver leaves what it had created and not yet removed (nothing survives to clean);
 # The next run must report them, and `shmlab clean` must find and remove exactly them.
 #
@@ -40,10 +40,10 @@ made_by() { new_objects "$@"; }
 # How `shmlab clean` names an object of `state`.
 clean_name() {
   case $1 in
-    sysv) local key=${3#key=}
-      printf 'sysv key 0x%08x shmid %s' "${key%% *}" "${2#shmid=}" ;;
+    sysv | sysv-msg) local key=${3#key=}
+      printf '%s key 0x%08x %s %s' "$1" "${key%% *}" "${2%%=*}" "${2#*=}" ;;
     posix) echo "posix /$2" ;;
-    tmp) echo "mmap $tmp/$2" ;;
+    tmp) if [ "$3" = d ]; then echo "zeromq-ipc $tmp/$2"; else echo "mmap $tmp/$2"; fi ;;
   esac
 }
 
@@ -137,10 +137,9 @@ judge() {
 
 bench_args=(--benchmarks latency --sizes 64 --quick --no-plots --timeout-ms 2000 --out "$work/out")
 # iceoryx brings RouDi, started and stopped by the driver: a kill must leave no RouDi and
-# none of its objects (/dev/shm/iceoryx_mgmt and /dev/shm/<user>, /tmp/roudi*). Not here:
-# sysv-msg, whose queues a SIGKILL of both sides leaves and `shmlab clean` does not know
-# yet, and zeromq-ipc, whose socket folder it does not remove.
-transports=pipe,posix,sysv,mmap,fifo,tcp,posix-mq,zeromq-tcp,iceoryx
+# none of its objects (/dev/shm/iceoryx_mgmt and /dev/shm/<user>, /tmp/roudi*). sysv-msg's
+# queues outlive a SIGKILL of both sides, zeromq-ipc's socket folder one of the driver.
+transports=pipe,posix,sysv,mmap,fifo,tcp,posix-mq,sysv-msg,zeromq-ipc,zeromq-tcp,iceoryx
 log=$work/run.log
 targets=(driver-SIGKILL group-SIGKILL peer-SIGKILL driver-SIGINT driver-SIGTERM)
 declare -A hits=() midrun=()
@@ -189,8 +188,10 @@ done
 # The windows a random kill rarely hits: between creating an object and removing its name.
 # strace delivers SIGKILL to the driver as it enters the call that follows the creation (the
 # Nth call, so that the object exists). Each object must be left (nothing survives to clean)
-# and then be found and removed by `shmlab clean`.
-windows=("fifo mknodat 2" "posix fallocate 1" "mmap fallocate 1" "sysv shmat 1")
+# and then be found and removed by `shmlab clean`. sysv-msg: the first queue made and its
+# stamp sent, not yet received; zeromq-ipc: its folder made, the peer link not yet.
+windows=("fifo mknodat 2" "posix fallocate 1" "mmap fallocate 1" "sysv shmat 1"
+  "sysv-msg msgrcv 1" "zeromq-ipc socketpair 1")
 random_failures=$failures
 if ! command -v strace >/dev/null || ! strace -qq -o /dev/null true 2>/dev/null; then
   windows_skipped="strace is missing or cannot trace here (install the strace package)"

@@ -18,22 +18,27 @@ private_namespace() {
     echo 'host namespaces (not root): judging only objects the tested processes made')
 }
 
-# One line per object: "sysv shmid=ID key=K cpid=P", "posix NAME", "tmp NAME" (entries of
-# the folder $1, a temporary folder of the test's own), "iceoryx NAME" (RouDi's fixed names
-# in /tmp, an iceoryx process's socket) and "roudi pid=P" (a running iox-roudi).
+# One line per object: "sysv shmid=ID key=K cpid=P", "sysv-msg msqid=ID key=K lspid=P
+# lrpid=Q" (a message queue and its last sender and receiver), "posix NAME", "tmp NAME
+# TYPE" (entries of the folder $1, a temporary folder of the test's own: files, FIFOs and
+# zeromq-ipc socket folders, TYPE as find's %y), "iceoryx NAME" (RouDi's fixed names in
+# /tmp, an iceoryx process's socket) and "roudi pid=P" (a running iox-roudi).
 shm_state() {
   awk 'NR > 1 { print "sysv shmid=" $2 " key=" $1 " cpid=" $5 }' /proc/sysvipc/shm
+  awk 'NR > 1 { print "sysv-msg msqid=" $2 " key=" $1 " lspid=" $6 " lrpid=" $7 }' \
+    /proc/sysvipc/msg
   find /dev/shm -mindepth 1 -maxdepth 1 -printf 'posix %f\n' 2>/dev/null
-  find "$1" -mindepth 1 -maxdepth 1 -printf 'tmp %f\n'
+  find "$1" -mindepth 1 -maxdepth 1 -printf 'tmp %f %y\n'
   find /tmp -mindepth 1 -maxdepth 1 \( -name 'roudi*' -o -name 'iox-*' -o -name 'shmlab-*-iox*' \) \
     -printf 'iceoryx %f\n' 2>/dev/null
   pgrep -x iox-roudi 2>/dev/null | sed 's/^/roudi pid=/'
 }
 
 # The objects of state file $2 that are not in state file $1 and that the pids in $3
-# (space-separated; "*" for any pid) made: System V segments by shm_cpid, POSIX objects by
-# the pid in a shmlab name, and every entry of the test's own temporary folder. In the
-# private namespace every new object counts.
+# (space-separated; "*" for any pid) made: System V segments by shm_cpid, message queues by
+# their last sender (their maker's stamp until another process sends), POSIX objects by the
+# pid in a shmlab name, and every entry of the test's own temporary folder. In the private
+# namespace every new object counts.
 new_objects() {
   comm -13 <(sort "$1") <(sort "$2") | while read -r kind what rest; do
     if [ "$private" = 1 ] || [ "$kind" = tmp ] || [ "$kind" = iceoryx ] || [ "$kind" = roudi ] ||
@@ -44,6 +49,7 @@ new_objects() {
     local pid=
     case $kind in
       sysv) pid=${rest##*cpid=} ;;
+      sysv-msg) pid=${rest##*lspid=} pid=${pid%% *} ;;
       posix) pid=$(echo "$what" | sed -n 's/^shmlab-\([0-9]*\)-.*/\1/p') ;;
     esac
     case " $3 " in *" $pid "*) echo "$kind $what $rest" ;; esac
@@ -72,6 +78,7 @@ remove_objects() {
   while read -r kind what _; do
     case $kind in
       sysv) ipcrm -m "${what#shmid=}" ;;
+      sysv-msg) ipcrm -q "${what#msqid=}" ;;
       posix) rm -f "/dev/shm/$what" ;;
       tmp) rm -rf "${2:?}/$what" ;;
     esac

@@ -133,6 +133,8 @@ if ! prlimit --as="$as" "$shmlab" --help >/dev/null 2>&1; then
 else
   check "RLIMIT_AS 96M: lifecycle sysv 512M" 1 "Cannot allocate memory" \
     prlimit --as="$as" "$shmlab" lifecycle sysv --size 512M
+  check "RLIMIT_AS 96M: lifecycle anon 512M" 1 "Cannot allocate memory" \
+    prlimit --as="$as" "$shmlab" lifecycle anon --size 512M
   check "RLIMIT_AS 96M: write sysv 512M" 1 "Cannot allocate memory" \
     prlimit --as="$as" "$shmlab" write sysv --key "$key" --size 512M
   check "RLIMIT_AS 96M: benchmark sysv at 64 MiB" 1 "Cannot allocate memory" \

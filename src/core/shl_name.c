@@ -65,6 +65,30 @@ const char *shl_tmpdir(void)
     return dir != NULL && dir[0] != '\0' ? dir : "/tmp";
 }
 
+/* mkdtemp's template ends in exactly this many X. */
+#define FOLDER_RANDOM_LEN 6
+
+int shl_name_folder(char *buf, size_t len, struct shl_error *err)
+{
+    int n = snprintf(buf, len, "%s/" SHL_NAME_PREFIX "%ld-%.*s", shl_tmpdir(), (long)getpid(),
+                     FOLDER_RANDOM_LEN, "XXXXXXXXXX");
+    if (n < 0 || (size_t)n >= len)
+        return shl_fail(err, "shl_name_folder", ENAMETOOLONG, "TMPDIR %.40s", shl_tmpdir());
+    if (mkdtemp(buf) == NULL)
+        return shl_fail(err, "mkdtemp", errno, "%s", buf);
+    return 0;
+}
+
+int shl_name_is_folder(const char *name)
+{
+    const char *base = strrchr(name, '/');
+    base = base != NULL ? base + 1 : name;
+    if (shl_name_pid(base) < 0)
+        return 0;
+    const char *random = strchr(base + strlen(SHL_NAME_PREFIX), '-') + 1;
+    return strlen(random) == FOLDER_RANDOM_LEN;
+}
+
 pid_t shl_name_pid(const char *name)
 {
     const char *base = strrchr(name, '/');

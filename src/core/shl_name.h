@@ -35,6 +35,16 @@ int shl_key_is_ours(key_t key);
 /* Where shmlab puts the files it names itself: $TMPDIR if set and not empty, else /tmp. */
 const char *shl_tmpdir(void);
 
+/* A private folder (mkdtemp: 0700, made exclusively) under shl_tmpdir() for one socket,
+ * named SHL_NAME_SOCKET inside it: "<tmpdir>/shmlab-<pid>-XXXXXX", X from mkdtemp. A folder
+ * is how a socket file is made safely where a planted name could otherwise wait for it.
+ * Fills buf with its path. */
+#define SHL_NAME_SOCKET "zmq"
+int shl_name_folder(char *buf, size_t len, struct shl_error *err);
+
+/* True when the last part of a path has the form of shl_name_folder's folders. */
+int shl_name_is_folder(const char *name);
+
 /* The creator's pid in a name shmlab made ("/shmlab-<pid>-<hex>" or its last path part),
  * or -1 when the name is not of that form. */
 pid_t shl_name_pid(const char *name);

@@ -1,11 +1,16 @@
 #include "src/shm/shl_stale.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -62,11 +67,18 @@ std::vector<struct shl_shm> Leave(bool in_child)
     return made;
 }
 
+enum shl_stale_kind KindOf(enum shl_mech mech)
+{
+    return mech == SHL_MECH_SYSV    ? SHL_STALE_SYSV
+           : mech == SHL_MECH_POSIX ? SHL_STALE_POSIX
+                                    : SHL_STALE_FILE;
+}
+
 const struct shl_stale *Find(const Found &f, const struct shl_shm &o)
 {
     for (const auto &s : f.all)
-        if (s.mech == o.mech &&
-            (o.mech == SHL_MECH_SYSV ? s.shmid == o.shmid : std::string(s.name) == o.name))
+        if (s.kind == KindOf(o.mech) &&
+            (o.mech == SHL_MECH_SYSV ? s.id == o.shmid : std::string(s.name) == o.name))
             return &s;
     return nullptr;
 }
@@ -110,7 +122,7 @@ TEST(ShlStale, IgnoresOtherNamesAndMissingDirsAndStopsEarly)
     Found found;
     ASSERT_EQ(0, shl_stale_scan("/nonexistent", dir.c_str(), Collect, &found, NULL));
     for (const auto &s : found.all)
-        EXPECT_EQ(SHL_MECH_SYSV, s.mech) << s.name;
+        EXPECT_TRUE(s.kind == SHL_STALE_SYSV || s.kind == SHL_STALE_SYSV_MSG) << s.name;
     rmdir(planted.c_str());
     unlink(plain.c_str());
 
@@ -128,6 +140,135 @@ TEST(ShlStale, IgnoresOtherNamesAndMissingDirsAndStopsEarly)
     EXPECT_EQ(7, shl_stale_scan("/nonexistent", "/nonexistent", stop, &calls, NULL));
     EXPECT_EQ(1, calls);
     ASSERT_EQ(0, shl_shm_destroy(&o, NULL));
+}
+
+struct Empty {
+    long mtype;
+};
+
+// A queue under a tagged key, made (and, with `stamp`, stamped as the sysv-msg transport
+// stamps its queues) in this process or in a child that then exits.
+int Queue(bool in_child, bool stamp)
+{
+    key_t key;
+    EXPECT_EQ(0, shl_name_key(&key, NULL));
+    auto make = [&] {
+        int id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+        Empty e = {1};
+        if (id < 0 || (stamp && (msgsnd(id, &e, 0, IPC_NOWAIT) != 0 ||
+                                 msgrcv(id, &e, 0, 0, IPC_NOWAIT) != 0)))
+            return -1;
+        return id;
+    };
+    if (!in_child)
+        return make();
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(make() < 0);
+    int ws;
+    waitpid(pid, &ws, 0);
+    EXPECT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    return msgget(key, 0);
+}
+
+const struct shl_stale *FindQueue(const Found &f, int id)
+{
+    for (const auto &s : f.all)
+        if (s.kind == SHL_STALE_SYSV_MSG && s.id == id)
+            return &s;
+    return nullptr;
+}
+
+TEST(ShlStale, QueuesAreStaleOnlyWhenEveryoneWhoUsedThemIsGone)
+{
+    int dead = Queue(true, true), live = Queue(false, true), unstamped = Queue(true, false);
+    int shared = Queue(true, true); // a dead maker's queue that this process receives from
+    ASSERT_GE(dead, 0);
+    ASSERT_GE(live, 0);
+    ASSERT_GE(unstamped, 0);
+    ASSERT_GE(shared, 0);
+    Empty e = {1};
+    ASSERT_EQ(0, msgsnd(shared, &e, 0, IPC_NOWAIT)); // the sender is this process now
+    Found f;
+    ASSERT_EQ(0, shl_stale_scan("/nonexistent", "/nonexistent", Collect, &f, NULL));
+    const struct shl_stale *d = FindQueue(f, dead), *l = FindQueue(f, live);
+    const struct shl_stale *u = FindQueue(f, unstamped), *s = FindQueue(f, shared);
+    ASSERT_TRUE(d && l && u && s);
+    EXPECT_EQ(1, d->stale);
+    EXPECT_NE(getpid(), d->creator);
+    EXPECT_EQ(d->creator, d->receiver);
+    EXPECT_EQ(0, l->stale);
+    EXPECT_EQ(getpid(), l->creator);
+    EXPECT_EQ(0, u->stale); // names no process: nobody can say its maker is gone
+    EXPECT_EQ(0, u->creator);
+    EXPECT_EQ(0, s->stale);
+    EXPECT_STREQ("sysv-msg", shl_stale_kind_name(d->kind));
+    EXPECT_EQ(0, shl_stale_remove(d, NULL));
+    EXPECT_EQ(-1, msgget(d->key, 0));
+    // A queue removed and its id reused is not removed by its old description.
+    EXPECT_NE(0, shl_stale_remove(d, NULL));
+    for (int id : {live, unstamped, shared})
+        EXPECT_EQ(0, msgctl(id, IPC_RMID, nullptr));
+}
+
+// A socket bound in the folder as the zeromq-ipc transport binds it (through the folder's
+// descriptor, since a deep TMPDIR does not fit sun_path).
+void BindSocket(const std::string &folder)
+{
+    int dir = open(folder.c_str(), O_PATH | O_DIRECTORY);
+    ASSERT_GE(dir, 0);
+    struct sockaddr_un addr = {};
+    addr.sun_family = AF_UNIX;
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/" SHL_NAME_SOCKET, dir);
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(s, 0);
+    EXPECT_EQ(0, bind(s, (struct sockaddr *)&addr, sizeof addr));
+    close(s);
+    close(dir);
+}
+
+TEST(ShlStale, SocketFoldersOfTheDeadHoldingOnlyTheirSocket)
+{
+    std::string dir = getenv("TEST_TMPDIR");
+    std::string dead = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-abc123";
+    std::string empty = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-def456";
+    std::string more = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-ghi789";
+    std::string open_mode = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-jkl012";
+    std::string long_name = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-mno3456";
+    for (const std::string &d : {dead, empty, more, open_mode, long_name})
+        ASSERT_EQ(0, mkdir(d.c_str(), 0700));
+    ASSERT_EQ(0, chmod(open_mode.c_str(), 0755));
+    for (const std::string &d : {dead, more, open_mode, long_name})
+        BindSocket(d);
+    FILE *extra = fopen((more + "/other").c_str(), "w");
+    ASSERT_NE(nullptr, extra);
+    fclose(extra);
+    setenv("TMPDIR", dir.c_str(), 1);
+    char live[PATH_MAX];
+    ASSERT_EQ(0, shl_name_folder(live, sizeof live, NULL));
+
+    Found f;
+    ASSERT_EQ(0, shl_stale_scan("/nonexistent", dir.c_str(), Collect, &f, NULL));
+    std::map<std::string, int> folders; // path -> stale
+    for (const auto &s : f.all)
+        if (s.kind == SHL_STALE_FOLDER)
+            folders[s.name] = s.stale;
+    EXPECT_EQ((std::map<std::string, int>{{dead, 1}, {empty, 1}, {live, 0}}), folders);
+    for (const auto &s : f.all) {
+        if (s.kind == SHL_STALE_FOLDER && s.stale) {
+            EXPECT_EQ(0, shl_stale_remove(&s, NULL)) << s.name;
+        }
+    }
+    struct stat st;
+    EXPECT_NE(0, lstat(dead.c_str(), &st));
+    EXPECT_NE(0, lstat(empty.c_str(), &st));
+    EXPECT_EQ(0, lstat((more + "/" SHL_NAME_SOCKET).c_str(), &st)); // not a socket folder
+    for (const std::string &d : {more, open_mode, long_name}) {
+        unlink((d + "/" SHL_NAME_SOCKET).c_str());
+        unlink((d + "/other").c_str());
+        EXPECT_EQ(0, rmdir(d.c_str())) << d;
+    }
+    EXPECT_EQ(0, rmdir(live));
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -31,20 +32,29 @@ std::string Shmlab()
     return shltest::Runfile("src/shmlab");
 }
 
-pid_t DeadPid()
-{
-    pid_t pid = fork();
-    if (pid == 0)
-        _exit(0);
-    waitpid(pid, nullptr, 0);
-    return pid;
-}
-
 std::string KeyArg(key_t key)
 {
     char buf[16];
     snprintf(buf, sizeof buf, "0x%08x", (unsigned)key);
     return buf;
+}
+
+// A message queue under `key` made by a process that is gone, stamped as the sysv-msg
+// transport stamps its queues (an empty message sent and received by its maker).
+void LeaveQueue(key_t key)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct {
+            long mtype;
+        } empty = {1};
+        int id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+        _exit(id < 0 || msgsnd(id, &empty, 0, IPC_NOWAIT) != 0 ||
+              msgrcv(id, &empty, 0, 0, IPC_NOWAIT) != 0);
+    }
+    int ws;
+    ASSERT_EQ(pid, waitpid(pid, &ws, 0));
+    ASSERT_TRUE(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
 }
 
 // A writer that is killed with SIGKILL while it holds its segment.
@@ -63,11 +73,14 @@ TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
     std::string dir = getenv("TEST_TMPDIR");
     std::vector<std::string> env = {"TMPDIR=" + dir};
     char suffix[] = "-0123456789abcdef";
-    std::string dead_name = "/shmlab-" + std::to_string(DeadPid()) + suffix;
+    std::string dead_name = "/shmlab-" + std::to_string(shltest::DeadPid()) + suffix;
     std::string live_name = "/shmlab-" + std::to_string(getpid()) + suffix;
-    std::string dead_file = dir + "/shmlab-" + std::to_string(DeadPid()) + suffix;
+    std::string dead_file = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + suffix;
     key_t dead_key = shltest::UniqueKey();
     key_t foreign_key = 0x11112222;
+    key_t dead_queue = shltest::UniqueKey();
+    std::string dead_folder = dir + "/shmlab-" + std::to_string(shltest::DeadPid()) + "-a1b2c3";
+    std::string live_folder = dir + "/shmlab-" + std::to_string(getpid()) + "-d4e5f6";
 
     ASSERT_EQ(0, Exec({Shmlab(), "write", "posix", "--name", dead_name}).status);
     ASSERT_EQ(0, Exec({Shmlab(), "write", "posix", "--name", live_name}).status);
@@ -76,10 +89,13 @@ TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
     ASSERT_EQ(0, Exec({Shmlab(), "write", "sysv", "--key", KeyArg(foreign_key)}).status);
     KillWhileHolding(dead_key);
     ASSERT_TRUE(shltest::SysvExists(dead_key)); // SIGKILL left it behind
+    LeaveQueue(dead_queue);
+    ASSERT_EQ(0, mkdir(dead_folder.c_str(), 0700)); // killed before its socket was bound
+    ASSERT_EQ(0, mkdir(live_folder.c_str(), 0700));
 
     auto dry = Exec({Shmlab(), "clean", "--dry-run"}, env);
     ASSERT_EQ(0, dry.status) << dry.err;
-    EXPECT_NE(std::string::npos, dry.out.find("3 stale objects found, 1 in use left alone"))
+    EXPECT_NE(std::string::npos, dry.out.find("5 stale objects found, 2 in use left alone"))
         << dry.out;
     EXPECT_TRUE(shltest::PosixExists(dead_name));
 
@@ -89,6 +105,12 @@ TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
     EXPECT_NE(std::string::npos, clean.out.find("removed mmap " + dead_file)) << clean.out;
     EXPECT_NE(std::string::npos, clean.out.find("removed sysv key " + KeyArg(dead_key)))
         << clean.out;
+    EXPECT_NE(std::string::npos, clean.out.find("removed sysv-msg key " + KeyArg(dead_queue)))
+        << clean.out;
+    EXPECT_NE(std::string::npos, clean.out.find("removed zeromq-ipc " + dead_folder)) << clean.out;
+    EXPECT_EQ(-1, msgget(dead_queue, 0));
+    EXPECT_FALSE(shltest::FileExists(dead_folder));
+    EXPECT_TRUE(shltest::FileExists(live_folder));
     EXPECT_FALSE(shltest::PosixExists(dead_name));
     EXPECT_FALSE(shltest::FileExists(dead_file));
     EXPECT_FALSE(shltest::SysvExists(dead_key));
@@ -100,6 +122,7 @@ TEST(Clean, RemovesOnlyWhatDeadShmlabProcessesLeft)
     EXPECT_NE(std::string::npos, again.out.find("0 stale objects removed")) << again.out;
     shm_unlink(live_name.c_str());
     shm_unlink("/other");
+    rmdir(live_folder.c_str());
     shmctl(shmget(foreign_key, 0, 0), IPC_RMID, nullptr);
 }
 

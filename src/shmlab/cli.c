@@ -79,6 +79,7 @@ static int parse_option(int c, const char *arg, struct opts *o)
     case 'm':
         if (shl_parse_mode(arg, &o->mode, &err) != 0)
             return bad_value(o, "--mode", &err);
+        o->has_mode = 1;
         return 0;
     case 's':
         if (shl_parse_size(arg, &o->size, &err) != 0)
@@ -97,11 +98,22 @@ static void print_help(const struct command *cmd)
     printf("usage: shmlab %s\n\n%s", cmd->synopsis, cmd->help);
 }
 
+/* What the command takes in place of a mechanism, for messages. */
+static const char *expected(const struct command *cmd)
+{
+    return cmd->takes_mech == MEMORY_ONLY ? "mmap, sysv, posix, memfd or anon"
+                                          : "mmap, sysv or posix";
+}
+
 /* Options that name an object belong to one mechanism each. */
 static int check_mechanism_options(const struct opts *o)
 {
+    if (o->anon && o->has_mode)
+        return cli_say(o, EXIT_USAGE,
+                       "--mode does not apply to anon, which has no name and so no permission "
+                       "bits");
     const char *mech = shl_mech_name(o->mech);
-    if (o->mech == SHL_MECH_MEMFD)
+    if (o->mech == SHL_MECH_MEMFD && o->cmd->takes_mech == MECH_AND_OBJECT)
         return cli_say(o, EXIT_USAGE,
                        "memfd has no name that another shmlab process could "
                        "open (expected mmap, sysv or posix)");
@@ -164,10 +176,12 @@ int cli_parse(const struct command *cmd, int argc, char **argv, struct opts *o, 
         return 0;
     }
     if (nargs == 0)
-        return cli_say(o, EXIT_USAGE, "missing mechanism: mmap, sysv or posix");
-    if (shl_mech_parse(args[0], &o->mech) != 0)
-        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected mmap, sysv or posix)",
-                       args[0]);
+        return cli_say(o, EXIT_USAGE, "missing mechanism: %s", expected(cmd));
+    if (cmd->takes_mech == MEMORY_ONLY && strcmp(args[0], "anon") == 0)
+        o->anon = 1;
+    else if (shl_mech_parse(args[0], &o->mech) != 0)
+        return cli_say(o, EXIT_USAGE, "unknown mechanism '%s' (expected %s)", args[0],
+                       expected(cmd));
     if (nargs > 2)
         return cli_say(o, EXIT_USAGE, "unexpected argument '%s'", args[2]);
     if (nargs == 2)

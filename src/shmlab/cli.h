@@ -24,15 +24,18 @@ enum {
     OPT_DRY = 1 << 7,    /* --dry-run */
 };
 
-/* What a command takes after its name: nothing, a mechanism, or a mechanism and the
- * object (a FILE for mmap; --key / --name for the others). */
-enum { NO_MECH, MECH_ONLY, MECH_AND_OBJECT };
+/* What a command takes after its name: nothing; the memory it makes for itself (any
+ * mechanism, memfd included, or anon: a MAP_SHARED|MAP_ANONYMOUS mapping, which has no
+ * name and is no mechanism); or a mechanism and the object (a FILE for mmap; --key /
+ * --name for the others), which another process can open, so never memfd or anon. */
+enum { NO_MECH, MEMORY_ONLY, MECH_AND_OBJECT };
 
 struct command;
 
 struct opts {
     const struct command *cmd;
     enum shl_mech mech;
+    int anon;         /* MEMORY_ONLY: anon instead of a mechanism (mech is then unset) */
     const char *path; /* mmap: FILE */
     const char *name; /* posix: --name */
     key_t key;
@@ -40,6 +43,7 @@ struct opts {
     const char *ftok_path;
     unsigned proj;
     mode_t mode;
+    int has_mode;
     size_t size;
     int has_size;
     int reuse, remove, hold, dry_run;
@@ -48,7 +52,7 @@ struct opts {
 struct command {
     const char *name;
     unsigned accepts; /* OPT_* */
-    int takes_mech;   /* NO_MECH, MECH_ONLY or MECH_AND_OBJECT */
+    int takes_mech;   /* NO_MECH, MEMORY_ONLY or MECH_AND_OBJECT */
     const char *synopsis;
     const char *help; /* the rest of `shmlab CMD --help` */
     int (*run)(const struct opts *o);

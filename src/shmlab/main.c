@@ -34,17 +34,22 @@ static const struct command commands[] = {
     {"remove", OPT_KEY | OPT_NAME, MECH_AND_OBJECT, "remove {sysv [--key K] | posix [--name /N]}",
      "Removes the object (shmctl IPC_RMID or shm_unlink) without reading it.\n\n" OBJECT_HELP,
      worker_remove},
-    {"lifecycle", OPT_MODE | OPT_SIZE, MECH_ONLY,
-     "lifecycle {mmap|sysv|posix} --size BYTES [--mode M]",
+    {"lifecycle", OPT_MODE | OPT_SIZE, MEMORY_ONLY,
+     "lifecycle {mmap|sysv|posix|memfd|anon} --size BYTES [--mode M]",
      "The set-up cost of one object, for timing with hyperfine: creates an object under\n"
      "an unpredictable shmlab name or key, maps it, writes every page, unmaps it and\n"
-     "removes it. Prints nothing; leaves nothing behind, even when interrupted.\n",
+     "removes it. anon is the memory of the anon ring, which has no name: one\n"
+     "MAP_SHARED|MAP_ANONYMOUS mapping, every page written, unmapped (no --mode).\n"
+     "Prints nothing; leaves nothing behind, even when interrupted.\n",
      worker_lifecycle},
     {"clean", OPT_DRY, NO_MECH, "clean [--dry-run]",
      "Removes what shmlab left behind: POSIX objects /dev/shm/shmlab-<pid>-*, files\n"
-     "$TMPDIR/shmlab-<pid>-* and System V segments with a shmlab key (0x53......), owned\n"
-     "by you, whose creating process is gone (and, for sysv, with nothing attached).\n"
-     "Objects of live processes, of other users and with other names are left alone.\n\n"
+     "and FIFOs $TMPDIR/shmlab-<pid>-*, zeromq-ipc socket folders $TMPDIR/shmlab-<pid>-XXXXXX\n"
+     "(0700, holding nothing but their socket), and System V segments and message queues\n"
+     "with a shmlab key (0x53......), owned by you, whose creating process is gone (a\n"
+     "segment: with nothing attached; a queue records no creator: its last sender and\n"
+     "receiver, stamped as its maker at creation, must both be gone). Objects of live\n"
+     "processes, of other users and with other names are left alone.\n\n"
      "  --dry-run  only list what would be removed\n",
      worker_clean},
 };

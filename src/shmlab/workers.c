@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "src/core/shl_cleanup.h"
+#include "src/shm/shl_segment.h"
 #include "src/shmlab/records.h"
 
 /* Names the object for messages: the path, the POSIX name or the key. */
@@ -184,11 +185,19 @@ int worker_lifecycle(const struct opts *o)
 {
     if (!o->has_size || o->size == 0)
         return cli_say(o, EXIT_USAGE, "--size BYTES (more than 0) is required");
+    struct shl_error err;
+    if (o->anon) {
+        /* Made exactly as the anon ring's segment is; nothing to name, so nothing to remove. */
+        struct shl_segment seg;
+        if (shl_segment_create_anon(&seg, o->size, &err) != 0)
+            return cli_fail(o, &err);
+        shl_segment_release(&seg);
+        return 0;
+    }
     struct shl_shm_spec spec = {
         .mech = o->mech, .size = o->size, .mode = o->mode, .flags = SHL_CREATE_RESERVE};
     struct shl_shm obj;
     struct shl_map map = {NULL, 0};
-    struct shl_error err;
     if (shl_shm_create(&obj, &spec, &err) != 0)
         return cli_fail(o, &err);
     if (shl_shm_map(&obj, NULL, 0, PROT_READ | PROT_WRITE, 0, &map, &err) != 0)

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "src/core/shl_name.h"
 
@@ -28,6 +30,16 @@ std::string TempPath()
 {
     const char *dir = getenv("TEST_TMPDIR");
     return std::string(dir != nullptr ? dir : "/tmp") + UniqueName();
+}
+
+pid_t DeadPid()
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    if (pid < 0 || waitpid(pid, nullptr, 0) != pid)
+        abort();
+    return pid;
 }
 
 bool PosixExists(const std::string &name)

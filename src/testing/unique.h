@@ -13,6 +13,7 @@ namespace shltest {
 std::string UniqueName(); // "/shmlab-<pid>-<hex>"
 key_t UniqueKey();        // a tagged random key
 std::string TempPath();   // $TEST_TMPDIR/shmlab-<pid>-<hex>, not created
+pid_t DeadPid();          // the pid of a child that has exited and been reaped
 
 bool PosixExists(const std::string &name);
 bool SysvExists(key_t key);

@@ -50,6 +50,23 @@ static void release(struct shl_sysv_msg *m)
     free(m);
 }
 
+/* A queue records no creator, only its last sender and receiver (msg_lspid, msg_lrpid): an
+ * empty message sent and taken back at once makes both this process, so that `shmlab
+ * clean` can tell a queue that someone alive still uses from one whose users are all gone
+ * (shl_stale.h). */
+static int stamp(int id, key_t key, struct shl_error *err)
+{
+    struct message empty = {.mtype = 1};
+    const char *call = msgsnd(id, &empty, 0, IPC_NOWAIT) != 0      ? "msgsnd"
+                       : msgrcv(id, &empty, 0, 0, IPC_NOWAIT) != 0 ? "msgrcv"
+                                                                   : NULL;
+    if (call == NULL)
+        return 0;
+    int saved = errno;
+    msgctl(id, IPC_RMID, NULL);
+    return shl_fail(err, call, saved, "the empty message that stamps key 0x%08x", (unsigned)key);
+}
+
 static int make_queue(int *id, struct shl_error *err)
 {
     for (int tries = 0; tries < 16; tries++) {
@@ -57,8 +74,12 @@ static int make_queue(int *id, struct shl_error *err)
         if (shl_name_key(&key, err) != 0)
             return -1;
         *id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
-        if (*id >= 0)
-            return 0;
+        if (*id >= 0) {
+            if (stamp(*id, key, err) == 0)
+                return 0;
+            *id = -1;
+            return -1;
+        }
         if (errno != EEXIST)
             return shl_fail(err, "msgget", errno, "key 0x%08x%s", (unsigned)key,
                             errno == ENOSPC ? " (/proc/sys/kernel/msgmni queues in use)" : "");

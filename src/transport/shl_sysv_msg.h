@@ -7,7 +7,9 @@
  * Unlike a segment, a queue removed with IPC_RMID is gone at once, so it must live until
  * both sides are done: the last side to close removes both queues (a shared count says
  * which), and so does a survivor whose peer has died. Only a SIGKILL of both processes
- * leaves them (ipcs -q).
+ * leaves them (ipcs -q). A queue names no creator, so each is stamped at creation with an
+ * empty message sent and received by its maker: its last sender and receiver are then a
+ * process that uses it, which `shmlab clean` checks before it removes a queue.
  *
  * msgrcv and msgsnd take no timeout and no descriptor to poll. A call is tried with
  * IPC_NOWAIT first; only when it would block does a per-thread timer (timer_create,

@@ -64,16 +64,11 @@ static int zeromq_create(struct shl_channel *ch, struct shl_error *err)
     if (shl_random(&z->token, sizeof z->token, err) != 0)
         goto fail;
     if (!z->tcp) {
-        if (snprintf(z->dir, sizeof z->dir, "%s/%s%d-XXXXXX", shl_tmpdir(), SHL_NAME_PREFIX,
-                     (int)getpid()) >= (int)sizeof z->dir) {
-            shl_fail(err, "zeromq_create", ENAMETOOLONG, "TMPDIR %s", shl_tmpdir());
+        if (shl_name_folder(z->dir, sizeof z->dir, err) != 0) {
+            z->dir[0] = '\0';
             goto fail;
         }
-        if (mkdtemp(z->dir) == NULL) {
-            shl_fail(err, "mkdtemp", errno, "%s", z->dir);
-            goto fail;
-        }
-        snprintf(z->path, sizeof z->path, "%s/zmq", z->dir);
+        snprintf(z->path, sizeof z->path, "%s/" SHL_NAME_SOCKET, z->dir);
         /* A socket's path must fit sun_path (108 bytes), which a deep TMPDIR does not: both
          * sides reach the folder through this descriptor, shared by fork, as
          * /proc/self/fd/N/zmq. */
@@ -173,7 +168,7 @@ static int join_a(struct shl_channel *ch, struct shl_error *err)
     if (z->tcp)
         snprintf(endpoint, sizeof endpoint, "tcp://127.0.0.1:*");
     else
-        snprintf(endpoint, sizeof endpoint, "ipc:///proc/self/fd/%d/zmq", z->dir_fd);
+        snprintf(endpoint, sizeof endpoint, "ipc:///proc/self/fd/%d/" SHL_NAME_SOCKET, z->dir_fd);
     if (zmq_bind(z->socket, endpoint) != 0)
         return zmq_failed(err, "zmq_bind", endpoint);
     size_t len = sizeof endpoint;
