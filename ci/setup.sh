@@ -33,6 +33,18 @@ needs=(
   "clang-format:/usr/bin/clang-format"
 )
 
+# POSIX message queues can be listed (and a leaked one seen) only where an mqueue file system
+# is mounted; systemd mounts one at /dev/mqueue, a bare container or VM may not have it.
+if ! grep -qs ' /dev/mqueue mqueue ' /proc/mounts; then
+  if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p /dev/mqueue && mount -t mqueue none /dev/mqueue &&
+      echo "setup: mounted the mqueue file system at /dev/mqueue"
+  else
+    echo "setup: note: no mqueue file system at /dev/mqueue, so POSIX message queues cannot be" \
+      "listed (as root: mount -t mqueue none /dev/mqueue)"
+  fi
+fi
+
 missing=()
 for entry in "${needs[@]}"; do
   pkg=${entry%%:*}

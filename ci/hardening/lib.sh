@@ -2,15 +2,17 @@
 # and the shared-memory state that a test compares before and after.
 
 # As root, re-runs the calling script (with its arguments) in a private IPC and mount
-# namespace with a fresh tmpfs over /dev/shm (mounted over it, not instead of it: the
-# host's mounts are untouched), so that its comparison of state is exact and nothing it does
-# reaches the machine's objects. Sets `private` to 1 there, 0 when it runs without.
+# namespace with a fresh tmpfs over /dev/shm, and the new namespace's queues over
+# /dev/mqueue where that exists (mounted over them, not instead of them: the host's mounts
+# are untouched), so that its comparison of state is exact and nothing it does reaches the
+# machine's objects. Sets `private` to 1 there, 0 when it runs without.
 #   private_namespace "$0" "$@"
 private_namespace() {
   if [ -z "${HARDENING_PRIVATE:-}" ] && [ "$(id -u)" -eq 0 ] &&
     unshare --ipc --mount true 2>/dev/null; then
     exec unshare --ipc --mount --propagation private env HARDENING_PRIVATE=1 bash -c \
-      'mount -t tmpfs -o size=256m,mode=1777 shmlab-hardening /dev/shm && exec bash "$@"' \
+      'mount -t tmpfs -o size=256m,mode=1777 shmlab-hardening /dev/shm &&
+       { [ ! -d /dev/mqueue ] || mount -t mqueue shmlab-hardening /dev/mqueue; } && exec bash "$@"' \
       bash "$@"
   fi
   private=${HARDENING_PRIVATE:-0}
@@ -19,7 +21,8 @@ private_namespace() {
 }
 
 # One line per object: "sysv shmid=ID key=K cpid=P", "sysv-msg msqid=ID key=K lspid=P
-# lrpid=Q" (a message queue and its last sender and receiver), "posix NAME", "tmp NAME
+# lrpid=Q" (a message queue and its last sender and receiver), "posix NAME", "posix-mq
+# NAME" (where /dev/mqueue shows the queues), "tmp NAME
 # TYPE" (entries of the folder $1, a temporary folder of the test's own: files, FIFOs and
 # zeromq-ipc socket folders, TYPE as find's %y), "iceoryx NAME" (RouDi's fixed names in
 # /tmp, an iceoryx process's socket) and "roudi pid=P" (a running iox-roudi).
@@ -28,6 +31,7 @@ shm_state() {
   awk 'NR > 1 { print "sysv-msg msqid=" $2 " key=" $1 " lspid=" $6 " lrpid=" $7 }' \
     /proc/sysvipc/msg
   find /dev/shm -mindepth 1 -maxdepth 1 -printf 'posix %f\n' 2>/dev/null
+  find /dev/mqueue -mindepth 1 -maxdepth 1 -printf 'posix-mq %f\n' 2>/dev/null
   find "$1" -mindepth 1 -maxdepth 1 -printf 'tmp %f %y\n'
   find /tmp -mindepth 1 -maxdepth 1 \( -name 'roudi*' -o -name 'iox-*' -o -name 'shmlab-*-iox*' \) \
     -printf 'iceoryx %f\n' 2>/dev/null
@@ -36,8 +40,8 @@ shm_state() {
 
 # The objects of state file $2 that are not in state file $1 and that the pids in $3
 # (space-separated; "*" for any pid) made: System V segments by shm_cpid, message queues by
-# their last sender (their maker's stamp until another process sends), POSIX objects by the
-# pid in a shmlab name, and every entry of the test's own temporary folder. In the private
+# their last sender (their maker's stamp until another process sends), POSIX objects and
+# queues by the pid in a shmlab name, and every entry of the test's own temporary folder. In the private
 # namespace every new object counts.
 new_objects() {
   comm -13 <(sort "$1") <(sort "$2") | while read -r kind what rest; do
@@ -50,7 +54,7 @@ new_objects() {
     case $kind in
       sysv) pid=${rest##*cpid=} ;;
       sysv-msg) pid=${rest##*lspid=} pid=${pid%% *} ;;
-      posix) pid=$(echo "$what" | sed -n 's/^shmlab-\([0-9]*\)-.*/\1/p') ;;
+      posix | posix-mq) pid=$(echo "$what" | sed -n 's/^shmlab-\([0-9]*\)-.*/\1/p') ;;
     esac
     case " $3 " in *" $pid "*) echo "$kind $what $rest" ;; esac
   done
@@ -80,6 +84,7 @@ remove_objects() {
       sysv) ipcrm -m "${what#shmid=}" ;;
       sysv-msg) ipcrm -q "${what#msqid=}" ;;
       posix) rm -f "/dev/shm/$what" ;;
+      posix-mq) rm -f "/dev/mqueue/$what" ;;
       tmp) rm -rf "${2:?}/$what" ;;
     esac
   done <"$1"

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,9 +53,9 @@ static int holds_only_its_socket(int dir, const char *name)
     return only;
 }
 
-/* What an entry of the shm folder (POSIX) or the file folder (FILE) is, if shmlab made it:
- * an object, and in the file folder also a FIFO of the fifo transport or a socket folder
- * (0700, as mkdtemp makes it). -1 for anything else. */
+/* What an entry of the shm folder (POSIX), the queue folder (POSIX_MQ) or the file folder
+ * (FILE) is, if shmlab made it: an object, and in the file folder also a FIFO of the fifo
+ * transport or a socket folder (0700, as mkdtemp makes it). -1 for anything else. */
 static int kind_of(int dir, const char *name, const struct stat *st, enum shl_stale_kind folder)
 {
     if (S_ISREG(st->st_mode))
@@ -87,7 +88,7 @@ static int scan_dir(const char *dir, enum shl_stale_kind folder,
             continue;
         struct shl_stale obj = {
             .kind = (enum shl_stale_kind)kind, .id = -1, .creator = pid, .stale = gone(pid)};
-        int n = kind == SHL_STALE_POSIX
+        int n = kind == SHL_STALE_POSIX || kind == SHL_STALE_POSIX_MQ
                     ? snprintf(obj.name, sizeof obj.name, "/%s", e->d_name)
                     : snprintf(obj.name, sizeof obj.name, "%s/%s", dir, e->d_name);
         if (n > 0 && (size_t)n < sizeof obj.name)
@@ -148,13 +149,15 @@ static int scan_ipc(int max, const char *info, int (*at)(int, struct shl_stale *
     return rc;
 }
 
-int shl_stale_scan(const char *shm_dir, const char *file_dir,
+int shl_stale_scan(const char *shm_dir, const char *file_dir, const char *mq_dir,
                    int (*fn)(const struct shl_stale *obj, void *arg), void *arg,
                    struct shl_error *err)
 {
     int rc = scan_dir(shm_dir, SHL_STALE_POSIX, fn, arg, err);
     if (rc == 0)
         rc = scan_dir(file_dir, SHL_STALE_FILE, fn, arg, err);
+    if (rc == 0)
+        rc = scan_dir(mq_dir, SHL_STALE_POSIX_MQ, fn, arg, err);
     struct shm_info segments;
     struct msginfo queues;
     if (rc == 0)
@@ -197,6 +200,8 @@ int shl_stale_remove(const struct shl_stale *obj, struct shl_error *err)
                                           [SHL_STALE_SYSV] = SHL_MECH_SYSV};
     if (obj->kind == SHL_STALE_SYSV_MSG)
         return remove_msg(obj, err);
+    if (obj->kind == SHL_STALE_POSIX_MQ)
+        return mq_unlink(obj->name) == 0 ? 0 : shl_fail(err, "mq_unlink", errno, "%s", obj->name);
     if (obj->kind == SHL_STALE_FOLDER)
         return remove_folder(obj, err);
     struct shl_shm o = {

@@ -20,6 +20,7 @@ extern "C" {
 /* What was found, each with the name `shmlab clean` prints for it. */
 #define SHL_STALE_KINDS(X)                                                                    \
     X(POSIX, "posix")       /* a POSIX shm object in the shm folder */                        \
+    X(POSIX_MQ, "posix-mq") /* a POSIX message queue in the queue folder */                   \
     X(FILE, "mmap")         /* a file (or a FIFO of the fifo transport) in the file folder */ \
     X(SYSV, "sysv")         /* a System V segment with a tagged key */                        \
     X(SYSV_MSG, "sysv-msg") /* a System V message queue with a tagged key */                  \
@@ -37,7 +38,8 @@ const char *shl_stale_kind_name(enum shl_stale_kind kind);
 /* One object that carries shmlab's mark and belongs to this user. */
 struct shl_stale {
     enum shl_stale_kind kind;
-    char name[PATH_MAX]; /* FILE or FOLDER path, POSIX name; "" for SYSV and SYSV_MSG */
+    char name[PATH_MAX]; /* FILE or FOLDER path, POSIX or POSIX_MQ name; "" for SYSV and
+                          * SYSV_MSG */
     key_t key;           /* SYSV, SYSV_MSG */
     int id;              /* SYSV shmid, SYSV_MSG msqid, else -1 */
     pid_t creator;       /* from the name, shm_cpid (SYSV) or, for SYSV_MSG, its last sender
@@ -48,13 +50,18 @@ struct shl_stale {
                           * so is the last receiver) */
 };
 
+/* Where the kernel shows POSIX message queues, when an mqueue file system is mounted there
+ * (as root: mount -t mqueue none /dev/mqueue); without it they cannot be listed. */
+#define SHL_STALE_MQUEUE_DIR "/dev/mqueue"
+
 /* Calls fn for every shmlab object of this user: POSIX objects in `shm_dir` (normally
- * "/dev/shm"), files, FIFOs and socket folders in `file_dir` (normally shl_tmpdir()),
+ * "/dev/shm"), files, FIFOs and socket folders in `file_dir` (normally shl_tmpdir()), POSIX
+ * message queues in `mq_dir` (normally SHL_STALE_MQUEUE_DIR; skipped where it is missing),
  * System V segments and message queues with a tagged key. Stops early, returning fn's
  * value, when fn returns non-zero. A creator in another PID namespace looks gone: run it
  * where the objects were made. A queue whose maker was killed between msgget and its stamp
  * (two consecutive calls) names no process: it is reported with creator 0, never stale. */
-int shl_stale_scan(const char *shm_dir, const char *file_dir,
+int shl_stale_scan(const char *shm_dir, const char *file_dir, const char *mq_dir,
                    int (*fn)(const struct shl_stale *obj, void *arg), void *arg,
                    struct shl_error *err);
 

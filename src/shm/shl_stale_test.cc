@@ -1,10 +1,14 @@
 #include "src/shm/shl_stale.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <mqueue.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -89,7 +93,7 @@ TEST(ShlStale, FindsWhatADeadProcessLeftAndSparesTheLiving)
     std::vector<struct shl_shm> dead = Leave(true);
     std::vector<struct shl_shm> live = Leave(false);
     Found f;
-    ASSERT_EQ(0, shl_stale_scan("/dev/shm", shl_tmpdir(), Collect, &f, NULL));
+    ASSERT_EQ(0, shl_stale_scan("/dev/shm", shl_tmpdir(), "/nonexistent", Collect, &f, NULL));
     for (int m = 0; m < 3; m++) {
         const struct shl_stale *d = Find(f, dead[m]);
         ASSERT_NE(nullptr, d) << m;
@@ -103,7 +107,7 @@ TEST(ShlStale, FindsWhatADeadProcessLeftAndSparesTheLiving)
         EXPECT_EQ(0, shl_shm_destroy(&live[m], NULL));
     }
     Found again;
-    ASSERT_EQ(0, shl_stale_scan("/dev/shm", shl_tmpdir(), Collect, &again, NULL));
+    ASSERT_EQ(0, shl_stale_scan("/dev/shm", shl_tmpdir(), "/nonexistent", Collect, &again, NULL));
     for (int m = 0; m < 3; m++) {
         EXPECT_EQ(nullptr, Find(again, dead[m]));
         EXPECT_EQ(nullptr, Find(again, live[m]));
@@ -120,7 +124,8 @@ TEST(ShlStale, IgnoresOtherNamesAndMissingDirsAndStopsEarly)
     fclose(f);
     ASSERT_EQ(0, mkdir(planted.c_str(), 0700)); // not a regular file: never touched
     Found found;
-    ASSERT_EQ(0, shl_stale_scan("/nonexistent", dir.c_str(), Collect, &found, NULL));
+    ASSERT_EQ(0,
+              shl_stale_scan("/nonexistent", dir.c_str(), "/nonexistent", Collect, &found, NULL));
     for (const auto &s : found.all)
         EXPECT_TRUE(s.kind == SHL_STALE_SYSV || s.kind == SHL_STALE_SYSV_MSG) << s.name;
     rmdir(planted.c_str());
@@ -137,7 +142,8 @@ TEST(ShlStale, IgnoresOtherNamesAndMissingDirsAndStopsEarly)
         ++*static_cast<int *>(arg);
         return 7;
     };
-    EXPECT_EQ(7, shl_stale_scan("/nonexistent", "/nonexistent", stop, &calls, NULL));
+    EXPECT_EQ(7,
+              shl_stale_scan("/nonexistent", "/nonexistent", "/nonexistent", stop, &calls, NULL));
     EXPECT_EQ(1, calls);
     ASSERT_EQ(0, shl_shm_destroy(&o, NULL));
 }
@@ -190,7 +196,7 @@ TEST(ShlStale, QueuesAreStaleOnlyWhenEveryoneWhoUsedThemIsGone)
     Empty e = {1};
     ASSERT_EQ(0, msgsnd(shared, &e, 0, IPC_NOWAIT)); // the sender is this process now
     Found f;
-    ASSERT_EQ(0, shl_stale_scan("/nonexistent", "/nonexistent", Collect, &f, NULL));
+    ASSERT_EQ(0, shl_stale_scan("/nonexistent", "/nonexistent", "/nonexistent", Collect, &f, NULL));
     const struct shl_stale *d = FindQueue(f, dead), *l = FindQueue(f, live);
     const struct shl_stale *u = FindQueue(f, unstamped), *s = FindQueue(f, shared);
     ASSERT_TRUE(d && l && u && s);
@@ -209,6 +215,76 @@ TEST(ShlStale, QueuesAreStaleOnlyWhenEveryoneWhoUsedThemIsGone)
     EXPECT_NE(0, shl_stale_remove(d, NULL));
     for (int id : {live, unstamped, shared})
         EXPECT_EQ(0, msgctl(id, IPC_RMID, nullptr));
+}
+
+// The mqueue file system's magic number (ipc/mqueue.c), which linux/magic.h does not list.
+const long kMqueueMagic = 0x19800202;
+
+// Why POSIX message queues cannot be listed here, or "" when the queue folder is mounted.
+std::string NoQueueFolder()
+{
+    struct statfs fs;
+    if (statfs(SHL_STALE_MQUEUE_DIR, &fs) != 0)
+        return std::string(SHL_STALE_MQUEUE_DIR ": ") + strerror(errno);
+    if (fs.f_type != kMqueueMagic)
+        return SHL_STALE_MQUEUE_DIR " is not an mqueue file system (as root: mount -t mqueue "
+                                    "none " SHL_STALE_MQUEUE_DIR ")";
+    return "";
+}
+
+// A queue under a name shmlab chooses, kept, in this process or in a child that then exits.
+std::string LeaveQueue(bool in_child)
+{
+    int fds[2];
+    EXPECT_EQ(0, pipe(fds));
+    pid_t pid = in_child ? fork() : 0;
+    char name[SHL_NAME_LEN] = "";
+    if (pid == 0) {
+        mqd_t q = (mqd_t)-1;
+        if (shl_name_posix(name, sizeof name, NULL) == 0)
+            q = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL);
+        if (q == (mqd_t)-1)
+            name[0] = '\0';
+        else
+            mq_close(q);
+        (void)!write(fds[1], name, sizeof name);
+        if (in_child)
+            _exit(0);
+    }
+    close(fds[1]);
+    EXPECT_EQ((ssize_t)sizeof name, read(fds[0], name, sizeof name));
+    close(fds[0]);
+    if (in_child)
+        waitpid(pid, NULL, 0);
+    return name;
+}
+
+TEST(ShlStale, FindsAQueueADeadProcessLeftAndSparesTheLiving)
+{
+    std::string why = NoQueueFolder();
+    if (!why.empty())
+        GTEST_SKIP() << why;
+    std::string dead = LeaveQueue(true), live = LeaveQueue(false);
+    ASSERT_FALSE(dead.empty() || live.empty()) << "mq_open: " << strerror(errno);
+    Found f;
+    ASSERT_EQ(
+        0, shl_stale_scan("/nonexistent", "/nonexistent", SHL_STALE_MQUEUE_DIR, Collect, &f, NULL));
+    const struct shl_stale *d = nullptr, *l = nullptr;
+    for (const auto &s : f.all) {
+        if (s.kind == SHL_STALE_POSIX_MQ && dead == s.name)
+            d = &s;
+        if (s.kind == SHL_STALE_POSIX_MQ && live == s.name)
+            l = &s;
+    }
+    ASSERT_TRUE(d != nullptr && l != nullptr) << dead << " " << live;
+    EXPECT_EQ(1, d->stale);
+    EXPECT_EQ(0, l->stale);
+    EXPECT_EQ(getpid(), l->creator);
+    EXPECT_STREQ("posix-mq", shl_stale_kind_name(d->kind));
+    EXPECT_EQ(0, shl_stale_remove(d, NULL));
+    EXPECT_EQ((mqd_t)-1, mq_open(dead.c_str(), O_RDONLY));
+    EXPECT_EQ(ENOENT, errno);
+    EXPECT_EQ(0, mq_unlink(live.c_str()));
 }
 
 // A socket bound in the folder as the zeromq-ipc transport binds it (through the folder's
@@ -248,7 +324,7 @@ TEST(ShlStale, SocketFoldersOfTheDeadHoldingOnlyTheirSocket)
     ASSERT_EQ(0, shl_name_folder(live, sizeof live, NULL));
 
     Found f;
-    ASSERT_EQ(0, shl_stale_scan("/nonexistent", dir.c_str(), Collect, &f, NULL));
+    ASSERT_EQ(0, shl_stale_scan("/nonexistent", dir.c_str(), "/nonexistent", Collect, &f, NULL));
     std::map<std::string, int> folders; // path -> stale
     for (const auto &s : f.all)
         if (s.kind == SHL_STALE_FOLDER)

@@ -59,7 +59,7 @@ int worker_clean(const struct opts *o)
 {
     struct tally t = {o, 0, 0, 0};
     struct shl_error err;
-    if (shl_stale_scan("/dev/shm", shl_tmpdir(), visit, &t, &err) != 0)
+    if (shl_stale_scan("/dev/shm", shl_tmpdir(), SHL_STALE_MQUEUE_DIR, visit, &t, &err) != 0)
         return cli_fail(o, &err);
     printf("%d stale object%s %s, %d in use left alone\n", t.stale, t.stale == 1 ? "" : "s",
            o->dry_run ? "found" : "removed", t.live);
