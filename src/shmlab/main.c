@@ -43,13 +43,15 @@ static const struct command commands[] = {
      "Prints nothing; leaves nothing behind, even when interrupted.\n",
      worker_lifecycle},
     {"clean", OPT_DRY, NO_MECH, "clean [--dry-run]",
-     "Removes what shmlab left behind: POSIX objects /dev/shm/shmlab-<pid>-*, files\n"
-     "and FIFOs $TMPDIR/shmlab-<pid>-*, zeromq-ipc socket folders $TMPDIR/shmlab-<pid>-XXXXXX\n"
-     "(0700, holding nothing but their socket), and System V segments and message queues\n"
-     "with a shmlab key (0x53......), owned by you, whose creating process is gone (a\n"
-     "segment: with nothing attached; a queue records no creator: its last sender and\n"
-     "receiver, stamped as its maker at creation, must both be gone). Objects of live\n"
-     "processes, of other users and with other names are left alone.\n\n"
+     "Removes what shmlab left behind: POSIX objects /dev/shm/shmlab-<pid>-*, POSIX\n"
+     "message queues /dev/mqueue/shmlab-<pid>-* (where an mqueue file system is mounted),\n"
+     "files and FIFOs $TMPDIR/shmlab-<pid>-*, zeromq-ipc socket folders\n"
+     "$TMPDIR/shmlab-<pid>-XXXXXX (0700, holding nothing but their socket), and System V\n"
+     "segments and message queues with a shmlab key (0x53......), owned by you, whose\n"
+     "creating process is gone (a segment: with nothing attached; a queue records no\n"
+     "creator: its last sender and receiver, stamped as its maker at creation, must both\n"
+     "be gone). Objects of live processes, of other users and with other names are left\n"
+     "alone.\n\n"
      "  --dry-run  only list what would be removed\n",
      worker_clean},
 };
