@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/bench_pattern.h"
 #include "bench/bench_peer.h"
 #include "bench/bench_sampler.h"
 #include "bench/bench_stream.h"
@@ -12,21 +13,8 @@
 /* Who wrote a message: A's request, the peer's answer, or A's last word. */
 enum author { REQUEST, ANSWER, STOP };
 
-/* Words of a message, which both kinds of slot (a ring's, iceoryx's chunk) align to 8. */
-typedef uint64_t __attribute__((may_alias)) word_t;
-
-/* Two consecutive words, moved as one 16-byte vector: SSE2 on x86-64 and NEON on arm64 have
- * it without any -m flag, and elsewhere the compiler splits it into words. A loop over single
- * words stays scalar at -O2 and runs at half of memcpy's speed or less, which would charge the
- * benchmark's own pattern to the loan. Aligned to a word only, as the slots are. */
-typedef uint64_t __attribute__((vector_size(16), may_alias, aligned(8))) pair_t;
-
-/* Four pairs, one 64-byte block: four independent stores or loads per step keep the core's
- * load and store ports busy. */
-enum { block_words = 8 };
-
-/* The word at index i of message seq is word_base(seq, who) + i: every word differs with
- * both, and with the author. */
+/* The pattern's base for message seq (bench_pattern.h): every word of a message differs
+ * with the sequence number and with the author. */
 static inline uint64_t word_base(uint64_t seq, enum author who)
 {
     return (seq * UINT64_C(0x9E3779B97F4A7C15)) ^ ((uint64_t)who << 62);
@@ -34,47 +22,13 @@ static inline uint64_t word_base(uint64_t seq, enum author who)
 
 static void fill(unsigned char *msg, size_t size, uint64_t seq, enum author who)
 {
-    size_t words = size / 8, blocks = words / block_words;
-    uint64_t base = word_base(seq, who);
-    pair_t *p = (pair_t *)msg;
-    pair_t a = {base, base + 1}, b = a + 2, c = a + 4, d = a + 6;
-    for (size_t i = 0; i < blocks; i++, p += 4) {
-        p[0] = a;
-        p[1] = b;
-        p[2] = c;
-        p[3] = d;
-        a += block_words;
-        b += block_words;
-        c += block_words;
-        d += block_words;
-    }
-    word_t *w = (word_t *)msg;
-    for (size_t i = blocks * block_words; i < words; i++)
-        w[i] = base + i;
-    uint64_t tail = base + words;
-    memcpy(msg + 8 * words, &tail, size % 8);
+    bench_pattern_fill(msg, size, word_base(seq, who));
 }
 
 /* True when every byte is what fill() wrote. */
-static int intact(const unsigned char *msg, size_t size, uint64_t seq, enum author who)
+static bool intact(const unsigned char *msg, size_t size, uint64_t seq, enum author who)
 {
-    size_t words = size / 8, blocks = words / block_words;
-    uint64_t base = word_base(seq, who);
-    const pair_t *p = (const pair_t *)msg;
-    pair_t a = {base, base + 1}, b = a + 2, c = a + 4, d = a + 6, diff = {0, 0};
-    for (size_t i = 0; i < blocks; i++, p += 4) {
-        diff |= (p[0] ^ a) | (p[1] ^ b) | (p[2] ^ c) | (p[3] ^ d);
-        a += block_words;
-        b += block_words;
-        c += block_words;
-        d += block_words;
-    }
-    uint64_t bad = diff[0] | diff[1];
-    const word_t *w = (const word_t *)msg;
-    for (size_t i = blocks * block_words; i < words; i++)
-        bad |= w[i] ^ (base + i);
-    uint64_t tail = base + words;
-    return bad == 0 && memcmp(msg + 8 * words, &tail, size % 8) == 0;
+    return bench_pattern_intact(msg, size, word_base(seq, who));
 }
 
 static int send_message(struct shl_channel *ch, size_t size, uint64_t seq, enum author who,
