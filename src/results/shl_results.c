@@ -322,20 +322,22 @@ const char *shl_results_why_missed(const struct shl_results_target *target)
          * cache, overlapped with that move. Measured on the 2-vCPU AMD EPYC (Zen 5) these
          * figures come from, with the pattern at memory speed: writing 1 MiB in place into
          * lines the other core holds 15-17 us, reading 1 MiB the other core has just written
-         * 10-12 us, so a zero-copy round trip 48-59 us against a copying one of 71-77 us
-         * (0.65-0.8x); prefetching for the writes and non-temporal stores made it slower. */
+         * 10-12 us, so a zero-copy round trip of 47-57 us against a copying one of 72-77 us
+         * (0.63-0.76x over five runs); prefetching for the writes, non-temporal stores and
+         * writing or reading backwards gained nothing. While the host slowed every transfer
+         * between the two vCPUs, both round trips took 300-390 us. */
         {&shl_results_zero_copy,
-         "most of a 1 MiB round trip is 2 MiB crossing between the cores, copied or not (here: "
-         "15-17 us to write 1 MiB in place, 10-12 us to read it); the copies saved stay in cache"},
-        /* Met there at 1.2-1.5x (60-72 GB/s against 45-51) while the vCPUs sat on near cores;
-         * in a run where the host had slowed every transfer between them, 14-16 GB/s against
-         * memcpy's 52, which runs within one core and does not notice. (A memcpy over a
-         * working set as large as the stream's 8 MiB in flight, rather than one buffer, was
-         * only about 10% slower there: at 1 MiB the floor's two buffers already overflow the
-         * 1 MiB L2, so the floor is kept as the plain copy of one message.) */
+         "a 1 MiB round trip is mostly 2 MiB crossing between the cores, copied or not (Zen 5 "
+         "EPYC: 15-17 us writing 1 MiB in place, 10-12 us reading it); saved copies stay in cache"},
+        /* Met there at 1.2-1.6x (60-75 GB/s against memcpy's 45-53) in every run but those
+         * in which the host slowed every transfer between the vCPUs: 10-16 GB/s against
+         * 43-52 then, as memcpy runs within one core and does not notice. A memcpy over a working
+         * set as large as the stream's 8 MiB in flight, rather than one buffer, was only
+         * about 10% slower there: at 1 MiB the floor's two buffers already overflow the 1 MiB
+         * L2, so the floor stays the plain copy of one message. */
         {&shl_results_efficiency[3],
          "the stream moves each byte between two cores, memcpy within one; when the host slows "
-         "that move (vCPUs far apart, busy neighbours) it falls behind (here: 14-16 vs 52 GB/s)"},
+         "that move (far vCPUs, busy neighbours) it falls behind (Zen 5 EPYC: 10-16 vs 43-52 GB/s)"},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (known[i].target == target)
