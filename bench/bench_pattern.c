@@ -33,7 +33,7 @@ static size_t head_words(const void *msg, size_t words)
 /* The loops over whole lines, for a vector type of `lanes` words: four vectors a step, so
  * that four independent stores or loads are in flight, with no scalar work inside. A loop
  * over single words is not vectorised by GCC at -O2, and at -O3 with one vector a step and
- * a carried sum it checks at about half the speed of memcpy; either would charge the
+ * a carried sum it checks at little more than half memcpy's speed; either would charge the
  * benchmark's own loop to the loan it measures. `target` lets the compiler use the wider
  * instructions in these functions only, which run only where the CPU has them. */
 struct line_loops {
