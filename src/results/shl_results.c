@@ -322,10 +322,10 @@ const char *shl_results_why_missed(const struct shl_results_target *target)
          * cache, overlapped with that move. Measured on the 2-vCPU AMD EPYC (Zen 5) these
          * figures come from, with the pattern at memory speed: writing 1 MiB in place into
          * lines the other core holds 15-17 us, reading 1 MiB the other core has just written
-         * 10-12 us, so a zero-copy round trip of 47-57 us against a copying one of 72-77 us
-         * (0.63-0.76x over five runs); prefetching for the writes, non-temporal stores and
-         * writing or reading backwards gained nothing. While the host slowed every transfer
-         * between the two vCPUs, both round trips took 300-390 us. */
+         * 10-12 us, so a zero-copy round trip of 44-60 us against a copying one of 72-79 us
+         * (0.58-0.77x in eight runs, once within the target); prefetching for the writes,
+         * non-temporal stores and writing or reading backwards gained nothing. While other
+         * processes shared the CPUs, the zero-copy round trip at times took 300-390 us. */
         {&shl_results_zero_copy,
          "a 1 MiB round trip is mostly 2 MiB crossing between the cores, copied or not (Zen 5 "
          "EPYC: 15-17 us writing 1 MiB in place, 10-12 us reading it); saved copies stay in cache"},
