@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/bench_pattern.h"
 #include "bench/bench_peer.h"
 #include "bench/bench_sampler.h"
 #include "bench/bench_stream.h"
@@ -12,11 +13,8 @@
 /* Who wrote a message: A's request, the peer's answer, or A's last word. */
 enum author { REQUEST, ANSWER, STOP };
 
-/* Words of a message, which both kinds of slot (a ring's, iceoryx's chunk) align to 8. */
-typedef uint64_t __attribute__((may_alias)) word_t;
-
-/* The word at index i of message seq: every word differs with both, and with the author, and
- * the loops below stay simple enough to run at memory speed. */
+/* The pattern's base for message seq (bench_pattern.h): every word of a message differs
+ * with the sequence number and with the author. */
 static inline uint64_t word_base(uint64_t seq, enum author who)
 {
     return (seq * UINT64_C(0x9E3779B97F4A7C15)) ^ ((uint64_t)who << 62);
@@ -24,25 +22,13 @@ static inline uint64_t word_base(uint64_t seq, enum author who)
 
 static void fill(unsigned char *msg, size_t size, uint64_t seq, enum author who)
 {
-    size_t words = size / 8;
-    uint64_t base = word_base(seq, who);
-    word_t *w = (word_t *)msg;
-    for (size_t i = 0; i < words; i++)
-        w[i] = base + i;
-    uint64_t tail = base + words;
-    memcpy(msg + 8 * words, &tail, size % 8);
+    bench_pattern_fill(msg, size, word_base(seq, who));
 }
 
 /* True when every byte is what fill() wrote. */
-static int intact(const unsigned char *msg, size_t size, uint64_t seq, enum author who)
+static bool intact(const unsigned char *msg, size_t size, uint64_t seq, enum author who)
 {
-    size_t words = size / 8;
-    uint64_t base = word_base(seq, who), bad = 0;
-    const word_t *w = (const word_t *)msg;
-    for (size_t i = 0; i < words; i++)
-        bad |= w[i] ^ (base + i);
-    uint64_t tail = base + words;
-    return bad == 0 && memcmp(msg + 8 * words, &tail, size % 8) == 0;
+    return bench_pattern_intact(msg, size, word_base(seq, who));
 }
 
 static int send_message(struct shl_channel *ch, size_t size, uint64_t seq, enum author who,

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <string>
 #include <sys/wait.h>
 
 #include "bench/bench_stream.h"
@@ -119,6 +120,35 @@ TEST_F(ZeroCopy, FlippedByteInARoundTripRequestFails)
     shl_error err = failure(false, 4096, 7, 100);
     EXPECT_STREQ(err.call, "verify");
     EXPECT_EQ(err.errnum, EBADMSG);
+}
+
+// 65 whole 64-byte blocks, one word after them and four bytes after that: the message is
+// written and checked a block, a word and a byte at a time, and each part must hold.
+constexpr size_t ragged_size = 65 * 64 + 8 + 4;
+
+TEST_F(ZeroCopy, HonestRaggedRoundTripAndStreamPass)
+{
+    for (bool stream : {false, true}) {
+        SCOPED_TRACE(stream ? "stream" : "round trip");
+        shl_error err = {};
+        bench_zerocopy z;
+        ASSERT_EQ(run(stream, ragged_size, &z, &err), 0) << err.call << " " << err.detail;
+        EXPECT_EQ(z.n, 3u);
+    }
+}
+
+TEST_F(ZeroCopy, FlippedByteAnywhereInARoundTripRequestFails)
+{
+    // The first and last byte; one in each 16-byte lane of a block; the last byte of the
+    // last block; the word after the blocks; the bytes after that word.
+    const size_t offsets[] = {0, 1, 16, 37, 63, 2085, 4159, 4160, 4167, 4168, ragged_size - 1};
+    for (size_t offset : offsets) {
+        SCOPED_TRACE("byte " + std::to_string(offset));
+        commits = 0;
+        shl_error err = failure(false, ragged_size, 7, offset);
+        EXPECT_STREQ(err.call, "verify");
+        EXPECT_EQ(err.errnum, EBADMSG);
+    }
 }
 
 } // namespace
