@@ -318,8 +318,10 @@ static int zeromq_open(struct fanout *f, int type, struct shl_error *err)
 {
     f->context = zmq_ctx_new();
     f->socket = f->context != NULL ? zmq_socket(f->context, type) : NULL;
-    int zero = 0;
-    if (f->socket == NULL || zmq_setsockopt(f->socket, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+    /* The publisher's last messages may still be queued when it closes: with no linger they
+     * would be dropped, and a subscriber would wait for them until its timeout. */
+    int zero = 0, linger = type == ZMQ_PUB ? f->plan->timeout_ms : 0;
+    if (f->socket == NULL || zmq_setsockopt(f->socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(f->socket, type == ZMQ_PUB ? ZMQ_SNDHWM : ZMQ_RCVHWM, &zero, sizeof zero) !=
             0)
         return shl_fail(err, "zmq_socket", zmq_errno(), "%s", zmq_strerror(zmq_errno()));

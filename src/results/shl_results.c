@@ -312,7 +312,8 @@ const char *shl_results_target_text(const struct shl_results_target *target, cha
 const char *shl_results_why_missed(const struct shl_results_target *target)
 {
     /* Why a target can be missed on a sound build, where the reason is known: the report
-     * prints it beside the measurement instead of a bare "not met". */
+     * prints it beside this run's measurement instead of a bare "not met". The texts name
+     * causes, never figures: those of the machine at hand stand beside them. */
     static const struct {
         const struct shl_results_target *target;
         const char *why;
@@ -327,8 +328,8 @@ const char *shl_results_why_missed(const struct shl_results_target *target)
          * non-temporal stores and writing or reading backwards gained nothing. While other
          * processes shared the CPUs, the zero-copy round trip at times took 300-390 us. */
         {&shl_results_zero_copy,
-         "a 1 MiB round trip is mostly 2 MiB crossing between the cores, copied or not (Zen 5 "
-         "EPYC: 15-17 us writing 1 MiB in place, 10-12 us reading it); saved copies stay in cache"},
+         "a 1 MiB round trip is mostly its 2 MiB crossing between the cores, copied or not; the "
+         "copies it saves run in each core's own cache, overlapped with that crossing"},
         /* Met there at 1.2-1.6x (60-75 GB/s against memcpy's 45-53) in every run but those
          * in which the host slowed every transfer between the vCPUs: 10-16 GB/s against
          * 43-52 then, as memcpy runs within one core and does not notice. A memcpy over a working
@@ -336,8 +337,8 @@ const char *shl_results_why_missed(const struct shl_results_target *target)
          * about 10% slower there: at 1 MiB the floor's two buffers already overflow the 1 MiB
          * L2, so the floor stays the plain copy of one message. */
         {&shl_results_efficiency[3],
-         "the stream moves each byte between two cores, memcpy within one; when the host slows "
-         "that move (far vCPUs, busy neighbours) it falls behind (Zen 5 EPYC: 10-16 vs 43-52 GB/s)"},
+         "the stream moves each byte between two cores and memcpy within one: when the host "
+         "slows that move (far vCPUs, busy neighbours), the stream falls behind"},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (known[i].target == target)
