@@ -65,8 +65,12 @@ struct shl_notify {
     long spin_after_nap_ns; /* adaptive: the next wait's spin, after one that slept briefly */
 };
 
-/* How brief a sleep must be, in budgets, to make the next wait spin as long as it lasted. */
-#define SHL_NOTIFY_BRIEF_SLEEP_BUDGETS 16
+/* How brief a sleep must be, in budgets, to make the next wait spin as long as it lasted:
+ * with the calibrated budget (an eighth of a futex round trip) that is eight round trips,
+ * enough for the two wake-ups of a round trip that fell into sleeping on a host slow to wake
+ * its vCPUs (a third of the CPU stolen here at times), and far below the pauses of a peer
+ * that is idle, whose waits keep their budget. */
+#define SHL_NOTIFY_BRIEF_SLEEP_BUDGETS 64
 
 /* Without a calibrated budget, `adaptive` spins this long: a few cache-line round trips on a
  * far core pair, well under what a futex sleep and wake-up cost. */

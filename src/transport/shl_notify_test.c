@@ -191,7 +191,7 @@ static long wait_for_one(struct shl_notify *n, _Atomic uint32_t *word, uint32_t 
  * another. */
 static void brief_sleep_lengthens_the_next_spin(void)
 {
-    const long budget_ns = 5000 * 1000; /* brief: up to 16 budgets, 80 ms */
+    const long budget_ns = 2000 * 1000; /* brief: up to 64 budgets, 128 ms */
     struct shl_notify n;
     struct shl_notify_signal sig;
     struct shl_error err = {0};
@@ -201,7 +201,7 @@ static void brief_sleep_lengthens_the_next_spin(void)
     }
     _Atomic uint32_t word;
     atomic_init(&word, 0);
-    /* A post 15 ms away: the waiter spins 5 ms, then sleeps briefly, and its next wait will
+    /* A post 15 ms away: the waiter spins 2 ms, then sleeps briefly, and its next wait will
      * spin as long as it slept. */
     long sleeps = wait_for_one(&n, &word, 0, budget_ns, 15 * 1000);
     CHECK(sleeps == 0 || (n.spin_after_nap_ns > 0 &&
@@ -212,9 +212,9 @@ static void brief_sleep_lengthens_the_next_spin(void)
     sleeps = wait_for_one(&n, &word, 1, budget_ns, 30 * 1000);
     CHECK(sleeps == 0 && n.spin_after_nap_ns == 0, "%ld sleeps, next spin %ld ns", sleeps,
           n.spin_after_nap_ns);
-    /* The budget alone sleeps through a post 200 ms away (over 16 budgets), and leaves the
+    /* The budget alone sleeps through a post 400 ms away (over 64 budgets), and leaves the
      * next wait its budget. */
-    sleeps = wait_for_one(&n, &word, 2, budget_ns, 200 * 1000);
+    sleeps = wait_for_one(&n, &word, 2, budget_ns, 400 * 1000);
     CHECK(sleeps >= 1 && n.spin_after_nap_ns == 0, "%ld sleeps, next spin %ld ns", sleeps,
           n.spin_after_nap_ns);
     shl_notify_release(&n);
