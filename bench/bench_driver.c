@@ -31,12 +31,13 @@
 #define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
 /* Adaptive wakes a sleeping peer with the same futex as futex does, so the two are compared
- * at the same moments: slices in the order adaptive, futex, futex, adaptive, which cancels a
- * steady drift of the machine between them, and on this VM a wake-up drifts by tens of
- * percent from one second to the next. The row holds adaptive's figures over its slices and
- * `ratio` = its p50 / futex's p50 over the others. */
-static const enum shl_notify_kind wakeup_slices[] = {SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_FUTEX,
-                                                     SHL_NOTIFY_FUTEX, SHL_NOTIFY_ADAPTIVE};
+ * at the same moments: eight slices, A F F A F A A F, which cancel a steady drift of the
+ * machine between them and spread a burst of it over both (on this VM a wake-up drifts by
+ * tens of percent from one second to the next). The row holds adaptive's figures over its
+ * slices and `ratio` = its p50 / futex's p50 over the others. */
+static const enum shl_notify_kind wakeup_slices[] = {
+    SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_FUTEX,    SHL_NOTIFY_FUTEX,    SHL_NOTIFY_ADAPTIVE,
+    SHL_NOTIFY_FUTEX,    SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_FUTEX};
 #define WAKEUP_SLICES (sizeof wakeup_slices / sizeof wakeup_slices[0])
 
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err)
@@ -735,7 +736,7 @@ static int run_wakeup_against_futex(const struct bench_job *job, const struct be
                                     struct shl_results_row *row, struct shl_error *err)
 {
     struct bench_job slice = *job;
-    slice.samples = job->samples / 2 > 0 ? job->samples / 2 : 1;
+    slice.samples = job->samples * 2 / WAKEUP_SLICES > 0 ? job->samples * 2 / WAKEUP_SLICES : 1;
     double *adaptive = NULL, *futex = NULL;
     size_t n_adaptive = 0, n_futex = 0;
     struct shl_hist hist = {0};

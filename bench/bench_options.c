@@ -49,7 +49,7 @@ static const struct shl_cli_option options[] = {
     {"--repetitions", NULL, OPT_REPETITIONS, true, "N",
      "run every configuration N times in a random order (1 to 100,\n"
      "default 1: once each, in the planned order); the run takes about\n"
-     "N times as long (on 2 CPUs about 4.5 minutes each in the\n"
+     "N times as long (on 2 CPUs about 4 minutes each in the\n"
      "default mode, 45 s each with --quick)"},
     {"--seed", NULL, OPT_SEED, true, "S",
      "the seed of that order (default: from the clock; always printed)"},

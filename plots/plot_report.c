@@ -627,8 +627,9 @@ static void load_section(struct plot_report *r)
 
 /* The first-repetition row of a configuration; rate NaN: any. */
 /* The median over the repetitions of one configuration (rate NaN: any) of its `stat` in base
- * units, where "cpu_b" is the serving peer's CPU time per message and "ratio" the row's ratio
- * to its reference; NaN when not measured.
+ * units, where "cpu_b" is the serving peer's CPU time per message, "ratio" the row's
+ * ratio to its reference and "ratio_pair" to its line-per-direction floor (only where that
+ * floor held still); NaN when not measured.
  * With repetitions in a random order, the median is what drift moves least. */
 static double median_of(const struct plot_rows *rows, const char *transport,
                         enum shl_notify_kind notify, double size, double rate, const char *stat)
@@ -641,9 +642,10 @@ static double median_of(const struct plot_rows *rows, const char *transport,
         if (strcmp(row->transport, transport) != 0 || row->notify != notify ||
             (double)row->size != size || !(isnan(rate) || row->rate_hz == rate))
             continue;
-        double v = strcmp(stat, "cpu_b") == 0   ? row->cpu_ns_per_msg_b * 1e-9
-                   : strcmp(stat, "ratio") == 0 ? row->ratio
-                                                : plot_base(row, stat);
+        double v = strcmp(stat, "cpu_b") == 0        ? row->cpu_ns_per_msg_b * 1e-9
+                   : strcmp(stat, "ratio") == 0      ? row->ratio
+                   : strcmp(stat, "ratio_pair") == 0 ? (row->floor_moved ? NAN : row->ratio_pair)
+                                                     : plot_base(row, stat);
         if (!isnan(v))
             values[n++] = v;
     }
@@ -679,9 +681,17 @@ static void adaptive_rows(struct plot_report *r, struct plot_table *t,
     double spin = median_of(latency, mech, SHL_NOTIFY_SPIN, 64, NAN, "p50");
     if (isnan(adaptive) && isnan(spin))
         return;
+    /* Each against the line-per-direction floor of its own moment, where both floors held
+     * still: the two rows may have met the vCPUs in different placements. The reference is
+     * then spin's round trip at adaptive's floor. */
+    double adaptive_floors = median_of(latency, mech, SHL_NOTIFY_ADAPTIVE, 64, NAN, "ratio_pair");
+    double spin_floors = median_of(latency, mech, SHL_NOTIFY_SPIN, 64, NAN, "ratio_pair");
+    bool by_floor = !isnan(adaptive_floors) && !isnan(spin_floors) && adaptive_floors > 0;
     char what[160];
-    snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / %s/spin", mech, mech);
-    fidelity_row(r, t, what, adaptive, spin, shl_results_adaptive_spin_max, "");
+    snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / %s/spin%s", mech, mech,
+             by_floor ? ", each against its moment's floor" : "");
+    fidelity_row(r, t, what, adaptive, by_floor ? adaptive * spin_floors / adaptive_floors : spin,
+                 shl_results_adaptive_spin_max, "");
     snprintf(what, sizeof what, "%s/adaptive serving peer's CPU per message at 100 Hz / futex",
              mech);
     fidelity_row(r, t, what, median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 100, "cpu_b"),
