@@ -20,11 +20,12 @@ state() {
   # RouDi's names are fixed (its socket and locks), an iceoryx process's are its own name.
   find /tmp -mindepth 1 -maxdepth 1 \( -name 'roudi*' -o -name 'iox-*' -o -name 'shmlab-*-iox*' \) \
     -printf 'iceoryx %p\n' 2>/dev/null
-  pgrep -x iox-roudi 2>/dev/null | sed 's/^/process iox-roudi pid=/'
+  # pgrep fails when nothing runs; under errexit that would end the listing here.
+  pgrep -x iox-roudi 2>/dev/null | sed 's/^/process iox-roudi pid=/' || true
   # The report's browser test: Chromium's processes, and the folder of its singleton socket.
   find "${TMPDIR:-/tmp}" -mindepth 1 -maxdepth 1 -name 'org.chromium.Chromium.*' \
     -printf 'chromium %p\n' 2>/dev/null
-  pgrep -x chromium 2>/dev/null | sed 's/^/process chromium pid=/'
+  pgrep -x chromium 2>/dev/null | sed 's/^/process chromium pid=/' || true
 }
 
 case "${1:-}" in
