@@ -473,6 +473,21 @@ static int measure_moment(const struct bench_env *env, struct bench_floor_moment
     return bench_floor_moment_measure(&plan, m, err);
 }
 
+/* A session of the job's transport, strategy and size between the run's two CPUs. */
+static struct bench_session_config session_of(const struct bench_job *job,
+                                              const struct bench_env *env, size_t depth,
+                                              enum bench_serve_mode mode)
+{
+    return (struct bench_session_config){.transport = job->transport,
+                                         .notify = job->notify,
+                                         .size = job->size,
+                                         .depth = depth,
+                                         .peer_cpu = env->cpu_b,
+                                         .timeout_ms = env->timeout_ms,
+                                         .mode = mode,
+                                         .spin_budget_ns = env->spin_budget_ns};
+}
+
 /* One ping-pong session of the job's transport, strategy and size (at the job's rate for
  * wake-up jobs); pp->samples must be freed by the caller, also on failure. */
 static int measure_pingpong(const struct bench_job *job, const struct bench_env *env,
@@ -480,14 +495,7 @@ static int measure_pingpong(const struct bench_job *job, const struct bench_env 
                             struct bench_peer_report *peer, struct shl_error *err)
 {
     const struct bench_plan *plan = &env->plan;
-    struct bench_session_config cfg = {.transport = job->transport,
-                                       .notify = job->notify,
-                                       .size = job->size,
-                                       .depth = 1,
-                                       .peer_cpu = env->cpu_b,
-                                       .timeout_ms = env->timeout_ms,
-                                       .mode = BENCH_SERVE_ECHO,
-                                       .spin_budget_ns = env->spin_budget_ns};
+    struct bench_session_config cfg = session_of(job, env, 1, BENCH_SERVE_ECHO);
     *pp = (struct bench_pingpong){
         .warmup = plan->warmup,
         .min_samples = plan->min_samples,
@@ -561,15 +569,9 @@ static int run_load(const struct bench_job *job, const struct bench_env *env,
         return shl_fail(err, "mmap", errno, "arrival times of %zu messages", n);
     struct bench_record record = {
         .timer = env->timer, .first_seq = LOAD_WARMUP + 1, .n = n, .received = received};
-    struct bench_session_config cfg = {.transport = job->transport,
-                                       .notify = job->notify,
-                                       .size = job->size,
-                                       .depth = bench_stream_depth(job->size),
-                                       .peer_cpu = env->cpu_b,
-                                       .timeout_ms = env->timeout_ms,
-                                       .mode = BENCH_SERVE_RECORD,
-                                       .spin_budget_ns = env->spin_budget_ns,
-                                       .record = &record};
+    struct bench_session_config cfg = session_of(job, env, bench_stream_depth(job->size),
+                                                 BENCH_SERVE_RECORD);
+    cfg.record = &record;
     struct bench_load_run run = {
         .timer = env->timer, .rate_hz = job->rate_hz, .warmup = LOAD_WARMUP, .record = &record};
     struct bench_peer_report peer;
@@ -613,14 +615,8 @@ int bench_calibrate_spin_budget(const struct bench_env *env, double *pair_ns, do
 static int run_stream(const struct bench_job *job, const struct bench_env *env,
                       struct shl_results_row *row, struct shl_error *err)
 {
-    struct bench_session_config cfg = {.transport = job->transport,
-                                       .notify = job->notify,
-                                       .size = job->size,
-                                       .depth = bench_stream_depth(job->size),
-                                       .peer_cpu = env->cpu_b,
-                                       .timeout_ms = env->timeout_ms,
-                                       .mode = BENCH_SERVE_SINK,
-                                       .spin_budget_ns = env->spin_budget_ns};
+    struct bench_session_config cfg = session_of(job, env, bench_stream_depth(job->size),
+                                                 BENCH_SERVE_SINK);
     struct bench_stream st = {
         .min_rounds = 3,
         .max_rounds = env->plan.max_samples,

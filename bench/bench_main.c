@@ -360,19 +360,16 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
 /* The names --transports takes, a line for each kind, from the transports' table. */
 static void transport_lines(char *buf, size_t len)
 {
-    static const struct {
-        enum shl_transport_kind kind;
-        const char *label;
-    } kinds[] = {{SHL_TRANSPORT_RING, "shared-memory rings"},
-                 {SHL_TRANSPORT_MIDDLEWARE, "middleware"},
-                 {SHL_TRANSPORT_KERNEL, "kernel transports"}};
+    static const enum shl_transport_kind kinds[] = {SHL_TRANSPORT_RING, SHL_TRANSPORT_MIDDLEWARE,
+                                                    SHL_TRANSPORT_KERNEL};
     size_t used = 0;
     buf[0] = '\0';
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         const char *sep = "";
-        used += (size_t)snprintf(buf + used, len - used, "  %-21s", kinds[k].label);
+        used += (size_t)snprintf(buf + used, len - used, "  %-21s",
+                                 shl_transport_kind_labels[kinds[k]]);
         for (size_t i = 0; shl_transports[i] != NULL && used < len; i++) {
-            if (shl_transports[i]->kind != kinds[k].kind)
+            if (shl_transports[i]->kind != kinds[k])
                 continue;
             used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, shl_transports[i]->name);
             sep = ", ";

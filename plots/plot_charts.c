@@ -389,7 +389,7 @@ static int best_data(const struct plot_chart_data *c, struct shl_error *err)
             continue;
         plot_gp_end_block(c->dat, lines, 4);
         looks[n] = (struct plot_series){.colour = plot_families[f].colour, .dash = 1, .point = 7};
-        gp[n] = (struct plot_gp_series){plot_families[f].label, &looks[n], 0};
+        gp[n] = (struct plot_gp_series){plot_family_label(f), &looks[n], 0};
         n++;
     }
     free(sizes);

@@ -6,11 +6,17 @@
 #include "src/transport/shl_transport.h"
 
 const struct plot_family plot_families[plot_families_n] = {
-    {SHL_TRANSPORT_RING, "shared-memory rings", "#0072B2"},
-    {SHL_TRANSPORT_MIDDLEWARE, "middleware", "#009E73"},
-    {SHL_TRANSPORT_KERNEL, "kernel transports", "#D55E00"},
-    {-1, "other transports", "#555555"},
+    {SHL_TRANSPORT_RING, "#0072B2"},
+    {SHL_TRANSPORT_MIDDLEWARE, "#009E73"},
+    {SHL_TRANSPORT_KERNEL, "#D55E00"},
+    {-1, "#555555"},
 };
+
+const char *plot_family_label(size_t f)
+{
+    int kind = f < plot_families_n ? plot_families[f].kind : -1;
+    return kind >= 0 ? shl_transport_kind_labels[kind] : "other transports";
+}
 
 size_t plot_family_of(const char *transport)
 {
@@ -51,7 +57,7 @@ static size_t series_of_strategy(const struct plot_series_list *list, size_t f,
 static struct plot_panel *open_panel(struct plot_panel *panels, size_t *n, size_t f, size_t at)
 {
     struct plot_panel *p = &panels[(*n)++];
-    snprintf(p->title, sizeof p->title, "%s", plot_families[f].label);
+    snprintf(p->title, sizeof p->title, "%s", plot_family_label(f));
     p->first = at;
     p->n = 0;
     return p;

@@ -10,7 +10,7 @@
 
 struct plot_family {
     int kind; /* enum shl_transport_kind; -1: a transport outside the table */
-    const char *label, *colour;
+    const char *colour;
 };
 
 enum { plot_families_n = 4 };
@@ -18,6 +18,9 @@ extern const struct plot_family plot_families[plot_families_n];
 
 /* The index in plot_families of `transport`'s family. */
 size_t plot_family_of(const char *transport);
+
+/* Family f's name: its kind's (shl_transport_kind_labels), or "other transports". */
+const char *plot_family_label(size_t f);
 
 /* The series order[first] .. order[first + n - 1] of a panel, and its title. */
 struct plot_panel {

@@ -14,6 +14,12 @@
 #include "src/transport/shl_unix_stream.h"
 #include "src/transport/shl_zeromq.h"
 
+const char *const shl_transport_kind_labels[] = {
+    [SHL_TRANSPORT_KERNEL] = "kernel transports",
+    [SHL_TRANSPORT_RING] = "shared-memory rings",
+    [SHL_TRANSPORT_MIDDLEWARE] = "middleware",
+};
+
 const struct shl_transport *const shl_transports[] = {
     &shl_transport_pipe,
     &shl_transport_fifo,

@@ -49,6 +49,9 @@ enum shl_transport_kind {
                                * moves its bytes */
 };
 
+/* What output calls each kind: "kernel transports", "shared-memory rings", "middleware". */
+extern const char *const shl_transport_kind_labels[];
+
 enum { SHL_UNNAMED_ANON = 1, SHL_UNNAMED_MEMFD };
 
 struct shl_transport {
