@@ -128,14 +128,19 @@ int bench_crosscheck_zeromq(struct bench_crosscheck *cc, struct shl_error *err)
         .endpoint = endpoint, .size = cc->size, .timeout_ms = cc->timeout_ms};
     struct zmq_side z = {0};
     struct bench_peer proc;
-    int rc = dir_fd >= 0 ? zmq_open_side(&z, endpoint, 1, cc->timeout_ms, err)
+    /* The echo is forked before this side's context exists. A context runs an I/O thread,
+     * and a child forked while that thread holds a lock can wait for it forever: GCC 12's
+     * AddressSanitizer allocator takes no lock across fork. The echo's connect retries
+     * until the bind is there. */
+    int rc = dir_fd >= 0 ? bench_peer_start(&proc, cc->peer_cpu, zmq_echo, &arg, err)
                          : shl_fail(err, "open", errno, "%s", dir);
-    int started = rc == 0 && bench_peer_start(&proc, cc->peer_cpu, zmq_echo, &arg, err) == 0;
-    if (rc == 0 && !started)
+    int bound = rc == 0 && zmq_open_side(&z, endpoint, 1, cc->timeout_ms, err) == 0;
+    if (rc == 0 && !bound) {
         rc = -1;
-    if (rc == 0)
+        bench_peer_kill(&proc);
+    }
+    if (bound) {
         rc = zmq_measure(&z, cc, err);
-    if (started) {
         zmq_send(z.socket, "", 0, 0); /* the empty message ends the echo */
         struct bench_peer_report report;
         struct shl_error peer_err;
