@@ -30,15 +30,16 @@
 #define LOAD_SIZE 64
 #define PROCESS_COST_S 0.05 /* create, fork, join, reap: a rough figure for the estimate */
 
-/* Adaptive wakes a sleeping peer with the same futex as futex does, so the two are compared
- * at the same moments: eight slices, A F F A F A A F, which cancel a steady drift of the
- * machine between them and spread a burst of it over both (on this VM a wake-up drifts by
- * tens of percent from one second to the next). The row holds adaptive's figures over its
- * slices and `ratio` = its p50 / futex's p50 over the others. */
-static const enum shl_notify_kind wakeup_slices[] = {
-    SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_FUTEX,    SHL_NOTIFY_FUTEX,    SHL_NOTIFY_ADAPTIVE,
-    SHL_NOTIFY_FUTEX,    SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_ADAPTIVE, SHL_NOTIFY_FUTEX};
-#define WAKEUP_SLICES (sizeof wakeup_slices / sizeof wakeup_slices[0])
+/* Adaptive is weighed against the strategy it must equal, measured at the same moments: spin
+ * back to back, where adaptive should never sleep, and futex when the peer is idle, since both
+ * wake it with the same futex. Eight slices, adaptive (1) and the reference (0) in the order
+ * A R R A R A A R, cancel a steady drift of the machine between them and spread a burst of it
+ * over both: on this VM a wake-up drifts by tens of percent from one second to the next, and
+ * the host moves the vCPUs between near and far cores within minutes. The row holds
+ * adaptive's figures over its own slices; `interleaved_ratio` is its p50 over the
+ * reference's p50 in the others. */
+static const bool adaptive_slices[] = {1, 0, 0, 1, 0, 1, 1, 0};
+#define ADAPTIVE_SLICES (sizeof adaptive_slices / sizeof adaptive_slices[0])
 
 static int add_job(struct bench_jobs *jobs, const struct bench_job *job, struct shl_error *err)
 {
@@ -214,7 +215,7 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                     job.expected_s = (double)job.samples / job.rate_hz + PROCESS_COST_S;
                     if (notify == SHL_NOTIFY_ADAPTIVE) /* futex's slices beside its own */
                         job.expected_s = 2 * (double)job.samples / job.rate_hz +
-                                         WAKEUP_SLICES * PROCESS_COST_S;
+                                         ADAPTIVE_SLICES * PROCESS_COST_S;
                     if (add_job(jobs, &job, err) != 0)
                         return -1;
                 }
@@ -228,6 +229,8 @@ static int plan_channel_jobs(const struct bench_options *opts, const struct benc
                 /* A shared-memory latency job measures both floors after itself. */
                 if (kind == JOB_LATENCY && ring)
                     job.expected_s += 2 * ((double)plan->canary_budget_ns / 1e9 + PROCESS_COST_S);
+                if (kind == JOB_LATENCY && notify == SHL_NOTIFY_ADAPTIVE) /* and spin's slices */
+                    job.expected_s += budget_s + (ADAPTIVE_SLICES - 1) * PROCESS_COST_S;
                 if (add_job(jobs, &job, err) != 0)
                     return -1;
                 if (kind == JOB_LATENCY && !ring && (opts->benchmarks & BENCH_CROSSCHECK) &&
@@ -489,27 +492,104 @@ static struct bench_session_config session_of(const struct bench_job *job,
 }
 
 /* One ping-pong session of the job's transport, strategy and size (at the job's rate for
- * wake-up jobs); pp->samples must be freed by the caller, also on failure. */
+ * wake-up jobs), with one of `share` equal parts of its samples and time; pp must be freed
+ * by the caller, also on failure. */
 static int measure_pingpong(const struct bench_job *job, const struct bench_env *env,
-                            int64_t budget_ns, struct bench_pingpong *pp,
+                            unsigned share, struct bench_pingpong *pp,
                             struct bench_peer_report *peer, struct shl_error *err)
 {
     const struct bench_plan *plan = &env->plan;
     struct bench_session_config cfg = session_of(job, env, 1, BENCH_SERVE_ECHO);
+    size_t most = plan->max_samples / share;
     *pp = (struct bench_pingpong){
         .warmup = plan->warmup,
         .min_samples = plan->min_samples,
-        .max_samples = plan->max_samples,
-        .budget_ns = budget_ns,
+        .max_samples = most > plan->min_samples ? most : plan->min_samples,
+        .budget_ns = plan->budget_ns / share,
         .timer = env->timer,
     };
     if (job->kind == JOB_WAKEUP) {
         pp->warmup = WAKEUP_WARMUP;
-        pp->min_samples = pp->max_samples = job->samples;
+        pp->min_samples = pp->max_samples = job->samples / share > 0 ? job->samples / share : 1;
         pp->budget_ns = 0;
         pp->rate_hz = job->rate_hz;
     }
     return bench_session_run(&cfg, bench_pingpong_measure, pp, peer, err);
+}
+
+static enum shl_notify_kind adaptive_reference(const struct bench_job *job)
+{
+    return job->kind == JOB_WAKEUP ? SHL_NOTIFY_FUTEX : SHL_NOTIFY_SPIN;
+}
+
+/* Appends n samples to a growing array. */
+static int append(double **all, size_t *n_all, const double *more, size_t n, struct shl_error *err)
+{
+    double *grown = realloc(*all, (*n_all + n + 1) * sizeof *grown);
+    if (grown == NULL)
+        return shl_fail(err, "realloc", ENOMEM, "%zu samples", *n_all + n);
+    memcpy(grown + *n_all, more, n * sizeof *more);
+    *all = grown;
+    *n_all += n;
+    return 0;
+}
+
+/* The reference strategy's figures over its slices of an adaptive job. */
+struct interleaved_reference {
+    double p50;
+    double cpu_ns_per_msg_b; /* the serving peer's */
+};
+
+/* An adaptive job in adaptive_slices, each with a quarter of a configuration's samples and
+ * time: `own` and `peer` sum adaptive's slices (its samples, histogram, CPU and switches),
+ * and `ref` holds the reference's over the others. A peer never receives more than was
+ * sent, so the totals are checked as one. */
+static int measure_interleaved(const struct bench_job *job, const struct bench_env *env,
+                               struct bench_pingpong *own, struct bench_peer_report *peer,
+                               struct interleaved_reference *ref, struct shl_error *err)
+{
+    *own = (struct bench_pingpong){.samples = NULL};
+    *peer = (struct bench_peer_report){.failed = 0};
+    double *reference = NULL;
+    size_t n_reference = 0;
+    int64_t reference_cpu_b = 0;
+    uint64_t reference_messages = 0;
+    struct bench_job slice = *job;
+    int rc = shl_hist_init(&own->hist, SHL_HIST_LATENCY_HIGHEST_NS, err);
+    for (size_t i = 0; i < ADAPTIVE_SLICES && rc == 0; i++) {
+        bool ours = adaptive_slices[i];
+        slice.notify = ours ? job->notify : adaptive_reference(job);
+        struct bench_pingpong pp;
+        struct bench_peer_report theirs;
+        rc = measure_pingpong(&slice, env, ADAPTIVE_SLICES / 2, &pp, &theirs, err);
+        if (rc == 0 && !ours) {
+            rc = append(&reference, &n_reference, pp.samples, pp.n, err);
+            reference_cpu_b += theirs.cpu_ns;
+            reference_messages += theirs.messages;
+        }
+        if (rc == 0 && ours) {
+            rc = append(&own->samples, &own->n, pp.samples, pp.n, err);
+            if (rc == 0)
+                rc = shl_hist_merge(&own->hist, &pp.hist, err);
+            own->cpu_ns += pp.cpu_ns;
+            own->messages += pp.messages;
+            own->voluntary += pp.voluntary;
+            own->involuntary += pp.involuntary;
+            peer->cpu_ns += theirs.cpu_ns;
+            peer->messages += theirs.messages;
+            peer->voluntary += theirs.voluntary;
+            peer->involuntary += theirs.involuntary;
+        }
+        bench_pingpong_free(&pp);
+    }
+    if (rc == 0) {
+        struct shl_stats stats;
+        shl_stats_compute(reference, n_reference, &stats);
+        ref->p50 = stats.p50;
+        ref->cpu_ns_per_msg_b = per_message(reference_cpu_b, reference_messages);
+    }
+    free(reference);
+    return rc;
 }
 
 /* A shared-memory latency configuration is measured between two moments of the floors: the
@@ -524,7 +604,9 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
         return -1;
     struct bench_pingpong pp;
     struct bench_peer_report peer;
-    int rc = measure_pingpong(job, env, env->plan.budget_ns, &pp, &peer, err);
+    struct interleaved_reference ref;
+    int rc = is_adaptive(job) ? measure_interleaved(job, env, &pp, &peer, &ref, err)
+                              : measure_pingpong(job, env, 1, &pp, &peer, err);
     if (rc == 0)
         rc = set_cpu(row, pp.cpu_ns, pp.messages, &peer, err);
     if (rc == 0) {
@@ -533,8 +615,12 @@ static int run_pingpong(const struct bench_job *job, const struct bench_env *env
         row->involuntary_a = pp.involuntary;
         if (job->kind == JOB_WAKEUP)
             row->rate_hz = job->rate_hz;
-        if (is_adaptive(job))
+        if (is_adaptive(job)) {
             row->spin_budget_ns = (double)env->spin_budget_ns;
+            row->interleaved_with = adaptive_reference(job);
+            row->interleaved_ratio = row->stats.p50 / ref.p50;
+            row->interleaved_cpu_b_ratio = row->cpu_ns_per_msg_b / ref.cpu_ns_per_msg_b;
+        }
         rc = give_histogram(row, &pp.hist, err);
     }
     bench_pingpong_free(&pp);
@@ -669,18 +755,6 @@ static int run_floor(const struct bench_job *job, const struct bench_env *env,
     return rc;
 }
 
-/* Appends n samples to a growing array. */
-static int append(double **all, size_t *n_all, const double *more, size_t n, struct shl_error *err)
-{
-    double *grown = realloc(*all, (*n_all + n + 1) * sizeof *grown);
-    if (grown == NULL)
-        return shl_fail(err, "realloc", ENOMEM, "%zu samples", *n_all + n);
-    memcpy(grown + *n_all, more, n * sizeof *more);
-    *all = grown;
-    *n_all += n;
-    return 0;
-}
-
 /* The plain ping-pong and shmlab's own, in alternating slices of the budget, so that both see
  * the same state of a shared machine; the row holds the plain one's statistics and their
  * ratio. */
@@ -708,7 +782,7 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
         struct bench_pingpong pp = {.samples = NULL};
         struct bench_peer_report peer;
         if (rc == 0)
-            rc = measure_pingpong(job, env, plan->budget_ns / CROSSCHECK_SLICES, &pp, &peer, err);
+            rc = measure_pingpong(job, env, CROSSCHECK_SLICES, &pp, &peer, err);
         if (rc == 0)
             rc = append(&shmlab, &n_shmlab, pp.samples, pp.n, err);
         bench_pingpong_free(&pp);
@@ -723,64 +797,6 @@ static int run_crosscheck(const struct bench_job *job, const struct bench_env *e
     }
     free(plain);
     free(shmlab);
-    return rc;
-}
-
-/* An adaptive wake-up job: its own slices of wakeup_slices, and futex's between them. A peer
- * never receives more than was sent, so the totals are checked as one. */
-static int run_wakeup_against_futex(const struct bench_job *job, const struct bench_env *env,
-                                    struct shl_results_row *row, struct shl_error *err)
-{
-    struct bench_job slice = *job;
-    slice.samples = job->samples * 2 / WAKEUP_SLICES > 0 ? job->samples * 2 / WAKEUP_SLICES : 1;
-    double *adaptive = NULL, *futex = NULL;
-    size_t n_adaptive = 0, n_futex = 0;
-    struct shl_hist hist = {0};
-    struct bench_peer_report peer_total = {0};
-    int64_t cpu_a = 0;
-    uint64_t messages = 0;
-    long voluntary = 0, involuntary = 0;
-    int rc = shl_hist_init(&hist, SHL_HIST_LATENCY_HIGHEST_NS, err);
-    for (size_t i = 0; i < WAKEUP_SLICES && rc == 0; i++) {
-        slice.notify = wakeup_slices[i];
-        bool ours = slice.notify == job->notify;
-        struct bench_pingpong pp;
-        struct bench_peer_report peer;
-        rc = measure_pingpong(&slice, env, 0, &pp, &peer, err);
-        if (rc == 0 && !ours)
-            rc = append(&futex, &n_futex, pp.samples, pp.n, err);
-        if (rc == 0 && ours) {
-            rc = append(&adaptive, &n_adaptive, pp.samples, pp.n, err);
-            if (rc == 0)
-                rc = shl_hist_merge(&hist, &pp.hist, err);
-            cpu_a += pp.cpu_ns;
-            messages += pp.messages;
-            voluntary += pp.voluntary;
-            involuntary += pp.involuntary;
-            peer_total.cpu_ns += peer.cpu_ns;
-            peer_total.messages += peer.messages;
-            peer_total.voluntary += peer.voluntary;
-            peer_total.involuntary += peer.involuntary;
-        }
-        bench_pingpong_free(&pp);
-    }
-    if (rc == 0)
-        rc = set_cpu(row, cpu_a, messages, &peer_total, err);
-    if (rc == 0) {
-        struct shl_stats reference;
-        shl_stats_compute(adaptive, n_adaptive, &row->stats);
-        shl_stats_compute(futex, n_futex, &reference);
-        row->voluntary_a = voluntary;
-        row->involuntary_a = involuntary;
-        row->rate_hz = job->rate_hz;
-        row->spin_budget_ns = (double)env->spin_budget_ns;
-        row->ratio = row->stats.p50 / reference.p50;
-        snprintf(row->ratio_to, sizeof row->ratio_to, "futex");
-        rc = give_histogram(row, &hist, err);
-    }
-    shl_hist_free(&hist);
-    free(adaptive);
-    free(futex);
     return rc;
 }
 
@@ -885,9 +901,6 @@ static int run_job_here(const struct bench_job *job, const struct bench_env *env
     env->moment->fresh = 0;
     switch (job->kind) {
     case JOB_WAKEUP:
-        if (is_adaptive(job))
-            return run_wakeup_against_futex(job, env, row, err);
-        return run_pingpong(job, env, &last, row, err);
     case JOB_LATENCY: return run_pingpong(job, env, &last, row, err);
     case JOB_LOAD: return run_load(job, env, row, err);
     case JOB_THROUGHPUT: return run_stream(job, env, row, err);

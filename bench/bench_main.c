@@ -97,6 +97,10 @@ static void format_figure(const struct shl_results_row *row, char *buf, size_t l
     if (!isnan(row->ratio_pair) && used < len)
         snprintf(buf + used, len - used, ", %.2fx cacheline-pair", row->ratio_pair);
     used = strlen(buf);
+    if (!isnan(row->interleaved_ratio) && used < len)
+        snprintf(buf + used, len - used, ", %.2fx %s between its slices", row->interleaved_ratio,
+                 shl_notify_name(row->interleaved_with));
+    used = strlen(buf);
     if (!isnan(row->achieved_hz) && used < len)
         snprintf(buf + used, len - used, ", achieved %.0f msg/s", row->achieved_hz);
 }

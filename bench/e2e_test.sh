@@ -24,7 +24,8 @@ jq -e '.context.buffers.pipe > 0' "$json" >/dev/null || fail "pipe buffer size m
 # Every row has every field; measured rows have ordered statistics.
 jq -e '.results | length > 0' "$json" >/dev/null || fail "no rows"
 jq -e '[.results[] | has("benchmark","transport","notify","size","unit","n","min","p50","p90",
-        "p99","p999","max","mean","stddev","cpu_ns_per_msg","rate_hz","batch")] | all' \
+        "p99","p999","max","mean","stddev","cpu_ns_per_msg","rate_hz","batch",
+        "interleaved_with","interleaved_ratio","interleaved_cpu_b_ratio")] | all' \
   "$json" >/dev/null || fail "a row lacks a field"
 jq -e '[.results[] | select(.n > 0) | .min <= .p50 and .p50 <= .p90 and .p90 <= .p99 and
         .p99 <= .p999 and .p999 <= .max] | all' "$json" >/dev/null || fail "statistics out of order"
@@ -67,6 +68,22 @@ jq -e '.context | has("charts") | not' "$json" >/dev/null || fail "results.json 
 jq -e '.context and (.benchmarks | length > 0) and ([.benchmarks[] | has("name","real_time",
         "cpu_time","time_unit","iterations")] | all)' "$out/gbench.json" >/dev/null ||
   fail "gbench.json lacks what compare.py reads"
+
+# Adaptive is weighed against spin back to back and futex at a rate, both measured between
+# its own slices; every other strategy's row stands alone.
+"$driver" --quick --no-plots --transports mmap --sizes 64 --benchmarks latency,wakeup \
+  --out "$out/adaptive" 2>"$out/adaptive.log" || { cat "$out/adaptive.log" >&2; fail "ring run failed"; }
+ring=$out/adaptive/results.json
+jq -e '[.results[] | select(.benchmark == "latency" and .notify == "adaptive")
+        | .interleaved_with == "spin" and .interleaved_ratio > 0 and .ratio_to == "cacheline"]
+       | length == 1 and all' "$ring" >/dev/null || fail "adaptive latency lacks its ratio to spin"
+jq -e '[.results[] | select(.benchmark == "wakeup" and .notify == "adaptive")
+        | .interleaved_with == "futex" and .interleaved_ratio > 0 and .interleaved_cpu_b_ratio > 0]
+       | length == 3 and all' \
+  "$ring" >/dev/null || fail "adaptive wake-up lacks its ratio to futex"
+jq -e '[.results[] | select(.notify != "adaptive") | .interleaved_with == null
+        and .interleaved_ratio == null] | all' "$ring" >/dev/null ||
+  fail "a row other than adaptive has an interleaved ratio"
 
 # Set-up rows of the cheapest memory, a ring's MAP_SHARED|MAP_ANONYMOUS mapping (hyperfine
 # times `shmlab lifecycle anon`): one row per segment size, each from hyperfine's own export.

@@ -625,11 +625,10 @@ static void load_section(struct plot_report *r)
     plot_rows_free(&rows);
 }
 
-/* The first-repetition row of a configuration; rate NaN: any. */
 /* The median over the repetitions of one configuration (rate NaN: any) of its `stat` in base
- * units, where "cpu_b" is the serving peer's CPU time per message, "ratio" the row's
- * ratio to its reference and "ratio_pair" to its line-per-direction floor (only where that
- * floor held still); NaN when not measured.
+ * units, where "cpu_b" is the serving peer's CPU time per message, and the interleaved
+ * ratios are the row's own (to the reference measured between its slices); NaN when not
+ * measured.
  * With repetitions in a random order, the median is what drift moves least. */
 static double median_of(const struct plot_rows *rows, const char *transport,
                         enum shl_notify_kind notify, double size, double rate, const char *stat)
@@ -642,10 +641,10 @@ static double median_of(const struct plot_rows *rows, const char *transport,
         if (strcmp(row->transport, transport) != 0 || row->notify != notify ||
             (double)row->size != size || !(isnan(rate) || row->rate_hz == rate))
             continue;
-        double v = strcmp(stat, "cpu_b") == 0        ? row->cpu_ns_per_msg_b * 1e-9
-                   : strcmp(stat, "ratio") == 0      ? row->ratio
-                   : strcmp(stat, "ratio_pair") == 0 ? (row->floor_moved ? NAN : row->ratio_pair)
-                                                     : plot_base(row, stat);
+        double v = strcmp(stat, "cpu_b") == 0                     ? row->cpu_ns_per_msg_b * 1e-9
+                   : strcmp(stat, "interleaved_ratio") == 0       ? row->interleaved_ratio
+                   : strcmp(stat, "interleaved_cpu_b_ratio") == 0 ? row->interleaved_cpu_b_ratio
+                                                                  : plot_base(row, stat);
         if (!isnan(v))
             values[n++] = v;
     }
@@ -677,30 +676,24 @@ static void adaptive_rows(struct plot_report *r, struct plot_table *t,
                           const struct plot_rows *latency, const struct plot_rows *wakeup,
                           const char *mech)
 {
+    /* Both against the reference measured in the slices between adaptive's own (the rows'
+     * interleaved_ratio), not the spin and futex rows, which met the machine at other
+     * moments: the vCPUs' placement alone can triple a round trip. */
     double adaptive = median_of(latency, mech, SHL_NOTIFY_ADAPTIVE, 64, NAN, "p50");
-    double spin = median_of(latency, mech, SHL_NOTIFY_SPIN, 64, NAN, "p50");
-    if (isnan(adaptive) && isnan(spin))
+    double to_spin = median_of(latency, mech, SHL_NOTIFY_ADAPTIVE, 64, NAN, "interleaved_ratio");
+    if (isnan(adaptive))
         return;
-    /* Each against the line-per-direction floor of its own moment, where both floors held
-     * still: the two rows may have met the vCPUs in different placements. The reference is
-     * then spin's round trip at adaptive's floor. */
-    double adaptive_floors = median_of(latency, mech, SHL_NOTIFY_ADAPTIVE, 64, NAN, "ratio_pair");
-    double spin_floors = median_of(latency, mech, SHL_NOTIFY_SPIN, 64, NAN, "ratio_pair");
-    bool by_floor = !isnan(adaptive_floors) && !isnan(spin_floors) && adaptive_floors > 0;
     char what[160];
-    snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / %s/spin%s", mech, mech,
-             by_floor ? ", each against its moment's floor" : "");
-    fidelity_row(r, t, what, adaptive, by_floor ? adaptive * spin_floors / adaptive_floors : spin,
-                 shl_results_adaptive_spin_max, "");
-    snprintf(what, sizeof what, "%s/adaptive serving peer's CPU per message at 100 Hz / futex",
-             mech);
-    fidelity_row(r, t, what, median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 100, "cpu_b"),
-                 median_of(wakeup, mech, SHL_NOTIFY_FUTEX, 64, 100, "cpu_b"),
-                 shl_results_adaptive_idle_cpu_max, "");
-    /* Against futex's wake-ups measured in the slices between adaptive's (the row's ratio),
-     * not the futex row's, which met the machine at another moment. */
+    snprintf(what, sizeof what, "%s/adaptive round trip at 64 B / spin, same moments", mech);
+    fidelity_row(r, t, what, adaptive, adaptive / to_spin, shl_results_adaptive_spin_max, "");
+    snprintf(what, sizeof what,
+             "%s/adaptive serving peer's CPU per message at 100 Hz / futex, same moments", mech);
+    double cpu = median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 100, "cpu_b");
+    double cpu_to_futex = median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 100,
+                                    "interleaved_cpu_b_ratio");
+    fidelity_row(r, t, what, cpu, cpu / cpu_to_futex, shl_results_adaptive_idle_cpu_max, "");
     double wake = median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 10000, "p50");
-    double to_futex = median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 10000, "ratio");
+    double to_futex = median_of(wakeup, mech, SHL_NOTIFY_ADAPTIVE, 64, 10000, "interleaved_ratio");
     snprintf(what, sizeof what, "%s/adaptive wake-up p50 at 10 kHz / futex, same moments", mech);
     fidelity_row(r, t, what, wake, wake / to_futex, shl_results_adaptive_wakeup_max, "");
 }
@@ -714,9 +707,10 @@ static void fidelity_section(struct plot_report *r)
         plot_report_heading(r, "Measurement targets (ratios within this run)");
         plot_report_paragraph(
             r, "The adaptive rows compare medians over the repetitions (--repetitions); its "
-               "wake-up is weighed against futex's measured in alternating slices of the same "
-               "job. The best ring is the fastest single row whose floors did not move, against "
-               "the floor of its own moment.");
+               "round trip is weighed against spin's, and its wake-up and idle CPU against "
+               "futex's, measured in alternating slices of the same job. The best ring is the "
+               "fastest single row whose floors did not move, against the floor of its own "
+               "moment.");
         static const char *const header[] = {"measure", "value",  "reference",
                                              "ratio",   "target", "verdict"};
         struct plot_table t;

@@ -23,6 +23,8 @@ void shl_results_row_init(struct shl_results_row *row, const char *benchmark, co
     row->rate_hz = row->cpu_ns_per_msg = row->cpu_ns_per_msg_a = row->cpu_ns_per_msg_b = NAN;
     row->ratio = row->slowest_p50 = row->slowest_p99 = row->publish_ns = NAN;
     row->floor_line_ns = row->floor_pair_ns = row->ratio_pair = row->floor_move = NAN;
+    row->interleaved_with = SHL_NOTIFY_NONE;
+    row->interleaved_ratio = row->interleaved_cpu_b_ratio = NAN;
     row->voluntary_a = row->involuntary_a = row->voluntary_b = row->involuntary_b = -1;
     row->offered_hz = row->achieved_hz = row->spin_budget_ns = NAN;
     row->reached = -1;
@@ -133,6 +135,8 @@ double shl_results_stat(const struct shl_results_row *row, const char *name)
         {"floor_line_ns", row->floor_line_ns},
         {"floor_pair_ns", row->floor_pair_ns},
         {"floor_move", row->floor_move},
+        {"interleaved_ratio", row->interleaved_ratio},
+        {"interleaved_cpu_b_ratio", row->interleaved_cpu_b_ratio},
         {"offered_hz", row->offered_hz},
         {"achieved_hz", row->achieved_hz},
         {"spin_budget_ns", row->spin_budget_ns},

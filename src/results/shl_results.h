@@ -45,6 +45,11 @@ struct shl_results_row {
     double ratio_pair;    /* p50 / floor_pair_ns (ratio is p50 / floor_line_ns) */
     double floor_move;    /* the larger of the two floors' moves (max/min - 1) */
     bool floor_moved;     /* floor_move above SHL_NOISE_FLOOR_MOVE_MAX */
+    /* adaptive latency and wake-up: the strategy measured in the slices between this row's
+     * own (spin, futex), and p50 and cpu_ns_per_msg_b over that strategy's there;
+     * SHL_NOTIFY_NONE and NaN for other rows */
+    enum shl_notify_kind interleaved_with;
+    double interleaved_ratio, interleaved_cpu_b_ratio;
     /* Context switches over the timed messages (getrusage), of side A and of the peer;
      * -1 where not counted. */
     long voluntary_a, involuntary_a, voluntary_b, involuntary_b;

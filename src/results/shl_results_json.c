@@ -210,6 +210,9 @@ static cJSON *row_json(const struct shl_results_row *row)
     add_number(o, "ratio_pair", row->ratio_pair);
     add_number(o, "floor_move", row->floor_move);
     add_bool_or_null(o, "floor_moved", isnan(row->floor_move) ? -1 : row->floor_moved);
+    add_string_or_null(o, "interleaved_with", shl_notify_name(row->interleaved_with));
+    add_number(o, "interleaved_ratio", row->interleaved_ratio);
+    add_number(o, "interleaved_cpu_b_ratio", row->interleaved_cpu_b_ratio);
     add_int_or_null(o, "voluntary_switches_a", row->voluntary_a);
     add_int_or_null(o, "involuntary_switches_a", row->involuntary_a);
     add_int_or_null(o, "voluntary_switches_b", row->voluntary_b);
@@ -540,15 +543,15 @@ static int read_histogram(const cJSON *json, size_t index, struct shl_results_ro
 }
 
 /* The strategy: absent, null or "" is none; any other text must be a strategy's name. */
-static int read_notify(const cJSON *row, size_t index, enum shl_notify_kind *kind,
+static int read_notify(const cJSON *row, const char *key, size_t index, enum shl_notify_kind *kind,
                        struct shl_error *err)
 {
     char name[16]; /* the longest the schema ever allowed, so a long name fails as before */
     *kind = SHL_NOTIFY_NONE;
-    if (read_name(row, "notify", index, true, name, sizeof name, err) != 0)
+    if (read_name(row, key, index, true, name, sizeof name, err) != 0)
         return -1;
     if (name[0] != '\0' && shl_notify_parse(name, kind) != 0)
-        return shl_fail(err, "results", EINVAL, "row %zu: 'notify' \"%s\" is no strategy", index,
+        return shl_fail(err, "results", EINVAL, "row %zu: '%s' \"%s\" is no strategy", index, key,
                         name);
     return 0;
 }
@@ -564,7 +567,8 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
             0 ||
         read_name(json, "transport", index, false, row->transport, sizeof row->transport, err) !=
             0 ||
-        read_notify(json, index, &row->notify, err) != 0 ||
+        read_notify(json, "notify", index, &row->notify, err) != 0 ||
+        read_notify(json, "interleaved_with", index, &row->interleaved_with, err) != 0 ||
         read_name(json, "unit", index, true, row->unit, sizeof row->unit, err) != 0 ||
         read_name(json, "ratio_to", index, true, row->ratio_to, sizeof row->ratio_to, err) != 0)
         return -1;
@@ -606,6 +610,8 @@ static int parse_row(const cJSON *json, size_t index, struct shl_results_row *ro
         {"floor_pair_ns", &row->floor_pair_ns},
         {"ratio_pair", &row->ratio_pair},
         {"floor_move", &row->floor_move},
+        {"interleaved_ratio", &row->interleaved_ratio},
+        {"interleaved_cpu_b_ratio", &row->interleaved_cpu_b_ratio},
         {"offered_hz", &row->offered_hz},
         {"achieved_hz", &row->achieved_hz},
         {"spin_budget_ns", &row->spin_budget_ns},

@@ -294,6 +294,10 @@ TEST(ResultsReader, RefusesAStrategyTheTableDoesNotName)
     EXPECT_NE(strstr(err.detail, "row 0"), nullptr) << err.detail;
     EXPECT_NE(strstr(err.detail, "'notify' \"spinning\""), nullptr) << err.detail;
     EXPECT_EQ(run.rows, nullptr);
+    const char against[] = "{\"results\": [{\"benchmark\": \"latency\", \"transport\": "
+                           "\"posix\", \"size\": 64, \"interleaved_with\": \"pipe\"}]}";
+    EXPECT_EQ(shl_results_parse(against, strlen(against), &run, &err), -1);
+    EXPECT_NE(strstr(err.detail, "'interleaved_with' \"pipe\""), nullptr) << err.detail;
 }
 
 // A context number outside its field's range is read as absent, never converted (which
@@ -369,6 +373,9 @@ TEST_F(Results, HistogramsAndTheNewFieldsRoundTrip)
     row.floor_moved = true;
     row.voluntary_b = 7;
     row.spin_budget_ns = 2240;
+    row.interleaved_with = SHL_NOTIFY_SPIN;
+    row.interleaved_ratio = 1.07;
+    row.interleaved_cpu_b_ratio = 1.3;
     row.repetition = 2;
     ASSERT_EQ(shl_results_add(&run, &row, &err), 0);
     shl_results_row load;
@@ -400,6 +407,11 @@ TEST_F(Results, HistogramsAndTheNewFieldsRoundTrip)
     EXPECT_EQ(r.voluntary_b, 7);
     EXPECT_EQ(r.voluntary_a, -1);
     EXPECT_EQ(r.repetition, 2u);
+    EXPECT_EQ(r.interleaved_with, SHL_NOTIFY_SPIN);
+    EXPECT_DOUBLE_EQ(r.interleaved_ratio, 1.07);
+    EXPECT_DOUBLE_EQ(r.interleaved_cpu_b_ratio, 1.3);
+    EXPECT_EQ(back.rows[1].interleaved_with, SHL_NOTIFY_NONE);
+    EXPECT_TRUE(std::isnan(back.rows[1].interleaved_ratio));
     EXPECT_EQ(back.rows[1].reached, 0);
     EXPECT_DOUBLE_EQ(back.rows[1].achieved_hz, 8e4);
     EXPECT_EQ(back.rows[1].hist, nullptr);
