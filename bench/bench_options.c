@@ -9,6 +9,37 @@
 #include "src/core/shl_cli.h"
 #include "src/core/shl_parse.h"
 
+/* Each benchmark's name and bit: the bits are named, never an index into this table. */
+static const struct {
+    const char *name;
+    unsigned bit;
+} benchmarks[] = {
+    {"latency", BENCH_LATENCY},   {"throughput", BENCH_THROUGHPUT},
+    {"wakeup", BENCH_WAKEUP},     {"floor", BENCH_FLOOR},
+    {"setup", BENCH_SETUP},       {"crosscheck", BENCH_CROSSCHECK},
+    {"load", BENCH_LOAD},         {"fanout", BENCH_FANOUT},
+    {"zerocopy", BENCH_ZEROCOPY}, {"zerocopy-throughput", BENCH_ZEROCOPY_THROUGHPUT},
+};
+
+/* The benchmarks' names joined by ", ", for the help and the error that lists them; a line
+ * that would pass `width` columns goes on after a newline and `indent` (width 0: one line). */
+static void benchmark_names(size_t width, const char *indent, char *buf, size_t len)
+{
+    size_t used = 0, column = strlen(indent);
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof benchmarks / sizeof *benchmarks && used < len; i++) {
+        const char *name = benchmarks[i].name;
+        bool wrap = width > 0 && i > 0 && column + 2 + strlen(name) > width;
+        int n = snprintf(buf + used, len - used, "%s%s%s",
+                         i == 0 ? ""
+                         : wrap ? ",\n"
+                                : ", ",
+                         wrap ? indent : "", name);
+        used += n > 0 ? (size_t)n : 0;
+        column = (wrap ? strlen(indent) : column + (i ? 2 : 0)) + strlen(name);
+    }
+}
+
 enum option_id {
     OPT_QUICK,
     OPT_FULL,
@@ -39,8 +70,7 @@ static const struct shl_cli_option options[] = {
      "where results go (default: bench-out/ in the workspace)"},
     {"--transports", NULL, OPT_TRANSPORTS, true, "LIST", "only these transports (e.g. pipe,posix)"},
     {"--benchmarks", NULL, OPT_BENCHMARKS, true, "LIST",
-     "only these of latency,throughput,wakeup,floor,setup,crosscheck,load,fanout,zerocopy,"
-     "zerocopy-throughput"},
+     "only these benchmarks, comma-separated (listed above)"},
     {"--timeout-ms", NULL, OPT_TIMEOUT, true, "MS",
      "a peer that is silent this long fails the run (default 3000)"},
     {"--spin-budget", NULL, OPT_SPIN_BUDGET, true, "NS",
@@ -60,8 +90,9 @@ static const struct shl_cli_option options[] = {
 
 size_t bench_options_usage(char *buf, size_t len, const char *transports)
 {
-    char list[2048];
+    char list[2048], names[256];
     shl_cli_help(options, N_OPTIONS, 21, list, sizeof list);
+    benchmark_names(88, "                       ", names, sizeof names);
     int n = snprintf(
         buf, len,
         "usage: bazel run //bench:all -- [--quick | --full] [--sizes LIST] [--cpus A,B]\n"
@@ -76,12 +107,13 @@ size_t bench_options_usage(char *buf, size_t len, const char *transports)
         "set-up cost (hyperfine) and a plain independent ping-pong as a cross-check.\n"
         "\n"
         "%s"
+        "  benchmarks           %s\n"
         "\n"
         "%s"
         "\n"
         "Writes results.json and gbench.json (see bench/RESULTS.md).\n"
         "Exit status: 0 done, 1 a benchmark failed (wrong data, dead peer...), 2 bad usage.\n",
-        transports, list);
+        transports, names, list);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -161,18 +193,6 @@ static int add_transport(const char *text, void *ctx, char *msg, size_t msg_len)
     return 0;
 }
 
-/* Each benchmark's name and bit: the bits are named, never an index into this table. */
-static const struct {
-    const char *name;
-    unsigned bit;
-} benchmarks[] = {
-    {"latency", BENCH_LATENCY},   {"throughput", BENCH_THROUGHPUT},
-    {"wakeup", BENCH_WAKEUP},     {"floor", BENCH_FLOOR},
-    {"setup", BENCH_SETUP},       {"crosscheck", BENCH_CROSSCHECK},
-    {"load", BENCH_LOAD},         {"fanout", BENCH_FANOUT},
-    {"zerocopy", BENCH_ZEROCOPY}, {"zerocopy-throughput", BENCH_ZEROCOPY_THROUGHPUT},
-};
-
 static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
 {
     struct bench_options *opts = ctx;
@@ -182,10 +202,9 @@ static int add_benchmark(const char *text, void *ctx, char *msg, size_t msg_len)
             return 0;
         }
     }
-    return fail(msg, msg_len,
-                "--benchmarks: unknown '%s' (latency, throughput, wakeup, floor, setup, "
-                "crosscheck, load, fanout, zerocopy, zerocopy-throughput)",
-                text);
+    char names[256];
+    benchmark_names(0, "", names, sizeof names);
+    return fail(msg, msg_len, "--benchmarks: unknown '%s' (%s)", text, names);
 }
 
 static int parse_cpus(const char *text, struct bench_options *opts, char *msg, size_t msg_len)
