@@ -20,10 +20,10 @@
 #include "bench/bench_setup.h"
 #include "bench/bench_stream.h"
 #include "bench/bench_zerocopy.h"
+#include "src/core/shl_cache_line.h"
 #include "src/timing/shl_machine.h"
 #include "src/transport/shl_notify.h"
 
-#define CACHE_LINE 64
 #define WAKEUP_WARMUP 10
 #define CROSSCHECK_SLICES 3
 #define LOAD_WARMUP 20
@@ -331,7 +331,7 @@ int bench_jobs_plan(const struct bench_options *opts, const struct bench_env *en
         for (int form = BENCH_FLOOR_ONE_LINE; form <= BENCH_FLOOR_FUTEX && rc == 0; form++) {
             struct bench_job line = {.kind = JOB_CACHELINE,
                                      .name = bench_floor_form_names[form],
-                                     .size = CACHE_LINE,
+                                     .size = SHL_CACHE_LINE,
                                      .floor_form = (enum bench_floor_form)form,
                                      .expected_s = budget_s + PROCESS_COST_S};
             rc |= add_job(jobs, &line, err);

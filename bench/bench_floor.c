@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench/bench_sampler.h"
+#include "src/core/shl_cache_line.h"
 #include "src/timing/shl_clock.h"
 #include "src/timing/shl_machine.h"
 
@@ -21,10 +22,10 @@ const char *const bench_floor_form_names[] = {"cacheline", "cacheline-pair", "fu
  * 32 bits wide because a futex word is. */
 #define FLOOR_STOP UINT32_MAX
 
-/* 128 bytes apart: the adjacent-line prefetcher moves lines in aligned pairs, which would
+/* Two lines apart: the adjacent-line prefetcher moves lines in aligned pairs, which would
  * let one direction's transfer bring the other's line along. */
 struct line {
-    _Alignas(128) _Atomic uint32_t value;
+    _Alignas(2 * SHL_CACHE_LINE) _Atomic uint32_t value;
 };
 
 struct floor_lines {

@@ -1,5 +1,6 @@
-/* The kernel's limits on message queues as /proc/sys publishes them, read when a channel is
- * made, so that the sizes chosen fit the machine at hand rather than a default. */
+/* The kernel's limits as /proc/sys publishes them (msgmax, msgsize_max, shmmax, ...), read
+ * when they are needed, so that sizes fit the machine at hand rather than a default and an
+ * error can name the limit it ran into. */
 #ifndef SHMLAB_SHL_LIMITS_H
 #define SHMLAB_SHL_LIMITS_H
 
@@ -9,8 +10,9 @@
 extern "C" {
 #endif
 
-/* Reads the one positive number in `path` (e.g. /proc/sys/kernel/msgmax). */
-int shl_limit_read(const char *path, long *value, struct shl_error *err);
+/* Reads the one positive number in `path` (e.g. /proc/sys/kernel/msgmax); shmmax and
+ * shmall are near 2^64 by default, hence the width. */
+int shl_limit_read(const char *path, unsigned long long *value, struct shl_error *err);
 
 #ifdef __cplusplus
 }

@@ -5,18 +5,18 @@
 static size_t slot_bytes(size_t max_msg)
 {
     size_t raw = sizeof(struct shl_spsc_slot) + max_msg;
-    if (raw < max_msg || raw > SIZE_MAX - SHL_SPSC_LINE)
+    if (raw < max_msg || raw > SIZE_MAX - SHL_CACHE_LINE)
         return 0;
-    return (raw + SHL_SPSC_LINE - 1) / SHL_SPSC_LINE * SHL_SPSC_LINE;
+    return (raw + SHL_CACHE_LINE - 1) / SHL_CACHE_LINE * SHL_CACHE_LINE;
 }
 
 size_t shl_spsc_bytes(size_t depth, size_t max_msg)
 {
     size_t slot = slot_bytes(max_msg);
     if (depth == 0 || depth > (1u << 30) || max_msg == 0 || slot == 0 ||
-        depth > (SIZE_MAX - SHL_SPSC_LINE) / slot)
+        depth > (SIZE_MAX - SHL_CACHE_LINE) / slot)
         return 0;
-    return SHL_SPSC_LINE + depth * slot;
+    return SHL_CACHE_LINE + depth * slot;
 }
 
 int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth, size_t max_msg,
@@ -25,13 +25,13 @@ int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth
     size_t need = shl_spsc_bytes(depth, max_msg);
     if (need == 0)
         return shl_fail(err, "shl_spsc_init", EINVAL, "%zu slots of %zu bytes", depth, max_msg);
-    if (buffer == NULL || (uintptr_t)buffer % SHL_SPSC_LINE != 0 || length < need)
+    if (buffer == NULL || (uintptr_t)buffer % SHL_CACHE_LINE != 0 || length < need)
         return shl_fail(err, "shl_spsc_init", EINVAL,
                         "buffer %p of %zu bytes, need %zu on a %d-byte boundary", buffer, length,
-                        need, SHL_SPSC_LINE);
+                        need, SHL_CACHE_LINE);
     memset(rb, 0, sizeof *rb);
     rb->consumed = buffer;
-    rb->slots = (unsigned char *)buffer + SHL_SPSC_LINE;
+    rb->slots = (unsigned char *)buffer + SHL_CACHE_LINE;
     rb->slot_size = slot_bytes(max_msg);
     rb->max_msg = max_msg;
     rb->depth = (uint32_t)depth;

@@ -28,13 +28,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "src/core/shl_cache_line.h"
 #include "src/core/shl_error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define SHL_SPSC_LINE 64
 
 /* The start of every slot; the payload follows at once. */
 struct shl_spsc_slot {
@@ -46,7 +45,7 @@ struct shl_spsc_slot {
 /* Payload bytes that share the first line with the slot's header. Copies are cut at that
  * line boundary, so that no access straddles two lines (a straddling store needs both
  * lines owned at once and, with the consumer polling the first, takes it several times). */
-#define SHL_SPSC_HEAD_BYTES (SHL_SPSC_LINE - sizeof(struct shl_spsc_slot))
+#define SHL_SPSC_HEAD_BYTES (SHL_CACHE_LINE - sizeof(struct shl_spsc_slot))
 
 /* One side's view of a ring: where it is, and this side's cursors. */
 struct shl_spsc {
@@ -66,7 +65,7 @@ struct shl_spsc {
  * depth <= 2^31). */
 size_t shl_spsc_bytes(size_t depth, size_t max_msg);
 
-/* Formats buffer (SHL_SPSC_LINE-aligned, at least shl_spsc_bytes(depth, max_msg) long) as an
+/* Formats buffer (SHL_CACHE_LINE-aligned, at least shl_spsc_bytes(depth, max_msg) long) as an
  * empty ring and points rb at it. Fails with EINVAL for a bad buffer or size. */
 int shl_spsc_init(struct shl_spsc *rb, void *buffer, size_t length, size_t depth, size_t max_msg,
                   struct shl_error *err);
@@ -117,7 +116,7 @@ static inline void shl_spsc_write(struct shl_spsc *rb, const void *buf, size_t l
     struct shl_spsc_slot *slot = shl_spsc_slot_at(rb, rb->slot);
     size_t head = len < SHL_SPSC_HEAD_BYTES ? len : SHL_SPSC_HEAD_BYTES;
     if (len > head)
-        memcpy((unsigned char *)slot + SHL_SPSC_LINE, (const unsigned char *)buf + head,
+        memcpy((unsigned char *)slot + SHL_CACHE_LINE, (const unsigned char *)buf + head,
                len - head);
     memcpy(slot + 1, buf, head);
 }
@@ -186,7 +185,7 @@ static inline void shl_spsc_read(const struct shl_spsc *rb, void *buf, size_t le
     size_t head = len < SHL_SPSC_HEAD_BYTES ? len : SHL_SPSC_HEAD_BYTES;
     memcpy(buf, slot + 1, head);
     if (len > head)
-        memcpy((unsigned char *)buf + head, (const unsigned char *)slot + SHL_SPSC_LINE,
+        memcpy((unsigned char *)buf + head, (const unsigned char *)slot + SHL_CACHE_LINE,
                len - head);
 }
 

@@ -44,7 +44,7 @@ static int intact(const unsigned char *buf, uint32_t n, size_t len)
 static void *aligned(size_t bytes)
 {
     void *p = NULL;
-    return posix_memalign(&p, SHL_SPSC_LINE, bytes) == 0 ? p : NULL;
+    return posix_memalign(&p, SHL_CACHE_LINE, bytes) == 0 ? p : NULL;
 }
 
 static void test_init_refuses_bad_buffers(void)
@@ -52,8 +52,8 @@ static void test_init_refuses_bad_buffers(void)
     struct shl_spsc rb;
     struct shl_error err = {0};
     size_t need = shl_spsc_bytes(4, 100);
-    CHECK(need == SHL_SPSC_LINE + 4 * 128);
-    unsigned char *mem = aligned(need + SHL_SPSC_LINE);
+    CHECK(need == SHL_CACHE_LINE + 4 * 128);
+    unsigned char *mem = aligned(need + SHL_CACHE_LINE);
     CHECK(shl_spsc_init(&rb, mem, need - 1, 4, 100, &err) == -1 && err.errnum == EINVAL);
     CHECK(shl_spsc_init(&rb, mem + 8, need, 4, 100, &err) == -1 && err.errnum == EINVAL);
     CHECK(shl_spsc_init(&rb, mem, need, 0, 100, &err) == -1 && err.errnum == EINVAL);

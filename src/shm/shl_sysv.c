@@ -5,6 +5,7 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "src/core/shl_limits.h"
 #include "src/shm/shl_file.h" /* SHL_CREATE_REUSE */
 
 int shl_sysv_ftok(const char *path, int proj, key_t *key, struct shl_error *err)
@@ -22,15 +23,9 @@ int shl_sysv_ftok(const char *path, int proj, key_t *key, struct shl_error *err)
 static unsigned long long kernel_limit(const char *name)
 {
     char path[64];
-    unsigned long long value = 0;
+    unsigned long long value;
     snprintf(path, sizeof path, "/proc/sys/kernel/%s", name);
-    FILE *f = fopen(path, "re");
-    if (f != NULL) {
-        if (fscanf(f, "%llu", &value) != 1)
-            value = 0;
-        fclose(f);
-    }
-    return value;
+    return shl_limit_read(path, &value, NULL) == 0 ? value : 0;
 }
 
 /* Which limit a failed shmget(IPC_CREAT) of `size` bytes ran into, when it can be told:

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/core/shl_cache_line.h"
 #include "src/transport/shl_notify.h"
 
 #define MAGIC 0x53424331u /* "SBC1" */
@@ -196,7 +197,9 @@ int shl_broadcast_read(struct shl_broadcast *b, uint32_t reader, const void **ms
     uint32_t seq = atomic_load_explicit(&h->seq, memory_order_acquire);
     while (seq != c + 1) {
         /* An older value (the slot's previous round) moves to c + 1 next: wait for it. */
-        const void *second_line = b->slot_size > SHL_CACHE_LINE ? (unsigned char *)h + 64 : NULL;
+        const void *second_line = b->slot_size > SHL_CACHE_LINE
+                                      ? (unsigned char *)h + SHL_CACHE_LINE
+                                      : NULL;
         if (shl_notify_wait_moved(&b->reader_bell[reader], &h->seq, seq, second_line, &seq, &w,
                                   err) != 0)
             return -1;

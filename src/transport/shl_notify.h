@@ -39,6 +39,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "src/core/shl_cache_line.h"
 #include "src/core/shl_error.h"
 #include "src/transport/shl_notify_kind.h"
 
@@ -46,7 +47,6 @@
 extern "C" {
 #endif
 
-#define SHL_CACHE_LINE 64
 #define SHL_NOTIFY_SPIN_CHECK 4096
 #define SHL_NOTIFY_SLICE_MS 100
 

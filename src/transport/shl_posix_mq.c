@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/core/shl_limits.h"
 #include "src/core/shl_name.h"
 #include "src/transport/shl_peer_link.h"
-#include "src/transport/shl_limits.h"
 
 struct shl_posix_mq {
     mqd_t queue[2]; /* queue[0] carries A->B, queue[1] B->A */
@@ -61,7 +61,7 @@ static int posix_mq_create(struct shl_channel *ch, struct shl_error *err)
     q->info.chunk = ch->spec.max_msg < (size_t)q->info.msgsize_max ? ch->spec.max_msg
                                                                    : (size_t)q->info.msgsize_max;
     q->info.depth = ch->spec.depth < (size_t)q->info.msg_max ? (long)ch->spec.depth
-                                                             : q->info.msg_max;
+                                                             : (long)q->info.msg_max;
     q->partial = malloc(q->info.chunk);
     if (q->partial == NULL) {
         shl_fail(err, "malloc", errno, "%zu bytes", q->info.chunk);

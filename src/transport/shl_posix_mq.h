@@ -23,10 +23,10 @@ extern "C" {
 extern const struct shl_transport shl_transport_posix_mq;
 
 struct shl_posix_mq_info {
-    long msgsize_max; /* /proc/sys/fs/mqueue/msgsize_max as read */
-    long msg_max;     /* /proc/sys/fs/mqueue/msg_max as read */
-    size_t chunk;     /* the largest message put in a queue; larger ones are split */
-    long depth;       /* each queue's mq_maxmsg */
+    unsigned long long msgsize_max; /* /proc/sys/fs/mqueue/msgsize_max as read */
+    unsigned long long msg_max;     /* /proc/sys/fs/mqueue/msg_max as read */
+    size_t chunk;                   /* the largest message put in a queue; larger ones are split */
+    long depth;                     /* each queue's mq_maxmsg */
 };
 
 /* Fills *info for a created posix-mq channel; -1 (EINVAL) for any other channel. */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "src/core/shl_cache_line.h"
 #include "src/ring/shl_liveness.h"
 #include "src/ring/shl_spsc.h"
 #include "src/shm/shl_segment.h"
@@ -53,7 +54,7 @@ static int init_shared(struct shl_ring *r, enum shl_notify_kind kind, size_t rin
     struct shl_ring_shared *shared = r->seg.map.addr;
     if (shl_liveness_init(&shared->liveness, &r->peer, err) != 0)
         return -1;
-    unsigned char *rings = (unsigned char *)shared + round_up(sizeof *shared, SHL_SPSC_LINE);
+    unsigned char *rings = (unsigned char *)shared + round_up(sizeof *shared, SHL_CACHE_LINE);
     for (int d = 0; d < 2; d++) {
         struct shl_ring_end *e = &r->ring[d];
         if (shl_spsc_init(&e->rb, rings + (size_t)d * ring_bytes, ring_bytes, spec->depth,
@@ -70,7 +71,7 @@ int shl_ring_create(struct shl_channel *ch, struct shl_error *err)
     enum shl_notify_kind kind = ch->spec.notify == SHL_NOTIFY_NONE ? SHL_NOTIFY_DEFAULT
                                                                    : ch->spec.notify;
     size_t ring_bytes = shl_spsc_bytes(ch->spec.depth, ch->spec.max_msg);
-    size_t header = round_up(sizeof(struct shl_ring_shared), SHL_SPSC_LINE);
+    size_t header = round_up(sizeof(struct shl_ring_shared), SHL_CACHE_LINE);
     if (ring_bytes == 0 || ring_bytes > (SIZE_MAX - header) / 2)
         return shl_fail(err, "shl_ring_create", ch->spec.depth > (1u << 30) ? EINVAL : EOVERFLOW,
                         "%zu slots of %zu bytes", ch->spec.depth, ch->spec.max_msg);
@@ -170,7 +171,7 @@ static const void *wait_message(struct shl_ring *r, int side, size_t len, struct
     uint32_t seen, want, seq, tag;
     _Atomic uint32_t *word = shl_spsc_next_word(in, &seen, &want);
     /* The waiter prefetches the slot's second line while it polls the first. */
-    const unsigned char *rest = (const unsigned char *)word + SHL_SPSC_LINE;
+    const unsigned char *rest = (const unsigned char *)word + SHL_CACHE_LINE;
     if (shl_notify_wait_moved(&r->ring[1 - side].data, word, seen,
                               len > SHL_SPSC_HEAD_BYTES ? rest : NULL, &seq, &r->wait, err) != 0)
         return NULL;

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "src/core/shl_limits.h"
 #include "src/core/shl_name.h"
-#include "src/transport/shl_limits.h"
 #include "src/transport/shl_peer_link.h"
 
 #define TICK_NS 100000000L

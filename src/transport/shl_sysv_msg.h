@@ -36,9 +36,9 @@ extern "C" {
 extern const struct shl_transport shl_transport_sysv_msg;
 
 struct shl_sysv_msg_info {
-    long msgmax;  /* /proc/sys/kernel/msgmax as read */
-    long msgmnb;  /* /proc/sys/kernel/msgmnb as read */
-    size_t chunk; /* the largest message put in a queue; larger ones are split */
+    unsigned long long msgmax; /* /proc/sys/kernel/msgmax as read */
+    unsigned long long msgmnb; /* /proc/sys/kernel/msgmnb as read */
+    size_t chunk;              /* the largest message put in a queue; larger ones are split */
 };
 
 /* Fills *info for a created sysv-msg channel; -1 (EINVAL) for any other channel. */
