@@ -230,6 +230,30 @@ grep -q '^| all | 7 | 4 | 1 | 1 | 1 |$' "$out/report.md" || fail "report.md conf
 grep -q '^| sysv.shm_lock_resident | sysv | BROKEN | set-up: shmget: ENOSPC |$' "$out/report.md" \
   || fail "report.md does not list the broken case with its reason"
 
+# The adaptive targets weigh each row against the reference measured between its slices
+# (interleaved_ratio, interleaved_cpu_b_ratio), never against the reference's own rows; a
+# row without them, as an older file has, is not measured rather than judged.
+jq '(.results[] | select(.benchmark == "latency" and .transport == "posix" and .notify == "spin"
+                           and .size == 64)) as $spin
+    | [.results[] | select(.benchmark == "wakeup" and .transport == "posix"
+                            and .notify == "futex")] as $futex
+    | .results += [$spin + {notify: "adaptive", interleaved_with: "spin", interleaved_ratio: 1.3},
+                   $spin + {transport: "sysv", notify: "adaptive"},
+                   ($futex[] | select(.rate_hz == 10000)) + {notify: "adaptive",
+                     interleaved_with: "futex", interleaved_ratio: 0.8},
+                   ($futex[] | select(.rate_hz == 100)) + {notify: "adaptive",
+                     interleaved_with: "futex", interleaved_cpu_b_ratio: 1.2}]' \
+  "$fixture" >"$TEST_TMPDIR/adaptive.json"
+"$render" "$TEST_TMPDIR/adaptive.json" --out "$TEST_TMPDIR/adaptive" >/dev/null 2>&1 ||
+  fail "a run with adaptive rows is not rendered"
+for row in \
+  '| posix/adaptive round trip at 64 B / spin, same moments | 183 ns | 141 ns | 1.30× | at most 1.2× | not met |' \
+  "| posix/adaptive serving peer's CPU per message at 100 Hz / futex, same moments | 7.20 µs | 6.00 µs | 1.20× | at most 1.5× | met |" \
+  '| posix/adaptive wake-up p50 at 10 kHz / futex, same moments | 36.9 µs | 46.1 µs | 0.80× | at most 1× | met |' \
+  '| sysv/adaptive round trip at 64 B / spin, same moments | 183 ns | – | – | at most 1.2× | not measured |'; do
+  grep -qxF -- "$row" "$TEST_TMPDIR/adaptive/report.md" || fail "report.md lacks the adaptive row: $row"
+done
+
 # A run without shared memory (as when only the kernel transports were chosen): the
 # advantage chart is left out, said so, and no stale copy from the earlier render remains.
 jq '.results |= map(select(.transport as $t | ["mmap", "sysv", "posix"] | index($t) | not))' \
