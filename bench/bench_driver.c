@@ -991,9 +991,11 @@ static int run_in_host(const struct bench_job *job, const struct bench_env *env,
     if (whole && in.row.hist != NULL) {
         hist = malloc(sizeof *hist);
         whole = hist != NULL && read_all(fds[0], hist, sizeof *hist);
-        size_t bytes = whole ? (size_t)hist->counts_len * sizeof *hist->counts : 0;
-        hist->counts = whole ? malloc(bytes) : NULL;
-        whole = whole && hist->counts != NULL && read_all(fds[0], hist->counts, bytes);
+        if (hist != NULL) { /* the header as read holds the host's pointer: replaced here */
+            size_t bytes = whole ? (size_t)hist->counts_len * sizeof *hist->counts : 0;
+            hist->counts = whole ? malloc(bytes) : NULL;
+            whole = whole && hist->counts != NULL && read_all(fds[0], hist->counts, bytes);
+        }
         if (!whole && hist != NULL) {
             shl_hist_free(hist);
             free(hist);
@@ -1019,9 +1021,15 @@ static int run_in_host(const struct bench_job *job, const struct bench_env *env,
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct shl_results_row *row, struct shl_error *err)
 {
-    if (job->kind != JOB_FANOUT && bench_job_needs_roudi(job))
-        return run_in_host(job, env, row, err);
-    return run_job_here(job, env, row, err);
+    row->hist = NULL;
+    int rc = job->kind != JOB_FANOUT && bench_job_needs_roudi(job)
+                 ? run_in_host(job, env, row, err)
+                 : run_job_here(job, env, row, err);
+    /* A step after the row took its histogram can fail (the floors measured after it, when
+     * the run is interrupted): a failed job hands back nothing to free. */
+    if (rc != 0)
+        shl_results_row_release(row);
+    return rc;
 }
 
 void bench_results_add_ratios(struct shl_results *r)

@@ -331,8 +331,8 @@ static int run_jobs(const struct bench_jobs *jobs, const struct bench_env *env,
         struct shl_results_row row;
         struct shl_error err = {0};
         int rc = bench_job_run(job, env, &row, &err);
-        if (rc == 0)
-            rc = shl_results_add(results, &row, &err);
+        if (rc == 0 && (rc = shl_results_add(results, &row, &err)) != 0)
+            shl_results_row_release(&row);
         if (rc != 0 && interrupted)
             break;
         if (rc != 0) {

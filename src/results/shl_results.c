@@ -44,13 +44,18 @@ int shl_results_add(struct shl_results *r, const struct shl_results_row *row, st
     return 0;
 }
 
+void shl_results_row_release(struct shl_results_row *row)
+{
+    if (row->hist != NULL)
+        shl_hist_free(row->hist);
+    free(row->hist);
+    row->hist = NULL;
+}
+
 void shl_results_free(struct shl_results *r)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        if (r->rows[i].hist != NULL)
-            shl_hist_free(r->rows[i].hist);
-        free(r->rows[i].hist);
-    }
+    for (size_t i = 0; i < r->n; i++)
+        shl_results_row_release(&r->rows[i]);
     free(r->rows);
     r->rows = NULL;
     r->n = r->cap = 0;

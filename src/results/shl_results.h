@@ -116,8 +116,11 @@ struct shl_results {
 void shl_results_row_init(struct shl_results_row *row, const char *benchmark, const char *transport,
                           enum shl_notify_kind notify, size_t size, const char *unit);
 
+/* The results take the row, and its histogram with it; a row that fails to be added, or is
+ * never offered, is the caller's to release. */
 int shl_results_add(struct shl_results *r, const struct shl_results_row *row,
                     struct shl_error *err);
+void shl_results_row_release(struct shl_results_row *row);
 void shl_results_free(struct shl_results *r);
 
 void shl_results_note(struct shl_results_context *ctx, const char *fmt, ...)
