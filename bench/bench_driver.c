@@ -888,14 +888,20 @@ static int run_zerocopy(const struct bench_job *job, const struct bench_env *env
     return rc;
 }
 
-static int run_job_here(const struct bench_job *job, const struct bench_env *env,
-                        struct shl_results_row *row, struct shl_error *err)
+/* The job's row before anything is measured: every runner hands back an initialised row. */
+static void start_row(const struct bench_job *job, struct shl_results_row *row)
 {
     int throughput = job->kind == JOB_THROUGHPUT || job->kind == JOB_MEMCPY ||
                      job->kind == JOB_ZEROCOPY_THROUGHPUT;
     shl_results_row_init(row, job_benchmark(job->kind), job->name, job->notify, job->size,
                          throughput ? "MB/s" : "ns");
     row->repetition = job->repetition;
+}
+
+static int run_job_here(const struct bench_job *job, const struct bench_env *env,
+                        struct shl_results_row *row, struct shl_error *err)
+{
+    start_row(job, row);
     /* Only a floor measured right after the previous job can stand for this one's start. */
     struct bench_floor_moment last = *env->moment;
     env->moment->fresh = 0;
@@ -955,6 +961,7 @@ struct host_report {
 static int run_in_host(const struct bench_job *job, const struct bench_env *env,
                        struct shl_results_row *row, struct shl_error *err)
 {
+    start_row(job, row);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return shl_fail(err, "pipe2", errno, "host report");
@@ -1021,7 +1028,6 @@ static int run_in_host(const struct bench_job *job, const struct bench_env *env,
 int bench_job_run(const struct bench_job *job, const struct bench_env *env,
                   struct shl_results_row *row, struct shl_error *err)
 {
-    row->hist = NULL;
     int rc = job->kind != JOB_FANOUT && bench_job_needs_roudi(job)
                  ? run_in_host(job, env, row, err)
                  : run_job_here(job, env, row, err);

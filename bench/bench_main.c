@@ -195,9 +195,9 @@ static void report_stale(void)
 {
     int stale = 0;
     struct shl_error err;
-    if (shl_stale_scan("/dev/shm", shl_tmpdir(), SHL_STALE_MQUEUE_DIR, count_stale, &stale, &err) ==
-            0 &&
-        stale > 0)
+    int scanned = shl_stale_scan("/dev/shm", shl_tmpdir(), SHL_STALE_MQUEUE_DIR, count_stale,
+                                 &stale, &err) == 0;
+    if (scanned && stale > 0)
         fprintf(stderr,
                 "bench: %d stale shmlab object%s left by killed runs; `shmlab clean` removes "
                 "them\n",

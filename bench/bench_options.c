@@ -30,13 +30,10 @@ static void benchmark_names(size_t width, const char *indent, char *buf, size_t 
     for (size_t i = 0; i < sizeof benchmarks / sizeof *benchmarks && used < len; i++) {
         const char *name = benchmarks[i].name;
         bool wrap = width > 0 && i > 0 && column + 2 + strlen(name) > width;
-        int n = snprintf(buf + used, len - used, "%s%s%s",
-                         i == 0 ? ""
-                         : wrap ? ",\n"
-                                : ", ",
-                         wrap ? indent : "", name);
+        const char *sep = i == 0 ? "" : wrap ? ",\n" : ", ";
+        int n = snprintf(buf + used, len - used, "%s%s%s", sep, wrap ? indent : "", name);
         used += n > 0 ? (size_t)n : 0;
-        column = (wrap ? strlen(indent) : column + (i ? 2 : 0)) + strlen(name);
+        column = wrap ? strlen(indent) + strlen(name) : column + strlen(sep) + strlen(name);
     }
 }
 
